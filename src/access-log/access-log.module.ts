@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { AccessLogController } from './access-log.controller';
+import { AccessLogRepository } from './access-log.repository';
+import { AccessLogService } from './access-log.service';
+
+@Global()
+@Module({
+  controllers: [AccessLogController],
+  providers: [AccessLogService, AccessLogRepository],
+  exports: [AccessLogService],
+})
+export class AccessLogModule {}

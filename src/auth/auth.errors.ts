@@ -1,0 +1,1 @@
+export type AuthErrorCode = 'unauthenticated' | 'forbidden' | 'too_many_attempts';

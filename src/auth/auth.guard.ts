@@ -1,0 +1,60 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppError } from '../common/errors/app-error';
+import { ACCESS_KEY, AccessRule, PUBLIC_KEY } from './access.decorator';
+import { hashApiKey } from './api-key-hash';
+import { CredentialsRepository } from './credentials.repository';
+import type { Principal } from './principal';
+import type { AuthenticatedRequest } from './request-context';
+import { TokenService } from './token.service';
+
+/**
+ * The one gate every route passes (registered globally): authenticate by bearer token or API key,
+ * then check the route's declared roles. Routes without a declaration are refused, so a new route
+ * can never be silently public. Office-level checks (404 for other offices) are the services' job.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const principal = await this.authenticate(request);
+    if (!principal) {
+      throw new AppError('unauthenticated', 'Send a valid bearer token or X-API-Key header.');
+    }
+    request.principal = principal;
+
+    const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_KEY, targets);
+    if (!rule || !allows(rule, principal)) {
+      throw new AppError('forbidden', 'Your role does not allow this action.');
+    }
+    return true;
+  }
+
+  private async authenticate(request: AuthenticatedRequest): Promise<Principal | null> {
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey.length > 0) {
+      return apiKey.length > 200 ? null : this.credentials.apiKeyPrincipal(hashApiKey(apiKey));
+    }
+    const authorization = request.headers.authorization;
+    const match = typeof authorization === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization) : null;
+    if (!match) return null;
+    const userId = await this.tokens.verify(match[1]);
+    // Looked up on every request so that deactivating a user ends their tokens at once.
+    return userId ? this.credentials.activeUserPrincipal(userId) : null;
+  }
+}
+
+function allows(rule: AccessRule, principal: Principal): boolean {
+  if (rule.anyone) return true;
+  if (rule.admin && principal.isAdmin) return true;
+  return principal.memberships.some((m) => rule.roles.includes(m.role));
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Membership, Principal } from './principal';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The queries authentication needs on every request: one round trip each. */
+@Injectable()
+export class CredentialsRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /** An active user with memberships, as a principal; null when unknown or deactivated. */
+  async activeUserPrincipal(userId: string): Promise<Principal | null> {
+    if (!UUID.test(userId)) return null;
+    const rows: { id: string; is_admin: boolean; memberships: Membership[] }[] = await this.db.query(
+      `SELECT u.id, u.is_admin,
+              COALESCE(json_agg(json_build_object('officeId', m.office_id, 'role', m.role))
+                       FILTER (WHERE m.office_id IS NOT NULL), '[]') AS memberships
+         FROM app_user u LEFT JOIN membership m ON m.user_id = u.id
+        WHERE u.id = $1 AND u.is_active
+        GROUP BY u.id`,
+      [userId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { kind: 'user', id: row.id, isAdmin: row.is_admin, memberships: row.memberships };
+  }
+
+  /** An unrevoked API key as a principal with its one office membership. */
+  async apiKeyPrincipal(keyHash: string): Promise<Principal | null> {
+    const rows: { id: string; office_id: string; role: 'advisor' | 'auditor' }[] = await this.db.query(
+      `SELECT id, office_id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [keyHash],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      kind: 'api_key',
+      id: row.id,
+      isAdmin: false,
+      memberships: [{ officeId: row.office_id, role: row.role }],
+    };
+  }
+
+  async userForSignIn(email: string): Promise<{ id: string; passwordHash: string; active: boolean } | null> {
+    const rows: { id: string; password_hash: string; is_active: boolean }[] = await this.db.query(
+      `SELECT id, password_hash, is_active FROM app_user WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, passwordHash: row.password_hash, active: row.is_active } : null;
+  }
+
+  async recentFailures(keys: string[], windowSeconds: number): Promise<{ count: number; oldest: Date | null }[]> {
+    const rows: { key: string; count: number; oldest: Date | null }[] = await this.db.query(
+      `SELECT k.key, count(f.id)::int AS count, min(f.failed_at) AS oldest
+         FROM unnest($1::text[]) AS k(key)
+         LEFT JOIN auth_failure f
+           ON f.key = k.key AND f.failed_at > now() - make_interval(secs => $2)
+        GROUP BY k.key`,
+      [keys, windowSeconds],
+    );
+    return keys.map((key) => rows.find((r) => r.key === key) ?? { count: 0, oldest: null });
+  }
+
+  async recordFailure(keys: string[]): Promise<void> {
+    await this.db.query(`INSERT INTO auth_failure (key) SELECT unnest($1::text[])`, [keys]);
+  }
+
+  async clearFailures(key: string): Promise<void> {
+    await this.db.query(`DELETE FROM auth_failure WHERE key = $1`, [key]);
+  }
+}

@@ -1,0 +1,55 @@
+import type { AuthErrorCode } from '../../auth/auth.errors';
+import type { OfficesErrorCode } from '../../offices/offices.errors';
+import type { UsersErrorCode } from '../../users/users.errors';
+
+/**
+ * Every machine-readable error code of the API and its HTTP status, in one exhaustive map: adding
+ * a code to a feature's union without a status here is a compile error.
+ */
+export type CommonErrorCode =
+  | 'validation_failed'
+  | 'malformed_body'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'database_unavailable'
+  | 'internal_error';
+
+export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | OfficesErrorCode;
+
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  malformed_body: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  not_found: 404,
+  route_not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  database_unavailable: 503,
+  internal_error: 500,
+  unauthenticated: 401,
+  forbidden: 403,
+  too_many_attempts: 429,
+  email_taken: 409,
+  office_unknown: 422,
+  office_code_taken: 409,
+};
+
+export const ERROR_TITLE: Partial<Record<ErrorCode, string>> = {
+  validation_failed: 'The request is not valid',
+  malformed_body: 'The request body is not valid JSON',
+  payload_too_large: 'The request body is too large',
+  unsupported_media_type: 'Unsupported content type',
+  not_found: 'Not found',
+  route_not_found: 'No such route',
+  database_unavailable: 'The database is not reachable',
+  internal_error: 'Internal server error',
+};
+
+export function titleFor(code: ErrorCode): string {
+  return ERROR_TITLE[code] ?? code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}

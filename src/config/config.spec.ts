@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database on port 3000', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBeNull();
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.jwtTtlSeconds).toBe(900);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x@y/z'],
+    ['DATABASE_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['CORS_ORIGINS', 'https://ok.example,notanorigin'],
+    ['JWT_SECRET', 'short'],
+    ['LOTSE_ADMIN_EMAIL', 'admin@example.org'],
+  ])('stops with a message that names %s when it is %p', (variable, value) => {
+    expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [variable]: value })).toThrow(variable);
+  });
+
+  it('parses lists and numbers', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      CORS_ORIGINS: 'https://a.example, https://b.example:8443',
+      DATABASE_URL: 'postgres://u@h:5432/db',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
+    expect(config.databaseUrl).toBe('postgres://u@h:5432/db');
+  });
+});

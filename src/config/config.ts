@@ -1,0 +1,141 @@
+import { resolve } from 'node:path';
+
+/**
+ * The service's whole configuration, read from the environment once at start. Nothing else in the
+ * code base reads process.env: a bad value stops the start with a message that names the variable.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Unset means the embedded PostgreSQL (PGlite) under dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  databasePoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  jwtSecret: string | null;
+  jwtTtlSeconds: number;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  pseudonymKey: string | null;
+  exportSigningKey: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string | null {
+  const raw = text(env, 'DATABASE_URL');
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user@host:port/db)');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `must use postgres://, got ${url.protocol}//`);
+  }
+  return raw;
+}
+
+function corsOrigins(env: Env): string[] {
+  const raw = text(env, 'CORS_ORIGINS');
+  if (raw === null) return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    try {
+      const url = new URL(origin);
+      if (url.origin !== origin) throw new Error('not an origin');
+    } catch {
+      throw new ConfigError('CORS_ORIGINS', `has "${origin}", expected e.g. https://app.example.org`);
+    }
+  }
+  return origins;
+}
+
+function secret(env: Env, name: string, minLength: number): string | null {
+  const raw = text(env, name);
+  if (raw !== null && raw.length < minLength) {
+    throw new ConfigError(name, `must be at least ${minLength} characters long`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const adminEmail = text(env, 'LOTSE_ADMIN_EMAIL');
+  const adminPassword = text(env, 'LOTSE_ADMIN_PASSWORD');
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError(
+      adminEmail === null ? 'LOTSE_ADMIN_EMAIL' : 'LOTSE_ADMIN_PASSWORD',
+      'must be set together with its partner (LOTSE_ADMIN_EMAIL and LOTSE_ADMIN_PASSWORD)',
+    );
+  }
+  if (adminPassword !== null && adminPassword.length < 12) {
+    throw new ConfigError('LOTSE_ADMIN_PASSWORD', 'must be at least 12 characters long');
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl: databaseUrl(env),
+    dataDir: resolve(text(env, 'LOTSE_DATA_DIR') ?? './data'),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    logLevel: oneOf(
+      env,
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+      'info',
+    ),
+    corsOrigins: corsOrigins(env),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    jwtSecret: secret(env, 'JWT_SECRET', 32),
+    jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 900, 30, 86_400),
+    adminEmail,
+    adminPassword,
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+    pseudonymKey: secret(env, 'PSEUDONYM_KEY', 32),
+    exportSigningKey: text(env, 'EXPORT_SIGNING_KEY'),
+  };
+}
+
+/** Injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,61 @@
+import { types } from 'pg';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from './entities';
+
+// Calendar dates (milestones, birth dates) stay 'YYYY-MM-DD' strings: pg would otherwise turn them
+// into Date objects at local midnight and shift them across time zones.
+types.setTypeParser(types.builtins.DATE, (value: string) => value);
+
+export interface DataSourceSettings {
+  url: string;
+  poolSize: number;
+  /** The embedded database is a single session: one connection, see embedded-postgres.ts. */
+  embedded: boolean;
+  applicationName?: string;
+}
+
+/** One DataSource definition for the service, the CLI and the tests. `synchronize` is never on. */
+export function createDataSource(settings: DataSourceSettings): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: settings.url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    // Keys default to gen_random_uuid() (core since PostgreSQL 13, present in PGlite); the schema
+    // comes from migrations, so TypeORM must not try to create extensions.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    logging: false,
+    applicationName: settings.applicationName ?? 'lotse',
+    extra: {
+      max: settings.embedded ? 1 : settings.poolSize,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      // A statement that runs away must not hold a connection (and its locks) for ever.
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+    },
+  });
+}
+
+/** Runs pending migrations; a failure names the migration and stops the caller. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MigrationFailedError(reason);
+  }
+}
+
+export class MigrationFailedError extends Error {
+  constructor(reason: string) {
+    super(`A database migration failed, the service will not start: ${reason}`);
+  }
+}

@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { createDataSource, runMigrations } from './data-source';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+
+/**
+ * The service's database, in either mode: the PostgreSQL server named by DATABASE_URL, or the
+ * embedded one under the data directory. Opening it applies pending migrations; a failed migration
+ * stops the start.
+ */
+export class Database {
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly mode: 'server' | 'embedded',
+    private readonly embedded: EmbeddedPostgres | null,
+  ) {}
+
+  static async open(config: AppConfig, logger = new Logger('Database')): Promise<Database> {
+    const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
+    const dataSource = createDataSource({
+      url: config.databaseUrl ?? embedded!.url,
+      poolSize: config.databasePoolSize,
+      embedded: embedded !== null,
+    });
+    try {
+      await dataSource.initialize();
+      const applied = await runMigrations(dataSource);
+      if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    } catch (error) {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+      throw error;
+    }
+    const mode = embedded ? 'embedded' : 'server';
+    logger.log(mode === 'embedded' ? `Embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server');
+    return new Database(dataSource, mode, embedded);
+  }
+
+  /** Ready = the database answers and no migration is pending. */
+  async isReady(): Promise<boolean> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      return !(await this.dataSource.showMigrations());
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    // The embedded database flushes to disk on close; skipping this would lose recent writes.
+    await this.embedded?.stop();
+  }
+}

@@ -1,0 +1,1 @@
+export type OfficesErrorCode = 'office_code_taken';

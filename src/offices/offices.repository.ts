@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface OfficeRow {
+  id: string;
+  code: string;
+  name: string;
+  region: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  office_id: string;
+  name: string;
+  role: 'advisor' | 'auditor';
+  key_prefix: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+// UPDATE … RETURNING is wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count].
+@Injectable()
+export class OfficesRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async findById(id: string): Promise<OfficeRow | null> {
+    const rows: OfficeRow[] = await this.db.query(`SELECT * FROM office WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** null = all offices */
+  list(ids: string[] | null): Promise<OfficeRow[]> {
+    return this.db.query(`SELECT * FROM office WHERE ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY code`, [ids]);
+  }
+
+  async insert(tx: EntityManager, office: { code: string; name: string; region: string | null }): Promise<OfficeRow | null> {
+    const rows: OfficeRow[] = await tx.query(
+      `INSERT INTO office (code, name, region) VALUES ($1, $2, $3)
+       ON CONFLICT ((lower(code))) DO NOTHING RETURNING *`,
+      [office.code, office.name, office.region],
+    );
+    return rows[0] ?? null;
+  }
+
+  async update(
+    tx: EntityManager,
+    id: string,
+    fields: { code?: string; name?: string; region?: string | null },
+  ): Promise<OfficeRow> {
+    const rows: OfficeRow[] = await tx.query(
+      `WITH changed AS (
+         UPDATE office SET code = COALESCE($2, code), name = COALESCE($3, name),
+                region = CASE WHEN $4 THEN $5 ELSE region END, updated_at = now()
+          WHERE id = $1 RETURNING *)
+       SELECT * FROM changed`,
+      [id, fields.code ?? null, fields.name ?? null, fields.region !== undefined, fields.region ?? null],
+    );
+    return rows[0];
+  }
+
+  async codeTaken(code: string, exceptId: string): Promise<boolean> {
+    const rows = await this.db.query(`SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`, [code, exceptId]);
+    return rows.length > 0;
+  }
+
+  async insertApiKey(
+    tx: EntityManager,
+    key: { officeId: string; name: string; role: string; hash: string; prefix: string; createdBy: string | null },
+  ): Promise<ApiKeyRow> {
+    const rows: ApiKeyRow[] = await tx.query(
+      `INSERT INTO api_key (office_id, name, role, key_hash, key_prefix, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING id, office_id, name, role, key_prefix, created_at, revoked_at`,
+      [key.officeId, key.name, key.role, key.hash, key.prefix, key.createdBy],
+    );
+    return rows[0];
+  }
+
+  listApiKeys(officeId: string): Promise<ApiKeyRow[]> {
+    return this.db.query(
+      `SELECT id, office_id, name, role, key_prefix, created_at, revoked_at
+         FROM api_key WHERE office_id = $1 ORDER BY created_at DESC`,
+      [officeId],
+    );
+  }
+
+  /** Revokes at once: the guard looks keys up on every request. False when there is no such key. */
+  async revokeApiKey(tx: EntityManager, officeId: string, id: string): Promise<boolean> {
+    const rows = await tx.query(
+      `WITH revoked AS (
+         UPDATE api_key SET revoked_at = COALESCE(revoked_at, now())
+          WHERE id = $1 AND office_id = $2 RETURNING id)
+       SELECT id FROM revoked`,
+      [id, officeId],
+    );
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,76 @@
+import { business, month, months, period, single } from './fixtures';
+import { computeTrend, leastSquaresSlope, wholeMonthsBetween } from './trend';
+
+const TODAY = '2026-02-15';
+
+describe('least-squares slope', () => {
+  it('matches a hand-worked series', () => {
+    // x 0..5, y (€) 1,700 1,750 1,800 1,800 1,850 1,900: x̄ = 2.5, ȳ = 1,800
+    // Σ(x−x̄)(y−ȳ) = (−2.5)(−100) + (−1.5)(−50) + 0 + 0 + 1.5·50 + 2.5·100 = 650 €
+    // Σ(x−x̄)² = 6.25 + 2.25 + 0.25 + 0.25 + 2.25 + 6.25 = 17.5 → 650 / 17.5 = 37.142857 €
+    const ys = [170000, 175000, 180000, 180000, 185000, 190000];
+    expect(leastSquaresSlope(ys.map((y, x) => ({ x, y })))).toBe(3714);
+  });
+
+  it('is null with fewer than two distinct months', () => {
+    expect(leastSquaresSlope([])).toBeNull();
+    expect(leastSquaresSlope([{ x: 3, y: 1 }])).toBeNull();
+    expect(
+      leastSquaresSlope([
+        { x: 3, y: 1 },
+        { x: 3, y: 5 },
+      ]),
+    ).toBeNull();
+  });
+});
+
+describe('computeTrend', () => {
+  // Two periods with a gap: Jan–Feb 2025 at 100 € revenue, Jul–Aug 2025 at 200 €, 20 € costs
+  // each month. Calendar x = 0, 1, 6, 7: x̄ = 3.5, deviations −3.5 −2.5 2.5 3.5 (Σ² = 37);
+  // revenue deviations ∓50 € → Σ = 50 · (3.5 + 2.5 + 2.5 + 3.5) = 600 € → 600 / 37 = 16.2162 €.
+  // Closing the gap (x = 0..3) would wrongly give 2,000 / 5 = 40 €/month.
+  const build = (first: string, a1: number) =>
+    period({ months: months(first, 2, (m) => month(m, { A1: a1 }, { B10: 2000 })) });
+  const periods = [build('2025-07', 20000), build('2025-01', 10000)]; // out of order on purpose
+
+  it('regresses over calendar months across periods in date order', () => {
+    const trend = computeTrend(periods, business(), single(), TODAY);
+    expect(trend.revenueSlopeCentsPerMonth).toBe(1622);
+    expect(trend.profitSlopeCentsPerMonth).toBe(1622); // constant costs do not change the slope
+    expect(trend.latest?.periodStart).toBe('2025-07-01');
+  });
+
+  it('separates revenue from profit when costs grow', () => {
+    // revenue 1,000 € flat; costs 100, 200, 300 € → profit slope −100 €/month
+    const growing = period({
+      months: months('2025-01', 3, (m, i) => month(m, { A1: 100000 }, { B14: 10000 * (i + 1) })),
+    });
+    const trend = computeTrend([growing], business(), single(), TODAY);
+    expect(trend.revenueSlopeCentsPerMonth).toBe(0);
+    expect(trend.profitSlopeCentsPerMonth).toBe(-10000);
+  });
+
+  it('is empty without periods and dates', () => {
+    expect(computeTrend([], business(), single(), TODAY)).toEqual({
+      revenueSlopeCentsPerMonth: null,
+      profitSlopeCentsPerMonth: null,
+      monthsOnBenefits: null,
+      monthsSinceStart: null,
+      latest: null,
+    });
+  });
+});
+
+describe('wholeMonthsBetween', () => {
+  it.each([
+    ['2024-01-15', '2026-01-15', 24],
+    ['2024-01-16', '2026-01-15', 23], // one day short of 24 full months
+    ['2023-12-15', '2026-02-15', 26],
+    ['2025-01-31', '2025-02-28', 1], // February has no 31st: complete on its last day
+    ['2025-01-31', '2025-02-27', 0],
+    ['2024-01-30', '2024-02-29', 1],
+    ['2026-03-01', '2026-02-15', 0], // a future start counts as 0
+  ])('%s → %s = %i', (from, to, expected) => {
+    expect(wholeMonthsBetween(from, to)).toBe(expected);
+  });
+});

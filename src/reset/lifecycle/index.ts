@@ -1,0 +1,3 @@
+export * from './reset-events';
+export * from './reset-lifecycle';
+export * from './reset.machine';

@@ -1,0 +1,3 @@
+export * from './eks-lines';
+export * from './rates.data';
+export * from './rule-set';

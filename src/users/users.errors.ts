@@ -1,0 +1,1 @@
+export type UsersErrorCode = 'email_taken' | 'office_unknown';

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startService } from './support/service-process';
+
+/**
+ * `npm start` without DATABASE_URL: the built service on the embedded PostgreSQL, as a separate
+ * process, stopped with SIGTERM and started again on the same data directory.
+ */
+describe('embedded database mode', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lotse-embedded-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const env = {
+    LOTSE_DATA_DIR: dataDir,
+    LOTSE_ADMIN_EMAIL: 'admin@lotse.example',
+    LOTSE_ADMIN_PASSWORD: 'correct horse battery staple',
+  };
+
+  it('starts, answers ready, exits cleanly on SIGTERM and keeps its data', async () => {
+    const first = await startService(env);
+    const ready = await (await fetch(`${first.url}/health/ready`)).json();
+    expect(ready).toEqual({ status: 'ready', database: 'embedded' });
+    const token = await signIn(first.url);
+    const created = await fetch(`${first.url}/api/v1/offices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'RUN Mainz', code: 'RUN-MZ', region: 'Rheinhessen' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    // Same data directory: the admin, the signing key and the office are still there.
+    const second = await startService({ ...env, LOTSE_ADMIN_PASSWORD: 'a different password 123' });
+    try {
+      const again = await signIn(second.url);
+      const offices = await fetch(`${second.url}/api/v1/offices`, {
+        headers: { authorization: `Bearer ${again}` },
+      });
+      const body = (await offices.json()) as { items: { code: string }[] };
+      expect(body.items.map((o) => o.code)).toEqual(['RUN-MZ']);
+      // A token of the first run still verifies: the generated key was kept in the data directory.
+      const me = await fetch(`${second.url}/api/v1/auth/me`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(me.status).toBe(200);
+    } finally {
+      expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  }, 60_000);
+
+  async function signIn(url: string): Promise<string> {
+    const res = await fetch(`${url}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: env.LOTSE_ADMIN_EMAIL, password: env.LOTSE_ADMIN_PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { accessToken: string }).accessToken;
+  }
+});

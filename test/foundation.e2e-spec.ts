@@ -1,0 +1,71 @@
+import { startTestApp, TestApp } from './support/test-app';
+
+describe('service foundation (PostgreSQL server)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://frontend.run-mainz.example', BODY_LIMIT_BYTES: '2048' });
+  });
+  afterAll(() => t.close());
+
+  it('answers liveness and readiness', async () => {
+    await t.http().get('/health').expect(200, { status: 'ok' });
+    await t.http().get('/health/ready').expect(200, { status: 'ready', database: 'server' });
+  });
+
+  it('is not ready when a migration is pending', async () => {
+    await t.db.query(`DELETE FROM migrations WHERE id = (SELECT max(id) FROM migrations)`);
+    const res = await t.http().get('/health/ready').expect(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('database_unavailable');
+    await t.db.runMigrations().catch(() => undefined);
+  });
+
+  it('answers a malformed JSON body with 400 problem+json', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/auth/token')
+      .set('content-type', 'application/json')
+      .send('{"email": ')
+      .expect(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 400, code: 'malformed_body', type: expect.any(String) });
+    expect(res.body.requestId).toBe(res.headers['x-request-id']);
+  });
+
+  it('refuses a body over the size limit with 413', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/auth/token')
+      .send({ email: 'x'.repeat(4000), password: 'y' })
+      .expect(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const res = await t.http().get('/api/v1/nothing-here').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('route_not_found');
+  });
+
+  it('keeps a harmless X-Request-Id and replaces a hostile one', async () => {
+    const kept = await t.http().get('/health').set('X-Request-Id', 'abc-123');
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await t.http().get('/health').set('X-Request-Id', 'a b\u00e9<script>');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends security headers and CORS only for configured origins', async () => {
+    const res = await t.http().get('/health').set('Origin', 'https://frontend.run-mainz.example');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['access-control-allow-origin']).toBe('https://frontend.run-mainz.example');
+    const other = await t.http().get('/health').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('serves the OpenAPI document and Swagger UI', async () => {
+    const doc = await t.http().get('/openapi.json').expect(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(doc.body.paths['/health/ready']).toBeDefined();
+    await t.http().get('/docs').expect(200);
+  });
+});
