@@ -11,6 +11,17 @@ import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { setUpOpenApi } from './common/http/openapi';
 
 export const API_PREFIX = 'api/v1';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const routesByApp = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every route the HTTP server answers (for the test that no route is silently public). */
+export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  return routesByApp.get(app) ?? [];
+}
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -38,6 +49,11 @@ export async function createApp(
     bufferLogs: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const routes: RegisteredRoute[] = [];
+  routesByApp.set(app, routes);
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
