@@ -50,6 +50,13 @@ describe('§11b allowance at the edges (cents)', () => {
   });
 });
 
+it('gives no percentage allowance above the upper limit, whatever the brackets say', () => {
+  // A hypothetical table whose limit (500 €) lies inside the 20 % bracket (100–520 €):
+  // F(1,000 €) = 20 % × (500 − 100) = 80 €
+  const low = { ...rule, upperLimitCents: 50000 };
+  expect(computeAllowance(100000, 0, low, false).earnedIncomeAllowanceCents).toBe(8000);
+});
+
 describe('profit needed (inverse of counted income)', () => {
   it('is 0 when nothing has to be earned', () => {
     expect(profitNeededCents(0, 0, rule, false)).toBe(0);

@@ -78,8 +78,8 @@ export function computeAllowance(
  * 400 € step when C > 100 €, so the two regions are searched in order. Inside a region, on each
  * linear piece of F with rate r starting at s:
  *   P − B − F(s) − r(P − s) ≥ T  ⇔  P ≥ (T + B + F(s) − r·s) / (1 − r)
- * The closed form gives the cent up to rounding of F; the forward function then settles the
- * last cent, so counted(P) ≥ T and counted(P − 1 cent) < T hold exactly.
+ * The closed form gives the cent up to the rounding of F; the forward function then settles
+ * the last cent, so counted(P) ≥ T and counted(P − 1 cent) < T hold exactly.
  */
 export function profitNeededCents(
   targetCents: number,
@@ -97,7 +97,7 @@ export function profitNeededCents(
     { from: segs.at(-1)?.to ?? 0, to: Infinity, basisPoints: 0 },
   ];
   const limit = rule.baseReplacesDeductionsUpToCents;
-  const regions = [{ from: 0, to: Infinity },
+  const regions = [
     { from: 0, to: limit },
     { from: limit + 1, to: Infinity },
   ];
@@ -113,8 +113,16 @@ export function profitNeededCents(
       const exact = (targetCents + base + fAtFrom - r * from) / (1 - r);
       let p = Math.max(from, Math.ceil(exact));
       if (p > to) continue;
-      while (p > region.from && counted(p - 1) >= targetCents) p -= 1;
-      while (counted(p) < targetCents) p += 1;
+      // Rounding F to whole cents can let the cent below reach the target as well; the closed
+      // form is never more than a cent or two off, and anything else is a bug, not a search.
+      for (let step = 0; p > region.from && counted(p - 1) >= targetCents; step += 1) {
+        if (step === 2) throw new Error('profit needed: closed form too high');
+        p -= 1;
+      }
+      for (let step = 0; counted(p) < targetCents; step += 1) {
+        if (step === 2) throw new Error('profit needed: closed form too low');
+        p += 1;
+      }
       return p;
     }
   }

@@ -31,6 +31,7 @@ describe('parseEuroAmount', () => {
     ['10000000.01', 'must not exceed'],
     [10_000_001, 'must not exceed'],
     ['123456789', 'must not exceed'],
+    ['9'.repeat(400), 'must not exceed'], // Number() gives Infinity
     ['12,50', 'decimal number'],
     ['.5', 'decimal number'],
     ['1e3', 'decimal number'],

@@ -50,9 +50,9 @@ export function parseEuroAmount(input: string | number): ParseEuroResult {
       ? { ok: false, message: 'amount must have at most two decimals' }
       : { ok: false, message: 'amount must be a decimal number such as 12.50' };
   }
-  const euros = match[1].replace(/^0+(?=\d)/, '');
-  if (euros.length > 8) return { ok: false, message: 'amount must not exceed 10,000,000 €' };
-  const cents = Number(euros) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  // Below the limit both parts are small integers, so this arithmetic is exact; far above it
+  // Number() may round, but the result is still far above the limit.
+  const cents = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
   if (cents > MAX_EURO_AMOUNT_CENTS) {
     return { ok: false, message: 'amount must not exceed 10,000,000 €' };
   }
