@@ -1,8 +1,13 @@
 import { OfficesUsersAccess1764115200000 } from './1764115200000-OfficesUsersAccess';
+import { Founders1764115300000 } from './1764115300000-Founders';
+import { Cases1764115400000 } from './1764115400000-Cases';
+import { HistoryHashChain1764115600000 } from './1764115600000-HistoryHashChain';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
  * TypeScript in tests and from the compiled JavaScript of the service and the CLI.
  * A migration is never edited after it has landed: add a new one.
  */
-export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000];
+export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders1764115300000, Cases1764115400000,
+  HistoryHashChain1764115600000,
+];

@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AccessLogModule } from './access-log/access-log.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { FoundersModule } from './founders/founders.module';
 import { HealthModule } from './health/health.module';
+import { HistoryChainModule } from './history-chain/history-chain.module';
 import { OfficesModule } from './offices/offices.module';
 import { UsersModule } from './users/users.module';
 
@@ -17,10 +20,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(),
         AccessLogModule,
+        HistoryChainModule,
         HealthModule,
         AuthModule,
         OfficesModule,
         UsersModule,
+        FoundersModule,
+        CasesModule,
       ],
     };
   }

@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { createDataSource, runMigrations } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { setMigrationSecrets } from './migration-context';
+import { pseudonymKey } from '../history-chain/history-sealer';
 
 /**
  * The service's database, in either mode: the PostgreSQL server named by DATABASE_URL, or the
@@ -23,6 +25,7 @@ export class Database {
       poolSize: config.databasePoolSize,
       embedded: embedded !== null,
     });
+    setMigrationSecrets({ pseudonymKey: pseudonymKey(config) });
     try {
       await dataSource.initialize();
       const applied = await runMigrations(dataSource);

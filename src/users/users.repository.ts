@@ -29,15 +29,17 @@ export class UsersRepository {
   }
 
   /** Users with a membership in one of the offices (null: all users), newest first, keyset paged. */
-  list(officeIds: string[] | null, limit: number, after: [string, string] | null): Promise<UserRow[]> {
+  /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
+  list(officeIds: string[] | null, limit: number, after: [string, string] | null): Promise<(UserRow & { cursor_at: string })[]> {
     return this.db.query(
-      `${SELECT_USER}
+      `SELECT x.*, to_char(x.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM (${SELECT_USER}
         WHERE ($1::uuid[] IS NULL OR EXISTS (
                  SELECT 1 FROM membership x WHERE x.user_id = u.id AND x.office_id = ANY($1)))
           AND ($2::timestamptz IS NULL OR (u.created_at, u.id) < ($2, $3::uuid))
         GROUP BY u.id
         ORDER BY u.created_at DESC, u.id DESC
-        LIMIT $4`,
+        LIMIT $4) x
+        ORDER BY x.created_at DESC, x.id DESC`,
       [officeIds, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
   }

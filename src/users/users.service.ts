@@ -59,7 +59,7 @@ export class UsersService {
     const offices = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
     const rows = await this.users.list(offices, limit, after);
     await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' });
-    return toPage(rows, limit, (r) => toUserDto(r, offices), (r) => [r.created_at.toISOString(), r.id]);
+    return toPage(rows, limit, (r) => toUserDto(r, offices), (r) => [r.cursor_at, r.id]);
   }
 
   async get(ctx: RequestContext, id: string): Promise<UserDto> {

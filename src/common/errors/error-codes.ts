@@ -1,4 +1,6 @@
 import type { AuthErrorCode } from '../../auth/auth.errors';
+import type { CasesErrorCode } from '../../cases/cases.errors';
+import type { FoundersErrorCode } from '../../founders/founders.errors';
 import type { OfficesErrorCode } from '../../offices/offices.errors';
 import type { UsersErrorCode } from '../../users/users.errors';
 
@@ -18,7 +20,7 @@ export type CommonErrorCode =
   | 'database_unavailable'
   | 'internal_error';
 
-export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | OfficesErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | OfficesErrorCode | FoundersErrorCode | CasesErrorCode;
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -37,6 +39,15 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   email_taken: 409,
   office_unknown: 422,
   office_code_taken: 409,
+  transition_not_allowed: 409,
+  requirements_unmet: 422,
+  version_conflict: 412,
+  invalid_event: 400,
+  advisor_unknown: 422,
+  idempotency_key_reused: 422,
+  office_required: 400,
+  founder_duplicate: 409,
+  target_sector_unknown: 422,
 };
 
 export const ERROR_TITLE: Partial<Record<ErrorCode, string>> = {

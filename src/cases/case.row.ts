@@ -1,0 +1,80 @@
+import type { PersistedCaseState } from '../phase-model';
+
+/** A founder_case row as the repository returns it (snake_case, dates as YYYY-MM-DD strings). */
+export interface CaseRow {
+  id: string;
+  office_id: string;
+  founder_id: string;
+  advisor_id: string | null;
+  phase: string;
+  status: string;
+  machine_version: number;
+  state: PersistedCaseState;
+  version: number;
+  phase_entered_at: Date;
+  business_idea: string | null;
+  sector: string | null;
+  legal_form: string | null;
+  funding_route: string | null;
+  channel: string | null;
+  contact_language: string | null;
+  main_occupation: boolean | null;
+  coaching: boolean;
+  first_counselling_scheduled_on: string | null;
+  suitability: Record<string, unknown> | null;
+  business_plan_completed_on: string | null;
+  finance_plan_completed_on: string | null;
+  viability_statement: { issuedBy: string; issuedOn: string } | null;
+  funding_applied_on: string | null;
+  funding_approved_on: string | null;
+  planned_start_on: string | null;
+  permits_required: boolean | null;
+  permits_obtained_on: string | null;
+  business_started_on: string | null;
+  trade_registered_on: string | null;
+  tax_registered_on: string | null;
+  provisional_income_declared_on: string | null;
+  follow_up_on: string | null;
+  outcome: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** What the stage gates need from the founder and the contacts, loaded with the case. */
+export interface CaseGateRow extends CaseRow {
+  consent_given_on: string | null;
+  self_employment_permitted: string | null;
+  german_level: string | null;
+  benefit_status: string | null;
+  has_first_counselling_contact: boolean;
+}
+
+/** API field → column, for the case data a PATCH may set. */
+export const CASE_DATA_COLUMNS = {
+  businessIdea: 'business_idea',
+  sector: 'sector',
+  legalForm: 'legal_form',
+  fundingRoute: 'funding_route',
+  channel: 'channel',
+  contactLanguage: 'contact_language',
+  advisorId: 'advisor_id',
+  mainOccupation: 'main_occupation',
+  firstCounsellingScheduledOn: 'first_counselling_scheduled_on',
+  suitability: 'suitability',
+  businessPlanCompletedOn: 'business_plan_completed_on',
+  financePlanCompletedOn: 'finance_plan_completed_on',
+  viabilityStatement: 'viability_statement',
+  fundingAppliedOn: 'funding_applied_on',
+  fundingApprovedOn: 'funding_approved_on',
+  plannedStartOn: 'planned_start_on',
+  permitsRequired: 'permits_required',
+  permitsObtainedOn: 'permits_obtained_on',
+  businessStartedOn: 'business_started_on',
+  tradeRegisteredOn: 'trade_registered_on',
+  taxRegisteredOn: 'tax_registered_on',
+  provisionalIncomeDeclaredOn: 'provisional_income_declared_on',
+  followUpOn: 'follow_up_on',
+} as const;
+
+export type CaseDataField = keyof typeof CASE_DATA_COLUMNS;
+export const JSON_COLUMNS = new Set(['suitability', 'viability_statement']);

@@ -1,0 +1,245 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { GENESIS_HASH } from '../history-chain/chain';
+import { HistorySealer } from '../history-chain/history-sealer';
+import type { PersistedCaseState } from '../phase-model';
+import { CASE_DATA_COLUMNS, CaseDataField, CaseGateRow, CaseRow, JSON_COLUMNS } from './case.row';
+
+const GATE_SELECT = `
+  SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
+         EXISTS (SELECT 1 FROM case_contact k WHERE k.case_id = c.id AND k.kind = 'first_counselling')
+           AS has_first_counselling_contact
+    FROM founder_case c JOIN founder f ON f.id = c.founder_id`;
+
+export interface CaseListFilter {
+  officeIds: string[];
+  phase?: string;
+  status?: string;
+  advisorId?: string;
+  founderId?: string;
+  updatedSince?: string;
+  after: [string, string] | null;
+  limit: number;
+}
+
+export interface HistoryInsert {
+  caseId: string;
+  seq: number;
+  actorType: string;
+  actorId: string;
+  event: string;
+  fromPhase: string | null;
+  toPhase: string;
+  fromStatus: string | null;
+  toStatus: string;
+  payload: Record<string, unknown>;
+  machineVersion: number;
+  texts: Record<string, string> | null;
+  /** Whole days the case spent in the phase this row leaves (null when the phase does not change). */
+  daysInPhase?: number | null;
+}
+
+/**
+ * All SQL of cases. Every query that reads a case takes the caller's office ids, so forgetting the
+ * office scope is a compile error rather than a data leak.
+ */
+@Injectable()
+export class CasesRepository {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HistorySealer) private readonly sealer: HistorySealer,
+  ) {}
+
+  async findById(id: string, officeIds: string[], tx: EntityManager = this.db.manager): Promise<CaseGateRow | null> {
+    const rows: CaseGateRow[] = await tx.query(`${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`, [id, officeIds]);
+    return rows[0] ?? null;
+  }
+
+  /** The case row locked for a state change: concurrent events on one case queue here. */
+  async lockForUpdate(tx: EntityManager, id: string, officeIds: string[]): Promise<CaseGateRow | null> {
+    const locked: { id: string }[] = await tx.query(
+      `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
+      [id, officeIds],
+    );
+    return locked.length ? this.findById(id, officeIds, tx) : null;
+  }
+
+  /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
+  list(f: CaseListFilter): Promise<(CaseRow & { cursor_at: string })[]> {
+    return this.db.query(
+      `SELECT *, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM founder_case
+        WHERE office_id = ANY($1::uuid[])
+          AND ($2::text IS NULL OR phase = $2)
+          AND ($3::text IS NULL OR status = $3)
+          AND ($4::uuid IS NULL OR advisor_id = $4)
+          AND ($5::uuid IS NULL OR founder_id = $5)
+          AND ($6::timestamptz IS NULL OR updated_at >= $6)
+          AND ($7::timestamptz IS NULL OR (updated_at, id) < ($7, $8::uuid))
+        ORDER BY updated_at DESC, id DESC
+        LIMIT $9`,
+      [
+        f.officeIds,
+        f.phase ?? null,
+        f.status ?? null,
+        f.advisorId ?? null,
+        f.founderId ?? null,
+        f.updatedSince ?? null,
+        f.after?.[0] ?? null,
+        f.after?.[1] ?? null,
+        f.limit + 1,
+      ],
+    );
+  }
+
+  async insert(
+    tx: EntityManager,
+    c: { officeId: string; founderId: string; createdBy: string; phase: string; status: string; machineVersion: number; state: PersistedCaseState; coaching?: boolean },
+    data: Partial<Record<CaseDataField, unknown>>,
+  ): Promise<string> {
+    const [{ id }]: { id: string }[] = await tx.query(
+      `INSERT INTO founder_case (office_id, founder_id, created_by, phase, status, machine_version, state, coaching)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [c.officeId, c.founderId, c.createdBy, c.phase, c.status, c.machineVersion, JSON.stringify(c.state), c.coaching ?? false],
+    );
+    await this.updateData(tx, id, data);
+    return id;
+  }
+
+  /** Sets the given case data fields (null clears); the column names come from a fixed map. */
+  async updateData(tx: EntityManager, id: string, data: Partial<Record<CaseDataField, unknown>>): Promise<void> {
+    const fields = (Object.keys(data) as CaseDataField[]).filter((k) => data[k] !== undefined);
+    if (fields.length === 0) return;
+    const sets = fields.map((k, i) => {
+      const column = CASE_DATA_COLUMNS[k];
+      return `${column} = $${i + 2}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`;
+    });
+    const values = fields.map((k) => {
+      const v = data[k];
+      return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
+    });
+    await tx.query(`UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...values]);
+  }
+
+  /** The one write of a phase change: new state, version + 1, and the matching history row. */
+  async writeTransition(
+    tx: EntityManager,
+    c: { id: string; phase: string; status: string; state: PersistedCaseState; version: number; phaseChanged: boolean; outcome?: string | null; followUpOn?: string | null },
+    history: HistoryInsert,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE founder_case
+          SET phase = $2, status = $3, state = $4, version = $5, updated_at = now(),
+              phase_entered_at = CASE WHEN $6 THEN now() ELSE phase_entered_at END,
+              outcome = CASE WHEN $7::boolean THEN $8 ELSE outcome END,
+              follow_up_on = COALESCE($9::date, follow_up_on)
+        WHERE id = $1`,
+      [c.id, c.phase, c.status, JSON.stringify(c.state), c.version, c.phaseChanged, c.outcome !== undefined, c.outcome ?? null, c.followUpOn ?? null],
+    );
+    await this.insertHistory(tx, history);
+  }
+
+  /**
+   * Appends one history row, sealed into the case's hash chain. The caller holds the case row lock,
+   * so the previous row cannot change underneath.
+   */
+  async insertHistory(tx: EntityManager, h: HistoryInsert): Promise<void> {
+    const prev: { hash: string }[] =
+      h.seq === 1 ? [] : await tx.query(`SELECT hash FROM case_history WHERE case_id = $1 AND seq = $2`, [h.caseId, h.seq - 1]);
+    if (h.seq > 1 && prev.length === 0) throw new Error(`history of case ${h.caseId} has no row ${h.seq - 1}`);
+    const prevHash = prev[0]?.hash ?? GENESIS_HASH;
+    // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
+    const at = new Date();
+    const sealed = this.sealer.sealCase(prevHash, { ...h, at });
+    await tx.query(
+      `INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
+                                 payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [
+        h.caseId, h.seq, at, h.actorType, h.actorId, h.event, h.fromPhase, h.toPhase, h.fromStatus, h.toStatus,
+        JSON.stringify(h.payload), h.machineVersion, h.daysInPhase ?? null, sealed.caseRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
+      ],
+    );
+    if (h.texts) {
+      await tx.query(`INSERT INTO case_history_text (case_id, seq, texts) VALUES ($1, $2, $3)`, [h.caseId, h.seq, JSON.stringify(h.texts)]);
+    }
+  }
+
+  history(caseId: string): Promise<HistoryRow[]> {
+    return this.db.query(
+      `SELECT h.*, t.texts FROM case_history h
+         LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq
+        WHERE h.case_id = $1 ORDER BY h.seq`,
+      [caseId],
+    );
+  }
+
+  /** A user who may be assigned as the case's advisor: an advisor or lead of that office. */
+  async isAssignableAdvisor(userId: string, officeId: string, tx: EntityManager = this.db.manager): Promise<boolean> {
+    const rows = await tx.query(
+      `SELECT 1 FROM membership m JOIN app_user u ON u.id = m.user_id
+        WHERE m.user_id = $1 AND m.office_id = $2 AND m.role IN ('advisor', 'lead') AND u.is_active`,
+      [userId, officeId],
+    );
+    return rows.length > 0;
+  }
+
+  async founderOffice(founderId: string, officeIds: string[], tx: EntityManager = this.db.manager): Promise<string | null> {
+    const rows: { office_id: string }[] = await tx.query(
+      `SELECT office_id FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[]) AND erased_at IS NULL`,
+      [founderId, officeIds],
+    );
+    return rows[0]?.office_id ?? null;
+  }
+
+  async insertContact(tx: EntityManager, caseId: string, officeId: string, createdBy: string, c: ContactInsert): Promise<ContactRow> {
+    const [row]: ContactRow[] = await tx.query(
+      `INSERT INTO case_contact (case_id, office_id, created_by, "on", minutes, format, kind, topics, language, interpreter, notes)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [caseId, officeId, createdBy, c.on, c.minutes, c.format, c.kind, c.topics ?? [], c.language ?? null, c.interpreter ?? false, c.notes ?? null],
+    );
+    await tx.query(`UPDATE founder_case SET updated_at = now() WHERE id = $1`, [caseId]);
+    return row;
+  }
+
+  contacts(caseId: string): Promise<ContactRow[]> {
+    return this.db.query(`SELECT * FROM case_contact WHERE case_id = $1 ORDER BY "on" DESC, created_at DESC`, [caseId]);
+  }
+}
+
+export interface HistoryRow {
+  case_id: string;
+  seq: number;
+  at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  event: string;
+  from_phase: string | null;
+  to_phase: string;
+  from_status: string | null;
+  to_status: string;
+  payload: Record<string, unknown>;
+  machine_version: number;
+  prev_hash: string;
+  hash: string;
+  text_digest: string | null;
+  texts: Record<string, string> | null;
+}
+
+export interface ContactInsert {
+  on: string;
+  minutes: number;
+  format: string;
+  kind: string;
+  topics?: string[];
+  language?: string;
+  interpreter?: boolean;
+  notes?: string;
+}
+
+export interface ContactRow extends ContactInsert {
+  id: string;
+  case_id: string;
+  created_by: string | null;
+  created_at: Date;
+}

@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import type { RequestContext } from '../auth/request-context';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, toPage } from '../common/pagination/cursor';
+import { inTransaction } from '../database/transaction';
+import { initialCaseState } from '../phase-model';
+import { readableOffices, writableOffices } from './case-access';
+import { toCaseDto, toContactDto, toHistoryDto } from './case.mapper';
+import type { CaseDataField, CaseGateRow } from './case.row';
+import { CasesRepository, HistoryRow } from './cases.repository';
+import { textDigest, verifyChain } from '../history-chain/chain';
+import { HistorySealer } from '../history-chain/history-sealer';
+import type { CaseListQueryDto, CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
+
+/** Cases: creation, case data and milestones, contacts, reading. Phase changes: case-transition.service.ts. */
+@Injectable()
+export class CasesService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(CasesRepository) private readonly cases: CasesRepository,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+    @Inject(HistorySealer) private readonly sealer: HistorySealer,
+  ) {}
+
+  async create(ctx: RequestContext, dto: CreateCaseDto) {
+    const { founderId, ...data } = dto;
+    const id = await inTransaction(this.db, async (tx) => {
+      const officeId = await this.cases.founderOffice(founderId, writableOffices(ctx), tx);
+      if (!officeId) throw new AppError('not_found', 'No such founder.');
+      await this.assertAssignable(data.advisorId, officeId);
+      const initial = initialCaseState();
+      const caseId = await this.cases.insert(
+        tx,
+        { officeId, founderId, createdBy: ctx.actor.id, ...initial },
+        data as Partial<Record<CaseDataField, unknown>>,
+      );
+      await this.accessLog.record(ctx, { officeId, resourceType: 'case', resourceId: caseId, action: 'create' }, tx);
+      return caseId;
+    });
+    return toCaseDto((await this.cases.findById(id, writableOffices(ctx)))!);
+  }
+
+  async get(ctx: RequestContext, id: string) {
+    const row = await this.readable(ctx, id);
+    await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' });
+    return toCaseDto(row);
+  }
+
+  async list(ctx: RequestContext, q: CaseListQueryDto) {
+    const limit = q.limit ?? 50;
+    let officeIds = readableOffices(ctx);
+    if (q.officeId) officeIds = officeIds.filter((o) => o === q.officeId);
+    const after = decodeCursor(q.cursor, ['string', 'string']) as [string, string] | null;
+    const rows = await this.cases.list({ officeIds, ...q, after, limit });
+    await this.accessLog.record(ctx, {
+      officeId: q.officeId ?? null,
+      resourceType: 'case',
+      resourceId: null,
+      action: 'list',
+      details: { count: Math.min(rows.length, limit), phase: q.phase, status: q.status },
+    });
+    return toPage(rows, limit, (r) => listItem(r), (r) => [r.cursor_at, r.id]);
+  }
+
+  async update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: number | null) {
+    await inTransaction(this.db, async (tx) => {
+      const row = await this.cases.lockForUpdate(tx, id, writableOffices(ctx));
+      if (!row) throw new AppError('not_found', 'No such case.');
+      if (ifMatch !== null && ifMatch !== row.version) throw versionConflict(row.version);
+      if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id);
+      await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>);
+      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
+    });
+    return toCaseDto((await this.cases.findById(id, writableOffices(ctx)))!);
+  }
+
+  async history(ctx: RequestContext, id: string, verify = false) {
+    const row = await this.readable(ctx, id);
+    const rows = await this.cases.history(id);
+    await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' });
+    // Auditors see codes, not the free texts (reasons and notes can name people).
+    const withTexts = writableOffices(ctx).includes(row.office_id);
+    return {
+      caseId: id,
+      version: row.version,
+      ...(verify ? { chain: this.verifyChain(rows) } : {}),
+      items: rows.map((h) => toHistoryDto(withTexts ? h : { ...h, texts: null })),
+    };
+  }
+
+  /** Recomputes the case's chain from the stored rows (and checks kept texts against their digests). */
+  private verifyChain(rows: HistoryRow[]) {
+    const chained = rows.map((h) => ({
+      ...this.sealer.chainedCaseRow({
+        caseId: h.case_id, seq: h.seq, at: h.at, actorId: h.actor_id, event: h.event, fromPhase: h.from_phase,
+        toPhase: h.to_phase, toStatus: h.to_status, payload: h.payload, machineVersion: h.machine_version, texts: null,
+      }),
+      textDigest: h.text_digest,
+      prevHash: h.prev_hash,
+      hash: h.hash,
+    }));
+    const broken =
+      verifyChain(chained) ??
+      rows.filter((h) => h.texts !== null && textDigest(h.texts) !== h.text_digest).map((h) => ({ seq: h.seq, reason: 'text_mismatch' as const }))[0] ??
+      null;
+    return { valid: broken === null, length: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: broken };
+  }
+
+  async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto) {
+    const contact = await inTransaction(this.db, async (tx) => {
+      const row = await this.cases.lockForUpdate(tx, caseId, writableOffices(ctx));
+      if (!row) throw new AppError('not_found', 'No such case.');
+      const inserted = await this.cases.insertContact(tx, caseId, row.office_id, ctx.actor.id, dto);
+      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
+      return inserted;
+    });
+    return toContactDto(contact);
+  }
+
+  async contacts(ctx: RequestContext, caseId: string) {
+    const row = await this.cases.findById(caseId, writableOffices(ctx));
+    if (!row) throw new AppError('not_found', 'No such case.');
+    const rows = await this.cases.contacts(caseId);
+    await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: caseId, action: 'list' });
+    return { items: rows.map(toContactDto) };
+  }
+
+  private async readable(ctx: RequestContext, id: string): Promise<CaseGateRow> {
+    const row = await this.cases.findById(id, readableOffices(ctx));
+    if (!row) throw new AppError('not_found', 'No such case.');
+    return row;
+  }
+
+  private async assertAssignable(advisorId: string | null | undefined, officeId: string): Promise<void> {
+    if (advisorId && !(await this.cases.isAssignableAdvisor(advisorId, officeId))) {
+      throw new AppError('advisor_unknown', 'advisorId is not an active advisor or lead of the case\u2019s office.', {
+        errors: [{ field: 'advisorId', message: 'not an advisor of this office' }],
+      });
+    }
+  }
+}
+
+export function versionConflict(current: number): AppError {
+  return new AppError('version_conflict', `The case is at version ${current}; reload it and try again.`, {
+    currentVersion: current,
+  });
+}
+
+function listItem(r: { id: string; office_id: string; founder_id: string; advisor_id: string | null; phase: string; status: string; version: number; business_idea: string | null; funding_route: string | null; coaching: boolean; updated_at: Date; created_at: Date }) {
+  return {
+    id: r.id,
+    officeId: r.office_id,
+    founderId: r.founder_id,
+    advisorId: r.advisor_id,
+    phase: r.phase,
+    status: r.status,
+    version: r.version,
+    businessIdea: r.business_idea,
+    fundingRoute: r.funding_route,
+    coaching: r.coaching,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}

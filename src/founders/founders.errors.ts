@@ -1,0 +1,1 @@
+export type FoundersErrorCode = 'founder_duplicate' | 'target_sector_unknown';

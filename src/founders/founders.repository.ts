@@ -1,0 +1,225 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** The profile as stored (jsonb, snake_case keys); absent keys mean "not known". */
+export interface StoredProfile {
+  target_sector?: string;
+  wz_code?: string;
+  home_knowledge_usability?: number;
+  presumed_motivation?: string;
+}
+
+/** The columns a create or update writes. */
+export interface FounderColumns {
+  first_name: string;
+  last_name: string;
+  birth_date: string | null;
+  gender: string;
+  email: string | null;
+  phone: string | null;
+  postal_code: string | null;
+  city: string | null;
+  country_of_birth: string | null;
+  nationalities: string[];
+  migration_background: boolean | null;
+  languages: { code: string; level: string }[];
+  german_level: string | null;
+  self_employment_permitted: string;
+  benefit_status: string | null;
+  jobcenter: string | null;
+  jobcenter_customer_number: string | null;
+  isced_level: number | null;
+  foreign_qualification_recognition: string | null;
+  consent_given_on: string | null;
+  consent_version: string | null;
+  profile: StoredProfile | null;
+}
+
+export interface FounderRow extends FounderColumns {
+  id: string;
+  office_id: string;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+  erased_at: Date | null;
+}
+
+/** A list row also carries its sort key at full (microsecond) precision for the cursor. */
+export interface FounderListRow extends FounderRow {
+  cursor_at: string;
+}
+
+export interface TargetSectorRow {
+  code: string;
+  label_de: string;
+  label_en: string;
+  wz_section: string;
+}
+
+/**
+ * The SQL type of every writable column. Dynamic INSERT/UPDATE statements take their column names
+ * only from this fixed list, never from the request.
+ */
+const COLUMN_TYPES: Record<keyof FounderColumns, string> = {
+  first_name: 'text',
+  last_name: 'text',
+  birth_date: 'date',
+  gender: 'text',
+  email: 'text',
+  phone: 'text',
+  postal_code: 'text',
+  city: 'text',
+  country_of_birth: 'text',
+  nationalities: 'text[]',
+  migration_background: 'boolean',
+  languages: 'jsonb',
+  german_level: 'text',
+  self_employment_permitted: 'text',
+  benefit_status: 'text',
+  jobcenter: 'text',
+  jobcenter_customer_number: 'text',
+  isced_level: 'smallint',
+  foreign_qualification_recognition: 'text',
+  consent_given_on: 'date',
+  consent_version: 'text',
+  profile: 'jsonb',
+};
+
+function writes(columns: Partial<FounderColumns>): {
+  names: (keyof FounderColumns)[];
+  values: unknown[];
+} {
+  const names = (Object.keys(columns) as (keyof FounderColumns)[]).filter(
+    (name) => name in COLUMN_TYPES && columns[name] !== undefined,
+  );
+  const values = names.map((name) => {
+    const value = columns[name];
+    // A jsonb parameter goes as JSON text; SQL NULL must stay NULL, not the JSON literal null.
+    return COLUMN_TYPES[name] === 'jsonb' && value !== null ? JSON.stringify(value) : value;
+  });
+  return { names, values };
+}
+
+const cast = (name: keyof FounderColumns, index: number) => `$${index}::${COLUMN_TYPES[name]}`;
+
+/** Erased founders (a later feature) are invisible to every query here. */
+const LIVE = 'erased_at IS NULL';
+
+/**
+ * All founder SQL. Every query on founders takes the caller's office ids, so a founder of another
+ * office is simply not found. UPDATE … RETURNING is wrapped in a CTE: TypeORM answers a bare UPDATE
+ * with [rows, count].
+ */
+@Injectable()
+export class FoundersRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async findById(
+    id: string,
+    officeIds: readonly string[],
+    tx: EntityManager = this.db.manager,
+  ): Promise<FounderRow | null> {
+    const rows: FounderRow[] = await tx.query(
+      `SELECT * FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[]) AND ${LIVE}`,
+      [id, officeIds],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Newest-updated first; `q` matches first, last or "first last" name, case-insensitively. */
+  list(
+    officeIds: readonly string[],
+    page: { q: string | null; limit: number; after: [string, string] | null },
+  ): Promise<FounderListRow[]> {
+    const pattern = page.q ? `%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    return this.db.query(
+      `SELECT f.*,
+              to_char(f.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM founder f
+        WHERE f.office_id = ANY($1::uuid[]) AND f.${LIVE}
+          AND ($2::text IS NULL OR f.first_name ILIKE $2 ESCAPE '\\'
+               OR f.last_name ILIKE $2 ESCAPE '\\'
+               OR (f.first_name || ' ' || f.last_name) ILIKE $2 ESCAPE '\\')
+          AND ($3::timestamptz IS NULL OR (f.updated_at, f.id) < ($3::timestamptz, $4::uuid))
+        ORDER BY f.updated_at DESC, f.id DESC
+        LIMIT $5`,
+      [officeIds, pattern, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit + 1],
+    );
+  }
+
+  async insert(
+    tx: EntityManager,
+    founder: { officeId: string; createdBy: string | null; columns: Partial<FounderColumns> },
+  ): Promise<FounderRow> {
+    const { names, values } = writes(founder.columns);
+    const rows: FounderRow[] = await tx.query(
+      `INSERT INTO founder (office_id, created_by${names.map((n) => `, ${n}`).join('')})
+       VALUES ($1, $2${names.map((n, i) => `, ${cast(n, i + 3)}`).join('')})
+       RETURNING *`,
+      [founder.officeId, founder.createdBy, ...values],
+    );
+    return rows[0];
+  }
+
+  /** Null when there is no such founder in these offices. */
+  async update(
+    tx: EntityManager,
+    id: string,
+    officeIds: readonly string[],
+    columns: Partial<FounderColumns>,
+  ): Promise<FounderRow | null> {
+    const { names, values } = writes(columns);
+    const sets = names.map((n, i) => `${n} = ${cast(n, i + 3)}, `).join('');
+    const rows: FounderRow[] = await tx.query(
+      `WITH changed AS (
+         UPDATE founder SET ${sets}updated_at = now()
+          WHERE id = $1 AND office_id = ANY($2::uuid[]) AND ${LIVE} RETURNING *)
+       SELECT * FROM changed`,
+      [id, officeIds, ...values],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Serialises creates of the same name in one office until the transaction ends, so two
+   * concurrent creates cannot both pass the duplicate check.
+   */
+  async lockName(
+    tx: EntityManager,
+    officeId: string,
+    firstName: string,
+    lastName: string,
+  ): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(
+                hashtext('founder'), hashtext($1 || '/' || lower($2) || '/' || lower($3)))`,
+      [officeId, firstName, lastName],
+    );
+  }
+
+  /** The oldest founder of the office with this name (case-insensitive) and postal code. */
+  async findDuplicate(
+    tx: EntityManager,
+    key: { officeId: string; firstName: string; lastName: string; postalCode: string | null },
+  ): Promise<string | null> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM founder
+        WHERE office_id = $1 AND lower(first_name) = lower($2) AND lower(last_name) = lower($3)
+          AND postal_code IS NOT DISTINCT FROM $4::text AND ${LIVE}
+        ORDER BY created_at, id LIMIT 1`,
+      [key.officeId, key.firstName, key.lastName, key.postalCode],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  listTargetSectors(): Promise<TargetSectorRow[]> {
+    return this.db.query(
+      `SELECT code, label_de, label_en, wz_section FROM target_sector ORDER BY sort, code`,
+    );
+  }
+
+  async targetSectorExists(code: string, tx: EntityManager = this.db.manager): Promise<boolean> {
+    const rows = await tx.query(`SELECT 1 FROM target_sector WHERE code = $1`, [code]);
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import { officesWithRole } from '../auth/principal';
+import type { RequestContext } from '../auth/request-context';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { inTransaction } from '../database/transaction';
+import type { FounderDto, TargetSectorDto } from './dto/founder.dto';
+import type { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
+import { toColumns, toFounderDto } from './founder.mapper';
+import { FounderColumns, FoundersRepository } from './founders.repository';
+
+const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The offices whose founders the caller may see and change: those where they are advisor or lead.
+ * Admins get no implicit access: founder data are social data (SGB X), and admins administer
+ * offices and users only. Auditors get pseudonymised exports, never these records.
+ */
+function founderOffices(ctx: RequestContext): string[] {
+  return officesWithRole(ctx.actor, ['advisor', 'lead']);
+}
+
+/** Founders: the people an office serves. Every read and change is written to the access log. */
+@Injectable()
+export class FoundersService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(FoundersRepository) private readonly founders: FoundersRepository,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+  ) {}
+
+  async create(
+    ctx: RequestContext,
+    dto: CreateFounderDto,
+    allowDuplicate: boolean,
+  ): Promise<FounderDto> {
+    const officeId = this.officeForCreate(ctx, dto.officeId ?? undefined);
+    const columns = toColumns(dto);
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.assertTargetSector(columns, tx);
+      if (!allowDuplicate) {
+        await this.founders.lockName(tx, officeId, dto.firstName, dto.lastName);
+        const existingId = await this.founders.findDuplicate(tx, {
+          officeId,
+          firstName: dto.firstName,
+          lastName: dto.lastName,
+          postalCode: columns.postal_code ?? null,
+        });
+        if (existingId) {
+          throw new AppError(
+            'founder_duplicate',
+            'A founder with this name and postal code exists in this office; ' +
+              'repeat with ?allowDuplicate=true if this is another person.',
+            { existingId },
+          );
+        }
+      }
+      const inserted = await this.founders.insert(tx, {
+        officeId,
+        createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+        columns,
+      });
+      await this.accessLog.record(
+        ctx,
+        { officeId, resourceType: 'founder', resourceId: inserted.id, action: 'create' },
+        tx,
+      );
+      return inserted;
+    });
+    return toFounderDto(row);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<FounderDto> {
+    const row = await this.founders.findById(id, founderOffices(ctx));
+    if (!row) throw new AppError('not_found', 'No such founder.');
+    await this.accessLog.record(ctx, {
+      officeId: row.office_id,
+      resourceType: 'founder',
+      resourceId: id,
+      action: 'read',
+    });
+    return toFounderDto(row);
+  }
+
+  async update(ctx: RequestContext, id: string, dto: UpdateFounderDto): Promise<FounderDto> {
+    const columns = toColumns(dto);
+    // An empty PATCH changes nothing (and must not move the founder to the top of the list).
+    if (Object.keys(columns).length === 0) return this.get(ctx, id);
+    const row = await inTransaction(this.db, async (tx) => {
+      await this.assertTargetSector(columns, tx);
+      const updated = await this.founders.update(tx, id, founderOffices(ctx), columns);
+      if (!updated) throw new AppError('not_found', 'No such founder.');
+      await this.accessLog.record(
+        ctx,
+        {
+          officeId: updated.office_id,
+          resourceType: 'founder',
+          resourceId: id,
+          action: 'update',
+          details: { fields: presentFields(dto) },
+        },
+        tx,
+      );
+      return updated;
+    });
+    return toFounderDto(row);
+  }
+
+  async list(
+    ctx: RequestContext,
+    query: { q?: string; limit?: number; cursor?: string },
+  ): Promise<Page<FounderDto>> {
+    const offices = founderOffices(ctx);
+    const limit = query.limit ?? 50;
+    const after = decodeCursor(query.cursor, ['string', 'string']) as [string, string] | null;
+    if (after && !(CURSOR_AT.test(after[0]) && UUID.test(after[1]))) {
+      throw new AppError('validation_failed', 'The cursor is not valid; start again without it.', {
+        errors: [{ field: 'cursor', message: 'cursor is not a value returned by this endpoint' }],
+      });
+    }
+    const q = query.q?.trim() || null;
+    const rows = await this.founders.list(offices, { q, limit, after });
+    // Never the search text in the log: it is usually a name.
+    await this.accessLog.record(ctx, {
+      officeId: offices.length === 1 ? offices[0] : null,
+      resourceType: 'founder',
+      resourceId: null,
+      action: 'list',
+      details: { count: Math.min(rows.length, limit) },
+    });
+    return toPage(rows, limit, toFounderDto, (r) => [r.cursor_at, r.id]);
+  }
+
+  async listTargetSectors(_ctx: RequestContext): Promise<{ items: TargetSectorDto[] }> {
+    const rows = await this.founders.listTargetSectors();
+    return {
+      items: rows.map((r) => ({
+        code: r.code,
+        labelDe: r.label_de,
+        labelEn: r.label_en,
+        wzSection: r.wz_section,
+      })),
+    };
+  }
+
+  /** The given office if the caller works there, else the caller's only office. */
+  private officeForCreate(ctx: RequestContext, officeId: string | undefined): string {
+    const offices = founderOffices(ctx);
+    if (officeId !== undefined) {
+      // An office the caller does not work in is not revealed to exist.
+      if (!offices.includes(officeId)) throw new AppError('not_found', 'No such office.');
+      return officeId;
+    }
+    if (offices.length === 1) return offices[0];
+    throw new AppError('validation_failed', 'Say in which of your offices to create the founder.', {
+      errors: [
+        {
+          field: 'officeId',
+          message: 'officeId is required when you are advisor or lead in more than one office',
+        },
+      ],
+    });
+  }
+
+  /** Sectors are configuration (a table), so this is checked against the database, not the DTO. */
+  private async assertTargetSector(
+    columns: Partial<FounderColumns>,
+    tx: EntityManager,
+  ): Promise<void> {
+    const code = columns.profile?.target_sector;
+    if (code === undefined || (await this.founders.targetSectorExists(code, tx))) return;
+    throw new AppError('target_sector_unknown', `There is no target sector "${code}".`, {
+      errors: [{ field: 'profile.targetSector', message: 'see GET /api/v1/target-sectors' }],
+    });
+  }
+}
+
+/** The API fields a PATCH sent (declared DTO fields exist on the instance as undefined). */
+function presentFields(dto: UpdateFounderDto): string[] {
+  return Object.entries(dto)
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => key);
+}
