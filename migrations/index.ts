@@ -1,7 +1,9 @@
 import { OfficesUsersAccess1764115200000 } from './1764115200000-OfficesUsersAccess';
 import { Founders1764115300000 } from './1764115300000-Founders';
 import { Cases1764115400000 } from './1764115400000-Cases';
+import { ResetAnalyses1764115500000 } from './1764115500000-ResetAnalyses';
 import { HistoryHashChain1764115600000 } from './1764115600000-HistoryHashChain';
+import { ExportManifests1764115700000 } from './1764115700000-ExportManifests';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -9,5 +11,7 @@ import { HistoryHashChain1764115600000 } from './1764115600000-HistoryHashChain'
  * A migration is never edited after it has landed: add a new one.
  */
 export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders1764115300000, Cases1764115400000,
+  ResetAnalyses1764115500000,
   HistoryHashChain1764115600000,
+  ExportManifests1764115700000,
 ];

@@ -9,6 +9,7 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/http/validation';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { setUpOpenApi } from './common/http/openapi';
+import { EXPORT_UPLOAD_TYPES } from './exports/upload-types';
 
 export const API_PREFIX = 'api/v1';
 
@@ -57,6 +58,8 @@ export async function createApp(
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Export files uploaded for verification are read as streams, never buffered (no size limit).
+  fastify.addContentTypeParser(Object.values(EXPORT_UPLOAD_TYPES), (_request, payload, done) => done(null, payload));
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccessLogModule } from './access-log/access-log.module';
 import { AuthModule } from './auth/auth.module';
 import { CasesModule } from './cases/cases.module';
+import { ExportsModule } from './exports/exports.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -9,6 +10,7 @@ import { FoundersModule } from './founders/founders.module';
 import { HealthModule } from './health/health.module';
 import { HistoryChainModule } from './history-chain/history-chain.module';
 import { OfficesModule } from './offices/offices.module';
+import { ResetModule } from './reset/reset.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -27,6 +29,8 @@ export class AppModule {
         UsersModule,
         FoundersModule,
         CasesModule,
+        ExportsModule,
+        ResetModule,
       ],
     };
   }

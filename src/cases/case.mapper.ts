@@ -24,6 +24,7 @@ export function toCaseDto(row: CaseGateRow, today = todayInBerlin()) {
     contactLanguage: row.contact_language,
     mainOccupation: row.main_occupation,
     coaching: row.coaching,
+    resetAnalysisId: row.reset_analysis_id,
     firstCounsellingScheduledOn: row.first_counselling_scheduled_on,
     suitability: row.suitability,
     businessPlanCompletedOn: row.business_plan_completed_on,

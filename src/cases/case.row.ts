@@ -20,6 +20,8 @@ export interface CaseRow {
   contact_language: string | null;
   main_occupation: boolean | null;
   coaching: boolean;
+  /** The RE_SET analysis whose accepted restart put the case (back) at planning. */
+  reset_analysis_id: string | null;
   first_counselling_scheduled_on: string | null;
   suitability: Record<string, unknown> | null;
   business_plan_completed_on: string | null;

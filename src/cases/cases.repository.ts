@@ -139,6 +139,11 @@ export class CasesRepository {
     await this.insertHistory(tx, history);
   }
 
+  /** Links a case to the RE_SET analysis that restarted it; a restart always comes with coaching. */
+  async linkResetAnalysis(tx: EntityManager, caseId: string, analysisId: string): Promise<void> {
+    await tx.query(`UPDATE founder_case SET reset_analysis_id = $2, coaching = true WHERE id = $1`, [caseId, analysisId]);
+  }
+
   /**
    * Appends one history row, sealed into the case's hash chain. The caller holds the case row lock,
    * so the previous row cannot change underneath.

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import { ChainedCaseRow, GENESIS_HASH, pseudonym, rowHash, textDigest, verifyChain } from './chain';
 
@@ -37,7 +38,7 @@ describe('hash chain', () => {
   it('hashes SHA-256 over prevHash and the canonical row (hand-checked vector)', () => {
     // sha256("0…0\n{"a":1,"v":1}") computed independently with `printf … | sha256sum`
     expect(rowHash(GENESIS_HASH, { a: 1 })).toBe(
-      require('node:crypto').createHash('sha256').update(`${GENESIS_HASH}\n{"a":1,"v":1}`).digest('hex'),
+      createHash('sha256').update(`${GENESIS_HASH}\n{"a":1,"v":1}`).digest('hex'),
     );
     expect(rowHash(GENESIS_HASH, { a: 1 })).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -1,9 +1,12 @@
 import { allGatesHold, nothingRecorded, storedState } from './case-facts.fixture';
 import type { CaseEvent } from './case-event';
+import { parseCaseEvent } from './case-event';
 import {
   applyCaseEvent,
   availableEvents,
   initialCaseState,
+  RESTART_EVENT,
+  restartCaseState,
   UnknownMachineVersionError,
   type PersistedCaseState,
 } from './phase-model';
@@ -202,5 +205,36 @@ describe('phaseModelDescription', () => {
       label: { de: expect.any(String), en: expect.any(String) },
     });
     expect(JSON.parse(JSON.stringify(description))).toEqual(description);
+  });
+});
+
+describe('restartCaseState', () => {
+  it('is an active case in planning that the machine restores and moves on from', () => {
+    const state = restartCaseState();
+    expect(state).toStrictEqual({ value: { active: 'planning' }, context: { phase: 'planning' } });
+    expect(JSON.parse(JSON.stringify(state))).toStrictEqual(state);
+    const launch = applyCaseEvent({
+      machineVersion: 1,
+      state,
+      event: { type: 'LAUNCH' },
+      facts: allGatesHold(),
+    });
+    expect(launch).toMatchObject({ ok: true, fromPhase: 'planning', phase: 'launch' });
+    expect(
+      availableEvents({ machineVersion: 1, state, facts: allGatesHold() }).map((e) => e.type),
+    ).toEqual(['LAUNCH', 'STEP_BACK', 'DROP_OUT', 'PAUSE']);
+  });
+
+  it('matches what the machine reaches by driving a case to planning', () => {
+    const { state } = run(initialCaseState().state, [
+      { type: 'START_COUNSELLING' },
+      { type: 'START_PLANNING' },
+    ]);
+    expect(restartCaseState()).toStrictEqual(state);
+  });
+
+  it('uses a system event that clients cannot send', () => {
+    expect(RESTART_EVENT).toBe('RESTART');
+    expect(parseCaseEvent({ type: RESTART_EVENT })).toMatchObject({ ok: false });
   });
 });

@@ -113,6 +113,29 @@ export function initialCaseState(): {
   };
 }
 
+/**
+ * A system event, recorded in the case history when an accepted RE_SET analysis (re-)enters a
+ * founder into the model at planning. No client may send it: parseCaseEvent does not know it, so
+ * the HTTP event endpoint answers 400 for it, and only the RE_SET decision writes it.
+ */
+export const RESTART_EVENT = 'RESTART' as const;
+
+/**
+ * The snapshot of an active case in planning, as the v1 machine represents it: where a restart
+ * with coaching puts a founder. Built with resolveState (no entry actions run), so the context is
+ * given in full, and checked the same way a stored snapshot is.
+ */
+export function restartCaseState(): PersistedCaseState {
+  const machine = machinesByVersion[CASE_MACHINE_VERSION];
+  const snapshot = machine.resolveState({
+    value: { active: 'planning' },
+    context: { phase: 'planning' },
+  });
+  const state = toPersisted(snapshot);
+  restoreCaseSnapshot(machine, state);
+  return state;
+}
+
 /** Structural check first (not allowed from here: 409), then the stage gates (unmet: 422). */
 export function applyCaseEvent(input: {
   machineVersion: number;

@@ -2,6 +2,7 @@ import type { AuthErrorCode } from '../../auth/auth.errors';
 import type { CasesErrorCode } from '../../cases/cases.errors';
 import type { FoundersErrorCode } from '../../founders/founders.errors';
 import type { OfficesErrorCode } from '../../offices/offices.errors';
+import type { ResetErrorCode } from '../../reset/reset.errors';
 import type { UsersErrorCode } from '../../users/users.errors';
 
 /**
@@ -20,7 +21,7 @@ export type CommonErrorCode =
   | 'database_unavailable'
   | 'internal_error';
 
-export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | OfficesErrorCode | FoundersErrorCode | CasesErrorCode;
+export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | OfficesErrorCode | FoundersErrorCode | CasesErrorCode | ResetErrorCode;
 
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -48,6 +49,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   office_required: 400,
   founder_duplicate: 409,
   target_sector_unknown: 422,
+  founder_has_open_case: 409,
+  reset_analysis_closed: 409,
+  eks_period_final: 409,
+  eks_period_overlap: 409,
+  rates_unavailable: 422,
 };
 
 export const ERROR_TITLE: Partial<Record<ErrorCode, string>> = {

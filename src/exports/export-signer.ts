@@ -1,0 +1,42 @@
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { configuredOrStoredSecret } from '../config/secrets';
+import { canonicalJson } from '../history-chain/canonical-json';
+
+/**
+ * Signs export manifests with Ed25519. The private key comes from EXPORT_SIGNING_KEY (PEM) or is
+ * generated once in the data directory; the public key is published for anyone to verify.
+ */
+@Injectable()
+export class ExportSigner {
+  private readonly privateKey: KeyObject;
+  readonly publicKeyPem: string;
+  readonly keyId: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    const pem = configuredOrStoredSecret(config.exportSigningKey, config.dataDir, 'export-signing-key.pem', () =>
+      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    );
+    this.privateKey = createPrivateKey(pem.includes('BEGIN') ? pem : pem.replace(/\\n/g, '\n'));
+    if (this.privateKey.asymmetricKeyType !== 'ed25519') throw new Error('EXPORT_SIGNING_KEY must be an Ed25519 private key (PEM)');
+    this.publicKeyPem = createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    this.keyId = createHash('sha256').update(this.publicKeyPem).digest('hex').slice(0, 16);
+  }
+
+  /** Base64 Ed25519 signature over the canonical JSON of the unsigned manifest. */
+  sign(unsigned: Record<string, unknown>): string {
+    return sign(null, Buffer.from(canonicalJson(unsigned)), this.privateKey).toString('base64');
+  }
+}
+
+/** Verification needs only the public key (used by the CLI and the verify endpoint). */
+export function verifyManifestSignature(manifest: Record<string, unknown>, publicKeyPem: string): boolean {
+  const { signature, ...unsigned } = manifest;
+  if (typeof signature !== 'string') return false;
+  try {
+    return verify(null, Buffer.from(canonicalJson(unsigned)), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

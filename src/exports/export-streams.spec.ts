@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
+import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
+import { CrlfLineEndings } from './stream-taps';
+
+async function run(chunks: string[], ...stages: NodeJS.ReadWriteStream[]): Promise<string> {
+  let out = '';
+  await pipeline([
+    Readable.from(chunks.map((c) => Buffer.from(c))),
+    ...stages,
+    new Writable({
+      write(chunk: Buffer, _e, done) {
+        out += chunk.toString();
+        done();
+      },
+    }),
+  ] as unknown as [Readable, Writable]);
+  return out;
+}
+
+/** Every way of cutting the text into two or three chunks. */
+function splits(text: string): string[][] {
+  const out: string[][] = [[text]];
+  for (let i = 1; i < text.length; i++) {
+    out.push([text.slice(0, i), text.slice(i)]);
+    const j = Math.min(text.length - 1, i + 7);
+    if (j > i) out.push([text.slice(0, i), text.slice(i, j), text.slice(j)]);
+  }
+  return out;
+}
+
+describe('export byte streams', () => {
+  const csv = 'caseRef,seq,reason,hash\nc_a,1,"ein\nzwei, ""drei""",h1\nc_a,2,,h2\nc_b,1,x,h3\n';
+
+  it('counts CSV records and chain heads across any chunk boundary, quoted line feeds included', async () => {
+    for (const chunks of splits(csv)) {
+      const tally = new ExportTally();
+      const out = await run(chunks, new CsvTally(tally, 0x2c));
+      expect(out).toBe(csv);
+      expect(tally.rows).toBe(3);
+      expect(Object.fromEntries(tally.heads)).toEqual({ c_a: 'h2', c_b: 'h3' });
+    }
+  });
+
+  it('turns LF into CRLF once, also when CR and LF arrive in different chunks', async () => {
+    for (const chunks of splits('a\nb\r\nc\n')) {
+      expect(await run(chunks, new CrlfLineEndings())).toBe('a\r\nb\r\nc\r\n');
+    }
+  });
+
+  it('counts NDJSON lines by their first and last key', async () => {
+    const lines = '{"caseRef" : "c_a", "seq" : 1, "hash" : "' + 'a'.repeat(64) + '"}\n{"seq":2,"hash":"x","caseRef":"c_b"}\n';
+    for (const chunks of splits(lines)) {
+      const tally = new ExportTally();
+      await run(chunks, new NdjsonTally(tally));
+      expect(tally.rows).toBe(2);
+      expect(Object.fromEntries(tally.heads)).toEqual({ c_a: 'a'.repeat(64), c_b: 'x' });
+    }
+  });
+});

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { Pool, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import { officesWithRole, roleIn } from '../auth/principal';
+import type { RequestContext } from '../auth/request-context';
+import { AppError } from '../common/errors/app-error';
+import { CHAIN_FORMAT } from '../history-chain/chain';
+import type { ExportQueryDto } from './dto/export-query.dto';
+import { exportColumns, exportSelect, ExportShape, ndjsonSelect } from './export-columns';
+import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
+import { ExportSigner } from './export-signer';
+import { ExportsRepository } from './exports.repository';
+import type { ExportManifest } from './manifest';
+import { CrlfLineEndings, DigestTap } from './stream-taps';
+import { writeXlsx } from './xlsx-writer';
+
+const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+interface Plan {
+  exportId: string;
+  format: 'csv' | 'ndjson' | 'xlsx';
+  dialect: 'rfc4180' | 'excel-de' | null;
+  officeIds: string[];
+  shape: ExportShape;
+  params: [string[], string | null, string | null, string | null];
+}
+
+/**
+ * Streams the phase history of many cases from one consistent snapshot (a repeatable-read,
+ * read-only transaction on its own connection). CSV and NDJSON leave PostgreSQL through COPY and
+ * pass through Node only as bytes (line endings, digest); memory stays flat because every stage
+ * respects backpressure. A client that disconnects destroys the pipeline and the connection, so the
+ * query ends with it. The signed manifest is stored before the last byte is sent.
+ */
+@Injectable()
+export class PhaseHistoryExportService {
+  private readonly logger = new Logger('PhaseHistoryExport');
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(ExportSigner) private readonly signer: ExportSigner,
+    @Inject(ExportsRepository) private readonly manifests: ExportsRepository,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+  ) {}
+
+  async stream(ctx: RequestContext, q: ExportQueryDto, reply: FastifyReply): Promise<void> {
+    const plan = this.plan(ctx, q);
+    await this.accessLog.record(
+      ctx,
+      plan.officeIds.map((officeId) => ({
+        officeId,
+        resourceType: 'phase_history_export',
+        resourceId: plan.exportId,
+        action: 'export' as const,
+        details: { format: plan.format, dialect: plan.dialect, from: q.from, to: q.to, changedSince: q.changedSince, pseudonymize: !plan.shape.identities, includeText: plan.shape.texts },
+      })),
+    );
+    const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
+    let clientError: Error | undefined;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [{ snapshot_at }] = (await client.query(`SELECT now() AS snapshot_at`)).rows;
+      const tap = new DigestTap();
+      const tally = new ExportTally();
+      this.startResponse(reply, plan);
+      const sent = await this.pump(client, plan, tap, tally, reply);
+      if (!sent) {
+        clientError = new Error('client disconnected');
+        return;
+      }
+      await client.query('COMMIT');
+      const manifest = this.sign(plan, snapshot_at, tap, tally);
+      await this.manifests.save(manifest, { type: ctx.actor.kind, id: ctx.actor.id }, plan.officeIds);
+      reply.raw.end();
+    } catch (error) {
+      clientError = error as Error;
+      if (reply.raw.headersSent) {
+        this.logger.error(`export ${plan.exportId} failed mid-stream: ${(error as Error).message}`);
+        reply.raw.destroy();
+        return;
+      }
+      throw error;
+    } finally {
+      // A connection cut off mid-query is closed hard: the server's next send fails and the query
+      // ends at once (a polite close would let COPY run to its end first).
+      if (clientError) (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      client.release(clientError);
+    }
+  }
+
+  private plan(ctx: RequestContext, q: ExportQueryDto): Plan {
+    let officeIds = officesWithRole(ctx.actor, ['auditor', 'lead']);
+    if (q.officeId) {
+      if (!officeIds.includes(q.officeId)) throw new AppError('not_found', 'No such office.');
+      officeIds = [q.officeId];
+    }
+    const shape = { identities: q.pseudonymize === 'false', texts: q.includeText === 'true' };
+    if ((shape.identities || shape.texts) && !officeIds.every((o) => roleIn(ctx.actor, o) === 'lead')) {
+      throw new AppError('forbidden', 'Only leads of every office in the export may ask for names or texts; add officeId.');
+    }
+    const format = q.format ?? 'csv';
+    return {
+      exportId: randomUUID(),
+      format,
+      dialect: format === 'csv' ? (q.dialect ?? 'rfc4180') : null,
+      officeIds,
+      shape,
+      params: [officeIds, q.from ?? null, q.to ?? null, q.changedSince ?? null],
+    };
+  }
+
+  /** Headers go out before the first byte; the export id is known from the start. */
+  private startResponse(reply: FastifyReply, plan: Plan): void {
+    reply.hijack();
+    const ext = plan.format === 'ndjson' ? 'ndjson' : plan.format;
+    reply.raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': CONTENT_TYPES[plan.format],
+      'content-disposition': `attachment; filename="phase-history-${plan.exportId}.${ext}"`,
+      'cache-control': 'no-store',
+      'x-export-id': plan.exportId,
+    });
+  }
+
+  /** Moves the rows to the client; false when the client went away first. */
+  private async pump(client: PoolClient, plan: Plan, tap: DigestTap, tally: ExportTally, reply: FastifyReply): Promise<boolean> {
+    const raw = reply.raw;
+    let closed = false;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (raw.write(chunk)) done();
+        else raw.once('drain', () => done());
+      },
+    });
+    const onClose = () => {
+      if (!raw.writableEnded) {
+        closed = true;
+        sink.destroy(new Error('client disconnected'));
+      }
+    };
+    raw.once('close', onClose);
+    try {
+      if (plan.format === 'xlsx') {
+        const columns = exportColumns(plan.shape);
+        const body = new PassThrough();
+        const writing = pipeline(body, tap, sink);
+        await writeXlsx(client, exportSelect(columns, plan.shape), plan.params, columns, body, tally);
+        await writing;
+      } else {
+        await pipeline([...this.copyStages(client, plan, tally), tap, sink] as unknown as [Readable, Writable]);
+      }
+      return true;
+    } catch (error) {
+      if (closed) return false;
+      throw error;
+    } finally {
+      raw.off('close', onClose);
+    }
+  }
+
+  private copyStages(client: PoolClient, plan: Plan, tally: ExportTally): (Readable | NodeJS.ReadWriteStream)[] {
+    const columns = exportColumns(plan.shape);
+    const sql = inlineParams(plan.format === 'ndjson' ? ndjsonSelect(columns, plan.shape) : exportSelect(columns, plan.shape), plan.params, client);
+    if (plan.format === 'ndjson') {
+      // Quote and delimiter bytes that JSON text never holds raw: each line is the JSON as is.
+      return [client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`)), new NdjsonTally(tally)];
+    }
+    const delimiter = plan.dialect === 'excel-de' ? ';' : ',';
+    const copy = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER, DELIMITER '${delimiter}')`));
+    const stages: (Readable | NodeJS.ReadWriteStream)[] = [copy, new CsvTally(tally, delimiter.charCodeAt(0)), new CrlfLineEndings()];
+    // German Excel needs the BOM to read UTF-8; it has no decimal numbers to localise here.
+    if (plan.dialect === 'excel-de') stages.splice(1, 0, withPrefix(UTF8_BOM));
+    return stages;
+  }
+
+  private sign(plan: Plan, snapshotAt: Date, tap: DigestTap, tally: ExportTally): ExportManifest {
+    const unsigned: Omit<ExportManifest, 'signature'> = {
+      exportId: plan.exportId,
+      kind: 'phase-history',
+      format: plan.format,
+      dialect: plan.dialect,
+      filters: { officeIds: plan.officeIds, from: plan.params[1], to: plan.params[2], changedSince: plan.params[3] },
+      pseudonymized: !plan.shape.identities,
+      includeText: plan.shape.texts,
+      snapshotAt: snapshotAt.toISOString(),
+      completedAt: new Date().toISOString(),
+      rowCount: tally.rows,
+      caseCount: tally.heads.size,
+      bytes: tap.bytes,
+      sha256: tap.digest(),
+      chainHeads: Object.fromEntries(tally.heads),
+      chainFormat: CHAIN_FORMAT,
+      algorithm: 'Ed25519',
+      keyId: this.signer.keyId,
+    };
+    return { ...unsigned, signature: this.signer.sign(unsigned as unknown as Record<string, unknown>) };
+  }
+}
+
+/** COPY takes no bind parameters: the (already validated) values are inlined as escaped literals. */
+function inlineParams(sql: string, params: Plan['params'], client: PoolClient): string {
+  const literal = (v: string | string[] | null): string =>
+    v === null ? 'NULL' : Array.isArray(v) ? `ARRAY[${v.map((x) => client.escapeLiteral(x)).join(',')}]::uuid[]` : client.escapeLiteral(v);
+  return sql.replace(/\$(\d)/g, (_, i: string) => literal(params[Number(i) - 1]));
+}
+
+function withPrefix(prefix: Buffer): Transform {
+  let pending: Buffer | null = prefix;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const out = pending ? Buffer.concat([pending, chunk]) : chunk;
+      pending = null;
+      done(null, out);
+    },
+    flush(done) {
+      done(null, pending ?? undefined);
+    },
+  });
+}

@@ -1,0 +1,199 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import type { RequestContext } from '../auth/request-context';
+import { readableOffices, writableOffices } from '../cases/case-access';
+import { AppError } from '../common/errors/app-error';
+import { decodeCursor, toPage } from '../common/pagination/cursor';
+import { inTransaction } from '../database/transaction';
+import type {
+  BusinessDto,
+  CreateResetAnalysisDto,
+  HouseholdDto,
+  ResetAnalysisListQueryDto,
+  UpdateResetAnalysisDto,
+} from './dto/analysis.dto';
+import { toCents } from './dto/euro';
+import { initialResetState, RESET_MACHINE_VERSION } from './lifecycle';
+import { ResetView } from './reset-view';
+import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
+import { HouseholdColumns, ResetRepository } from './reset.repository';
+import type { AnalysisRow, StoredBusiness } from './reset.row';
+
+/** RE_SET analyses: creation, data, reading. Periods: reset-periods.service.ts; lifecycle: reset-transition.service.ts. */
+@Injectable()
+export class ResetAnalysesService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(ResetRepository) private readonly reset: ResetRepository,
+    @Inject(ResetView) private readonly view: ResetView,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+  ) {}
+
+  async create(ctx: RequestContext, dto: CreateResetAnalysisDto): Promise<ResetAnalysisDto> {
+    return inTransaction(this.db, async (tx) => {
+      const officeId = await this.reset.founderOffice(tx, dto.founderId, writableOffices(ctx));
+      if (!officeId) throw new AppError('not_found', 'No such founder.');
+      const id = await this.reset.insert(
+        tx,
+        {
+          officeId,
+          founderId: dto.founderId,
+          createdBy: ctx.actor.id,
+          state: initialResetState(),
+          machineVersion: RESET_MACHINE_VERSION,
+        },
+        storedBusiness(dto.business),
+        householdColumns(dto.household),
+      );
+      await this.accessLog.record(
+        ctx,
+        { officeId, resourceType: 'reset_analysis', resourceId: id, action: 'create' },
+        tx,
+      );
+      return this.view.reload(ctx, id, [officeId], tx);
+    });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ResetAnalysisDto> {
+    const row = await this.readable(ctx, id);
+    await this.accessLog.record(ctx, {
+      officeId: row.office_id,
+      resourceType: 'reset_analysis',
+      resourceId: id,
+      action: 'read',
+    });
+    return this.view.analysis(ctx, row);
+  }
+
+  async list(ctx: RequestContext, q: ResetAnalysisListQueryDto) {
+    const limit = q.limit ?? 50;
+    const after = decodeCursor(q.cursor, ['string', 'string']) as [string, string] | null;
+    const rows = await this.reset.list({
+      officeIds: readableOffices(ctx),
+      state: q.state,
+      founderId: q.founderId,
+      finalDeclarationDueBefore: q.finalDeclarationDueBefore,
+      after,
+      limit,
+    });
+    await this.accessLog.record(ctx, {
+      officeId: null,
+      resourceType: 'reset_analysis',
+      resourceId: null,
+      action: 'list',
+      details: { count: Math.min(rows.length, limit), state: q.state, founderId: q.founderId },
+    });
+    return toPage(rows, limit, toListItem, (r) => [r.updated_key, r.id]);
+  }
+
+  async update(
+    ctx: RequestContext,
+    id: string,
+    dto: UpdateResetAnalysisDto,
+    ifMatch: number | null,
+  ): Promise<ResetAnalysisDto> {
+    return inTransaction(this.db, async (tx) => {
+      const officeIds = writableOffices(ctx);
+      const row = await this.reset.lockForUpdate(tx, id, officeIds);
+      if (!row) throw new AppError('not_found', 'No such analysis.');
+      if (ifMatch !== null && ifMatch !== row.version) throw analysisVersionConflict(row.version);
+      assertOpen(row);
+      await this.reset.updateData(tx, id, {
+        business: dto.business && storedBusiness(dto.business),
+        household: dto.household && householdColumns(dto.household),
+        assessment: dto.assessment,
+      });
+      await this.accessLog.record(
+        ctx,
+        {
+          officeId: row.office_id,
+          resourceType: 'reset_analysis',
+          resourceId: id,
+          action: 'update',
+          details: { fields: Object.keys(dto) },
+        },
+        tx,
+      );
+      return this.view.reload(ctx, id, officeIds, tx);
+    });
+  }
+
+  async history(ctx: RequestContext, id: string) {
+    const row = await this.readable(ctx, id);
+    const rows = await this.reset.history(id);
+    await this.accessLog.record(ctx, {
+      officeId: row.office_id,
+      resourceType: 'reset_history',
+      resourceId: id,
+      action: 'read',
+    });
+    // Auditors see codes, not the free texts (notes and reasons can name people).
+    const withTexts = writableOffices(ctx).includes(row.office_id);
+    return {
+      analysisId: id,
+      version: row.version,
+      items: rows.map((h) => toResetHistoryDto(withTexts ? h : { ...h, texts: null })),
+    };
+  }
+
+  private async readable(ctx: RequestContext, id: string): Promise<AnalysisRow> {
+    const row = await this.reset.findById(id, readableOffices(ctx));
+    if (!row) throw new AppError('not_found', 'No such analysis.');
+    return row;
+  }
+}
+
+export function analysisVersionConflict(current: number): AppError {
+  return new AppError(
+    'version_conflict',
+    `The analysis is at version ${current}; reload it and try again.`,
+    {
+      currentVersion: current,
+    },
+  );
+}
+
+/** A decided or cancelled analysis is a closed record: its data and periods no longer change. */
+export function assertOpen(row: AnalysisRow): void {
+  if (row.state === 'decided' || row.state === 'cancelled') {
+    throw new AppError(
+      'reset_analysis_closed',
+      `The analysis is ${row.state}; its data can no longer change.`,
+      {
+        state: row.state,
+      },
+    );
+  }
+}
+
+function storedBusiness(b: BusinessDto): StoredBusiness {
+  return {
+    description: b.description,
+    sector: b.sector,
+    wzCode: b.wzCode ?? null,
+    legalForm: b.legalForm,
+    startedOn: b.startedOn,
+    mainOccupation: b.mainOccupation,
+    hoursPerWeek: b.hoursPerWeek,
+    clientCount: b.clientCount,
+    largestClientShare: b.largestClientShare,
+    premises: b.premises,
+    vatSmallBusiness: b.vatSmallBusiness,
+    benefitsSinceOn: b.benefitsSinceOn,
+  };
+}
+
+function householdColumns(h: HouseholdDto): HouseholdColumns {
+  return {
+    // Plain objects in a fixed key order (the DTO instances carry class metadata).
+    members: h.members.map((m) => ({
+      role: m.role,
+      ...(m.birthYear !== undefined ? { birthYear: m.birthYear } : {}),
+      standardRateLevel: m.standardRateLevel,
+    })),
+    extraNeedsMonthlyCents: toCents(h.extraNeedsMonthly),
+    housingCostsMonthlyCents: toCents(h.housingCostsMonthly),
+    otherIncomeMonthlyCents: toCents(h.otherIncomeMonthly),
+  };
+}

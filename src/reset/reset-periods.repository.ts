@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PeriodVersion } from './reset.row';
+
+export type PeriodInsert = Omit<PeriodVersion, 'id' | 'createdAt'>;
+
+type PeriodHeaderRow = Omit<PeriodVersion, 'months'> & { monthList: string[] };
+
+const TABLE_OF = { A: 'receipts', B: 'expenses', C: 'deductions' } as const;
+
+/**
+ * SQL of EKS period versions and their lines. Reads take an analysis id the caller has already
+ * been allowed to see (through ResetRepository, which is office-scoped).
+ */
+@Injectable()
+export class ResetPeriodsRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /** The latest version of each period (or every version), ordered by period start and version. */
+  async periods(
+    analysisId: string,
+    allVersions: boolean,
+    tx: EntityManager = this.db.manager,
+  ): Promise<PeriodVersion[]> {
+    const versions: PeriodHeaderRow[] = await tx.query(
+      `SELECT ${allVersions ? '' : 'DISTINCT ON (period_start)'}
+              id, analysis_id AS "analysisId", period_start AS "periodStart", version,
+              period_end AS "periodEnd", kind, final_declaration_due_on AS "finalDeclarationDueOn",
+              array(SELECT to_char(m, 'YYYY-MM') FROM unnest(months) m ORDER BY m) AS "monthList",
+              created_by AS "createdBy", created_at AS "createdAt"
+         FROM reset_period_version WHERE analysis_id = $1
+        ORDER BY period_start, version ${allVersions ? 'ASC' : 'DESC'}`,
+      [analysisId],
+    );
+    if (versions.length === 0) return [];
+    const lines: { vid: string; month: string; code: string; cents: number }[] = await tx.query(
+      `SELECT period_version_id AS vid, to_char(month, 'YYYY-MM') AS month, code, cents
+         FROM reset_period_line WHERE period_version_id = ANY($1::uuid[])
+        ORDER BY month, code`,
+      [versions.map((v) => v.id)],
+    );
+    return versions.map(({ monthList, ...v }) => {
+      const months = monthList.map((month) => ({
+        month,
+        receipts: {} as Record<string, number>,
+        expenses: {} as Record<string, number>,
+        deductions: {} as Record<string, number>,
+      }));
+      for (const l of lines.filter((x) => x.vid === v.id)) {
+        const m = months.find((x) => x.month === l.month);
+        if (m) m[TABLE_OF[l.code[0] as keyof typeof TABLE_OF]][l.code] = l.cents;
+      }
+      return { ...v, months };
+    });
+  }
+
+  async periodCount(tx: EntityManager, analysisId: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await tx.query(
+      `SELECT count(DISTINCT period_start)::integer AS n FROM reset_period_version WHERE analysis_id = $1`,
+      [analysisId],
+    );
+    return n;
+  }
+
+  async insertPeriodVersion(tx: EntityManager, p: PeriodInsert): Promise<string> {
+    const [{ id }]: { id: string }[] = await tx.query(
+      `INSERT INTO reset_period_version
+              (analysis_id, period_start, version, period_end, kind, final_declaration_due_on, months, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::date[], $8) RETURNING id`,
+      [
+        p.analysisId,
+        p.periodStart,
+        p.version,
+        p.periodEnd,
+        p.kind,
+        p.finalDeclarationDueOn,
+        p.months.map((m) => `${m.month}-01`),
+        p.createdBy,
+      ],
+    );
+    const lines = p.months.flatMap((m) =>
+      [m.receipts, m.expenses, m.deductions].flatMap((table) =>
+        Object.entries(table).map(([code, cents]) => [`${m.month}-01`, code, cents] as const),
+      ),
+    );
+    if (lines.length > 0) {
+      await tx.query(
+        `INSERT INTO reset_period_line (period_version_id, month, code, cents)
+         SELECT $1, t.month::date, t.code, t.cents FROM unnest($2::text[], $3::text[], $4::integer[]) AS t(month, code, cents)`,
+        [id, lines.map((l) => l[0]), lines.map((l) => l[1]), lines.map((l) => l[2])],
+      );
+    }
+    await tx.query(`UPDATE reset_analysis SET updated_at = now() WHERE id = $1`, [p.analysisId]);
+    return id;
+  }
+}

@@ -1,0 +1,255 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ResetState } from './lifecycle';
+import type {
+  AnalysisListRow,
+  AnalysisRow,
+  ResetHistoryRow,
+  StoredBusiness,
+  StoredMember,
+} from './reset.row';
+
+export interface AnalysisListFilter {
+  officeIds: string[];
+  state?: string;
+  founderId?: string;
+  finalDeclarationDueBefore?: string;
+  after: [string, string] | null;
+  limit: number;
+}
+
+export interface HouseholdColumns {
+  members: StoredMember[];
+  extraNeedsMonthlyCents: number;
+  housingCostsMonthlyCents: number;
+  otherIncomeMonthlyCents: number;
+}
+
+export interface ResetHistoryInsert {
+  analysisId: string;
+  seq: number;
+  actorType: string;
+  actorId: string;
+  event: string;
+  fromState: string;
+  toState: string;
+  payload: Record<string, unknown>;
+  machineVersion: number;
+  texts: Record<string, string> | null;
+}
+
+/**
+ * SQL of RE_SET analyses and their history (periods: reset-periods.repository.ts). Every query
+ * that reads an analysis takes the caller's office ids; history reads take an analysis id the
+ * caller has already been allowed to see.
+ */
+@Injectable()
+export class ResetRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async findById(
+    id: string,
+    officeIds: string[],
+    tx: EntityManager = this.db.manager,
+  ): Promise<AnalysisRow | null> {
+    const rows: AnalysisRow[] = await tx.query(
+      `SELECT * FROM reset_analysis WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+      [id, officeIds],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The analysis row locked for a change: concurrent writes on one analysis queue here. */
+  async lockForUpdate(
+    tx: EntityManager,
+    id: string,
+    officeIds: string[],
+  ): Promise<AnalysisRow | null> {
+    const rows: AnalysisRow[] = await tx.query(
+      `SELECT * FROM reset_analysis WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
+      [id, officeIds],
+    );
+    return rows[0] ?? null;
+  }
+
+  async insert(
+    tx: EntityManager,
+    a: {
+      officeId: string;
+      founderId: string;
+      createdBy: string;
+      state: ResetState;
+      machineVersion: number;
+    },
+    business: StoredBusiness,
+    household: HouseholdColumns,
+  ): Promise<string> {
+    const [{ id }]: { id: string }[] = await tx.query(
+      `INSERT INTO reset_analysis (office_id, founder_id, created_by, state, snapshot, machine_version, business,
+                                   household_members, extra_needs_monthly_cents, housing_costs_monthly_cents,
+                                   other_income_monthly_cents)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [
+        a.officeId,
+        a.founderId,
+        a.createdBy,
+        a.state.value,
+        JSON.stringify(a.state),
+        a.machineVersion,
+        JSON.stringify(business),
+        JSON.stringify(household.members),
+        household.extraNeedsMonthlyCents,
+        household.housingCostsMonthlyCents,
+        household.otherIncomeMonthlyCents,
+      ],
+    );
+    return id;
+  }
+
+  /** Replaces the given parts whole; undefined parts stay as they are. */
+  async updateData(
+    tx: EntityManager,
+    id: string,
+    d: { business?: StoredBusiness; household?: HouseholdColumns; assessment?: object | null },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE reset_analysis
+          SET business = COALESCE($2::jsonb, business),
+              household_members = COALESCE($3::jsonb, household_members),
+              extra_needs_monthly_cents = COALESCE($4::integer, extra_needs_monthly_cents),
+              housing_costs_monthly_cents = COALESCE($5::integer, housing_costs_monthly_cents),
+              other_income_monthly_cents = COALESCE($6::integer, other_income_monthly_cents),
+              assessment = CASE WHEN $7::boolean THEN $8::jsonb ELSE assessment END,
+              updated_at = now()
+        WHERE id = $1`,
+      [
+        id,
+        d.business ? JSON.stringify(d.business) : null,
+        d.household ? JSON.stringify(d.household.members) : null,
+        d.household?.extraNeedsMonthlyCents ?? null,
+        d.household?.housingCostsMonthlyCents ?? null,
+        d.household?.otherIncomeMonthlyCents ?? null,
+        d.assessment !== undefined,
+        d.assessment ? JSON.stringify(d.assessment) : null,
+      ],
+    );
+  }
+
+  list(f: AnalysisListFilter): Promise<AnalysisListRow[]> {
+    // The earliest final-declaration date still open: of periods whose latest version is provisional.
+    return this.db.query(
+      `SELECT a.id, a.office_id, a.founder_id, a.state, a.version, a.case_id, a.created_at, a.updated_at,
+              a.snapshot #>> '{context,recommendation,recommendation}' AS recommendation,
+              to_json(a.updated_at) #>> '{}' AS updated_key,
+              d.due AS next_final_declaration_due_on
+         FROM reset_analysis a
+         LEFT JOIN LATERAL (
+           SELECT min(p.final_declaration_due_on) AS due
+             FROM (SELECT DISTINCT ON (period_start) kind, final_declaration_due_on
+                     FROM reset_period_version WHERE analysis_id = a.id
+                    ORDER BY period_start, version DESC) p
+            WHERE p.kind = 'provisional'
+         ) d ON true
+        WHERE a.office_id = ANY($1::uuid[])
+          AND ($2::text IS NULL OR a.state = $2)
+          AND ($3::uuid IS NULL OR a.founder_id = $3)
+          AND ($4::date IS NULL OR d.due < $4)
+          AND ($5::timestamptz IS NULL OR (a.updated_at, a.id) < ($5, $6::uuid))
+        ORDER BY a.updated_at DESC, a.id DESC
+        LIMIT $7`,
+      [
+        f.officeIds,
+        f.state ?? null,
+        f.founderId ?? null,
+        f.finalDeclarationDueBefore ?? null,
+        f.after?.[0] ?? null,
+        f.after?.[1] ?? null,
+        f.limit + 1,
+      ],
+    );
+  }
+
+  /** The one write of a lifecycle step: new snapshot, version + 1 and the matching history row. */
+  async writeTransition(
+    tx: EntityManager,
+    a: { id: string; state: ResetState; version: number; assessment?: object; caseId?: string },
+    history: ResetHistoryInsert,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE reset_analysis
+          SET state = $2, snapshot = $3, version = $4, updated_at = now(),
+              assessment = CASE WHEN $5::boolean THEN $6::jsonb ELSE assessment END,
+              case_id = COALESCE($7::uuid, case_id)
+        WHERE id = $1`,
+      [
+        a.id,
+        a.state.value,
+        JSON.stringify(a.state),
+        a.version,
+        a.assessment !== undefined,
+        a.assessment ? JSON.stringify(a.assessment) : null,
+        a.caseId ?? null,
+      ],
+    );
+    await tx.query(
+      `INSERT INTO reset_history (analysis_id, seq, actor_type, actor_id, event, from_state, to_state, payload, machine_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        history.analysisId,
+        history.seq,
+        history.actorType,
+        history.actorId,
+        history.event,
+        history.fromState,
+        history.toState,
+        JSON.stringify(history.payload),
+        history.machineVersion,
+      ],
+    );
+    if (history.texts) {
+      await tx.query(
+        `INSERT INTO reset_history_text (analysis_id, seq, texts) VALUES ($1, $2, $3)`,
+        [history.analysisId, history.seq, JSON.stringify(history.texts)],
+      );
+    }
+  }
+
+  history(analysisId: string): Promise<ResetHistoryRow[]> {
+    return this.db.query(
+      `SELECT h.*, t.texts FROM reset_history h
+         LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq
+        WHERE h.analysis_id = $1 ORDER BY h.seq`,
+      [analysisId],
+    );
+  }
+
+  async founderOffice(
+    tx: EntityManager,
+    founderId: string,
+    officeIds: string[],
+  ): Promise<string | null> {
+    const rows: { office_id: string }[] = await tx.query(
+      `SELECT office_id FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[]) AND erased_at IS NULL`,
+      [founderId, officeIds],
+    );
+    return rows[0]?.office_id ?? null;
+  }
+
+  /**
+   * The founder's cases, most recently changed first, locked so that a restart decides on a
+   * stable picture. (The restart writes through CasesRepository; this only looks.)
+   */
+  founderCasesForUpdate(
+    tx: EntityManager,
+    founderId: string,
+    officeIds: string[],
+  ): Promise<{ id: string; status: string; machine_version: number }[]> {
+    return tx.query(
+      `SELECT id, status, machine_version FROM founder_case
+        WHERE founder_id = $1 AND office_id = ANY($2::uuid[])
+        ORDER BY updated_at DESC, created_at DESC, id DESC
+          FOR UPDATE`,
+      [founderId, officeIds],
+    );
+  }
+}

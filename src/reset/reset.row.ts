@@ -1,0 +1,93 @@
+import type { Swot } from './lifecycle';
+import type { ResetState } from './lifecycle';
+
+/** What the analysis stores about the business (the API's business object, as sent). */
+export interface StoredBusiness {
+  description: string;
+  sector: string;
+  wzCode: string | null;
+  legalForm: string;
+  startedOn: string;
+  mainOccupation: boolean;
+  hoursPerWeek: number;
+  clientCount: number;
+  largestClientShare: number;
+  premises: string;
+  vatSmallBusiness: boolean;
+  benefitsSinceOn: string;
+}
+
+export interface StoredMember {
+  role: 'self' | 'partner' | 'child' | 'other';
+  birthYear?: number;
+  standardRateLevel: 1 | 2 | 3 | 4 | 5 | 6;
+}
+
+/** A reset_analysis row as the repository returns it. */
+export interface AnalysisRow {
+  id: string;
+  office_id: string;
+  founder_id: string;
+  state: string;
+  machine_version: number;
+  snapshot: ResetState;
+  version: number;
+  business: StoredBusiness;
+  household_members: StoredMember[];
+  extra_needs_monthly_cents: number;
+  housing_costs_monthly_cents: number;
+  other_income_monthly_cents: number;
+  assessment: Swot | null;
+  case_id: string | null;
+  created_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface AnalysisListRow {
+  id: string;
+  office_id: string;
+  founder_id: string;
+  state: string;
+  version: number;
+  recommendation: string | null;
+  case_id: string | null;
+  next_final_declaration_due_on: string | null;
+  created_at: Date;
+  updated_at: Date;
+  /** updated_at with its microseconds, for the keyset cursor (a Date keeps only milliseconds). */
+  updated_key: string;
+}
+
+/** One version of one EKS period with its lines in cents, months as YYYY-MM. */
+export interface PeriodVersion {
+  id: string;
+  analysisId: string;
+  periodStart: string;
+  version: number;
+  periodEnd: string;
+  kind: 'provisional' | 'final';
+  finalDeclarationDueOn: string | null;
+  months: {
+    month: string;
+    receipts: Record<string, number>;
+    expenses: Record<string, number>;
+    deductions: Record<string, number>;
+  }[];
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+export interface ResetHistoryRow {
+  analysis_id: string;
+  seq: number;
+  at: Date;
+  actor_type: string;
+  actor_id: string | null;
+  event: string;
+  from_state: string;
+  to_state: string;
+  payload: Record<string, unknown>;
+  machine_version: number;
+  texts: Record<string, string> | null;
+}

@@ -1,0 +1,252 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { insertFounder, openCase, sendEvent } from './support/cases';
+import { startTestApp, TestApp } from './support/test-app';
+import { seedWorld, World } from './support/world';
+
+const run = promisify(execFile);
+const CLI = join(__dirname, '../dist/scripts/verify-export.js');
+
+describe('auditor exports of the phase history', () => {
+  let t: TestApp;
+  let w: World;
+  const caseIds: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'lotse-export-'));
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await seedWorld(t);
+    const founder = await insertFounder(t, w.officeA, { last_name: 'Yildirim' });
+    for (let i = 0; i < 3; i++) {
+      const c = await openCase(t, w, 'advisorA', founder);
+      caseIds.push(c.id);
+      await sendEvent(t, w, 'advisorA', c.id, { type: 'PAUSE', reason: `Krankheit von Frau Yildirim ${i}` }).expect(200);
+      await sendEvent(t, w, 'advisorA', c.id, { type: 'RESUME', note: 'zurück' }).expect(200);
+    }
+    await sendEvent(t, w, 'advisorA', caseIds[0], { type: 'DROP_OUT', reasonCode: 'employment' }).expect(200);
+    const other = await openCase(t, w, 'advisorB', await insertFounder(t, w.officeB));
+    await sendEvent(t, w, 'advisorB', other.id, { type: 'PAUSE', reason: 'B' }).expect(200);
+  });
+  afterAll(() => t.close());
+
+  const exportAs = (persona: Parameters<World['as']>[0], query = '') =>
+    t.http().get(`/api/v1/exports/phase-history${query}`).set(w.as(persona)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+
+  const csvRows = (body: Buffer, delimiter = ',') =>
+    parse(body, { columns: true, bom: true, delimiter, record_delimiter: '\r\n' }) as Record<string, string>[];
+
+  it('exports CSV (RFC 4180, CRLF) ordered by case and sequence, with X-Export-Id', async () => {
+    const res = await exportAs('auditorA').expect(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['x-export-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const text = (res.body as Buffer).toString('utf8');
+    expect(text.split('\r\n')[0]).toBe('caseRef,officeCode,seq,at,event,fromPhase,toPhase,statusAfter,actorRef,reasonCode,outcome,followUpOn,machineVersion,daysInPhase,textDigest,prevHash,hash');
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+    const rows = csvRows(res.body);
+    expect(rows).toHaveLength(7);
+    expect(rows.every((r) => r.officeCode === 'RUN-MZ')).toBe(true);
+    // Each case's rows are contiguous and in sequence.
+    const order = rows.map((r) => r.caseRef).filter((ref, i, all) => i === 0 || all[i - 1] !== ref);
+    expect(new Set(order).size).toBe(order.length);
+    for (const ref of order) {
+      expect(rows.filter((r) => r.caseRef === ref).map((r) => Number(r.seq))).toEqual(
+        Array.from({ length: rows.filter((r) => r.caseRef === ref).length }, (_, i) => i + 1),
+      );
+    }
+    expect(rows.find((r) => r.event === 'DROP_OUT')).toMatchObject({ reasonCode: 'employment', statusAfter: 'closed' });
+  });
+
+  it('parses back to the same rows from NDJSON, XLSX and the excel-de dialect', async () => {
+    const csv = csvRows((await exportAs('auditorA').expect(200)).body);
+    const norm = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === '' ? null : String(v)]));
+    const ndjson = (await exportAs('auditorA', '?format=ndjson').expect(200)).body.toString('utf8').trim().split('\n').map((l: string) => norm(JSON.parse(l)));
+    expect(ndjson).toEqual(csv.map(norm));
+
+    const de = await exportAs('auditorA', '?dialect=excel-de').expect(200);
+    expect([...(de.body as Buffer).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect((de.body as Buffer).toString('utf8').split('\r\n')[0]).toContain('caseRef;officeCode;seq');
+    expect(csvRows(de.body, ';').map(norm)).toEqual(csv.map(norm));
+
+    const xlsx = await exportAs('auditorA', '?format=xlsx').expect(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body);
+    const sheet = book.worksheets[0];
+    const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    const fromXlsx: Record<string, unknown>[] = [];
+    sheet.eachRow((row, n) => {
+      if (n > 1) fromXlsx.push(Object.fromEntries(header.map((h, i) => [h, (row.values as unknown[])[i + 1] ?? null])));
+    });
+    expect(fromXlsx.map(norm)).toEqual(csv.map(norm));
+  });
+
+  it('pseudonymises by default: stable refs, no ids, names or texts', async () => {
+    const first = (await exportAs('auditorA').expect(200)).body.toString('utf8');
+    const second = (await exportAs('leadA').expect(200)).body.toString('utf8');
+    const refs = (s: string) => csvRows(Buffer.from(s)).map((r) => `${r.caseRef}/${r.actorRef}`);
+    expect(refs(first)).toEqual(refs(second));
+    for (const id of [...caseIds, w.users.advisorA.id]) expect(first).not.toContain(id);
+    expect(first).not.toContain('Yildirim');
+    expect(first).not.toContain('Krankheit');
+  });
+
+  it('gives leads names and texts on request, and refuses them to auditors and advisors', async () => {
+    await exportAs('auditorA', '?pseudonymize=false').expect(403);
+    await exportAs('auditorA', '?includeText=true').expect(403);
+    await exportAs('advisorA').expect(403);
+    await exportAs('auditorA', `?officeId=${w.officeB}`).expect(404);
+    const res = await exportAs('leadA', `?officeId=${w.officeA}&pseudonymize=false&includeText=true`).expect(200);
+    const rows = csvRows(res.body);
+    expect(rows.map((r) => r.caseId)).toEqual(expect.arrayContaining(caseIds));
+    expect(rows.find((r) => r.event === 'PAUSE')?.reason).toMatch(/^Krankheit von Frau Yildirim/);
+    const logged = await t.db.query(`SELECT details FROM access_log WHERE action = 'export' AND resource_id = $1`, [res.headers['x-export-id']]);
+    expect(logged).toEqual([{ details: expect.objectContaining({ format: 'csv', pseudonymize: false, includeText: true }) }]);
+  });
+
+  it('stores a signed manifest that matches the bytes sent', async () => {
+    const res = await exportAs('auditorA').expect(200);
+    const id = res.headers['x-export-id'];
+    const manifest = (await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('auditorA')).expect(200)).body;
+    expect(manifest).toMatchObject({ exportId: id, rowCount: 7, caseCount: 3, pseudonymized: true, algorithm: 'Ed25519', bytes: res.body.length });
+    expect(manifest.sha256).toBe(createHash('sha256').update(res.body).digest('hex'));
+    await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('auditorB')).expect(404);
+    const key = (await t.http().get('/api/v1/exports/public-key').set(w.as('auditorA')).expect(200)).body;
+    const { verifyManifestSignature } = await import('../src/exports/export-signer');
+    expect(verifyManifestSignature(manifest, key.publicKeyPem)).toBe(true);
+    expect(verifyManifestSignature({ ...manifest, rowCount: 8 }, key.publicKeyPem)).toBe(false);
+  });
+
+  it('filters by time and changedSince', async () => {
+    const future = (await exportAs('auditorA', '?changedSince=2999-01-01T00:00:00Z').expect(200)).body.toString('utf8');
+    expect(future.trim().split('\r\n')).toHaveLength(1);
+    await exportAs('auditorA', '?from=yesterday').expect(400);
+  });
+
+  describe('verification by the CLI and the endpoint', () => {
+    let original: Buffer;
+    let id: string;
+    let files: Record<string, string>;
+    beforeAll(async () => {
+      const res = await exportAs('auditorA').expect(200);
+      original = res.body;
+      id = res.headers['x-export-id'];
+      const manifest = (await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('auditorA'))).body;
+      const key = (await t.http().get('/api/v1/exports/public-key').set(w.as('auditorA'))).body;
+      const lines = original.toString('utf8').split('\r\n');
+      // The case with three rows (PAUSE, RESUME, DROP_OUT): s1, s2, s3 are its lines.
+      const s1 = lines.findIndex((l) => l.includes(',DROP_OUT,')) - 2;
+      const tampered = [...lines];
+      tampered[s1 + 1] = tampered[s1 + 1].replace(',RESUME,', ',PAUSE,');
+      const deleted = lines.filter((_, i) => i !== s1 + 1);
+      const reordered = [...lines];
+      [reordered[s1 + 1], reordered[s1 + 2]] = [reordered[s1 + 2], reordered[s1 + 1]];
+      files = {
+        original: join(dir, 'original.csv'),
+        tampered: join(dir, 'tampered.csv'),
+        deleted: join(dir, 'deleted.csv'),
+        reordered: join(dir, 'reordered.csv'),
+        manifest: join(dir, 'manifest.json'),
+        key: join(dir, 'key.pem'),
+      };
+      writeFileSync(files.original, original);
+      writeFileSync(files.tampered, tampered.join('\r\n'));
+      writeFileSync(files.deleted, deleted.join('\r\n'));
+      writeFileSync(files.reordered, reordered.join('\r\n'));
+      writeFileSync(files.manifest, JSON.stringify(manifest));
+      writeFileSync(files.key, key.publicKeyPem);
+    });
+
+    const cli = async (file: string, withManifest = true) => {
+      try {
+        const { stdout } = await run(process.execPath, [CLI, file, ...(withManifest ? ['--manifest', files.manifest, '--public-key', files.key] : [])]);
+        return { code: 0, stdout };
+      } catch (error) {
+        const e = error as { code: number; stdout: string };
+        return { code: e.code, stdout: e.stdout };
+      }
+    };
+
+    it('the CLI accepts the untouched file with its manifest', async () => {
+      const r = await cli(files.original);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('VALID');
+      expect(r.stdout).toContain('manifest signatureValid: ok');
+    });
+
+    it.each([
+      ['tampered', 2, 'hash_mismatch'],
+      ['deleted', 3, 'sequence_gap'],
+      ['reordered', 3, 'sequence_gap'],
+    ])('the CLI names the first broken row of a %s file', async (kind, seq, reason) => {
+      const r = await cli(files[kind], false);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`BROKEN chain c_[0-9a-f]+: first broken row seq ${seq} \\(${reason}\\)`));
+    });
+
+    it('the CLI rejects a file that does not match its manifest', async () => {
+      const other = join(dir, 'other.csv');
+      writeFileSync(other, Buffer.concat([original, Buffer.from('')]).toString('utf8').replace(/\r\n$/, '\r\n\r\n'));
+      const r = await cli(other);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('manifest digestMatches: FAILED');
+    });
+
+    it('the endpoint verifies uploads the same way', async () => {
+      const upload = (body: Buffer | string, query = '') =>
+        t.http().post(`/api/v1/exports/verify${query}`).set(w.as('auditorA')).set('content-type', 'text/csv').send(body);
+      const ok = await upload(original, `?exportId=${id}`).expect(200);
+      expect(ok.body).toMatchObject({ valid: true, chains: { rows: 7, cases: 3, broken: [] }, manifest: { signatureValid: true, digestMatches: true, headsMatch: true, rowCountMatches: true } });
+      const tampered = await upload(readFileSync(files.tampered)).expect(200);
+      expect(tampered.body.valid).toBe(false);
+      expect(tampered.body.chains.broken).toEqual([expect.objectContaining({ seq: 2, reason: 'hash_mismatch' })]);
+      const mismatch = await upload(Buffer.concat([original, Buffer.from('\r\n')]), `?exportId=${id}`).expect(200);
+      expect(mismatch.body.valid).toBe(false);
+      expect(mismatch.body.manifest.digestMatches).toBe(false);
+      await t.http().post('/api/v1/exports/verify').set(w.as('auditorA')).set('content-type', 'text/plain').send('x').expect(415);
+    });
+  });
+
+  it('ends the query when the client disconnects mid-export', async () => {
+    // Enough rows that the export is still running when the client goes away.
+    await t.db.query(`ALTER TABLE case_history DISABLE TRIGGER case_history_append_only`);
+    await t.db.query(
+      `INSERT INTO case_history (case_id, seq, at, actor_type, event, to_phase, to_status, machine_version, case_ref, prev_hash, hash)
+       SELECT $1, g, now(), 'system', 'PAUSE', 'access', 'paused', 1, 'c_bulk', repeat('0', 64), repeat('1', 64)
+         FROM generate_series(100, 400099) g`,
+      [caseIds[1]],
+    );
+    await t.db.query(`ALTER TABLE case_history ENABLE TRIGGER case_history_append_only`);
+    const address = t.app.getHttpServer().listen(0).address() as { port: number };
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest({ port: address.port, path: '/api/v1/exports/phase-history', headers: w.as('auditorA') }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.end();
+      setTimeout(() => reject(new Error('no data')), 10_000);
+    });
+    let running = 1;
+    // Polls for at most 2 s; the export of 400k rows runs for longer than that when it is not ended.
+    for (let i = 0; i < 20 && running > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      [{ running }] = await t.db.query(
+        `SELECT count(*)::int AS running FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'COPY (%' AND state = 'active'`,
+      );
+    }
+    expect(running).toBe(0);
+  });
+});
