@@ -4,6 +4,8 @@ import { Cases1764115400000 } from './1764115400000-Cases';
 import { ResetAnalyses1764115500000 } from './1764115500000-ResetAnalyses';
 import { HistoryHashChain1764115600000 } from './1764115600000-HistoryHashChain';
 import { ExportManifests1764115700000 } from './1764115700000-ExportManifests';
+import { ResetHistoryChain1764115800000 } from './1764115800000-ResetHistoryChain';
+import { Erasure1764115900000 } from './1764115900000-Erasure';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -14,4 +16,6 @@ export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders
   ResetAnalyses1764115500000,
   HistoryHashChain1764115600000,
   ExportManifests1764115700000,
+  ResetHistoryChain1764115800000,
+  Erasure1764115900000,
 ];

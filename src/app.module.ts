@@ -10,6 +10,7 @@ import { FoundersModule } from './founders/founders.module';
 import { HealthModule } from './health/health.module';
 import { HistoryChainModule } from './history-chain/history-chain.module';
 import { OfficesModule } from './offices/offices.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ResetModule } from './reset/reset.module';
 import { UsersModule } from './users/users.module';
 
@@ -30,6 +31,7 @@ export class AppModule {
         FoundersModule,
         CasesModule,
         ExportsModule,
+        PrivacyModule,
         ResetModule,
       ],
     };

@@ -10,7 +10,7 @@ import { readableOffices, writableOffices } from './case-access';
 import { toCaseDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseDataField, CaseGateRow } from './case.row';
 import { CasesRepository, HistoryRow } from './cases.repository';
-import { textDigest, verifyChain } from '../history-chain/chain';
+import { storedChainState } from '../history-chain/stored-chain';
 import { HistorySealer } from '../history-chain/history-sealer';
 import type { CaseListQueryDto, CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
 
@@ -90,22 +90,14 @@ export class CasesService {
     };
   }
 
-  /** Recomputes the case's chain from the stored rows (and checks kept texts against their digests). */
+  /** Recomputes the case's chain from the stored rows. */
   private verifyChain(rows: HistoryRow[]) {
-    const chained = rows.map((h) => ({
-      ...this.sealer.chainedCaseRow({
+    return storedChainState(rows, (h) =>
+      this.sealer.chainedCaseRow({
         caseId: h.case_id, seq: h.seq, at: h.at, actorId: h.actor_id, event: h.event, fromPhase: h.from_phase,
         toPhase: h.to_phase, toStatus: h.to_status, payload: h.payload, machineVersion: h.machine_version, texts: null,
       }),
-      textDigest: h.text_digest,
-      prevHash: h.prev_hash,
-      hash: h.hash,
-    }));
-    const broken =
-      verifyChain(chained) ??
-      rows.filter((h) => h.texts !== null && textDigest(h.texts) !== h.text_digest).map((h) => ({ seq: h.seq, reason: 'text_mismatch' as const }))[0] ??
-      null;
-    return { valid: broken === null, length: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: broken };
+    );
   }
 
   async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto) {

@@ -27,9 +27,23 @@ export interface ChainedCaseRow {
   textDigest: string | null;
 }
 
+/** The fields of a RE_SET analysis history row that its hash covers. */
+export interface ChainedResetRow {
+  analysisRef: string;
+  seq: number;
+  at: string;
+  event: string;
+  fromState: string;
+  toState: string;
+  actorRef: string | null;
+  payload: Record<string, unknown>;
+  machineVersion: number;
+  textDigest: string | null;
+}
+
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-export function rowHash(prevHash: string, row: ChainedCaseRow | Record<string, unknown>): string {
+export function rowHash(prevHash: string, row: ChainedCaseRow | ChainedResetRow | Record<string, unknown>): string {
   return sha256(`${prevHash}\n${canonicalJson({ v: CHAIN_FORMAT, ...row })}`);
 }
 
@@ -53,7 +67,7 @@ export interface ChainBreak {
  * genesis for the first), its seq must follow, and its hash must recompute. Returns the first break.
  */
 export function verifyChain(
-  rows: (ChainedCaseRow & { prevHash: string; hash: string })[],
+  rows: ((ChainedCaseRow | ChainedResetRow) & { prevHash: string; hash: string })[],
   firstPrevHash: string = GENESIS_HASH,
 ): ChainBreak | null {
   let prev = firstPrevHash;

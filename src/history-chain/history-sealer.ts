@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { configuredOrStoredSecret } from '../config/secrets';
-import { ChainedCaseRow, pseudonym, rowHash, textDigest } from './chain';
+import { ChainedCaseRow, ChainedResetRow, pseudonym, rowHash, textDigest } from './chain';
 
 export interface CaseHistoryFacts {
   caseId: string;
@@ -12,6 +12,19 @@ export interface CaseHistoryFacts {
   fromPhase: string | null;
   toPhase: string;
   toStatus: string;
+  payload: Record<string, unknown>;
+  machineVersion: number;
+  texts: Record<string, string> | null;
+}
+
+export interface ResetHistoryFacts {
+  analysisId: string;
+  seq: number;
+  at: Date;
+  actorId: string | null;
+  event: string;
+  fromState: string;
+  toState: string;
   payload: Record<string, unknown>;
   machineVersion: number;
   texts: Record<string, string> | null;
@@ -46,6 +59,15 @@ export class HistorySealer {
     return chainedCaseRow(this.key, f);
   }
 
+  chainedResetRow(f: ResetHistoryFacts): ChainedResetRow {
+    return chainedResetRow(this.key, f);
+  }
+
+  sealReset(prevHash: string, f: ResetHistoryFacts): ChainedResetRow & { hash: string } {
+    const row = this.chainedResetRow(f);
+    return { ...row, hash: rowHash(prevHash, row) };
+  }
+
   sealCase(prevHash: string, f: CaseHistoryFacts): ChainedCaseRow & { hash: string } {
     const row = this.chainedCaseRow(f);
     return { ...row, hash: rowHash(prevHash, row) };
@@ -66,6 +88,21 @@ export function chainedCaseRow(key: string, f: CaseHistoryFacts, digest = textDi
     reasonCode: str(f.payload.reasonCode),
     outcome: str(f.payload.outcome),
     followUpOn: str(f.payload.followUpOn),
+    machineVersion: f.machineVersion,
+    textDigest: digest,
+  };
+}
+
+export function chainedResetRow(key: string, f: ResetHistoryFacts, digest = textDigest(f.texts)): ChainedResetRow {
+  return {
+    analysisRef: pseudonym(key, 'analysis', f.analysisId),
+    seq: f.seq,
+    at: f.at.toISOString(),
+    event: f.event,
+    fromState: f.fromState,
+    toState: f.toState,
+    actorRef: f.actorId ? pseudonym(key, 'actor', f.actorId) : null,
+    payload: f.payload,
     machineVersion: f.machineVersion,
     textDigest: digest,
   };

@@ -16,6 +16,8 @@ import type {
 import { toCents } from './dto/euro';
 import { initialResetState, RESET_MACHINE_VERSION } from './lifecycle';
 import { ResetView } from './reset-view';
+import { HistorySealer } from '../history-chain/history-sealer';
+import { storedChainState } from '../history-chain/stored-chain';
 import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
@@ -28,6 +30,7 @@ export class ResetAnalysesService {
     @Inject(ResetRepository) private readonly reset: ResetRepository,
     @Inject(ResetView) private readonly view: ResetView,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+    @Inject(HistorySealer) private readonly sealer: HistorySealer,
   ) {}
 
   async create(ctx: RequestContext, dto: CreateResetAnalysisDto): Promise<ResetAnalysisDto> {
@@ -119,7 +122,7 @@ export class ResetAnalysesService {
     });
   }
 
-  async history(ctx: RequestContext, id: string) {
+  async history(ctx: RequestContext, id: string, verify = false) {
     const row = await this.readable(ctx, id);
     const rows = await this.reset.history(id);
     await this.accessLog.record(ctx, {
@@ -133,6 +136,16 @@ export class ResetAnalysesService {
     return {
       analysisId: id,
       version: row.version,
+      ...(verify
+        ? {
+            chain: storedChainState(rows, (h) =>
+              this.sealer.chainedResetRow({
+                analysisId: h.analysis_id, seq: h.seq, at: h.at, actorId: h.actor_id, event: h.event, fromState: h.from_state,
+                toState: h.to_state, payload: h.payload, machineVersion: h.machine_version, texts: null,
+              }),
+            ),
+          }
+        : {}),
       items: rows.map((h) => toResetHistoryDto(withTexts ? h : { ...h, texts: null })),
     };
   }

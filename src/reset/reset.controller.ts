@@ -16,6 +16,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
+import { HistoryQueryDto } from '../cases/dto/case.dto';
 import { etag, parseIfMatch } from '../common/http/if-match';
 import { UuidParam } from '../common/http/uuid-param';
 import { IdempotencyStore } from '../common/idempotency/idempotency.store';
@@ -190,8 +191,8 @@ export class ResetController {
 
   @Get(':id/history')
   @Access(READERS)
-  @ApiOperation({ summary: 'The append-only lifecycle history of an analysis' })
-  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string) {
-    return this.analyses.history(ctx, id);
+  @ApiOperation({ summary: 'The append-only lifecycle history of an analysis; ?verify=true recomputes its hash chain' })
+  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto) {
+    return this.analyses.history(ctx, id, query.verify === 'true');
   }
 }

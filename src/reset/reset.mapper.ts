@@ -179,5 +179,7 @@ export function toResetHistoryDto(row: ResetHistoryRow) {
     payload: row.payload,
     texts: row.texts,
     machineVersion: row.machine_version,
+    prevHash: row.prev_hash,
+    hash: row.hash,
   };
 }

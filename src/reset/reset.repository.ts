@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { GENESIS_HASH } from '../history-chain/chain';
+import { HistorySealer } from '../history-chain/history-sealer';
 import type { ResetState } from './lifecycle';
 import type {
   AnalysisListRow,
@@ -45,7 +47,10 @@ export interface ResetHistoryInsert {
  */
 @Injectable()
 export class ResetRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(HistorySealer) private readonly sealer: HistorySealer,
+  ) {}
 
   async findById(
     id: string,
@@ -191,19 +196,26 @@ export class ResetRepository {
         a.caseId ?? null,
       ],
     );
+    await this.insertHistory(tx, history);
+  }
+
+  /** Appends one history row sealed into the analysis's hash chain (the caller holds the row lock). */
+  private async insertHistory(tx: EntityManager, history: ResetHistoryInsert): Promise<void> {
+    const prev: { hash: string }[] =
+      history.seq === 1
+        ? []
+        : await tx.query(`SELECT hash FROM reset_history WHERE analysis_id = $1 AND seq = $2`, [history.analysisId, history.seq - 1]);
+    if (history.seq > 1 && prev.length === 0) throw new Error(`history of analysis ${history.analysisId} has no row ${history.seq - 1}`);
+    const prevHash = prev[0]?.hash ?? GENESIS_HASH;
+    const at = new Date(); // millisecond precision, as hashed
+    const sealed = this.sealer.sealReset(prevHash, { ...history, at });
     await tx.query(
-      `INSERT INTO reset_history (analysis_id, seq, actor_type, actor_id, event, from_state, to_state, payload, machine_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      `INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload, machine_version,
+                                  analysis_ref, actor_ref, prev_hash, hash, text_digest)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
       [
-        history.analysisId,
-        history.seq,
-        history.actorType,
-        history.actorId,
-        history.event,
-        history.fromState,
-        history.toState,
-        JSON.stringify(history.payload),
-        history.machineVersion,
+        history.analysisId, history.seq, at, history.actorType, history.actorId, history.event, history.fromState, history.toState,
+        JSON.stringify(history.payload), history.machineVersion, sealed.analysisRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
       ],
     );
     if (history.texts) {

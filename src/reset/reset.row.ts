@@ -89,5 +89,10 @@ export interface ResetHistoryRow {
   to_state: string;
   payload: Record<string, unknown>;
   machine_version: number;
+  analysis_ref: string;
+  actor_ref: string | null;
+  prev_hash: string;
+  hash: string;
+  text_digest: string | null;
   texts: Record<string, string> | null;
 }

@@ -1,0 +1,141 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ERASED, redactResetSnapshot } from './redact';
+
+type ResetSnapshot = Parameters<typeof redactResetSnapshot>[0];
+
+/**
+ * The SQL of erasure and subject access. It touches every table that can hold a founder's personal
+ * data; a new table with personal data must be added here (and to the data export).
+ */
+@Injectable()
+export class PrivacyRepository {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  async lockFounder(tx: EntityManager, id: string, officeIds: string[] | null): Promise<{ id: string; office_id: string } | null> {
+    const rows = await tx.query(
+      `SELECT id, office_id FROM founder
+        WHERE id = $1 AND erased_at IS NULL AND ($2::uuid[] IS NULL OR office_id = ANY($2)) FOR UPDATE`,
+      [id, officeIds],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Keeps office, year of birth and gender; everything else about the person goes. */
+  async eraseFounder(tx: EntityManager, id: string): Promise<void> {
+    await tx.query(
+      `UPDATE founder SET
+         first_name = $2, last_name = $2, birth_year = extract(year FROM birth_date), birth_date = NULL,
+         email = NULL, phone = NULL, postal_code = NULL, city = NULL, country_of_birth = NULL,
+         nationalities = '{}', migration_background = NULL, languages = '[]', german_level = NULL,
+         jobcenter = NULL, jobcenter_customer_number = NULL, isced_level = NULL,
+         foreign_qualification_recognition = NULL, consent_given_on = NULL, consent_version = NULL,
+         profile = NULL, erased_at = now(), updated_at = now()
+       WHERE id = $1`,
+      [id, ERASED],
+    );
+  }
+
+  /** Free texts of the founder's cases, contacts and phase history; the history rows stay. */
+  async eraseCaseTexts(tx: EntityManager, founderId: string): Promise<{ cases: number; texts: number; contacts: number }> {
+    const [cases] = await tx.query(
+      `WITH c AS (
+         UPDATE founder_case SET business_idea = NULL, suitability = suitability - 'summary', updated_at = now()
+          WHERE founder_id = $1 RETURNING id)
+       SELECT count(*)::int AS n FROM c`,
+      [founderId],
+    );
+    const [texts] = await tx.query(
+      `WITH d AS (
+         DELETE FROM case_history_text t USING founder_case c
+          WHERE t.case_id = c.id AND c.founder_id = $1 RETURNING t.seq)
+       SELECT count(*)::int AS n FROM d`,
+      [founderId],
+    );
+    const [contacts] = await tx.query(
+      `WITH k AS (
+         UPDATE case_contact k SET notes = NULL, topics = '{}' FROM founder_case c
+          WHERE k.case_id = c.id AND c.founder_id = $1 RETURNING k.id)
+       SELECT count(*)::int AS n FROM k`,
+      [founderId],
+    );
+    return { cases: cases.n, texts: texts.n, contacts: contacts.n };
+  }
+
+  analysesOf(tx: EntityManager, founderId: string): Promise<{ id: string; snapshot: ResetSnapshot }[]> {
+    return tx.query(`SELECT id, snapshot FROM reset_analysis WHERE founder_id = $1 FOR UPDATE`, [founderId]);
+  }
+
+  async eraseAnalysis(tx: EntityManager, id: string, snapshot: object): Promise<void> {
+    await tx.query(
+      `UPDATE reset_analysis
+          SET business = jsonb_set(business, '{description}', to_jsonb($3::text)), assessment = NULL,
+              snapshot = $2, updated_at = now()
+        WHERE id = $1`,
+      [id, JSON.stringify(snapshot), ERASED],
+    );
+    await tx.query(`DELETE FROM reset_history_text WHERE analysis_id = $1`, [id]);
+  }
+
+  /** Stored answers of idempotent retries can quote case and analysis texts. */
+  async forgetStoredAnswers(tx: EntityManager, founderId: string): Promise<void> {
+    await tx.query(`DELETE FROM idempotent_request WHERE body->>'founderId' = $1`, [founderId]);
+  }
+
+  async recordErasure(
+    tx: EntityManager,
+    r: { founderId: string; officeId: string; actorType: string; actorId: string; requestId: string; counts: object },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO erasure_record (founder_id, office_id, actor_type, actor_id, request_id, counts) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [r.founderId, r.officeId, r.actorType, r.actorId, r.requestId, JSON.stringify(r.counts)],
+    );
+  }
+
+  /** Everything stored about the person, as rows of each table (GDPR Art. 15). */
+  async everything(founderId: string) {
+    const one = async (sql: string) => (await this.db.query(sql, [founderId])) as Record<string, unknown>[];
+    const [founder] = await one(`SELECT * FROM founder WHERE id = $1`);
+    return {
+      founder,
+      cases: await one(`SELECT * FROM founder_case WHERE founder_id = $1 ORDER BY created_at`),
+      phaseHistory: await one(
+        `SELECT h.case_id, h.seq, h.at, h.event, h.from_phase, h.to_phase, h.from_status, h.to_status, h.payload,
+                h.actor_type, h.actor_id, h.machine_version, h.hash, t.texts
+           FROM case_history h JOIN founder_case c ON c.id = h.case_id
+           LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq
+          WHERE c.founder_id = $1 ORDER BY h.case_id, h.seq`,
+      ),
+      contacts: await one(`SELECT k.* FROM case_contact k JOIN founder_case c ON c.id = k.case_id WHERE c.founder_id = $1 ORDER BY k."on"`),
+      resetAnalyses: await one(`SELECT * FROM reset_analysis WHERE founder_id = $1 ORDER BY created_at`),
+      resetPeriods: await one(
+        `SELECT v.*, (SELECT json_agg(l ORDER BY l.month, l.code) FROM reset_period_line l WHERE l.period_version_id = v.id) AS lines
+           FROM reset_period_version v JOIN reset_analysis a ON a.id = v.analysis_id
+          WHERE a.founder_id = $1 ORDER BY v.analysis_id, v.period_start, v.version`,
+      ),
+      resetHistory: await one(
+        `SELECT h.analysis_id, h.seq, h.at, h.event, h.from_state, h.to_state, h.payload, h.actor_type, h.actor_id, t.texts
+           FROM reset_history h JOIN reset_analysis a ON a.id = h.analysis_id
+           LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq
+          WHERE a.founder_id = $1 ORDER BY h.analysis_id, h.seq`,
+      ),
+      accessLog: await one(
+        `SELECT l.at, l.actor_type, l.actor_id, l.resource_type, l.resource_id, l.action
+           FROM access_log l
+          WHERE l.resource_id = $1::text
+             OR l.resource_id IN (SELECT id::text FROM founder_case WHERE founder_id = $1::uuid)
+             OR l.resource_id IN (SELECT id::text FROM reset_analysis WHERE founder_id = $1::uuid)
+          ORDER BY l.at`,
+      ),
+      erasures: await one(`SELECT erased_at, actor_type, actor_id FROM erasure_record WHERE founder_id = $1`),
+    };
+  }
+
+  async founderOffice(founderId: string, officeIds: string[] | null): Promise<string | null> {
+    const rows = await this.db.query(
+      `SELECT office_id FROM founder WHERE id = $1 AND ($2::uuid[] IS NULL OR office_id = ANY($2))`,
+      [founderId, officeIds],
+    );
+    return rows[0]?.office_id ?? null;
+  }
+}

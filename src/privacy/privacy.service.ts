@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import { officesWithRole } from '../auth/principal';
+import type { RequestContext } from '../auth/request-context';
+import { AppError } from '../common/errors/app-error';
+import { inTransaction } from '../database/transaction';
+import { PrivacyRepository } from './privacy.repository';
+import { redactResetSnapshot } from './redact';
+
+/**
+ * Erasure (GDPR Art. 17) and subject access (Art. 15) for founders. Erasure removes the person's
+ * data and every free text about them in one transaction, and keeps a pseudonymous skeleton
+ * (office, year of birth, gender, the phase history): the history rows are untouched and their
+ * texts were only ever covered by digests, so every hash chain still verifies.
+ */
+@Injectable()
+export class PrivacyService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(PrivacyRepository) private readonly privacy: PrivacyRepository,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+  ) {}
+
+  async erase(ctx: RequestContext, founderId: string) {
+    return inTransaction(this.db, async (tx) => {
+      const founder = await this.privacy.lockFounder(tx, founderId, this.scope(ctx, ['lead']));
+      if (!founder) throw new AppError('not_found', 'No such founder (or already erased).');
+      await this.privacy.eraseFounder(tx, founderId);
+      const counts = await this.privacy.eraseCaseTexts(tx, founderId);
+      const analyses = await this.privacy.analysesOf(tx, founderId);
+      for (const a of analyses) await this.privacy.eraseAnalysis(tx, a.id, redactResetSnapshot(a.snapshot));
+      await this.privacy.forgetStoredAnswers(tx, founderId);
+      const all = { ...counts, analyses: analyses.length };
+      await this.privacy.recordErasure(tx, {
+        founderId,
+        officeId: founder.office_id,
+        actorType: ctx.actor.kind,
+        actorId: ctx.actor.id,
+        requestId: ctx.requestId,
+        counts: all,
+      });
+      await this.accessLog.record(ctx, { officeId: founder.office_id, resourceType: 'founder', resourceId: founderId, action: 'erase', details: all }, tx);
+      return { founderId, erased: true, erasedAt: new Date().toISOString(), counts: all };
+    });
+  }
+
+  async dataExport(ctx: RequestContext, founderId: string) {
+    const officeId = await this.privacy.founderOffice(founderId, this.scope(ctx, ['advisor', 'lead']));
+    if (!officeId) throw new AppError('not_found', 'No such founder.');
+    const data = await this.privacy.everything(founderId);
+    await this.accessLog.record(ctx, { officeId, resourceType: 'founder', resourceId: founderId, action: 'export', details: { kind: 'subject_access' } });
+    return { generatedAt: new Date().toISOString(), ...data };
+  }
+
+  /** Admins act in every office; others in the offices where they hold one of the roles. */
+  private scope(ctx: RequestContext, roles: ('advisor' | 'lead')[]): string[] | null {
+    return ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, roles);
+  }
+}
