@@ -1,5 +1,5 @@
 import { TokenService } from '../src/auth/token.service';
-import { todayInGermany } from '../src/founders/dto/founder-fields';
+import { todayInBerlin as todayInGermany } from '../src/common/time/iso-date';
 import { startTestApp, TestApp } from './support/test-app';
 import { Persona, seedWorld, World } from './support/world';
 

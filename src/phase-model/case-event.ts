@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../common/time/iso-date';
 import {
   CASE_EVENT_TYPES,
   COMPLETION_OUTCOMES,
@@ -70,12 +71,7 @@ export const EVENT_PAYLOAD_FIELDS: Record<CaseEventType, readonly PayloadField[]
 };
 
 /** True only for a real calendar date in YYYY-MM-DD form (2025-02-30 is refused). */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
+export const isIsoDate = isCalendarDate;
 
 // Returns an error message, or null when the (present) value is valid.
 function checkValue(field: PayloadField, value: unknown): string | null {

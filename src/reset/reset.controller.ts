@@ -19,7 +19,7 @@ import { Ctx, RequestContext } from '../auth/request-context';
 import { HistoryQueryDto } from '../cases/dto/case.dto';
 import { etag, parseIfMatch } from '../common/http/if-match';
 import { UuidParam } from '../common/http/uuid-param';
-import { IdempotencyStore } from '../common/idempotency/idempotency.store';
+import { TransitionHeaders, TransitionOptions } from '../common/http/transition-options';
 import {
   CreateResetAnalysisDto,
   ResetAnalysisListQueryDto,
@@ -177,14 +177,10 @@ export class ResetController {
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: unknown,
-    @Headers('if-match') ifMatch: string | undefined,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @TransitionHeaders() options: TransitionOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const dto = await this.transitions.apply(ctx, id, body, {
-      ifMatch: parseIfMatch(ifMatch),
-      idempotencyKey: IdempotencyStore.validKey(idempotencyKey),
-    });
+    const dto = await this.transitions.apply(ctx, id, body, options);
     void reply.header('etag', etag(dto.version));
     return dto;
   }

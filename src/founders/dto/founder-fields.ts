@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { ValidateBy, ValidationArguments } from 'class-validator';
+import { isCalendarDate, todayInBerlin } from '../../common/time/iso-date';
 
 export const GENDERS = ['female', 'male', 'non_binary', 'unknown'] as const;
 export const LANGUAGE_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2', 'native'] as const;
@@ -48,23 +49,11 @@ export const NormalisePostalCode = (): PropertyDecorator =>
     typeof value === 'string' ? value.trim().toUpperCase() : value,
   );
 
-/** Today where the offices are: a date entered in Germany just after midnight is not future. */
-export function todayInGermany(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(now);
-}
-
-/** A real calendar date as YYYY-MM-DD (so 2025-02-30 is refused, not rolled over to March). */
-export function isCalendarDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
-
 /** A calendar date that is not in the future and, if given, not before `min`. */
 export function IsPastDate(min?: string): PropertyDecorator {
   const problem = (value: unknown): string | null => {
     if (!isCalendarDate(value)) return 'must be a real calendar date as YYYY-MM-DD';
-    if (value > todayInGermany()) return 'must not be in the future';
+    if (value > todayInBerlin()) return 'must not be in the future';
     if (min !== undefined && value < min) return `must not be before ${min}`;
     return null;
   };

@@ -1,3 +1,4 @@
+import { isCalendarDate } from '../../common/time/iso-date';
 import { AllowanceRule, DatedRate, RATES, RateTable, StandardRatesCents } from './rates.data';
 
 /** The figures in force on one date, combined from the per-kind histories. */
@@ -32,14 +33,10 @@ export class RatesUnavailableError extends Error {
   }
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** True for a real calendar date written as YYYY-MM-DD (rejects 2025-02-30). */
 export function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
+  return isCalendarDate(value);
 }
 
 // ISO dates compare correctly as strings, so no Date arithmetic is needed to pick an entry.
