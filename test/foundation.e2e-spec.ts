@@ -66,6 +66,15 @@ describe('service foundation (PostgreSQL server)', () => {
     const doc = await t.http().get('/openapi.json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(doc.body.paths['/health/ready']).toBeDefined();
+    // Security schemes and each route's roles are part of the document.
+    expect(doc.body.components.securitySchemes).toMatchObject({
+      bearer: { type: 'http', scheme: 'bearer' },
+      apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    });
+    const events = doc.body.paths['/api/v1/cases/{id}/events'].post;
+    expect(events['x-required-roles']).toEqual(['advisor', 'lead']);
+    expect(events.security).toEqual(expect.arrayContaining([{ bearer: [] }, { apiKey: [] }]));
+    expect(doc.body.paths['/api/v1/offices'].post['x-required-roles']).toEqual(['admin']);
     await t.http().get('/docs').expect(200);
   });
 });
