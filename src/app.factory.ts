@@ -5,7 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
-import { ProblemFilter } from './common/errors/problem.filter';
+import { answerClientError, ProblemFilter, replyWithProblem } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/http/validation';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { setUpOpenApi } from './common/http/openapi';
@@ -44,6 +44,10 @@ export async function createApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    // Errors before any route runs are problem+json too: a bad URL encoding or an over-long path
+    // segment (router), oversized headers or a malformed request (Node's HTTP parser).
+    frameworkErrors: replyWithProblem,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),

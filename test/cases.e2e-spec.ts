@@ -177,6 +177,15 @@ describe('founder cases on the 4+1 phase model', () => {
       expect(reused.body.code).toBe('idempotency_key_reused');
     });
 
+    it('answers duplicates sent at the same moment with the first answer, applied once', async () => {
+      const c = await openCase(t, w, 'advisorA', founderA);
+      const send = () => t.http().post(`/api/v1/cases/${c.id}/events`).set(w.as('advisorA')).set('Idempotency-Key', 'same-moment').send({ type: 'PAUSE', reason: 'x' });
+      const answers = await Promise.all([send(), send(), send(), send()]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      for (const a of answers) expect(a.body).toEqual(answers[0].body);
+      expect(await historyCount(c.id)).toBe(1);
+    });
+
     it('keeps exactly one history row per applied event under 20 concurrent events', async () => {
       const c = await openCase(t, w, 'advisorA', founderA);
       const events = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? { type: 'PAUSE', reason: `p${i}` } : { type: 'RESUME' }));

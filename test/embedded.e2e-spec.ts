@@ -28,6 +28,15 @@ describe('embedded database mode', () => {
       body: JSON.stringify({ name: 'RUN Mainz', code: 'RUN-MZ', region: 'Rheinhessen' }),
     });
     expect(created.status).toBe(201);
+    // A write that checks other rows inside its transaction (the pool has one connection here).
+    const office = (await created.json()) as { id: string };
+    const user = await fetch(`${first.url}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'b@lotse.example', name: 'B', password: 'advisor password 1', memberships: [{ officeId: office.id, role: 'advisor' }] }),
+    });
+    // 201, not the 503 of a request waiting for a second connection that never comes.
+    expect(user.status).toBe(201);
     expect(await first.stop('SIGTERM')).toBe(0);
 
     // Same data directory: the admin, the signing key and the office are still there.

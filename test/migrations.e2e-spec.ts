@@ -1,7 +1,9 @@
 import { MIGRATIONS } from '../migrations';
 import type { HistoryRow } from '../src/cases/cases.repository';
 import type { ResetHistoryRow } from '../src/reset/reset.row';
+import { loadConfig } from '../src/config/config';
 import { createDataSource } from '../src/database/data-source';
+import { Database } from '../src/database/database';
 import { setMigrationSecrets } from '../src/database/migration-context';
 import { chainedCaseRow, chainedResetRow } from '../src/history-chain/history-sealer';
 import { storedChainState } from '../src/history-chain/stored-chain';
@@ -74,6 +76,21 @@ describe('migrations', () => {
     } finally {
       setMigrationSecrets({});
       await full.destroy();
+    }
+  });
+
+  it('lets two instances that start together on an empty database take turns migrating', async () => {
+    const fresh = `${name}_pair`;
+    await withAdminClient((c) => c.query(`CREATE DATABASE "${fresh}"`));
+    try {
+      const config = loadConfig({ DATABASE_URL: databaseUrl(fresh), PSEUDONYM_KEY: key, LOG_LEVEL: 'silent' });
+      const [a, b] = await Promise.all([Database.open(config), Database.open(config)]);
+      const [{ n }] = await a.dataSource.query(`SELECT count(*)::int AS n FROM migrations`);
+      expect(n).toBe(MIGRATIONS.length);
+      expect(await b.isReady()).toBe(true);
+      await Promise.all([a.close(), b.close()]);
+    } finally {
+      await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${fresh}" WITH (FORCE)`));
     }
   });
 });

@@ -17,7 +17,7 @@ export class AccessLogController {
   @ApiOperation({ summary: 'Who read or changed what, newest first (leads: their offices)' })
   async list(@Ctx() ctx: RequestContext, @Query() q: AccessLogQueryDto) {
     const limit = q.limit ?? 100;
-    const after = decodeCursor(q.cursor, ['number']);
+    const after = decodeCursor(q.cursor, ['id']);
     const rows = await this.log.list({
       officeIds: ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']),
       userId: q.userId,

@@ -25,25 +25,17 @@ export class AccessLogService {
   async record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx?: EntityManager): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
     if (list.length === 0) return;
+    // One multi-row VALUES insert: it runs on every request, so it stays a single plain statement.
+    const params: unknown[] = [ctx.actor.kind, ctx.actor.id, ctx.requestId];
+    const rows = list.map((e) => {
+      params.push(e.officeId, e.resourceType, e.resourceId, e.action, e.details ? JSON.stringify(e.details) : null);
+      const n = params.length;
+      return `($1, $2, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $3, $${n})`;
+    });
     await (tx ?? this.db.manager).query(
       `INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details)
-       SELECT $1, $2, e.office_id, e.resource_type, e.resource_id, e.action, $3, e.details
-         FROM jsonb_to_recordset($4::jsonb)
-           AS e(office_id uuid, resource_type text, resource_id text, action text, details jsonb)`,
-      [
-        ctx.actor.kind,
-        ctx.actor.id,
-        ctx.requestId,
-        JSON.stringify(
-          list.map((e) => ({
-            office_id: e.officeId,
-            resource_type: e.resourceType,
-            resource_id: e.resourceId,
-            action: e.action,
-            details: e.details ?? null,
-          })),
-        ),
-      ],
+       VALUES ${rows.join(', ')}`,
+      params,
     );
   }
 }

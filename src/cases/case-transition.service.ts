@@ -40,11 +40,13 @@ export class CaseTransitionService {
     }
     const event = parsed.event;
     const requestHash = IdempotencyStore.requestHash('case-event', caseId, body);
-    return this.idempotency.once<CaseDto>(ctx.actor.id, options.idempotencyKey, requestHash, (remember) =>
+    return this.idempotency.once<CaseDto>(ctx.actor.id, options.idempotencyKey, requestHash, (remember, replayLocked) =>
       inTransaction(this.db, async (tx) => {
         const officeIds = writableOffices(ctx);
         const row = await this.cases.lockForUpdate(tx, caseId, officeIds);
         if (!row) throw new AppError('not_found', 'No such case.');
+        const prior = options.idempotencyKey ? await replayLocked(tx) : null;
+        if (prior) return prior;
         if (LEAD_ONLY_EVENTS.includes(event.type) && roleIn(ctx.actor, row.office_id) !== 'lead') {
           throw new AppError('forbidden', `Only a lead of the office may send ${event.type}.`);
         }
@@ -69,7 +71,7 @@ export class CaseTransitionService {
         }
 
         const version = row.version + 1;
-        await this.cases.writeTransition(
+        const updated = await this.cases.writeTransition(
           tx,
           {
             id: caseId,
@@ -95,10 +97,12 @@ export class CaseTransitionService {
             machineVersion: row.machine_version,
             texts: historyTexts(event),
             daysInPhase: result.phase !== result.fromPhase ? wholeDaysSince(row.phase_entered_at) : null,
+            prevHash: row.head_hash,
           },
         );
         await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: caseId, action: 'transition', details: { event: event.type } }, tx);
-        const answer = toCaseDto((await this.cases.findById(caseId, officeIds, tx))!);
+        // The founder's gate facts did not change; the case row comes back from the write.
+        const answer = toCaseDto({ ...row, ...updated });
         await remember(tx, answer);
         return answer;
       }),

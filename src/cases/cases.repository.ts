@@ -37,7 +37,11 @@ export interface HistoryInsert {
   texts: Record<string, string> | null;
   /** Whole days the case spent in the phase this row leaves (null when the phase does not change). */
   daysInPhase?: number | null;
+  /** The chain head the caller read with the row lock (null: no row yet); looked up when absent. */
+  prevHash?: string | null;
 }
+
+export type LockedCase = CaseGateRow & { head_hash: string | null };
 
 /**
  * All SQL of cases. Every query that reads a case takes the caller's office ids, so forgetting the
@@ -55,13 +59,19 @@ export class CasesRepository {
     return rows[0] ?? null;
   }
 
-  /** The case row locked for a state change: concurrent events on one case queue here. */
-  async lockForUpdate(tx: EntityManager, id: string, officeIds: string[]): Promise<CaseGateRow | null> {
-    const locked: { id: string }[] = await tx.query(
-      `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
+  /**
+   * The case row locked for a state change, with the gate facts and the head of its hash chain, in
+   * one round trip: concurrent events on one case queue here.
+   */
+  async lockForUpdate(tx: EntityManager, id: string, officeIds: string[]): Promise<LockedCase | null> {
+    const rows: LockedCase[] = await tx.query(
+      `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
+         (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,`)}
+        WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])
+        FOR UPDATE OF c`,
       [id, officeIds],
     );
-    return locked.length ? this.findById(id, officeIds, tx) : null;
+    return rows[0] ?? null;
   }
 
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
@@ -121,53 +131,56 @@ export class CasesRepository {
     await tx.query(`UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...values]);
   }
 
-  /** The one write of a phase change: new state, version + 1, and the matching history row. */
+  /**
+   * The one write of a phase change, as one statement: new state and version + 1, the matching
+   * history row sealed into the chain, and its free texts. Returns the updated case row.
+   */
   async writeTransition(
     tx: EntityManager,
     c: { id: string; phase: string; status: string; state: PersistedCaseState; version: number; phaseChanged: boolean; outcome?: string | null; followUpOn?: string | null },
-    history: HistoryInsert,
-  ): Promise<void> {
-    await tx.query(
-      `UPDATE founder_case
-          SET phase = $2, status = $3, state = $4, version = $5, updated_at = now(),
-              phase_entered_at = CASE WHEN $6 THEN now() ELSE phase_entered_at END,
-              outcome = CASE WHEN $7::boolean THEN $8 ELSE outcome END,
-              follow_up_on = COALESCE($9::date, follow_up_on)
-        WHERE id = $1`,
-      [c.id, c.phase, c.status, JSON.stringify(c.state), c.version, c.phaseChanged, c.outcome !== undefined, c.outcome ?? null, c.followUpOn ?? null],
+    h: HistoryInsert,
+  ): Promise<CaseRow> {
+    const prevHash = h.prevHash !== undefined ? h.prevHash ?? GENESIS_HASH : await this.headHash(tx, h.caseId, h.seq);
+    // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
+    const at = new Date();
+    const sealed = this.sealer.sealCase(prevHash, { ...h, at });
+    const [row]: CaseRow[] = await tx.query(
+      `WITH updated AS (
+         UPDATE founder_case
+            SET phase = $2, status = $3, state = $4, version = $5, updated_at = now(),
+                phase_entered_at = CASE WHEN $6 THEN now() ELSE phase_entered_at END,
+                outcome = CASE WHEN $7::boolean THEN $8 ELSE outcome END,
+                follow_up_on = COALESCE($9::date, follow_up_on)
+          WHERE id = $1
+          RETURNING *),
+       history AS (
+         INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
+                                   payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest)
+         VALUES ($1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)),
+       texts AS (
+         INSERT INTO case_history_text (case_id, seq, texts) SELECT $1, $10, $27::jsonb WHERE $27::jsonb IS NOT NULL)
+       SELECT * FROM updated`,
+      [
+        c.id, c.phase, c.status, JSON.stringify(c.state), c.version, c.phaseChanged, c.outcome !== undefined, c.outcome ?? null, c.followUpOn ?? null,
+        h.seq, at, h.actorType, h.actorId, h.event, h.fromPhase, h.toPhase, h.fromStatus, h.toStatus, JSON.stringify(h.payload),
+        h.machineVersion, h.daysInPhase ?? null, sealed.caseRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
+        h.texts ? JSON.stringify(h.texts) : null,
+      ],
     );
-    await this.insertHistory(tx, history);
+    return row;
+  }
+
+  /** The hash of the row before `seq` (the genesis for the first row). */
+  private async headHash(tx: EntityManager, caseId: string, seq: number): Promise<string> {
+    if (seq === 1) return GENESIS_HASH;
+    const prev: { hash: string }[] = await tx.query(`SELECT hash FROM case_history WHERE case_id = $1 AND seq = $2`, [caseId, seq - 1]);
+    if (prev.length === 0) throw new Error(`history of case ${caseId} has no row ${seq - 1}`);
+    return prev[0].hash;
   }
 
   /** Links a case to the RE_SET analysis that restarted it; a restart always comes with coaching. */
   async linkResetAnalysis(tx: EntityManager, caseId: string, analysisId: string): Promise<void> {
     await tx.query(`UPDATE founder_case SET reset_analysis_id = $2, coaching = true WHERE id = $1`, [caseId, analysisId]);
-  }
-
-  /**
-   * Appends one history row, sealed into the case's hash chain. The caller holds the case row lock,
-   * so the previous row cannot change underneath.
-   */
-  async insertHistory(tx: EntityManager, h: HistoryInsert): Promise<void> {
-    const prev: { hash: string }[] =
-      h.seq === 1 ? [] : await tx.query(`SELECT hash FROM case_history WHERE case_id = $1 AND seq = $2`, [h.caseId, h.seq - 1]);
-    if (h.seq > 1 && prev.length === 0) throw new Error(`history of case ${h.caseId} has no row ${h.seq - 1}`);
-    const prevHash = prev[0]?.hash ?? GENESIS_HASH;
-    // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
-    const at = new Date();
-    const sealed = this.sealer.sealCase(prevHash, { ...h, at });
-    await tx.query(
-      `INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
-                                 payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [
-        h.caseId, h.seq, at, h.actorType, h.actorId, h.event, h.fromPhase, h.toPhase, h.fromStatus, h.toStatus,
-        JSON.stringify(h.payload), h.machineVersion, h.daysInPhase ?? null, sealed.caseRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
-      ],
-    );
-    if (h.texts) {
-      await tx.query(`INSERT INTO case_history_text (case_id, seq, texts) VALUES ($1, $2, $3)`, [h.caseId, h.seq, JSON.stringify(h.texts)]);
-    }
   }
 
   history(caseId: string): Promise<HistoryRow[]> {

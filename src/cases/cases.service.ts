@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
@@ -29,7 +29,7 @@ export class CasesService {
     const id = await inTransaction(this.db, async (tx) => {
       const officeId = await this.cases.founderOffice(founderId, writableOffices(ctx), tx);
       if (!officeId) throw new AppError('not_found', 'No such founder.');
-      await this.assertAssignable(data.advisorId, officeId);
+      await this.assertAssignable(data.advisorId, officeId, tx);
       const initial = initialCaseState();
       const caseId = await this.cases.insert(
         tx,
@@ -52,7 +52,7 @@ export class CasesService {
     const limit = q.limit ?? 50;
     let officeIds = readableOffices(ctx);
     if (q.officeId) officeIds = officeIds.filter((o) => o === q.officeId);
-    const after = decodeCursor(q.cursor, ['string', 'string']) as [string, string] | null;
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const rows = await this.cases.list({ officeIds, ...q, after, limit });
     await this.accessLog.record(ctx, {
       officeId: q.officeId ?? null,
@@ -69,7 +69,7 @@ export class CasesService {
       const row = await this.cases.lockForUpdate(tx, id, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
       if (ifMatch !== null && ifMatch !== row.version) throw versionConflict(row.version);
-      if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id);
+      if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id, tx);
       await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>);
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
     });
@@ -125,8 +125,8 @@ export class CasesService {
     return row;
   }
 
-  private async assertAssignable(advisorId: string | null | undefined, officeId: string): Promise<void> {
-    if (advisorId && !(await this.cases.isAssignableAdvisor(advisorId, officeId))) {
+  private async assertAssignable(advisorId: string | null | undefined, officeId: string, tx: EntityManager): Promise<void> {
+    if (advisorId && !(await this.cases.isAssignableAdvisor(advisorId, officeId, tx))) {
       throw new AppError('advisor_unknown', 'advisorId is not an active advisor or lead of the case\u2019s office.', {
         errors: [{ field: 'advisorId', message: 'not an advisor of this office' }],
       });

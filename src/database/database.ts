@@ -11,6 +11,24 @@ import { pseudonymKey } from '../history-chain/history-sealer';
  * embedded one under the data directory. Opening it applies pending migrations; a failed migration
  * stops the start.
  */
+/**
+ * TypeORM takes no lock while migrating: two instances starting together would both apply the same
+ * migration. A session advisory lock, held on a connection of its own, makes them take turns; the
+ * second finds nothing left to do. (The embedded database belongs to one process and has a single
+ * connection, so it migrates without.)
+ */
+async function migrateUnderLock(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('lotse:migrations'))`);
+    return await runMigrations(dataSource);
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock(hashtext('lotse:migrations'))`).catch(() => undefined);
+    await lock.release();
+  }
+}
+
 export class Database {
   private constructor(
     readonly dataSource: DataSource,
@@ -28,7 +46,7 @@ export class Database {
     setMigrationSecrets({ pseudonymKey: pseudonymKey(config) });
     try {
       await dataSource.initialize();
-      const applied = await runMigrations(dataSource);
+      const applied = embedded ? await runMigrations(dataSource) : await migrateUnderLock(dataSource);
       if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();

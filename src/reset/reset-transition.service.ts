@@ -50,11 +50,13 @@ export class ResetTransitionService {
       ctx.actor.id,
       options.idempotencyKey,
       requestHash,
-      (remember) =>
+      (remember, replayLocked) =>
         inTransaction(this.db, async (tx) => {
           const officeIds = writableOffices(ctx);
           const row = await this.reset.lockForUpdate(tx, analysisId, officeIds);
           if (!row) throw new AppError('not_found', 'No such analysis.');
+          const prior = options.idempotencyKey ? await replayLocked(tx) : null;
+          if (prior) return prior;
           if (options.ifMatch !== null && options.ifMatch !== row.version)
             throw analysisVersionConflict(row.version);
 

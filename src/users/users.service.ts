@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { hashPassword } from '../auth/password';
 import { Membership, officesWithRole } from '../auth/principal';
@@ -39,7 +39,7 @@ export class UsersService {
     assertOneMembershipPerOffice(memberships);
     const passwordHash = await hashPassword(dto.password);
     const id = await inTransaction(this.db, async (tx) => {
-      await this.assertOfficesExist(memberships);
+      await this.assertOfficesExist(memberships, tx);
       const newId = await this.users.insert(tx, {
         email: dto.email,
         name: dto.name,
@@ -55,7 +55,7 @@ export class UsersService {
   }
 
   async list(ctx: RequestContext, limit = 50, cursor?: string): Promise<Page<UserDto>> {
-    const after = decodeCursor(cursor, ['string', 'string']) as [string, string] | null;
+    const after = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const offices = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
     const rows = await this.users.list(offices, limit, after);
     await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' });
@@ -81,7 +81,7 @@ export class UsersService {
     if (dto.memberships) assertOneMembershipPerOffice(dto.memberships);
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
     await inTransaction(this.db, async (tx) => {
-      if (dto.memberships) await this.assertOfficesExist(dto.memberships);
+      if (dto.memberships) await this.assertOfficesExist(dto.memberships, tx);
       await this.users.update(tx, id, { name: dto.name, isActive: dto.active, passwordHash });
       if (dto.memberships) {
         const scope = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
@@ -132,9 +132,9 @@ export class UsersService {
     }
   }
 
-  private async assertOfficesExist(memberships: Membership[]): Promise<void> {
+  private async assertOfficesExist(memberships: Membership[], tx: EntityManager): Promise<void> {
     const ids = memberships.map((m) => m.officeId);
-    const existing = await this.users.existingOffices(ids);
+    const existing = await this.users.existingOffices(ids, tx);
     const unknown = ids.filter((id) => !existing.includes(id));
     if (unknown.length > 0) {
       throw new AppError('office_unknown', 'A membership names an office that does not exist.', {

@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,7 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate } from '../../common/time/calendar-date';
+import { IsCalendarDate, IsInstant } from '../../common/time/calendar-date';
 
 export const LEGAL_FORMS = ['sole_proprietorship', 'freelance', 'gbr', 'ug', 'gmbh', 'other'] as const;
 export const FUNDING_ROUTES = ['einstiegsgeld', 'gruendungszuschuss', 'sgb2_16c', 'none', 'other'] as const;
@@ -60,6 +61,7 @@ export class UpdateCaseDto extends CaseDataDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsCalendarDate() firstCounsellingScheduledOn?: string | null;
   @ApiPropertyOptional({ type: SuitabilityDto, nullable: true })
   @IsOptional()
+  @IsObject() // without it, ValidateNested takes an array (of zero or more valid items)
   @ValidateNested()
   @Type(() => SuitabilityDto)
   suitability?: SuitabilityDto | null;
@@ -67,6 +69,7 @@ export class UpdateCaseDto extends CaseDataDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsCalendarDate() financePlanCompletedOn?: string | null;
   @ApiPropertyOptional({ type: ViabilityStatementDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => ViabilityStatementDto)
   viabilityStatement?: ViabilityStatementDto | null;
@@ -96,9 +99,7 @@ export class CaseListQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() officeId?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
-    message: 'updatedSince must be an ISO 8601 date or date-time with zone',
-  })
+  @IsInstant()
   updatedSince?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()

@@ -12,6 +12,10 @@ import type { UsersErrorCode } from '../../users/users.errors';
 export type CommonErrorCode =
   | 'validation_failed'
   | 'malformed_body'
+  | 'malformed_request'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'not_found'
@@ -26,6 +30,10 @@ export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | Offic
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   malformed_body: 400,
+  malformed_request: 400,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   not_found: 404,
@@ -59,6 +67,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
 export const ERROR_TITLE: Partial<Record<ErrorCode, string>> = {
   validation_failed: 'The request is not valid',
   malformed_body: 'The request body is not valid JSON',
+  malformed_request: 'The request is not valid HTTP',
+  uri_too_long: 'A path segment is too long',
+  headers_too_large: 'The request headers are too large',
   payload_too_large: 'The request body is too large',
   unsupported_media_type: 'Unsupported content type',
   not_found: 'Not found',

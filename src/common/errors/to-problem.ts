@@ -18,8 +18,12 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
 ]);
 
+// TypeORM's names for a transaction whose connection the server cut off in the middle.
+const RELEASED_RUNNER = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (RELEASED_RUNNER.has(error.name) || RELEASED_RUNNER.has(error.constructor.name)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused/i.test(
@@ -38,6 +42,11 @@ function fastifyProblem(error: Error & { code?: string; statusCode?: number }): 
       return problem('payload_too_large', 'The request body exceeds the size limit.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problem('unsupported_media_type', 'Send request bodies as application/json.');
+    // Router errors, before any route runs (answered through the adapter's frameworkErrors).
+    case 'FST_ERR_BAD_URL':
+      return problem('malformed_request', 'The URL is not validly percent-encoded.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problem('uri_too_long', 'A path segment is longer than any id this API uses.');
   }
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return problem('malformed_body', 'The request body could not be parsed as JSON.');
@@ -50,6 +59,7 @@ function httpExceptionProblem(error: HttpException): Problem {
   if (status === 404) return problem('route_not_found', 'No route matches this method and path.');
   if (status === 405) return problem('method_not_allowed', 'This method is not allowed here.');
   if (status === 413) return problem('payload_too_large', 'The request body exceeds the size limit.');
+  if (status === 415) return problem('unsupported_media_type', 'Send request bodies as application/json.');
   if (status >= 500) return problem('internal_error', 'An unexpected error occurred.');
   // Nest re-throws Fastify's body-parser failures as plain 400 HttpExceptions.
   if (status === 400 && /JSON|prototype property/i.test(error.message)) {
@@ -71,6 +81,10 @@ export function toProblem(error: unknown): { problem: Problem; unexpected: boole
     if (fromFastify) return { problem: fromFastify, unexpected: false };
   }
   if (error instanceof HttpException) {
+    // The Fastify adapter wraps Fastify's own 4xx errors (body parser, media type) in an
+    // HttpException; their code says more than the message.
+    const fromFastify = error.cause instanceof Error ? fastifyProblem(error.cause) : null;
+    if (fromFastify) return { problem: fromFastify, unexpected: false };
     const p = httpExceptionProblem(error);
     return { problem: p, unexpected: p.status >= 500 };
   }

@@ -29,8 +29,8 @@ export class IdempotencyStore {
   }
 
   /** The stored answer of an earlier request with this key, or null. */
-  async replay(actorId: string, key: string, requestHash: string): Promise<unknown | null> {
-    const rows: { request_hash: string; body: unknown }[] = await this.db.query(
+  async replay(actorId: string, key: string, requestHash: string, tx?: EntityManager): Promise<unknown | null> {
+    const rows: { request_hash: string; body: unknown }[] = await (tx ?? this.db.manager).query(
       `SELECT request_hash, body FROM idempotent_request WHERE actor_id = $1 AND key = $2`,
       [actorId, key],
     );
@@ -50,20 +50,28 @@ export class IdempotencyStore {
   }
 
   /**
-   * Runs `work` at most once per key: a retry gets the stored answer. `work` receives a `remember`
-   * callback to store the answer inside its own transaction.
+   * Runs `work` at most once per key: a retry gets the stored answer. `work` receives `remember`,
+   * to store its answer inside its own transaction, and `replayLocked`, to look again once it holds
+   * its row lock: a duplicate sent at the same moment as the first request waits on that lock and
+   * must then answer what the first one answered, not judge the new state.
    */
   async once<T>(
     actorId: string,
     key: string | null,
     requestHash: string,
-    work: (remember: (tx: EntityManager, body: T) => Promise<void>) => Promise<T>,
+    work: (
+      remember: (tx: EntityManager, body: T) => Promise<void>,
+      replayLocked: (tx: EntityManager) => Promise<T | null>,
+    ) => Promise<T>,
   ): Promise<T> {
-    if (key === null) return work(async () => undefined);
+    if (key === null) return work(async () => undefined, async () => null);
     const prior = await this.replay(actorId, key, requestHash);
     if (prior !== null) return prior as T;
     try {
-      return await work((tx, body) => this.save(tx, actorId, key, requestHash, body));
+      return await work(
+        (tx, body) => this.save(tx, actorId, key, requestHash, body),
+        async (tx) => (await this.replay(actorId, key, requestHash, tx)) as T | null,
+      );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
         const winner = await this.replay(actorId, key, requestHash);

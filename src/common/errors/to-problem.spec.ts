@@ -1,0 +1,28 @@
+import { AppError } from './app-error';
+import { toProblem } from './to-problem';
+
+describe('toProblem', () => {
+  it('maps a domain error to its status with extensions', () => {
+    const { problem, unexpected } = toProblem(new AppError('version_conflict', 'stale', { currentVersion: 3 }));
+    expect(problem).toMatchObject({ status: 412, code: 'version_conflict', detail: 'stale', currentVersion: 3 });
+    expect(unexpected).toBe(false);
+  });
+
+  it.each([
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    Object.assign(new Error('Query runner already released.'), { name: 'QueryRunnerAlreadyReleasedError' }),
+    Object.assign(new Error('released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+  ])('answers a lost database with 503, not 500: %s', (error) => {
+    const { problem, unexpected } = toProblem(error);
+    expect(problem).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect(unexpected).toBe(false);
+  });
+
+  it('hides unknown errors behind a bare 500', () => {
+    const { problem, unexpected } = toProblem(new TypeError('secret internals at /srv/x.js'));
+    expect(problem).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(JSON.stringify(problem)).not.toContain('secret internals');
+    expect(unexpected).toBe(true);
+  });
+});
