@@ -6,6 +6,7 @@ import { HistoryHashChain1764115600000 } from './1764115600000-HistoryHashChain'
 import { ExportManifests1764115700000 } from './1764115700000-ExportManifests';
 import { ResetHistoryChain1764115800000 } from './1764115800000-ResetHistoryChain';
 import { Erasure1764115900000 } from './1764115900000-Erasure';
+import { ExportChainHeads1764116000000 } from './1764116000000-ExportChainHeads';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders
   ExportManifests1764115700000,
   ResetHistoryChain1764115800000,
   Erasure1764115900000,
+  ExportChainHeads1764116000000,
 ];

@@ -32,7 +32,8 @@ export class ExportSigner {
 
 /** Verification needs only the public key (used by the CLI and the verify endpoint). */
 export function verifyManifestSignature(manifest: Record<string, unknown>, publicKeyPem: string): boolean {
-  const { signature, ...unsigned } = manifest;
+  // The chain-head list is served beside the manifest; the signature covers its digest.
+  const { signature, chainHeads: _served, ...unsigned } = manifest;
   if (typeof signature !== 'string') return false;
   try {
     return verify(null, Buffer.from(canonicalJson(unsigned)), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64'));

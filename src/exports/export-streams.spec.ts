@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
-import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
+import { CsvTally, ExportTally, headsDigest, NdjsonTally } from './export-tally';
 import { CrlfLineEndings } from './stream-taps';
 
 async function run(chunks: string[], ...stages: NodeJS.ReadWriteStream[]): Promise<string> {
@@ -17,6 +17,15 @@ async function run(chunks: string[], ...stages: NodeJS.ReadWriteStream[]): Promi
     }),
   ] as unknown as [Readable, Writable]);
   return out;
+}
+
+/** What a tally saw, read back from its spool (and its files removed). */
+async function heads(tally: ExportTally) {
+  const digest = await tally.finish();
+  const list: [string, string][] = [];
+  for await (const h of tally.heads()) list.push(h);
+  tally.dispose();
+  return { rows: tally.rows, cases: tally.cases, heads: list, digest };
 }
 
 /** Every way of cutting the text into two or three chunks. */
@@ -38,8 +47,7 @@ describe('export byte streams', () => {
       const tally = new ExportTally();
       const out = await run(chunks, new CsvTally(tally, 0x2c));
       expect(out).toBe(csv);
-      expect(tally.rows).toBe(3);
-      expect(Object.fromEntries(tally.heads)).toEqual({ c_a: 'h2', c_b: 'h3' });
+      expect(await heads(tally)).toEqual({ rows: 3, cases: 2, heads: [['c_a', 'h2'], ['c_b', 'h3']], digest: headsDigest([['c_a', 'h2'], ['c_b', 'h3']]) });
     }
   });
 
@@ -54,8 +62,19 @@ describe('export byte streams', () => {
     for (const chunks of splits(lines)) {
       const tally = new ExportTally();
       await run(chunks, new NdjsonTally(tally));
-      expect(tally.rows).toBe(2);
-      expect(Object.fromEntries(tally.heads)).toEqual({ c_a: 'a'.repeat(64), c_b: 'x' });
+      expect((await heads(tally)).heads).toEqual([['c_a', 'a'.repeat(64)], ['c_b', 'x']]);
     }
+  });
+});
+
+describe('ExportTally', () => {
+  it('spools many cases without keeping them in memory and reads them back in order', async () => {
+    const tally = new ExportTally();
+    for (let c = 0; c < 20_000; c++) for (let s = 1; s <= 3; s++) tally.add(`c_${c}`, `h_${c}_${s}`);
+    const seen = await heads(tally);
+    expect(seen.rows).toBe(60_000);
+    expect(seen.cases).toBe(20_000);
+    expect(seen.heads[19_999]).toEqual(['c_19999', 'h_19999_3']);
+    expect(seen.digest).toBe(headsDigest(seen.heads));
   });
 });

@@ -1,17 +1,90 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Transform, TransformCallback } from 'node:stream';
 
 const LF = 0x0a;
 const QUOTE = 0x22;
 
-/** Rows and each case's chain head, counted from the bytes as they are sent. */
+/**
+ * Rows, cases and each case's chain head, taken from the bytes as they are sent. Rows come ordered
+ * by case, so a case's head is final when the next case begins; finished heads go to a spool file
+ * rather than memory, so memory stays flat whatever the number of cases. The heads' digest
+ * (SHA-256 over "caseRef head\n" lines in file order) is what the manifest signs.
+ */
 export class ExportTally {
   rows = 0;
-  readonly heads = new Map<string, string>();
+  cases = 0;
+  private caseRef: string | null = null;
+  private head = '';
+  private readonly digest = createHash('sha256');
+  private readonly dir = mkdtempSync(join(tmpdir(), 'lotse-export-'));
+  private readonly spool: WriteStream = createWriteStream(join(this.dir, 'heads'));
+  private finished = false;
 
   add(caseRef: string, hash: string): void {
     this.rows++;
-    this.heads.set(caseRef, hash);
+    if (caseRef !== this.caseRef) {
+      this.close();
+      this.caseRef = caseRef;
+      this.cases++;
+    }
+    this.head = hash;
   }
+
+  /** True when the spool wants the writer to wait (backpressure). */
+  get congested(): boolean {
+    return this.spool.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return new Promise((resolve) => this.spool.once('drain', resolve));
+  }
+
+  async finish(): Promise<string> {
+    if (!this.finished) {
+      this.close();
+      this.finished = true;
+      await new Promise<void>((resolve, reject) => this.spool.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    }
+    return this.digest.digest('hex');
+  }
+
+  /** The heads in file order, read back from the spool. */
+  async *heads(): AsyncGenerator<[string, string]> {
+    for await (const line of createInterface({ input: createReadStream(join(this.dir, 'heads')) })) {
+      const space = line.indexOf(' ');
+      yield [line.slice(0, space), line.slice(space + 1)];
+    }
+  }
+
+  dispose(): void {
+    if (!this.finished) this.spool.destroy();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private close(): void {
+    if (this.caseRef === null) return;
+    const line = `${this.caseRef} ${this.head}\n`;
+    this.digest.update(line);
+    this.spool.write(line);
+    this.caseRef = null;
+  }
+}
+
+/** Digest of chain heads in order, as ExportTally computes it (for verifiers). */
+export function headsDigest(heads: Iterable<[string, string]>): string {
+  const digest = createHash('sha256');
+  for (const [caseRef, head] of heads) digest.update(`${caseRef} ${head}\n`);
+  return digest.digest('hex');
+}
+
+/** Passes chunks on once the tally's spool has room again. */
+function passOn(tally: ExportTally, chunk: Buffer, done: TransformCallback): void {
+  if (tally.congested) void tally.drained().then(() => done(null, chunk));
+  else done(null, chunk);
 }
 
 /**
@@ -44,7 +117,7 @@ export class CsvTally extends Transform {
       quotes = 0;
     }
     this.carry = Buffer.from(data.subarray(start));
-    done(null, chunk);
+    passOn(this.tally, chunk, done);
   }
 
   private record(data: Buffer, start: number, end: number): void {
@@ -81,6 +154,6 @@ export class NdjsonTally extends Transform {
         this.tally.add(row.caseRef, row.hash);
       }
     }
-    done(null, chunk);
+    passOn(this.tally, chunk, done);
   }
 }

@@ -13,10 +13,16 @@ export interface ExportManifest {
   caseCount: number;
   bytes: number;
   sha256: string;
-  /** caseRef → hash of the case's last row in this export */
-  chainHeads: Record<string, string>;
+  /** SHA-256 over "caseRef head\n" for each case in file order: signs the list of chain heads */
+  chainHeadsSha256: string;
   chainFormat: number;
   algorithm: 'Ed25519';
   keyId: string;
   signature: string;
 }
+
+/** The manifest as served: the signed fields plus the list its chainHeadsSha256 covers. */
+export type ServedManifest = ExportManifest & {
+  /** caseRef → hash of the case's last row in this export, in file order */
+  chainHeads: Record<string, string>;
+};

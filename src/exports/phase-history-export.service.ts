@@ -66,30 +66,42 @@ export class PhaseHistoryExportService {
         details: { format: plan.format, dialect: plan.dialect, from: q.from, to: q.to, changedSince: q.changedSince, pseudonymize: !plan.shape.identities, includeText: plan.shape.texts },
       })),
     );
+    const tally = new ExportTally();
+    try {
+      const tap = new DigestTap();
+      const snapshotAt = await this.streamSnapshot(plan, tap, tally, reply);
+      if (snapshotAt === null) return; // the client went away
+      const manifest = this.sign(plan, snapshotAt, tap, tally.rows, tally.cases, await tally.finish());
+      await this.manifests.save(manifest, tally.heads(), { type: ctx.actor.kind, id: ctx.actor.id }, plan.officeIds);
+      reply.raw.end();
+    } catch (error) {
+      if (!reply.raw.headersSent) throw error;
+      this.logger.error(`export ${plan.exportId} failed mid-stream: ${(error as Error).message}`);
+      reply.raw.destroy();
+    } finally {
+      tally.dispose();
+    }
+  }
+
+  /**
+   * Streams the rows from one snapshot on a connection of its own, released before the manifest is
+   * stored (the embedded database has a single connection). Null when the client disconnected.
+   */
+  private async streamSnapshot(plan: Plan, tap: DigestTap, tally: ExportTally, reply: FastifyReply): Promise<Date | null> {
     const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
     let clientError: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const [{ snapshot_at }] = (await client.query(`SELECT now() AS snapshot_at`)).rows;
-      const tap = new DigestTap();
-      const tally = new ExportTally();
       this.startResponse(reply, plan);
-      const sent = await this.pump(client, plan, tap, tally, reply);
-      if (!sent) {
+      if (!(await this.pump(client, plan, tap, tally, reply))) {
         clientError = new Error('client disconnected');
-        return;
+        return null;
       }
       await client.query('COMMIT');
-      const manifest = this.sign(plan, snapshot_at, tap, tally);
-      await this.manifests.save(manifest, { type: ctx.actor.kind, id: ctx.actor.id }, plan.officeIds);
-      reply.raw.end();
+      return snapshot_at as Date;
     } catch (error) {
       clientError = error as Error;
-      if (reply.raw.headersSent) {
-        this.logger.error(`export ${plan.exportId} failed mid-stream: ${(error as Error).message}`);
-        reply.raw.destroy();
-        return;
-      }
       throw error;
     } finally {
       // A connection cut off mid-query is closed hard: the server's next send fails and the query
@@ -184,7 +196,7 @@ export class PhaseHistoryExportService {
     return stages;
   }
 
-  private sign(plan: Plan, snapshotAt: Date, tap: DigestTap, tally: ExportTally): ExportManifest {
+  private sign(plan: Plan, snapshotAt: Date, tap: DigestTap, rowCount: number, caseCount: number, chainHeadsSha256: string): ExportManifest {
     const unsigned: Omit<ExportManifest, 'signature'> = {
       exportId: plan.exportId,
       kind: 'phase-history',
@@ -195,11 +207,11 @@ export class PhaseHistoryExportService {
       includeText: plan.shape.texts,
       snapshotAt: snapshotAt.toISOString(),
       completedAt: new Date().toISOString(),
-      rowCount: tally.rows,
-      caseCount: tally.heads.size,
+      rowCount,
+      caseCount,
       bytes: tap.bytes,
       sha256: tap.digest(),
-      chainHeads: Object.fromEntries(tally.heads),
+      chainHeadsSha256,
       chainFormat: CHAIN_FORMAT,
       algorithm: 'Ed25519',
       keyId: this.signer.keyId,

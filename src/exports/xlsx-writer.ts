@@ -29,6 +29,7 @@ export async function writeXlsx(
     const values = row.map((v, i) => (v === null ? null : NUMERIC.has(columns[i]) ? Number(v) : String(v)));
     sheet.addRow(values).commit();
     tally.add(String(row[caseRef]), String(row[hash]));
+    if (tally.congested) await tally.drained();
   }
   sheet.commit();
   await workbook.commit();

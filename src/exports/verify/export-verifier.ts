@@ -1,5 +1,6 @@
 import { ChainBreak, ChainedCaseRow, GENESIS_HASH, rowHash } from '../../history-chain/chain';
 import { CHAIN_COLUMNS } from '../export-columns';
+import { headsDigest } from '../export-tally';
 import type { ExportRecord } from './export-records';
 
 export interface BrokenChain {
@@ -11,8 +12,8 @@ export interface BrokenChain {
 export interface ChainReport {
   rows: number;
   cases: number;
-  /** caseRef → hash of the last row of that case in the file */
-  heads: Record<string, string>;
+  /** SHA-256 over "caseRef head\n" per case in file order, as the manifest signs it */
+  headsSha256: string;
   broken: BrokenChain[];
 }
 
@@ -48,7 +49,7 @@ export class ExportChainVerifier {
   }
 
   report(): ChainReport {
-    return { rows: this.rows, cases: this.heads.size, heads: Object.fromEntries(this.heads), broken: [...this.broken.values()] };
+    return { rows: this.rows, cases: this.heads.size, headsSha256: headsDigest(this.heads), broken: [...this.broken.values()] };
   }
 
   /** Only the first break of a chain is reported: everything after it follows from it. */

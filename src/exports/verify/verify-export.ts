@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { verifyManifestSignature } from '../export-signer';
+import { headsDigest } from '../export-tally';
 import type { ExportManifest } from '../manifest';
 import { ExportFormat, exportRecords } from './export-records';
 import { ChainReport, ExportChainVerifier } from './export-verifier';
@@ -55,15 +56,14 @@ export async function verifyExport(
   return { valid, sha256, bytes, chains, manifest: m };
 }
 
-function checkManifest(manifest: ExportManifest, publicKeyPem: string, sha256: string, chains: ChainReport) {
-  const heads = manifest.chainHeads ?? {};
+function checkManifest(manifest: ExportManifest & { chainHeads?: Record<string, string> }, publicKeyPem: string, sha256: string, chains: ChainReport) {
+  // The served list of heads (when the manifest file has it) must be the one the signature covers.
+  const listed = manifest.chainHeads ? headsDigest(Object.entries(manifest.chainHeads)) : manifest.chainHeadsSha256;
   return {
     exportId: manifest.exportId,
     signatureValid: verifyManifestSignature(manifest as unknown as Record<string, unknown>, publicKeyPem),
     digestMatches: manifest.sha256 === sha256,
     rowCountMatches: manifest.rowCount === chains.rows,
-    headsMatch:
-      Object.keys(heads).length === Object.keys(chains.heads).length &&
-      Object.entries(heads).every(([caseRef, head]) => chains.heads[caseRef] === head),
+    headsMatch: listed === manifest.chainHeadsSha256 && chains.headsSha256 === manifest.chainHeadsSha256,
   };
 }
