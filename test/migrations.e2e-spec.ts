@@ -11,7 +11,7 @@ import { databaseUrl, withAdminClient } from './support/database';
 
 /** Migrations applied to an empty database, and history rows written before the chain got theirs. */
 describe('migrations', () => {
-  const name = `lotse_t_mig_${process.pid}_${Date.now().toString(36)}`;
+  const name = `lotse_t_${process.pid}_mig_${Date.now().toString(36)}`;
   const key = 'migration-test-pseudonym-key-0123456789';
   beforeAll(() => withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`)));
   afterAll(() => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));

@@ -3,7 +3,7 @@ import { runServiceToExit, startService } from './support/service-process';
 
 /** The built service as `npm start` runs it, against a PostgreSQL server (DATABASE_URL set). */
 describe('the service process on a PostgreSQL server', () => {
-  const name = `lotse_t_proc_${process.pid}_${Date.now().toString(36)}`;
+  const name = `lotse_t_${process.pid}_proc_${Date.now().toString(36)}`;
   const secrets = { JWT_SECRET: 'process-test-secret-process-test-secret-01', PSEUDONYM_KEY: 'process-test-pseudonym-key-0123456789ab' };
   beforeAll(() => withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`)));
   afterAll(() => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../auth/request-context';
+import { prepared } from '../database/prepared';
 
 export type AccessAction = 'read' | 'list' | 'create' | 'update' | 'delete' | 'export' | 'erase' | 'transition';
 
@@ -32,7 +33,10 @@ export class AccessLogService {
       const n = params.length;
       return `($1, $2, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $3, $${n})`;
     });
-    await (tx ?? this.db.manager).query(
+    // Named per row count (nearly always 1), so the statement is planned once per connection.
+    await prepared(
+      tx ?? this.db,
+      `access_log_${list.length}`,
       `INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details)
        VALUES ${rows.join(', ')}`,
       params,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { prepared } from '../database/prepared';
 import type { Membership, Principal } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -12,7 +13,9 @@ export class CredentialsRepository {
   /** An active user with memberships, as a principal; null when unknown or deactivated. */
   async activeUserPrincipal(userId: string): Promise<Principal | null> {
     if (!UUID.test(userId)) return null;
-    const rows: { id: string; is_admin: boolean; memberships: Membership[] }[] = await this.db.query(
+    const rows = await prepared<{ id: string; is_admin: boolean; memberships: Membership[] }>(
+      this.db,
+      'auth_active_user',
       `SELECT u.id, u.is_admin,
               COALESCE(json_agg(json_build_object('officeId', m.office_id, 'role', m.role))
                        FILTER (WHERE m.office_id IS NOT NULL), '[]') AS memberships
@@ -28,7 +31,9 @@ export class CredentialsRepository {
 
   /** An unrevoked API key as a principal with its one office membership. */
   async apiKeyPrincipal(keyHash: string): Promise<Principal | null> {
-    const rows: { id: string; office_id: string; role: 'advisor' | 'auditor' }[] = await this.db.query(
+    const rows = await prepared<{ id: string; office_id: string; role: 'advisor' | 'auditor' }>(
+      this.db,
+      'auth_api_key',
       `SELECT id, office_id, role FROM api_key WHERE key_hash = $1 AND revoked_at IS NULL`,
       [keyHash],
     );

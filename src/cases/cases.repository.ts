@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { prepared } from '../database/prepared';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
 import type { PersistedCaseState } from '../phase-model';
@@ -55,7 +56,7 @@ export class CasesRepository {
   ) {}
 
   async findById(id: string, officeIds: string[], tx: EntityManager = this.db.manager): Promise<CaseGateRow | null> {
-    const rows: CaseGateRow[] = await tx.query(`${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`, [id, officeIds]);
+    const rows = await prepared<CaseGateRow>(tx, 'case_by_id', `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`, [id, officeIds]);
     return rows[0] ?? null;
   }
 
@@ -64,7 +65,9 @@ export class CasesRepository {
    * one round trip: concurrent events on one case queue here.
    */
   async lockForUpdate(tx: EntityManager, id: string, officeIds: string[]): Promise<LockedCase | null> {
-    const rows: LockedCase[] = await tx.query(
+    const rows = await prepared<LockedCase>(
+      tx,
+      'case_lock',
       `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
          (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,`)}
         WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])
@@ -77,16 +80,22 @@ export class CasesRepository {
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
   list(f: CaseListFilter): Promise<(CaseRow & { cursor_at: string })[]> {
     return this.db.query(
-      `SELECT *, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM founder_case
-        WHERE office_id = ANY($1::uuid[])
-          AND ($2::text IS NULL OR phase = $2)
-          AND ($3::text IS NULL OR status = $3)
-          AND ($4::uuid IS NULL OR advisor_id = $4)
-          AND ($5::uuid IS NULL OR founder_id = $5)
-          AND ($6::timestamptz IS NULL OR updated_at >= $6)
-          AND ($7::timestamptz IS NULL OR (updated_at, id) < ($7, $8::uuid))
-        ORDER BY updated_at DESC, id DESC
+      // One index walk per office, merged: with office_id = ANY(…) the planner cannot read the
+      // (office_id, phase, updated_at, id) index in order and sorts the whole office instead.
+      `SELECT c.*, to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM unnest($1::uuid[]) AS o(id)
+         CROSS JOIN LATERAL (
+           SELECT * FROM founder_case
+            WHERE office_id = o.id
+              AND ($2::text IS NULL OR phase = $2)
+              AND ($3::text IS NULL OR status = $3)
+              AND ($4::uuid IS NULL OR advisor_id = $4)
+              AND ($5::uuid IS NULL OR founder_id = $5)
+              AND ($6::timestamptz IS NULL OR updated_at >= $6)
+              AND ($7::timestamptz IS NULL OR (updated_at, id) < ($7, $8::uuid))
+            ORDER BY updated_at DESC, id DESC
+            LIMIT $9) c
+        ORDER BY c.updated_at DESC, c.id DESC
         LIMIT $9`,
       [
         f.officeIds,
@@ -144,7 +153,9 @@ export class CasesRepository {
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
     const sealed = this.sealer.sealCase(prevHash, { ...h, at });
-    const [row]: CaseRow[] = await tx.query(
+    const [row] = await prepared<CaseRow>(
+      tx,
+      'case_transition',
       `WITH updated AS (
          UPDATE founder_case
             SET phase = $2, status = $3, state = $4, version = $5, updated_at = now(),

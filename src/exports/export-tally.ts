@@ -23,6 +23,12 @@ export class ExportTally {
   private readonly dir = mkdtempSync(join(tmpdir(), 'lotse-export-'));
   private readonly spool: WriteStream = createWriteStream(join(this.dir, 'heads'));
   private finished = false;
+  private spoolError: Error | null = null;
+
+  constructor() {
+    // Kept for finish(); without a listener a late write after a disconnect would crash the process.
+    this.spool.on('error', (error: Error) => (this.spoolError ??= error));
+  }
 
   add(caseRef: string, hash: string): void {
     this.rows++;
@@ -44,6 +50,7 @@ export class ExportTally {
   }
 
   async finish(): Promise<string> {
+    if (this.spoolError) throw this.spoolError;
     if (!this.finished) {
       this.close();
       this.finished = true;
@@ -61,7 +68,8 @@ export class ExportTally {
   }
 
   dispose(): void {
-    if (!this.finished) this.spool.destroy();
+    this.finished = true;
+    this.spool.destroy();
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -69,7 +77,8 @@ export class ExportTally {
     if (this.caseRef === null) return;
     const line = `${this.caseRef} ${this.head}\n`;
     this.digest.update(line);
-    this.spool.write(line);
+    // After a disconnect the spool is gone while the last chunk may still be counted.
+    if (!this.spool.destroyed) this.spool.write(line);
     this.caseRef = null;
   }
 }

@@ -16,7 +16,8 @@ export default async function globalSetup(): Promise<void> {
     );
     for (const { datname } of stale.rows) {
       const pid = Number(datname.split('_')[2]);
-      if (!Number.isNaN(pid) && isAlive(pid)) continue;
+      // Only databases of a jest run that is no longer running (the name carries its pid).
+      if (Number.isNaN(pid) || isAlive(pid)) continue;
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
     await client.query(`CREATE DATABASE "${template}"`);
