@@ -1,0 +1,240 @@
+import 'reflect-metadata';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { AccessLogService } from '../../src/access-log/access-log.service';
+import { hashApiKey } from '../../src/auth/api-key-hash';
+import { CredentialsRepository } from '../../src/auth/credentials.repository';
+import { CasesRepository } from '../../src/cases/cases.repository';
+import type { AppConfig } from '../../src/config/config';
+import { GENESIS_HASH } from '../../src/history-chain/chain';
+import { HistorySealer } from '../../src/history-chain/history-sealer';
+import { cpuMs } from '../lib/processes';
+import { latency, LoadResult } from '../lib/stats';
+import { serve } from './answer';
+import { PAUSE, PgLoadSpec, PgScenario, shareOf } from './specs';
+
+/**
+ * Baseline worker (its own process): the same database work as a scenario, sent straight through
+ * `pg` by `clients` connections in closed loops, one statement in flight per connection. What it
+ * reaches is what PostgreSQL and the machine allow; the HTTP figure is reported as a share of it.
+ */
+type Operation = () => Promise<void>;
+
+async function main(spec: PgLoadSpec): Promise<LoadResult> {
+  const clients = await Promise.all(
+    Array.from({ length: spec.clients }, async () => {
+      const c = new Client({
+        connectionString: spec.databaseUrl,
+        application_name: 'lotse-bench-baseline',
+      });
+      await c.connect();
+      return c;
+    }),
+  );
+  try {
+    // The backends live only as long as this worker, so it measures their CPU itself.
+    const backends = await Promise.all(
+      clients.map(
+        async (c) => (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+      ),
+    );
+    const backendCpu = () => backends.reduce((sum, pid) => sum + cpuMs(pid), 0);
+    const operations = clients.map((c, k) => operationOf(spec.scenario, c, k, spec.clients));
+    const backendCpu0 = backendCpu();
+    const warm = await loop(operations, spec.warmupS);
+    const cpu0 = process.cpuUsage();
+    const run = await loop(operations, spec.durationS);
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      ok: run.samples.length,
+      errors: run.errors,
+      statuses: {},
+      seconds: run.seconds,
+      perSecond: run.samples.length / run.seconds,
+      latency: latency(run.samples),
+      totalOps: warm.samples.length + warm.errors + run.samples.length + run.errors,
+      generatorCpuMs: (cpu.user + cpu.system) / 1000,
+      backendCpuMs: backendCpu() - backendCpu0,
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+async function loop(operations: Operation[], seconds: number) {
+  const samples: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    operations.map(async (operation) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await operation();
+          samples.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { samples, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+function operationOf(s: PgScenario, client: Client, k: number, n: number): Operation {
+  switch (s.kind) {
+    case 'transitions':
+      return transition(s, client, shareOf(s.caseIds, k, n));
+    case 'list':
+      return listWalk(s, client, k, n);
+    case 'get':
+      return getCase(s, client, k);
+  }
+}
+
+/** A stand-in DataSource for the service's repositories: their SQL, sent on this client. */
+function dataSourceOn(client: Client): DataSource {
+  const query = (sql: string, params: unknown[]) => client.query(sql, params).then((r) => r.rows);
+  return { query, manager: { query } } as unknown as DataSource;
+}
+
+/**
+ * Lock the case, update it, append its sealed history row (and, for PAUSE, the row's text), commit:
+ * the essential writes of POST /cases/:id/events, without the service's re-reads, access log,
+ * idempotency or HTTP. Each client is the only writer of its cases, so it keeps their chain heads.
+ */
+function transition(
+  s: Extract<PgScenario, { kind: 'transitions' }>,
+  client: Client,
+  mine: string[],
+): Operation {
+  const sealer = new HistorySealer({ pseudonymKey: s.pseudonymKey } as AppConfig);
+  const heads = new Map<string, string>();
+  let i = 0;
+  return async () => {
+    const caseId = mine[i++ % mine.length];
+    await client.query('BEGIN');
+    try {
+      const { rows } = await client.query<{
+        version: number;
+        status: string;
+        phase: string;
+        machine_version: number;
+      }>(
+        `SELECT version, status, phase, machine_version FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
+        [caseId, [s.officeId]],
+      );
+      const row = rows[0];
+      const pausing = row.status === 'active';
+      const status = pausing ? 'paused' : 'active';
+      const state = pausing
+        ? { value: 'paused', context: { phase: row.phase } }
+        : { value: { active: row.phase }, context: { phase: row.phase } };
+      const version = row.version + 1;
+      await client.query(
+        `UPDATE founder_case SET status = $2, state = $3, version = $4, updated_at = now() WHERE id = $1`,
+        [caseId, status, JSON.stringify(state), version],
+      );
+      const texts = pausing ? { reason: PAUSE.reason } : null;
+      const facts = {
+        caseId,
+        seq: row.version,
+        at: new Date(),
+        actorId: s.actorId,
+        event: pausing ? 'PAUSE' : 'RESUME',
+        fromPhase: row.phase,
+        toPhase: row.phase,
+        toStatus: status,
+        payload: {},
+        machineVersion: row.machine_version,
+        texts,
+      };
+      const prevHash = heads.get(caseId) ?? GENESIS_HASH;
+      const sealed = sealer.sealCase(prevHash, facts);
+      await client.query(
+        `INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
+                                   payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+        [
+          caseId,
+          facts.seq,
+          facts.at,
+          'api_key',
+          s.actorId,
+          facts.event,
+          row.phase,
+          row.phase,
+          row.status,
+          status,
+          '{}',
+          row.machine_version,
+          null,
+          sealed.caseRef,
+          sealed.actorRef,
+          prevHash,
+          sealed.hash,
+          sealed.textDigest,
+        ],
+      );
+      if (texts)
+        await client.query(
+          `INSERT INTO case_history_text (case_id, seq, texts) VALUES ($1, $2, $3)`,
+          [caseId, facts.seq, JSON.stringify(texts)],
+        );
+      await client.query('COMMIT');
+      heads.set(caseId, sealed.hash);
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  };
+}
+
+/** The service's own list query (CasesRepository.list, run on this client): first page, then follow the cursor. */
+function listWalk(
+  s: Extract<PgScenario, { kind: 'list' }>,
+  client: Client,
+  k: number,
+  n: number,
+): Operation {
+  const repository = new CasesRepository(dataSourceOn(client), null as unknown as HistorySealer);
+  let office = k % s.offices.length;
+  let after: [string, string] | null = null;
+  let depth = 0;
+  return async () => {
+    const rows = await repository.list({
+      officeIds: [s.offices[office]],
+      phase: s.phase,
+      after,
+      limit: s.limit,
+    });
+    const last = rows[s.limit - 1];
+    depth++;
+    if (rows.length > s.limit && depth < s.pagesPerWalk) after = [last.cursor_at, last.id];
+    else [after, depth, office] = [null, 0, (office + n) % s.offices.length];
+  };
+}
+
+/** The three statements of GET /cases/:id, from the service's own code: API key, the case, the access log entry. */
+function getCase(s: Extract<PgScenario, { kind: 'get' }>, client: Client, k: number): Operation {
+  const db = dataSourceOn(client);
+  const [credentials, cases, accessLog] = [
+    new CredentialsRepository(db),
+    new CasesRepository(db, null as unknown as HistorySealer),
+    new AccessLogService(db),
+  ];
+  const keyHash = hashApiKey(s.apiKey);
+  let i = k * 7919;
+  return async () => {
+    const actor = (await credentials.apiKeyPrincipal(keyHash))!;
+    const id = s.caseIds[i++ % s.caseIds.length];
+    const row = (await cases.findById(id, [actor.memberships[0].officeId]))!;
+    await accessLog.record(
+      { actor, requestId: 'bench', ip: '127.0.0.1' },
+      { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' },
+    );
+  };
+}
+
+serve(main);

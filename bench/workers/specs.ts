@@ -1,0 +1,51 @@
+/** What run.ts asks of the load workers (sent over IPC, so plain data only). */
+
+export type HttpScenario =
+  /** Each connection cycles PAUSE/RESUME over its own share of caseIds: no two clients touch a case. */
+  | { kind: 'transitions'; apiKey: string; caseIds: string[] }
+  /** Each connection walks pagesPerWalk keyset pages of one office, then moves on to another office. */
+  | {
+      kind: 'list';
+      offices: { id: string; apiKey: string }[];
+      phase: string;
+      limit: number;
+      pagesPerWalk: number;
+    }
+  | { kind: 'get'; apiKey: string; caseIds: string[] }
+  | { kind: 'hello' };
+
+export interface HttpLoadSpec {
+  url: string;
+  connections: number;
+  warmupS: number;
+  durationS: number;
+  scenario: HttpScenario;
+}
+
+export type PgScenario =
+  | {
+      kind: 'transitions';
+      officeId: string;
+      actorId: string;
+      caseIds: string[];
+      pseudonymKey: string;
+    }
+  | { kind: 'list'; offices: string[]; phase: string; limit: number; pagesPerWalk: number }
+  | { kind: 'get'; apiKey: string; caseIds: string[] };
+
+export interface PgLoadSpec {
+  databaseUrl: string;
+  clients: number;
+  warmupS: number;
+  durationS: number;
+  scenario: PgScenario;
+}
+
+/** Request bodies of the transition scenarios (the reason makes PAUSE write a case_history_text row too). */
+export const PAUSE = { type: 'PAUSE', reason: 'bench' } as const;
+export const RESUME = { type: 'RESUME' } as const;
+
+/** The share of `items` that client k of n works on. */
+export function shareOf<T>(items: T[], k: number, n: number): T[] {
+  return items.filter((_, i) => i % n === k);
+}
