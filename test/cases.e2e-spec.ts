@@ -198,6 +198,9 @@ describe('founder cases on the 4+1 phase model', () => {
       expect(row.version).toBe(1 + applied);
       const seqs = (await t.db.query(`SELECT seq FROM case_history WHERE case_id = $1 ORDER BY seq`, [c.id])).map((r: { seq: number }) => r.seq);
       expect(seqs).toEqual(Array.from({ length: applied }, (_, i) => i + 1));
+      // Each row links to the row before it, also when its transaction waited for the case lock.
+      const chain = await t.http().get(`/api/v1/cases/${c.id}/history?verify=true`).set(w.as('advisorA')).expect(200);
+      expect(chain.body.chain).toMatchObject({ valid: true, length: applied });
     });
 
     it('refuses auditors and other offices, and keeps the history append-only in the database', async () => {

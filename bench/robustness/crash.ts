@@ -115,6 +115,7 @@ async function loadThenKill(
           body: event,
           ifMatch,
           idempotencyKey,
+          auth,
           error: a.error ?? '?',
         });
         if (!killing)
@@ -157,7 +158,7 @@ async function retryUnknowns(
     const headers: Record<string, string> = { 'idempotency-key': u.idempotencyKey! };
     if (u.ifMatch !== null) headers['if-match'] = `"${u.ifMatch}"`;
     const a = await http(svc.url, 'POST', `/api/v1/cases/${u.caseId}/events`, {
-      auth,
+      auth: (u.auth as Auth | undefined) ?? auth,
       body: u.body,
       headers,
       timeoutMs: 15_000,

@@ -31,6 +31,8 @@ export interface Unknown {
   body: unknown;
   ifMatch: number | null;
   idempotencyKey: string | null;
+  /** Who sent it: an Idempotency-Key belongs to one caller, so a retry must come from the same one. */
+  auth?: unknown;
   error: string;
 }
 

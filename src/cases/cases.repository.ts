@@ -61,20 +61,29 @@ export class CasesRepository {
   }
 
   /**
-   * The case row locked for a state change, with the gate facts and the head of its hash chain, in
-   * one round trip: concurrent events on one case queue here.
+   * The case row locked for a state change, then its gate facts and the head of its hash chain.
+   * Two statements on purpose: a SELECT … FOR UPDATE that waited for another transaction re-reads
+   * only the locked row; its subqueries (chain head, contacts) would still show the state from
+   * before the wait, and the new history row would link to a stale head. In READ COMMITTED the
+   * second statement sees everything committed before the lock was granted.
    */
   async lockForUpdate(tx: EntityManager, id: string, officeIds: string[]): Promise<LockedCase | null> {
-    const rows = await prepared<LockedCase>(
+    const locked = await prepared<{ id: string }>(
       tx,
       'case_lock',
-      `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
-         (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,`)}
-        WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])
-        FOR UPDATE OF c`,
+      `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
       [id, officeIds],
     );
-    return rows[0] ?? null;
+    if (locked.length === 0) return null;
+    const rows = await prepared<LockedCase>(
+      tx,
+      'case_locked_facts',
+      `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
+         (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,`)}
+        WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0];
   }
 
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
