@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -59,7 +59,7 @@ export class ExportsController {
   @ApiOperation({ summary: 'Verify an uploaded export file (streaming): every chain, and with exportId its manifest' })
   async verify(@Ctx() ctx: RequestContext, @Query() query: VerifyQueryDto, @Req() request: FastifyRequest) {
     const format = query.format ?? formatOf(request.headers['content-type']);
-    if (!format || !request.body) {
+    if (!format || !(request.body instanceof Readable)) {
       throw new AppError('unsupported_media_type', 'Upload the export as text/csv, application/x-ndjson or xlsx.');
     }
     let manifest;
@@ -68,6 +68,6 @@ export class ExportsController {
       if (!stored) throw new AppError('not_found', 'No such export.');
       manifest = { manifest: stored, publicKeyPem: this.signer.publicKeyPem };
     }
-    return verifyExport(request.body as Readable, format, manifest);
+    return verifyExport(request.body, format, manifest);
   }
 }

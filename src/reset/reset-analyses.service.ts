@@ -71,7 +71,7 @@ export class ResetAnalysesService {
 
   async list(ctx: RequestContext, q: ResetAnalysisListQueryDto) {
     const limit = q.limit ?? 50;
-    const after = decodeCursor(q.cursor, ['string', 'string']) as [string, string] | null;
+    const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const rows = await this.reset.list({
       officeIds: readableOffices(ctx),
       state: q.state,

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsInstant } from '../../common/time/calendar-date';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 
 export class AccessLogQueryDto extends PageQueryDto {
@@ -16,11 +17,11 @@ export class AccessLogQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant() // not IsISO8601: it passes week dates (2025-W01) that new Date() cannot read
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'exclusive' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 }

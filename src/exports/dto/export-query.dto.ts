@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsInstant } from '../../common/time/calendar-date';
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const MESSAGE = 'must be an ISO 8601 date or date-time with zone, e.g. 2026-01-01 or 2026-01-01T00:00:00Z';
 
 export class ExportQueryDto {
@@ -20,11 +20,11 @@ export class ExportQueryDto {
   @IsUUID()
   officeId?: string;
 
-  @ApiPropertyOptional({ description: 'rows at or after' }) @IsOptional() @Matches(DATE_TIME, { message: `from ${MESSAGE}` }) from?: string;
-  @ApiPropertyOptional({ description: 'rows before' }) @IsOptional() @Matches(DATE_TIME, { message: `to ${MESSAGE}` }) to?: string;
+  @ApiPropertyOptional({ description: 'rows at or after' }) @IsOptional() @IsInstant({ message: `from ${MESSAGE}` }) from?: string;
+  @ApiPropertyOptional({ description: 'rows before' }) @IsOptional() @IsInstant({ message: `to ${MESSAGE}` }) to?: string;
   @ApiPropertyOptional({ description: 'rows recorded after this time (e.g. the snapshotAt of an earlier export)' })
   @IsOptional()
-  @Matches(DATE_TIME, { message: `changedSince ${MESSAGE}` })
+  @IsInstant({ message: `changedSince ${MESSAGE}` })
   changedSince?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: 'false: real ids (leads only)' })

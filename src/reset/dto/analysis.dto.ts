@@ -8,7 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -18,6 +18,7 @@ import {
   Min,
   MinLength,
   Validate,
+  ValidateBy,
   ValidateNested,
   ValidatorConstraint,
   ValidatorConstraintInterface,
@@ -27,6 +28,21 @@ import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { IsCalendarDate } from '../../common/time/calendar-date';
 import { RESET_STATES } from '../lifecycle';
 import { EURO_DESCRIPTION, IsEuroAmount } from './euro';
+
+/**
+ * A JSON number with at most `places` decimals. Not IsNumber({ maxDecimalPlaces }): class-validator
+ * reads the decimals from String(value) and throws on exponent notation (1e-7, 5e-324): a 500.
+ */
+function IsDecimal(places: number): PropertyDecorator {
+  const pattern = new RegExp(`^-?\\d+(\\.\\d{1,${places}})?$`);
+  return ValidateBy({
+    name: 'isDecimal',
+    validator: {
+      validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && pattern.test(String(value)),
+      defaultMessage: (args) => `${args?.property} must be a number with at most ${places} decimals`,
+    },
+  });
+}
 
 export const PREMISES = ['home', 'rented', 'none'] as const;
 export const MEMBER_ROLES = ['self', 'partner', 'child', 'other'] as const;
@@ -56,7 +72,7 @@ export class BusinessDto {
   @ApiProperty() @IsBoolean() mainOccupation: boolean;
 
   @ApiProperty({ minimum: 0, maximum: 100, example: 30 })
-  @IsNumber({ maxDecimalPlaces: 1, allowNaN: false, allowInfinity: false })
+  @IsDecimal(1)
   @Min(0)
   @Max(100)
   hoursPerWeek: number;
@@ -64,7 +80,7 @@ export class BusinessDto {
   @ApiProperty({ minimum: 0, example: 40 }) @IsInt() @Min(0) @Max(1_000_000) clientCount: number;
 
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.2, description: 'Share of revenue, 0–1' })
-  @IsNumber({ maxDecimalPlaces: 4, allowNaN: false, allowInfinity: false })
+  @IsDecimal(4)
   @Min(0)
   @Max(1)
   largestClientShare: number;
@@ -162,11 +178,13 @@ export class CreateResetAnalysisDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() founderId: string;
 
   @ApiProperty({ type: BusinessDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => BusinessDto)
   business: BusinessDto;
 
   @ApiProperty({ type: HouseholdDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => HouseholdDto)
   household: HouseholdDto;
@@ -176,18 +194,21 @@ export class CreateResetAnalysisDto {
 export class UpdateResetAnalysisDto {
   @ApiPropertyOptional({ type: BusinessDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BusinessDto)
   business?: BusinessDto;
 
   @ApiPropertyOptional({ type: HouseholdDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => HouseholdDto)
   household?: HouseholdDto;
 
   @ApiPropertyOptional({ type: AssessmentDto, nullable: true })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AssessmentDto)
   assessment?: AssessmentDto | null;
