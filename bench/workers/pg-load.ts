@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AccessLogService } from '../../src/access-log/access-log.service';
 import { hashApiKey } from '../../src/auth/api-key-hash';
 import { CredentialsRepository } from '../../src/auth/credentials.repository';
@@ -96,7 +96,12 @@ function operationOf(s: PgScenario, client: Client, k: number, n: number): Opera
 /** A stand-in DataSource for the service's repositories: their SQL, sent on this client. */
 function dataSourceOn(client: Client): DataSource {
   const query = (sql: string, params: unknown[]) => client.query(sql, params).then((r) => r.rows);
-  return { query, manager: { query } } as unknown as DataSource;
+  // A DataSource to the repositories (and to their named prepared statements), on this one client.
+  const db = Object.assign(Object.create(DataSource.prototype) as DataSource, {
+    query,
+    driver: { master: { query: (statement: object) => client.query(statement as never) } },
+  });
+  return Object.assign(db, { manager: { query, connection: db } });
 }
 
 /**
