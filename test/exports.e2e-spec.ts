@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { TokenService } from '../src/auth/token.service';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { startTestApp, TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
@@ -119,11 +120,41 @@ describe('auditor exports of the phase history', () => {
     const manifest = (await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('auditorA')).expect(200)).body;
     expect(manifest).toMatchObject({ exportId: id, rowCount: 7, caseCount: 3, pseudonymized: true, algorithm: 'Ed25519', bytes: res.body.length });
     expect(manifest.sha256).toBe(createHash('sha256').update(res.body).digest('hex'));
+    expect(Date.parse(manifest.nextChangedSince)).toBeLessThanOrEqual(Date.parse(manifest.snapshotAt));
     await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('auditorB')).expect(404);
     const key = (await t.http().get('/api/v1/exports/public-key').set(w.as('auditorA')).expect(200)).body;
     const { verifyManifestSignature } = await import('../src/exports/export-signer');
     expect(verifyManifestSignature(manifest, key.publicKeyPem)).toBe(true);
     expect(verifyManifestSignature({ ...manifest, rowCount: 8 }, key.publicKeyPem)).toBe(false);
+  });
+
+  it('shows a manifest only to callers who may read every office it covers', async () => {
+    const [u] = await t.db.query(`INSERT INTO app_user (email, name, password_hash) VALUES ('two@lotse.test', 'Two', 'x') RETURNING id`);
+    await t.db.query(`INSERT INTO membership (user_id, office_id, role) VALUES ($1, $2, 'lead'), ($1, $3, 'lead')`, [u.id, w.officeA, w.officeB]);
+    const both = { Authorization: `Bearer ${await t.app.get(TokenService).issue(u.id)}` };
+    const res = await t.http().get('/api/v1/exports/phase-history').set(both).expect(200);
+    const id = res.headers['x-export-id'];
+    await t.http().get(`/api/v1/exports/${id}/manifest`).set(both).expect(200);
+    await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('auditorA')).expect(404);
+  });
+
+  it('starts the next incremental export before any transaction still open at the snapshot', async () => {
+    const { Client } = await import('pg');
+    const open = new Client({ connectionString: t.config.databaseUrl! });
+    await open.connect();
+    try {
+      await open.query('BEGIN');
+      await open.query(`INSERT INTO auth_failure (key) VALUES ('late-commit')`); // takes a transaction id
+      const [{ started }] = (await open.query(`SELECT xact_start AS started FROM pg_stat_activity WHERE pid = pg_backend_pid()`)).rows;
+      await new Promise((r) => setTimeout(r, 50));
+      const res = await exportAs('auditorA').expect(200);
+      const manifest = (await t.http().get(`/api/v1/exports/${res.headers['x-export-id']}/manifest`).set(w.as('auditorA'))).body;
+      expect(Date.parse(manifest.nextChangedSince)).toBeLessThanOrEqual((started as Date).getTime());
+      expect(Date.parse(manifest.snapshotAt)).toBeGreaterThan((started as Date).getTime());
+    } finally {
+      await open.query('ROLLBACK');
+      await open.end();
+    }
   });
 
   it('filters by time and changedSince', async () => {

@@ -96,6 +96,16 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
     const [logged] = await t.db.query(`SELECT * FROM access_log WHERE action = 'erase' AND resource_id = $1`, [founderId]);
     expect(logged.actor_id).toBe(w.users.leadA.id);
 
+    // Nothing new may be written about the erased person.
+    for (const [path, body] of [
+      [`/api/v1/cases/${caseId}/events`, { type: 'PAUSE', reason: `wieder ${NAME}` }],
+      [`/api/v1/cases/${caseId}/contacts`, { on: '2026-02-01', minutes: 10, format: 'phone', kind: 'other', notes: NAME }],
+    ] as const) {
+      const res = await t.http().post(path).set(w.as('advisorA')).send(body).expect(409);
+      expect(res.body.code).toBe('founder_erased');
+    }
+    await t.http().patch(`/api/v1/cases/${caseId}`).set(w.as('advisorA')).send({ businessIdea: NAME }).expect(409);
+
     const text = await dump();
     for (const personal of [NAME, 'Zofia', 'zofia.wk@example.org', '987654', '123D456789', '1987-04-12', 'Nähstudio']) {
       expect(text).not.toContain(personal);

@@ -8,7 +8,7 @@ import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { todayInBerlin } from '../common/time/calendar-date';
 import { inTransaction } from '../database/transaction';
 import { applyCaseEvent, CaseEvent, LEAD_ONLY_EVENTS, parseCaseEvent } from '../phase-model';
-import { writableOffices } from './case-access';
+import { assertNotErased, writableOffices } from './case-access';
 import { caseFacts } from './case-facts.mapper';
 import { CaseDto, toCaseDto } from './case.mapper';
 import { CasesRepository } from './cases.repository';
@@ -47,6 +47,7 @@ export class CaseTransitionService {
         if (!row) throw new AppError('not_found', 'No such case.');
         const prior = options.idempotencyKey ? await replayLocked(tx) : null;
         if (prior) return prior;
+        assertNotErased(row);
         if (LEAD_ONLY_EVENTS.includes(event.type) && roleIn(ctx.actor, row.office_id) !== 'lead') {
           throw new AppError('forbidden', `Only a lead of the office may send ${event.type}.`);
         }

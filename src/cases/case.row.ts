@@ -49,6 +49,8 @@ export interface CaseGateRow extends CaseRow {
   german_level: string | null;
   benefit_status: string | null;
   has_first_counselling_contact: boolean;
+  /** Set when the founder was erased: the case keeps its history but takes no new data. */
+  founder_erased_at: Date | null;
 }
 
 /** API field → column, for the case data a PATCH may set. */

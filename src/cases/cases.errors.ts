@@ -5,4 +5,5 @@ export type CasesErrorCode =
   | 'invalid_event'
   | 'advisor_unknown'
   | 'idempotency_key_reused'
-  | 'office_required';
+  | 'office_required'
+  | 'founder_erased';

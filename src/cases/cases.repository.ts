@@ -8,6 +8,7 @@ import { CASE_DATA_COLUMNS, CaseDataField, CaseGateRow, CaseRow, JSON_COLUMNS } 
 
 const GATE_SELECT = `
   SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
+         f.erased_at AS founder_erased_at,
          EXISTS (SELECT 1 FROM case_contact k WHERE k.case_id = c.id AND k.kind = 'first_counselling')
            AS has_first_counselling_contact
     FROM founder_case c JOIN founder f ON f.id = c.founder_id`;

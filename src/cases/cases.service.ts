@@ -6,7 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
 import { initialCaseState } from '../phase-model';
-import { readableOffices, writableOffices } from './case-access';
+import { assertNotErased, readableOffices, writableOffices } from './case-access';
 import { toCaseDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseDataField, CaseGateRow } from './case.row';
 import { CasesRepository, HistoryRow } from './cases.repository';
@@ -68,6 +68,7 @@ export class CasesService {
     await inTransaction(this.db, async (tx) => {
       const row = await this.cases.lockForUpdate(tx, id, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
+      assertNotErased(row);
       if (ifMatch !== null && ifMatch !== row.version) throw versionConflict(row.version);
       if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id, tx);
       await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>);
@@ -104,6 +105,7 @@ export class CasesService {
     const contact = await inTransaction(this.db, async (tx) => {
       const row = await this.cases.lockForUpdate(tx, caseId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
+      assertNotErased(row);
       const inserted = await this.cases.insertContact(tx, caseId, row.office_id, ctx.actor.id, dto);
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
       return inserted;

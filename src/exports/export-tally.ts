@@ -7,6 +7,7 @@ import { Transform, TransformCallback } from 'node:stream';
 
 const LF = 0x0a;
 const QUOTE = 0x22;
+const CR = 0x0d;
 
 /**
  * Rows, cases and each case's chain head, taken from the bytes as they are sent. Rows come ordered
@@ -97,9 +98,10 @@ function passOn(tally: ExportTally, chunk: Buffer, done: TransformCallback): voi
 }
 
 /**
- * Counts CSV records and keeps each case's last hash while passing the bytes on. caseRef is the
- * first column and hash the last; neither is ever quoted, so only record boundaries need care: a
- * line feed inside a quoted text (includeText exports) does not end a record.
+ * Counts CSV records, keeps each case's last hash, and ends records with CRLF (RFC 4180; COPY writes
+ * LF) while passing the bytes on. caseRef is the first column and hash the last; neither is ever
+ * quoted, so only record boundaries need care: a line feed inside a quoted text (includeText
+ * exports) neither ends a record nor is changed.
  */
 export class CsvTally extends Transform {
   private carry: Buffer = Buffer.alloc(0);
@@ -113,7 +115,9 @@ export class CsvTally extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    const data = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    const carried = this.carry.length;
+    const data = carried ? Buffer.concat([this.carry, chunk]) : chunk;
+    const recordEnds: number[] = []; // offsets in chunk of LFs that end a record without a CR
     let start = 0;
     let quotes = 0;
     let scanFrom = 0;
@@ -122,11 +126,12 @@ export class CsvTally extends Transform {
       scanFrom = nl + 1;
       if (quotes % 2 === 1) continue; // inside a quoted field
       this.record(data, start, nl);
+      if (data[nl - 1] !== CR) recordEnds.push(nl - carried);
       start = nl + 1;
       quotes = 0;
     }
     this.carry = Buffer.from(data.subarray(start));
-    passOn(this.tally, chunk, done);
+    passOn(this.tally, withCrBefore(chunk, recordEnds), done);
   }
 
   private record(data: Buffer, start: number, end: number): void {
@@ -135,11 +140,26 @@ export class CsvTally extends Transform {
       return;
     }
     let last = end;
-    if (data[last - 1] === 0x0d) last--;
+    if (data[last - 1] === CR) last--;
     const firstDelimiter = data.indexOf(this.delimiter, start);
     const lastDelimiter = data.lastIndexOf(this.delimiter, last - 1);
     this.tally.add(data.toString('latin1', start, firstDelimiter), data.toString('latin1', lastDelimiter + 1, last));
   }
+}
+
+/** The chunk with a CR inserted before each of the given LF offsets. */
+function withCrBefore(chunk: Buffer, lfs: number[]): Buffer {
+  if (lfs.length === 0) return chunk;
+  const out = Buffer.allocUnsafe(chunk.length + lfs.length);
+  let from = 0;
+  let to = 0;
+  for (const lf of lfs) {
+    to += chunk.copy(out, to, from, lf);
+    out[to++] = CR;
+    from = lf;
+  }
+  to += chunk.copy(out, to, from);
+  return out;
 }
 
 const NDJSON_HEAD = /^\{"caseRef" : "([^"]+)".*"hash" : "([0-9a-f]{64})"\}$/;

@@ -43,10 +43,10 @@ export class ExportsRepository {
     return from + heads.length;
   }
 
-  /** A manifest whose export covered at least one of the given offices, with its chain heads. */
+  /** A manifest whose export covered only offices the caller may read, with its chain heads. */
   async find(id: string, officeIds: string[]): Promise<ServedManifest | null> {
     const rows: { manifest: ExportManifest }[] = await this.db.query(
-      `SELECT manifest FROM export_manifest WHERE id = $1 AND office_ids && $2::uuid[]`,
+      `SELECT manifest FROM export_manifest WHERE id = $1 AND office_ids <@ $2::uuid[]`,
       [id, officeIds],
     );
     if (!rows[0]) return null;

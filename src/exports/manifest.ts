@@ -8,6 +8,9 @@ export interface ExportManifest {
   pseudonymized: boolean;
   includeText: boolean;
   snapshotAt: string;
+  /** Pass as changedSince to get what was added after this export (it covers transactions that
+   * were still open at the snapshot, so a few rows may come twice: they share caseRef and seq). */
+  nextChangedSince: string;
   completedAt: string;
   rowCount: number;
   caseCount: number;

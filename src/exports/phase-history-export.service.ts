@@ -17,7 +17,7 @@ import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
 import type { ExportManifest } from './manifest';
-import { CrlfLineEndings, DigestTap } from './stream-taps';
+import { DigestTap } from './stream-taps';
 import { writeXlsx } from './xlsx-writer';
 
 const CONTENT_TYPES = {
@@ -69,9 +69,9 @@ export class PhaseHistoryExportService {
     const tally = new ExportTally();
     try {
       const tap = new DigestTap();
-      const snapshotAt = await this.streamSnapshot(plan, tap, tally, reply);
-      if (snapshotAt === null) return; // the client went away
-      const manifest = this.sign(plan, snapshotAt, tap, tally.rows, tally.cases, await tally.finish());
+      const snapshot = await this.streamSnapshot(plan, tap, tally, reply);
+      if (snapshot === null) return; // the client went away
+      const manifest = this.sign(plan, snapshot, tap, tally.rows, tally.cases, await tally.finish());
       await this.manifests.save(manifest, tally.heads(), { type: ctx.actor.kind, id: ctx.actor.id }, plan.officeIds);
       reply.raw.end();
     } catch (error) {
@@ -87,19 +87,32 @@ export class PhaseHistoryExportService {
    * Streams the rows from one snapshot on a connection of its own, released before the manifest is
    * stored (the embedded database has a single connection). Null when the client disconnected.
    */
-  private async streamSnapshot(plan: Plan, tap: DigestTap, tally: ExportTally, reply: FastifyReply): Promise<Date | null> {
+  private async streamSnapshot(
+    plan: Plan,
+    tap: DigestTap,
+    tally: ExportTally,
+    reply: FastifyReply,
+  ): Promise<{ snapshotAt: Date; nextChangedSince: Date } | null> {
     const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
     let clientError: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [{ snapshot_at }] = (await client.query(`SELECT now() AS snapshot_at`)).rows;
+      // Rows of transactions still open now are not in this snapshot but may carry an earlier `at`:
+      // the next incremental export must start from the oldest of them (nextChangedSince).
+      const [{ snapshot_at, next_changed_since }] = (
+        await client.query(
+          `SELECT now() AS snapshot_at,
+                  LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity
+                                 WHERE backend_xid IS NOT NULL AND datname = current_database())) AS next_changed_since`,
+        )
+      ).rows;
       this.startResponse(reply, plan);
       if (!(await this.pump(client, plan, tap, tally, reply))) {
         clientError = new Error('client disconnected');
         return null;
       }
       await client.query('COMMIT');
-      return snapshot_at as Date;
+      return { snapshotAt: snapshot_at as Date, nextChangedSince: next_changed_since as Date };
     } catch (error) {
       clientError = error as Error;
       throw error;
@@ -190,13 +203,20 @@ export class PhaseHistoryExportService {
     }
     const delimiter = plan.dialect === 'excel-de' ? ';' : ',';
     const copy = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER, DELIMITER '${delimiter}')`));
-    const stages: (Readable | NodeJS.ReadWriteStream)[] = [copy, new CsvTally(tally, delimiter.charCodeAt(0)), new CrlfLineEndings()];
+    const stages: (Readable | NodeJS.ReadWriteStream)[] = [copy, new CsvTally(tally, delimiter.charCodeAt(0))];
     // German Excel needs the BOM to read UTF-8; it has no decimal numbers to localise here.
     if (plan.dialect === 'excel-de') stages.splice(1, 0, withPrefix(UTF8_BOM));
     return stages;
   }
 
-  private sign(plan: Plan, snapshotAt: Date, tap: DigestTap, rowCount: number, caseCount: number, chainHeadsSha256: string): ExportManifest {
+  private sign(
+    plan: Plan,
+    snapshot: { snapshotAt: Date; nextChangedSince: Date },
+    tap: DigestTap,
+    rowCount: number,
+    caseCount: number,
+    chainHeadsSha256: string,
+  ): ExportManifest {
     const unsigned: Omit<ExportManifest, 'signature'> = {
       exportId: plan.exportId,
       kind: 'phase-history',
@@ -205,7 +225,8 @@ export class PhaseHistoryExportService {
       filters: { officeIds: plan.officeIds, from: plan.params[1], to: plan.params[2], changedSince: plan.params[3] },
       pseudonymized: !plan.shape.identities,
       includeText: plan.shape.texts,
-      snapshotAt: snapshotAt.toISOString(),
+      snapshotAt: snapshot.snapshotAt.toISOString(),
+      nextChangedSince: snapshot.nextChangedSince.toISOString(),
       completedAt: new Date().toISOString(),
       rowCount,
       caseCount,

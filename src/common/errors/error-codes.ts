@@ -55,6 +55,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   advisor_unknown: 422,
   idempotency_key_reused: 422,
   office_required: 400,
+  founder_erased: 409,
   founder_duplicate: 409,
   target_sector_unknown: 422,
   founder_has_open_case: 409,

@@ -65,8 +65,8 @@ export class IdempotencyStore {
     ) => Promise<T>,
   ): Promise<T> {
     if (key === null) return work(async () => undefined, async () => null);
-    const prior = await this.replay(actorId, key, requestHash);
-    if (prior !== null) return prior as T;
+    // No replay before `work` has checked access: a caller who lost the office must not get the
+    // stored answer back. `work` replays through `replayLocked` once it holds its row lock.
     try {
       return await work(
         (tx, body) => this.save(tx, actorId, key, requestHash, body),
