@@ -105,6 +105,8 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
       expect(res.body.code).toBe('founder_erased');
     }
     await t.http().patch(`/api/v1/cases/${caseId}`).set(w.as('advisorA')).send({ businessIdea: NAME }).expect(409);
+    const analysisEvent = await t.http().post(`/api/v1/reset-analyses/${analysisId}/events`).set(w.as('advisorA')).send({ type: 'START_ANALYSIS' }).expect(409);
+    expect(analysisEvent.body.code).toBe('founder_erased');
 
     const text = await dump();
     for (const personal of [NAME, 'Zofia', 'zofia.wk@example.org', '987654', '123D456789', '1987-04-12', 'Nähstudio']) {

@@ -21,6 +21,7 @@ import { storedChainState } from '../history-chain/stored-chain';
 import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
+import { assertNotErased } from '../cases/case-access';
 
 /** RE_SET analyses: creation, data, reading. Periods: reset-periods.service.ts; lifecycle: reset-transition.service.ts. */
 @Injectable()
@@ -102,6 +103,7 @@ export class ResetAnalysesService {
       if (!row) throw new AppError('not_found', 'No such analysis.');
       if (ifMatch !== null && ifMatch !== row.version) throw analysisVersionConflict(row.version);
       assertOpen(row);
+      assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
       await this.reset.updateData(tx, id, {
         business: dto.business && storedBusiness(dto.business),
         household: dto.household && householdColumns(dto.household),

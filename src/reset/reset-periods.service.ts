@@ -15,6 +15,7 @@ import { toPeriodDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
 import type { PeriodVersion } from './reset.row';
+import { assertNotErased } from '../cases/case-access';
 
 export type PeriodDto = ReturnType<typeof toPeriodDto>;
 
@@ -44,6 +45,7 @@ export class ResetPeriodsService {
       const row = await this.reset.lockForUpdate(tx, analysisId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such analysis.');
       assertOpen(row);
+      assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
       const periods = await this.periodsRepo.periods(analysisId, false, tx);
       const latest = periods.find((p) => p.periodStart === periodStart);
       const overlapping = periods.find(

@@ -13,6 +13,7 @@ import { ResetView } from './reset-view';
 import type { ResetAnalysisDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
+import { assertNotErased } from '../cases/case-access';
 
 /**
  * The one write path of the RE_SET lifecycle, shaped like the case one. In one transaction: lock
@@ -57,6 +58,7 @@ export class ResetTransitionService {
           if (!row) throw new AppError('not_found', 'No such analysis.');
           const prior = options.idempotencyKey ? await replayLocked(tx) : null;
           if (prior) return prior;
+          assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
           if (options.ifMatch !== null && options.ifMatch !== row.version)
             throw analysisVersionConflict(row.version);
 

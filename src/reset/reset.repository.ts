@@ -235,6 +235,15 @@ export class ResetRepository {
     );
   }
 
+  /** Read after the analysis lock, so an erasure that committed while this waited is seen. */
+  async founderErasure(tx: EntityManager, founderId: string): Promise<{ founder_erased_at: Date | null }> {
+    const [row]: { founder_erased_at: Date | null }[] = await tx.query(
+      `SELECT erased_at AS founder_erased_at FROM founder WHERE id = $1`,
+      [founderId],
+    );
+    return row ?? { founder_erased_at: null };
+  }
+
   async founderOffice(
     tx: EntityManager,
     founderId: string,
