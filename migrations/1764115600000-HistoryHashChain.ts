@@ -27,8 +27,9 @@ export class HistoryHashChain1764115600000 implements MigrationInterface {
 
   private async chainExistingCaseRows(q: QueryRunner): Promise<void> {
     const rows: {
-      case_id: string; seq: number; at: Date; actor_id: string | null; event: string; from_phase: string | null;
-      to_phase: string; to_status: string; payload: Record<string, unknown>; machine_version: number;
+      case_id: string; seq: number; at: Date; actor_type: string; actor_id: string | null; event: string;
+      from_phase: string | null; to_phase: string; from_status: string | null; to_status: string;
+      payload: Record<string, unknown>; machine_version: number;
       texts: Record<string, string> | null;
     }[] = await q.query(
       `SELECT h.*, t.texts FROM case_history h
@@ -49,8 +50,9 @@ export class HistoryHashChain1764115600000 implements MigrationInterface {
       // Millisecond precision: the chain hashes the ISO time, so the stored time must match it.
       const at = new Date(r.at.getTime());
       const row = chainedCaseRow(key, {
-        caseId: r.case_id, seq: r.seq, at, actorId: r.actor_id, event: r.event, fromPhase: r.from_phase,
-        toPhase: r.to_phase, toStatus: r.to_status, payload: r.payload, machineVersion: r.machine_version, texts: r.texts,
+        caseId: r.case_id, seq: r.seq, at, actorType: r.actor_type, actorId: r.actor_id, event: r.event,
+        fromPhase: r.from_phase, toPhase: r.to_phase, fromStatus: r.from_status, toStatus: r.to_status,
+        daysInPhase: null, payload: r.payload, machineVersion: r.machine_version, texts: r.texts,
       });
       const hash = rowHash(prev, row);
       await q.query(

@@ -278,6 +278,17 @@ describe('hash-chained case history', () => {
     const broken = await t.http().get(`/api/v1/cases/${c.id}/history?verify=true`).set(w.as('advisorA')).expect(200);
     expect(broken.body.chain).toMatchObject({ valid: false, firstBroken: { seq: 3, reason: 'hash_mismatch' } });
 
+    // Every stored column of the row is covered, not only those in the payload.
+    for (const change of [`from_status = 'paused'`, `actor_type = 'system'`, `days_in_phase = 99`]) {
+      const c3 = await openCase(t, w, 'advisorA', founder);
+      await sendEvent(t, w, 'advisorA', c3.id, { type: 'PAUSE', reason: 'x' }).expect(200);
+      await t.db.query(`ALTER TABLE case_history DISABLE TRIGGER case_history_append_only`);
+      await t.db.query(`UPDATE case_history SET ${change} WHERE case_id = $1`, [c3.id]);
+      await t.db.query(`ALTER TABLE case_history ENABLE TRIGGER case_history_append_only`);
+      const r = await t.http().get(`/api/v1/cases/${c3.id}/history?verify=true`).set(w.as('advisorA')).expect(200);
+      expect(r.body.chain.firstBroken).toEqual({ seq: 1, reason: 'hash_mismatch' });
+    }
+
     // Changing a kept text is detected too; erasing it is not a break.
     await t.db.query(`UPDATE case_history_text SET texts = '{"reason":"etwas anderes"}' WHERE case_id = $1 AND seq = 1`, [c.id]);
     const c2 = await openCase(t, w, 'advisorA', founder);

@@ -52,7 +52,7 @@ describe('auditor exports of the phase history', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['x-export-id']).toMatch(/^[0-9a-f-]{36}$/);
     const text = (res.body as Buffer).toString('utf8');
-    expect(text.split('\r\n')[0]).toBe('caseRef,officeCode,seq,at,event,fromPhase,toPhase,statusAfter,actorRef,reasonCode,outcome,followUpOn,machineVersion,daysInPhase,textDigest,prevHash,hash');
+    expect(text.split('\r\n')[0]).toBe('caseRef,officeCode,seq,at,event,fromPhase,toPhase,statusBefore,statusAfter,actorType,actorRef,reasonCode,outcome,followUpOn,machineVersion,daysInPhase,textDigest,prevHash,hash');
     expect(text.replace(/\r\n/g, '')).not.toContain('\n');
     const rows = csvRows(res.body);
     expect(rows).toHaveLength(7);

@@ -62,7 +62,7 @@ describe('migrations', () => {
         [c.id],
       );
       const state = storedChainState(rows, (h) =>
-        chainedCaseRow(key, { caseId: h.case_id, seq: h.seq, at: h.at, actorId: h.actor_id, event: h.event, fromPhase: h.from_phase, toPhase: h.to_phase, toStatus: h.to_status, payload: h.payload, machineVersion: h.machine_version, texts: null }),
+        chainedCaseRow(key, { caseId: h.case_id, seq: h.seq, at: h.at, actorType: h.actor_type, actorId: h.actor_id, event: h.event, fromPhase: h.from_phase, toPhase: h.to_phase, fromStatus: h.from_status, toStatus: h.to_status, daysInPhase: h.days_in_phase, payload: h.payload, machineVersion: h.machine_version, texts: null }),
       );
       expect(state).toMatchObject({ valid: true, length: 2, firstBroken: null });
       expect(rows[0].at.toISOString()).toBe('2026-01-01T10:00:00.123Z');

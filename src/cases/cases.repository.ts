@@ -259,6 +259,7 @@ export interface HistoryRow {
   to_status: string;
   payload: Record<string, unknown>;
   machine_version: number;
+  days_in_phase: number | null;
   prev_hash: string;
   hash: string;
   text_digest: string | null;

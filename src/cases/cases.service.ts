@@ -95,8 +95,9 @@ export class CasesService {
   private verifyChain(rows: HistoryRow[]) {
     return storedChainState(rows, (h) =>
       this.sealer.chainedCaseRow({
-        caseId: h.case_id, seq: h.seq, at: h.at, actorId: h.actor_id, event: h.event, fromPhase: h.from_phase,
-        toPhase: h.to_phase, toStatus: h.to_status, payload: h.payload, machineVersion: h.machine_version, texts: null,
+        caseId: h.case_id, seq: h.seq, at: h.at, actorType: h.actor_type, actorId: h.actor_id, event: h.event,
+        fromPhase: h.from_phase, toPhase: h.to_phase, fromStatus: h.from_status, toStatus: h.to_status,
+        daysInPhase: h.days_in_phase, payload: h.payload, machineVersion: h.machine_version, texts: null,
       }),
     );
   }

@@ -9,12 +9,15 @@ const row = (seq: number, event: string): ChainedCaseRow => ({
   event,
   fromPhase: 'access',
   toPhase: 'first_counselling',
+  statusBefore: 'active',
   statusAfter: 'active',
+  actorType: 'user',
   actorRef: 'a_1',
   reasonCode: null,
   outcome: null,
   followUpOn: null,
   machineVersion: 1,
+  daysInPhase: null,
   textDigest: null,
 });
 

@@ -18,12 +18,15 @@ export interface ChainedCaseRow {
   event: string;
   fromPhase: string | null;
   toPhase: string;
+  statusBefore: string | null;
   statusAfter: string;
+  actorType: string;
   actorRef: string | null;
   reasonCode: string | null;
   outcome: string | null;
   followUpOn: string | null;
   machineVersion: number;
+  daysInPhase: number | null;
   textDigest: string | null;
 }
 

@@ -7,11 +7,14 @@ export interface CaseHistoryFacts {
   caseId: string;
   seq: number;
   at: Date;
+  actorType: string;
   actorId: string | null;
   event: string;
   fromPhase: string | null;
   toPhase: string;
+  fromStatus: string | null;
   toStatus: string;
+  daysInPhase?: number | null;
   payload: Record<string, unknown>;
   machineVersion: number;
   texts: Record<string, string> | null;
@@ -83,12 +86,15 @@ export function chainedCaseRow(key: string, f: CaseHistoryFacts, digest = textDi
     event: f.event,
     fromPhase: f.fromPhase,
     toPhase: f.toPhase,
+    statusBefore: f.fromStatus,
     statusAfter: f.toStatus,
+    actorType: f.actorType,
     actorRef: f.actorId ? pseudonym(key, 'actor', f.actorId) : null,
     reasonCode: str(f.payload.reasonCode),
     outcome: str(f.payload.outcome),
     followUpOn: str(f.payload.followUpOn),
     machineVersion: f.machineVersion,
+    daysInPhase: f.daysInPhase ?? null,
     textDigest: digest,
   };
 }

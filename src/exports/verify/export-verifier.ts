@@ -18,6 +18,7 @@ export interface ChainReport {
 }
 
 const INTEGER = new Set(['seq', 'machineVersion']);
+const OPTIONAL_INTEGER = new Set(['daysInPhase']);
 
 /**
  * Recomputes every chain of an export, row by row in file order (rows of one case are contiguous
@@ -62,7 +63,11 @@ function toChainedRow(r: ExportRecord): { fields: ChainedCaseRow; prevHash: stri
   const fields: Record<string, string | number | null> = {};
   for (const column of CHAIN_COLUMNS) {
     const value = r[column] ?? null;
-    if (INTEGER.has(column)) {
+    if (OPTIONAL_INTEGER.has(column)) {
+      const n = value === null ? null : Number(value);
+      if (n !== null && !Number.isInteger(n)) return null;
+      fields[column] = n;
+    } else if (INTEGER.has(column)) {
       const n = Number(value);
       if (value === null || !Number.isInteger(n)) return null;
       fields[column] = n;
