@@ -13,6 +13,8 @@ describe('toProblem', () => {
     Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
     Object.assign(new Error('Query runner already released.'), { name: 'QueryRunnerAlreadyReleasedError' }),
     Object.assign(new Error('released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+    // pg, on a pooled client whose connection the server cut (prepared statements use pg directly)
+    new Error('Client has encountered a connection error and is not queryable'),
   ])('answers a lost database with 503, not 500: %s', (error) => {
     const { problem, unexpected } = toProblem(error);
     expect(problem).toMatchObject({ status: 503, code: 'database_unavailable' });

@@ -26,7 +26,7 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (RELEASED_RUNNER.has(error.name) || RELEASED_RUNNER.has(error.constructor.name)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused|not queryable/i.test(
     error.message,
   );
 }
