@@ -1,30 +1,9 @@
+import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { startTestApp, TestApp } from './support/test-app';
 import { Persona, seedWorld, World } from './support/world';
 
-const BUSINESS = {
-  description: 'Friseursalon mit zwei Stühlen',
-  sector: 'personal_services',
-  wzCode: '96.02.1',
-  legalForm: 'sole_proprietorship',
-  startedOn: '2023-03-01',
-  mainOccupation: true,
-  hoursPerWeek: 30,
-  clientCount: 120,
-  largestClientShare: 0.1,
-  premises: 'rented',
-  vatSmallBusiness: true,
-  benefitsSinceOn: '2023-01-01',
-};
-const HOUSEHOLD = {
-  members: [
-    { role: 'self', standardRateLevel: 2 },
-    { role: 'partner', standardRateLevel: 2 },
-    { role: 'child', birthYear: 2016, standardRateLevel: 5 },
-  ],
-  extraNeedsMonthly: 0,
-  housingCostsMonthly: 620.5,
-  otherIncomeMonthly: '250.00',
-};
+// The fuzz suite's valid analysis body: a hairdresser, a couple and a child.
+const [BUSINESS, HOUSEHOLD] = [RESET_BUSINESS, RESET_HOUSEHOLD];
 const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
 
 /** Six months of one half-year, the same figures each month. */

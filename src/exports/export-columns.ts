@@ -28,31 +28,14 @@ export interface ExportShape {
   texts: boolean;
 }
 
+/** The chain columns with the office code, and ids and texts where the export shape asks for them. */
 export function exportColumns(shape: ExportShape): string[] {
-  return [
-    'caseRef',
-    ...(shape.identities ? ['caseId'] : []),
-    'officeCode',
-    'seq',
-    'at',
-    'event',
-    'fromPhase',
-    'toPhase',
-    'statusBefore',
-    'statusAfter',
-    'actorType',
-    'actorRef',
-    ...(shape.identities ? ['actorId'] : []),
-    'reasonCode',
-    'outcome',
-    'followUpOn',
-    'machineVersion',
-    'daysInPhase',
-    'textDigest',
-    ...(shape.texts ? ['reason', 'note'] : []),
-    'prevHash',
-    'hash',
-  ];
+  const columns = CHAIN_COLUMNS.flatMap((c): string[] => {
+    if (c === 'caseRef') return ['caseRef', ...(shape.identities ? ['caseId'] : []), 'officeCode'];
+    if (c === 'actorRef' && shape.identities) return ['actorRef', 'actorId'];
+    return [c];
+  });
+  return [...columns, ...(shape.texts ? ['reason', 'note'] : []), 'prevHash', 'hash'];
 }
 
 /** SQL expression of each column over case_history h, office o, texts t. */

@@ -17,6 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { IsCalendarDate, IsInstant } from '../../common/time/calendar-date';
 
 export const LEGAL_FORMS = ['sole_proprietorship', 'freelance', 'gbr', 'ug', 'gmbh', 'other'] as const;
@@ -85,7 +86,8 @@ export class UpdateCaseDto extends CaseDataDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsCalendarDate() followUpOn?: string | null;
 }
 
-export class CaseListQueryDto {
+/** Filters of the case list; limit and cursor as on every keyset page. */
+export class CaseListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['access', 'first_counselling', 'planning', 'launch', 'consolidation'] })
   @IsOptional()
   @IsIn(['access', 'first_counselling', 'planning', 'launch', 'consolidation'])
@@ -101,14 +103,6 @@ export class CaseListQueryDto {
   @IsOptional()
   @IsInstant()
   updatedSince?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) cursor?: string;
 }
 
 export class CreateContactDto {
