@@ -33,7 +33,12 @@ describe('embedded database mode', () => {
     const user = await fetch(`${first.url}/api/v1/users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'b@lotse.example', name: 'B', password: 'advisor password 1', memberships: [{ officeId: office.id, role: 'advisor' }] }),
+      body: JSON.stringify({
+        email: 'b@lotse.example',
+        name: 'B',
+        password: 'advisor password 1',
+        memberships: [{ officeId: office.id, role: 'advisor' }],
+      }),
     });
     // 201, not the 503 of a request waiting for a second connection that never comes.
     expect(user.status).toBe(201);
@@ -55,6 +60,31 @@ describe('embedded database mode', () => {
       expect(me.status).toBe(200);
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  }, 60_000);
+
+  it('keeps serving signed-in requests after the pool replaced its idle connection', async () => {
+    const churnDir = mkdtempSync(join(tmpdir(), 'lotse-embedded-churn-'));
+    // A short idle timeout makes the pool close and reopen its one connection between requests,
+    // as the 30 s default once did; the statements prepared in the session must not get in the way.
+    const service = await startService({
+      ...env,
+      LOTSE_DATA_DIR: churnDir,
+      DATABASE_IDLE_TIMEOUT_MS: '100',
+    });
+    try {
+      const token = await signIn(service.url);
+      const me = () =>
+        fetch(`${service.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await me()).status).toBe(200);
+      for (let round = 0; round < 3; round++) {
+        await new Promise((r) => setTimeout(r, 400));
+        expect((await me()).status).toBe(200);
+        expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+      }
+    } finally {
+      expect(await service.stop('SIGTERM')).toBe(0);
+      rmSync(churnDir, { recursive: true, force: true });
     }
   }, 60_000);
 

@@ -3,7 +3,10 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('service foundation (PostgreSQL server)', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ CORS_ORIGINS: 'https://frontend.run-mainz.example', BODY_LIMIT_BYTES: '2048' });
+    t = await startTestApp({
+      CORS_ORIGINS: 'https://frontend.run-mainz.example',
+      BODY_LIMIT_BYTES: '2048',
+    });
   });
   afterAll(() => t.close());
 
@@ -18,7 +21,11 @@ describe('service foundation (PostgreSQL server)', () => {
     const res = await t.http().get('/health/ready').expect(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('database_unavailable');
-    await t.db.query(`INSERT INTO migrations (id, timestamp, name) VALUES ($1, $2, $3)`, [last.id, last.timestamp, last.name]);
+    await t.db.query(`INSERT INTO migrations (id, timestamp, name) VALUES ($1, $2, $3)`, [
+      last.id,
+      last.timestamp,
+      last.name,
+    ]);
     await t.http().get('/health/ready').expect(200);
   });
 
@@ -30,7 +37,11 @@ describe('service foundation (PostgreSQL server)', () => {
       .send('{"email": ')
       .expect(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 400, code: 'malformed_body', type: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status: 400,
+      code: 'malformed_body',
+      type: expect.any(String),
+    });
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
   });
 
@@ -78,5 +89,37 @@ describe('service foundation (PostgreSQL server)', () => {
     expect(events.security).toEqual(expect.arrayContaining([{ bearer: [] }, { apiKey: [] }]));
     expect(doc.body.paths['/api/v1/offices'].post['x-required-roles']).toEqual(['admin']);
     await t.http().get('/docs').expect(200);
+  });
+});
+
+describe('readiness and prepared statements', () => {
+  let t: TestApp;
+  // Two connections (the fewest that server mode starts with: migrations take turns under a lock
+  // held on a connection of its own), so the statement planted below is in every session.
+  beforeAll(async () => {
+    t = await startTestApp({ DATABASE_POOL_SIZE: '2' });
+  });
+  afterAll(() => t.close());
+
+  async function onEveryConnection(sql: string): Promise<void> {
+    const runners = [t.db.createQueryRunner(), t.db.createQueryRunner()];
+    await Promise.all(runners.map((r) => r.connect()));
+    try {
+      await Promise.all(runners.map((r) => r.query(sql)));
+    } finally {
+      await Promise.all(runners.map((r) => r.release()));
+    }
+  }
+
+  it('is not ready when the session cannot prepare the statements requests need', async () => {
+    // The embedded database once failed this way: the session held a statement that the driver's
+    // new connection tried to prepare again (42P05). SELECT 1 kept answering all the while.
+    await onEveryConnection(`PREPARE health_ready AS SELECT 1`);
+    const res = await t.http().get('/health/ready').expect(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('database_unavailable');
+    // (pool.query drops a connection whose query failed, so one of them may be new by now.)
+    await onEveryConnection(`DEALLOCATE ALL`);
+    await t.http().get('/health/ready').expect(200, { status: 'ready', database: 'server' });
   });
 });

@@ -9,6 +9,15 @@ describe('loadConfig', () => {
     expect(config.jwtTtlSeconds).toBe(900);
   });
 
+  it('keeps the embedded connection for ever and closes idle server connections after 30 s', () => {
+    // The embedded session outlives its connections, so replacing one gains nothing there.
+    expect(loadConfig({}).databaseIdleTimeoutMs).toBe(0);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/db' }).databaseIdleTimeoutMs).toBe(
+      30_000,
+    );
+    expect(loadConfig({ DATABASE_IDLE_TIMEOUT_MS: '100' }).databaseIdleTimeoutMs).toBe(100);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

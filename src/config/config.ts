@@ -11,6 +11,8 @@ export interface AppConfig {
   databaseUrl: string | null;
   dataDir: string;
   databasePoolSize: number;
+  /** Idle pooled connections are closed after this; 0 = never (the default for the embedded database). */
+  databaseIdleTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   bodyLimitBytes: number;
@@ -79,13 +81,19 @@ function databaseUrl(env: Env): string | null {
 function corsOrigins(env: Env): string[] {
   const raw = text(env, 'CORS_ORIGINS');
   if (raw === null) return [];
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     try {
       const url = new URL(origin);
       if (url.origin !== origin) throw new Error('not an origin');
     } catch {
-      throw new ConfigError('CORS_ORIGINS', `has "${origin}", expected e.g. https://app.example.org`);
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `has "${origin}", expected e.g. https://app.example.org`,
+      );
     }
   }
   return origins;
@@ -117,6 +125,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseUrl: databaseUrl(env),
     dataDir: resolve(text(env, 'LOTSE_DATA_DIR') ?? './data'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
+    // The embedded database is one session in this process: nothing is gained by closing its
+    // connection, so it is kept for ever unless a value is set (the tests set one to force churn).
+    databaseIdleTimeoutMs: integer(
+      env,
+      'DATABASE_IDLE_TIMEOUT_MS',
+      databaseUrl(env) ? 30_000 : 0,
+      0,
+      3_600_000,
+    ),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

@@ -1,4 +1,4 @@
-import { types } from 'pg';
+import { type ClientBase, types } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
@@ -12,7 +12,14 @@ export interface DataSourceSettings {
   poolSize: number;
   /** The embedded database is a single session: one connection, see embedded-postgres.ts. */
   embedded: boolean;
+  /** How long an idle pooled connection is kept; 0 keeps it for ever (the default when embedded). */
+  idleTimeoutMs?: number;
   applicationName?: string;
+}
+
+/** A new connection to the embedded session starts without the statements of the one before. */
+async function forgetPreparedStatements(client: ClientBase): Promise<void> {
+  await client.query('DEALLOCATE ALL');
 }
 
 /** One DataSource definition for the service, the CLI and the tests. `synchronize` is never on. */
@@ -35,7 +42,10 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     extra: {
       max: settings.embedded ? 1 : settings.poolSize,
       connectionTimeoutMillis: 5_000,
-      idleTimeoutMillis: 30_000,
+      idleTimeoutMillis: settings.idleTimeoutMs ?? (settings.embedded ? 0 : 30_000),
+      // The embedded session outlives every connection to it, and so do the statements prepared in
+      // it: a new connection would prepare them again and fail with 42P05 ("already exists").
+      ...(settings.embedded ? { onConnect: forgetPreparedStatements } : {}),
       // A statement that runs away must not hold a connection (and its locks) for ever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

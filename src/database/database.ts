@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/config';
 import { createDataSource, runMigrations } from './data-source';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { setMigrationSecrets } from './migration-context';
+import { prepared } from './prepared';
 import { pseudonymKey } from '../history-chain/history-sealer';
 
 /**
@@ -24,7 +25,9 @@ async function migrateUnderLock(dataSource: DataSource): Promise<string[]> {
     await lock.query(`SELECT pg_advisory_lock(hashtext('lotse:migrations'))`);
     return await runMigrations(dataSource);
   } finally {
-    await lock.query(`SELECT pg_advisory_unlock(hashtext('lotse:migrations'))`).catch(() => undefined);
+    await lock
+      .query(`SELECT pg_advisory_unlock(hashtext('lotse:migrations'))`)
+      .catch(() => undefined);
     await lock.release();
   }
 }
@@ -41,12 +44,15 @@ export class Database {
     const dataSource = createDataSource({
       url: config.databaseUrl ?? embedded!.url,
       poolSize: config.databasePoolSize,
+      idleTimeoutMs: config.databaseIdleTimeoutMs,
       embedded: embedded !== null,
     });
     setMigrationSecrets({ pseudonymKey: pseudonymKey(config) });
     try {
       await dataSource.initialize();
-      const applied = embedded ? await runMigrations(dataSource) : await migrateUnderLock(dataSource);
+      const applied = embedded
+        ? await runMigrations(dataSource)
+        : await migrateUnderLock(dataSource);
       if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
     } catch (error) {
       if (dataSource.isInitialized) await dataSource.destroy();
@@ -54,14 +60,19 @@ export class Database {
       throw error;
     }
     const mode = embedded ? 'embedded' : 'server';
-    logger.log(mode === 'embedded' ? `Embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server');
+    logger.log(
+      mode === 'embedded' ? `Embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server',
+    );
     return new Database(dataSource, mode, embedded);
   }
 
-  /** Ready = the database answers and no migration is pending. */
+  /**
+   * Ready = the database runs a named prepared statement (as every signed-in request does, so a
+   * session that refuses them is not ready) and no migration is pending.
+   */
   async isReady(): Promise<boolean> {
     try {
-      await this.dataSource.query('SELECT 1');
+      await prepared(this.dataSource, 'health_ready', 'SELECT 1 AS ready', []);
       return !(await this.dataSource.showMigrations());
     } catch {
       return false;
