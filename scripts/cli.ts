@@ -10,7 +10,8 @@ import { UsersRepository } from '../src/users/users.repository';
 const USAGE = `Usage:
   npm run cli -- user:create --email <email> [--name <name>] [--admin]
       The password is read from LOTSE_USER_PASSWORD, or asked for on the terminal.
-      Uses DATABASE_URL, or the embedded database in LOTSE_DATA_DIR (stop the service first).`;
+      Uses DATABASE_URL, or the embedded database in LOTSE_DATA_DIR, which one process may open at
+      a time: stop the service first.`;
 
 async function readPassword(): Promise<string> {
   const fromEnv = process.env.LOTSE_USER_PASSWORD;

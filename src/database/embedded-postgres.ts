@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataDirLock, lockDataDir } from './data-dir-lock';
 
 /**
  * The embedded PostgreSQL (PGlite, PostgreSQL compiled to WASM) for machines without a database
@@ -16,11 +17,23 @@ export interface EmbeddedPostgres {
 
 // PGlite and its socket server ship as ES modules only; load them lazily so that server mode never
 // pays for the WASM build.
-const importEsm = new Function('specifier', 'return import(specifier)') as <T>(s: string) => Promise<T>;
+const importEsm = new Function('specifier', 'return import(specifier)') as <T>(
+  s: string,
+) => Promise<T>;
 
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const pgdata = join(dataDir, 'pgdata');
   mkdirSync(pgdata, { recursive: true });
+  const lock = lockDataDir(dataDir);
+  try {
+    return await serve(pgdata, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function serve(pgdata: string, lock: DataDirLock): Promise<EmbeddedPostgres> {
   const { PGlite } = await importEsm<typeof import('@electric-sql/pglite')>('@electric-sql/pglite');
   const { PGLiteSocketServer } = await importEsm<typeof import('@electric-sql/pglite-socket')>(
     '@electric-sql/pglite-socket',
@@ -34,6 +47,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     async stop() {
       await server.stop();
       await db.close();
+      lock.release();
     },
   };
 }
