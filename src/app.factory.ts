@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
@@ -9,6 +8,7 @@ import { answerClientError, ProblemFilter, replyWithProblem } from './common/err
 import { createValidationPipe } from './common/http/validation';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { setUpOpenApi } from './common/http/openapi';
+import { registerSecurityHeaders } from './common/http/security-headers';
 import { EXPORT_UPLOAD_TYPES } from './exports/upload-types';
 
 export const API_PREFIX = 'api/v1';
@@ -37,6 +37,8 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
+    // Behind a reverse proxy: the client's address (login throttle, access log) and protocol.
+    trustProxy: config.trustProxy,
     // Accept a caller's X-Request-Id when it is harmless, so logs can be joined across services.
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -63,21 +65,21 @@ export async function createApp(
     void reply.header('x-request-id', request.id);
   });
   // Export files uploaded for verification are read as streams, never buffered (no size limit).
-  fastify.addContentTypeParser(Object.values(EXPORT_UPLOAD_TYPES), (_request, payload, done) => done(null, payload));
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'"],
-      },
-    },
-  });
+  fastify.addContentTypeParser(Object.values(EXPORT_UPLOAD_TYPES), (_request, payload, done) =>
+    done(null, payload),
+  );
+  await registerSecurityHeaders(app, config);
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: ['ETag', 'X-Request-Id', 'X-Export-Id', 'Retry-After', 'Location'],
-    allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id'],
+    allowedHeaders: [
+      'Authorization',
+      'X-API-Key',
+      'Content-Type',
+      'If-Match',
+      'Idempotency-Key',
+      'X-Request-Id',
+    ],
     maxAge: 600,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });

@@ -9,6 +9,19 @@ describe('loadConfig', () => {
     expect(config.jwtTtlSeconds).toBe(900);
   });
 
+  it('trusts no proxy and assumes no https unless told', () => {
+    expect(loadConfig({})).toMatchObject({ trustProxy: false, httpsOnly: false });
+    expect(loadConfig({ TRUST_PROXY: 'true', HTTPS_ONLY: 'TRUE' })).toMatchObject({
+      trustProxy: true,
+      httpsOnly: true,
+    });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,::1' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+    ]);
+  });
+
   it('keeps the embedded connection for ever and closes idle server connections after 30 s', () => {
     // The embedded session outlives its connections, so replacing one gains nothing there.
     expect(loadConfig({}).databaseIdleTimeoutMs).toBe(0);
@@ -27,6 +40,10 @@ describe('loadConfig', () => {
     ['CORS_ORIGINS', 'https://ok.example,notanorigin'],
     ['JWT_SECRET', 'short'],
     ['LOTSE_ADMIN_EMAIL', 'admin@example.org'],
+    ['HTTPS_ONLY', 'yes'],
+    ['TRUST_PROXY', 'proxy.example'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', '2'],
   ])('stops with a message that names %s when it is %p', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrow(variable);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
@@ -15,6 +16,13 @@ export interface AppConfig {
   databaseIdleTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
+  /**
+   * Which proxies may tell the client's address and protocol (X-Forwarded-For/-Proto): none
+   * (false), every one (true), or these addresses and CIDR ranges.
+   */
+  trustProxy: boolean | string[];
+  /** The service is reached over https only (a TLS proxy in front): browsers may upgrade requests. */
+  httpsOnly: boolean;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   jwtSecret: string | null;
@@ -99,6 +107,37 @@ function corsOrigins(env: Env): string[] {
   return origins;
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined || raw === null) return fallback;
+  if (raw === 'true') return true;
+  if (raw === 'false') return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function trustProxy(env: Env): boolean | string[] {
+  const raw = text(env, 'TRUST_PROXY');
+  if (raw === null || raw.toLowerCase() === 'false') return false;
+  if (raw.toLowerCase() === 'true') return true;
+  const addresses = raw.split(',').map((a) => a.trim());
+  for (const address of addresses) {
+    const [ip, bits, ...rest] = address.split('/');
+    const version = isIP(ip);
+    const maxBits = version === 6 ? 128 : 32;
+    if (
+      version === 0 ||
+      rest.length > 0 ||
+      (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))
+    ) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `has "${address}", expected true, false or addresses such as 10.0.0.1,192.168.0.0/16`,
+      );
+    }
+  }
+  return addresses;
+}
+
 function secret(env: Env, name: string, minLength: number): string | null {
   const raw = text(env, name);
   if (raw !== null && raw.length < minLength) {
@@ -141,6 +180,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'info',
     ),
     corsOrigins: corsOrigins(env),
+    trustProxy: trustProxy(env),
+    httpsOnly: flag(env, 'HTTPS_ONLY', false),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 104_857_600),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     jwtSecret: secret(env, 'JWT_SECRET', 32),
