@@ -8,6 +8,7 @@ import { answerClientError, ProblemFilter, replyWithProblem } from './common/err
 import { createValidationPipe } from './common/http/validation';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
 import { setUpOpenApi } from './common/http/openapi';
+import { parseJsonBodiesStrictly } from './common/http/json-body';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { EXPORT_UPLOAD_TYPES } from './exports/upload-types';
 
@@ -68,6 +69,7 @@ export async function createApp(
   fastify.addContentTypeParser(Object.values(EXPORT_UPLOAD_TYPES), (_request, payload, done) =>
     done(null, payload),
   );
+  parseJsonBodiesStrictly(app, config.bodyLimitBytes);
   await registerSecurityHeaders(app, config);
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,

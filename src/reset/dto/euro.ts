@@ -28,6 +28,11 @@ function euroProblem(value: unknown): string | null {
   if (typeof value !== 'number' && typeof value !== 'string') {
     return 'must be a euro amount (number or decimal string)';
   }
+  // parseEuroAmount forgives surrounding spaces; the API does not, as it refuses other
+  // malformed numbers (a client that pads an amount has a bug worth hearing about).
+  if (typeof value === 'string' && value !== value.trim()) {
+    return 'must be a decimal number such as 12.50, without surrounding spaces';
+  }
   const parsed = parseEuroAmount(value);
   return parsed.ok ? null : parsed.message.replace(/^amount /, '');
 }
