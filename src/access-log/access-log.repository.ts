@@ -31,17 +31,27 @@ export class AccessLogRepository {
 
   list(f: AccessLogFilter): Promise<AccessLogRow[]> {
     return this.db.query(
-      `SELECT id::text, at, actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details
-         FROM access_log
+      // Ordered by the table's bigint id: a bare "id" would name the text output column and sort
+      // "98" before "240", while the cursor compares numbers, so pages would repeat and skip.
+      `SELECT l.id::text AS id, at, actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details
+         FROM access_log l
         WHERE ($1::uuid[] IS NULL OR office_id = ANY($1))
           AND ($2::uuid IS NULL OR actor_id = $2)
           AND ($3::text IS NULL OR resource_id = $3)
           AND ($4::timestamptz IS NULL OR at >= $4)
           AND ($5::timestamptz IS NULL OR at < $5)
-          AND ($6::bigint IS NULL OR id < $6)
-        ORDER BY id DESC
+          AND ($6::bigint IS NULL OR l.id < $6)
+        ORDER BY l.id DESC
         LIMIT $7`,
-      [f.officeIds, f.userId ?? null, f.resourceId ?? null, f.from ?? null, f.to ?? null, f.after ?? null, f.limit + 1],
+      [
+        f.officeIds,
+        f.userId ?? null,
+        f.resourceId ?? null,
+        f.from ?? null,
+        f.to ?? null,
+        f.after ?? null,
+        f.limit + 1,
+      ],
     );
   }
 }
