@@ -23,50 +23,145 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
       .post('/api/v1/founders')
       .set(w.as('advisorA'))
       .send({
-        firstName: 'Zofia', lastName: NAME, birthDate: '1987-04-12', gender: 'female', email: 'zofia.wk@example.org',
-        phone: '+49 6131 987654', postalCode: '55118', city: 'Mainz', countryOfBirth: 'PL', nationalities: ['PL'],
-        germanLevel: 'B2', selfEmploymentPermitted: 'not_required', benefitStatus: 'sgb2', jobcenter: 'Jobcenter Mainz',
-        jobcenterCustomerNumber: '123D456789', consent: { givenOn: '2026-01-05', version: '2026-01' },
+        firstName: 'Zofia',
+        lastName: NAME,
+        birthDate: '1987-04-12',
+        gender: 'female',
+        email: 'zofia.wk@example.org',
+        phone: '+49 6131 987654',
+        postalCode: '55118',
+        city: 'Mainz',
+        countryOfBirth: 'PL',
+        nationalities: ['PL'],
+        germanLevel: 'B2',
+        selfEmploymentPermitted: 'not_required',
+        benefitStatus: 'sgb2',
+        jobcenter: 'Jobcenter Mainz',
+        jobcenterCustomerNumber: '123D456789',
+        consent: { givenOn: '2026-01-05', version: '2026-01' },
       })
       .expect(201);
     founderId = founder.body.id;
-    const c = await t.http().post('/api/v1/cases').set(w.as('advisorA')).send({ founderId, businessIdea: `Nähstudio ${NAME}` }).expect(201);
+    const c = await t
+      .http()
+      .post('/api/v1/cases')
+      .set(w.as('advisorA'))
+      .send({ founderId, businessIdea: `Nähstudio ${NAME}` })
+      .expect(201);
     caseId = c.body.id;
-    await t.http().post(`/api/v1/cases/${caseId}/contacts`).set(w.as('advisorA')).send({ on: '2026-01-20', minutes: 45, format: 'phone', kind: 'counselling', topics: [`Familie ${NAME}`], notes: `Frau ${NAME} hat zwei Kinder` }).expect(201);
-    await sendEvent(t, w, 'advisorA', caseId, { type: 'PAUSE', reason: `Frau ${NAME} ist krank` }).expect(200);
-    await sendEvent(t, w, 'advisorA', caseId, { type: 'RESUME', note: `Rückruf ${NAME}` }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/cases/${caseId}/contacts`)
+      .set(w.as('advisorA'))
+      .send({
+        on: '2026-01-20',
+        minutes: 45,
+        format: 'phone',
+        kind: 'counselling',
+        topics: [`Familie ${NAME}`],
+        notes: `Frau ${NAME} hat zwei Kinder`,
+      })
+      .expect(201);
+    await sendEvent(t, w, 'advisorA', caseId, {
+      type: 'PAUSE',
+      reason: `Frau ${NAME} ist krank`,
+    }).expect(200);
+    await sendEvent(t, w, 'advisorA', caseId, { type: 'RESUME', note: `Rückruf ${NAME}` }).expect(
+      200,
+    );
     const a = await t
       .http()
       .post('/api/v1/reset-analyses')
       .set(w.as('advisorA'))
       .send({
         founderId,
-        business: { description: `Änderungsschneiderei ${NAME}`, sector: 'crafts', legalForm: 'sole_proprietorship', startedOn: '2024-03-01', mainOccupation: true, hoursPerWeek: 30, clientCount: 40, largestClientShare: 0.1, premises: 'home', vatSmallBusiness: true, benefitsSinceOn: '2024-03-01' },
-        household: { members: [{ role: 'self', standardRateLevel: 1 }], extraNeedsMonthly: 0, housingCostsMonthly: 480, otherIncomeMonthly: 0 },
+        business: {
+          description: `Änderungsschneiderei ${NAME}`,
+          sector: 'crafts',
+          legalForm: 'sole_proprietorship',
+          startedOn: '2024-03-01',
+          mainOccupation: true,
+          hoursPerWeek: 30,
+          clientCount: 40,
+          largestClientShare: 0.1,
+          premises: 'home',
+          vatSmallBusiness: true,
+          benefitsSinceOn: '2024-03-01',
+        },
+        household: {
+          members: [{ role: 'self', standardRateLevel: 1 }],
+          extraNeedsMonthly: 0,
+          housingCostsMonthly: 480,
+          otherIncomeMonthly: 0,
+        },
       })
       .expect(201);
     analysisId = a.body.id;
-    await t.http().post(`/api/v1/reset-analyses/${analysisId}/events`).set(w.as('advisorA')).send({ type: 'CANCEL', reason: `${NAME} zieht um` }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/reset-analyses/${analysisId}/events`)
+      .set(w.as('advisorA'))
+      .send({ type: 'CANCEL', reason: `${NAME} zieht um` })
+      .expect(200);
   });
   afterAll(() => t.close());
 
   const dump = async (): Promise<string> => {
     const name = new URL(t.config.databaseUrl!).pathname.slice(1);
-    const { stdout } = await run('pg_dump', ['--data-only', databaseUrl(name)], { maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run('pg_dump', ['--data-only', databaseUrl(name)], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return stdout;
   };
 
   it('exports everything stored about the person', async () => {
-    const res = await t.http().get(`/api/v1/founders/${founderId}/data-export`).set(w.as('advisorA')).expect(200);
+    const res = await t
+      .http()
+      .get(`/api/v1/founders/${founderId}/data-export`)
+      .set(w.as('advisorA'))
+      .expect(200);
     expect(res.body.founder).toMatchObject({ last_name: NAME, email: 'zofia.wk@example.org' });
     expect(res.body.cases).toHaveLength(1);
-    expect(res.body.phaseHistory.map((h: { event: string }) => h.event)).toEqual(['PAUSE', 'RESUME']);
+    expect(res.body.phaseHistory.map((h: { event: string }) => h.event)).toEqual([
+      'PAUSE',
+      'RESUME',
+    ]);
     expect(res.body.phaseHistory[0].texts).toEqual({ reason: `Frau ${NAME} ist krank` });
     expect(res.body.contacts[0].notes).toContain(NAME);
     expect(res.body.resetAnalyses).toHaveLength(1);
     expect(res.body.accessLog.length).toBeGreaterThan(0);
-    await t.http().get(`/api/v1/founders/${founderId}/data-export`).set(w.as('advisorB')).expect(404);
-    await t.http().get(`/api/v1/founders/${founderId}/data-export`).set(w.as('auditorA')).expect(403);
+    await t
+      .http()
+      .get(`/api/v1/founders/${founderId}/data-export`)
+      .set(w.as('advisorB'))
+      .expect(404);
+    await t
+      .http()
+      .get(`/api/v1/founders/${founderId}/data-export`)
+      .set(w.as('auditorA'))
+      .expect(403);
+  });
+
+  it('refuses the subject-access export to an admin in no office, exactly as GET /founders/:id does', async () => {
+    const read = await t.http().get(`/api/v1/founders/${founderId}`).set(w.as('admin'));
+    const exported = await t
+      .http()
+      .get(`/api/v1/founders/${founderId}/data-export`)
+      .set(w.as('admin'));
+    expect(read.status).toBe(403);
+    expect(exported.status).toBe(403);
+    expect(exported.headers['content-type']).toContain('application/problem+json');
+    expect({ ...exported.body, instance: undefined, requestId: undefined }).toEqual({
+      ...read.body,
+      instance: undefined,
+      requestId: undefined,
+    });
+    expect(JSON.stringify(exported.body)).not.toContain(NAME);
+    const [{ n }] = await t.db.query(
+      `SELECT count(*)::int AS n FROM access_log WHERE action = 'export' AND actor_id = $1`,
+      [w.users.admin.id],
+    );
+    expect(n).toBe(0);
   });
 
   it('lets only leads of the office and admins erase', async () => {
@@ -76,40 +171,96 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
   });
 
   it('erases the person and every free text, keeps the skeleton, and every chain still verifies', async () => {
-    const res = await t.http().post(`/api/v1/founders/${founderId}/erase`).set(w.as('leadA')).expect(200);
-    expect(res.body).toMatchObject({ founderId, erased: true, counts: { cases: 1, texts: 2, contacts: 1, analyses: 1 } });
+    const res = await t
+      .http()
+      .post(`/api/v1/founders/${founderId}/erase`)
+      .set(w.as('leadA'))
+      .expect(200);
+    expect(res.body).toMatchObject({
+      founderId,
+      erased: true,
+      counts: { cases: 1, texts: 2, contacts: 1, analyses: 1 },
+    });
     await t.http().get(`/api/v1/founders/${founderId}`).set(w.as('advisorA')).expect(404);
     await t.http().post(`/api/v1/founders/${founderId}/erase`).set(w.as('leadA')).expect(404);
 
-    const [skeleton] = await t.db.query(`SELECT office_id, gender, birth_year, birth_date, email, erased_at FROM founder WHERE id = $1`, [founderId]);
-    expect(skeleton).toMatchObject({ office_id: w.officeA, gender: 'female', birth_year: 1987, birth_date: null, email: null });
+    const [skeleton] = await t.db.query(
+      `SELECT office_id, gender, birth_year, birth_date, email, erased_at FROM founder WHERE id = $1`,
+      [founderId],
+    );
+    expect(skeleton).toMatchObject({
+      office_id: w.officeA,
+      gender: 'female',
+      birth_year: 1987,
+      birth_date: null,
+      email: null,
+    });
     expect(skeleton.erased_at).not.toBeNull();
 
-    const history = await t.http().get(`/api/v1/cases/${caseId}/history?verify=true`).set(w.as('leadA')).expect(200);
+    const history = await t
+      .http()
+      .get(`/api/v1/cases/${caseId}/history?verify=true`)
+      .set(w.as('leadA'))
+      .expect(200);
     expect(history.body.chain).toMatchObject({ valid: true, length: 2 });
-    expect(history.body.items.map((i: { event: string; texts: unknown }) => [i.event, i.texts])).toEqual([['PAUSE', null], ['RESUME', null]]);
-    const reset = await t.http().get(`/api/v1/reset-analyses/${analysisId}/history?verify=true`).set(w.as('leadA')).expect(200);
+    expect(
+      history.body.items.map((i: { event: string; texts: unknown }) => [i.event, i.texts]),
+    ).toEqual([
+      ['PAUSE', null],
+      ['RESUME', null],
+    ]);
+    const reset = await t
+      .http()
+      .get(`/api/v1/reset-analyses/${analysisId}/history?verify=true`)
+      .set(w.as('leadA'))
+      .expect(200);
     expect(reset.body.chain.valid).toBe(true);
 
-    const [record] = await t.db.query(`SELECT * FROM erasure_record WHERE founder_id = $1`, [founderId]);
+    const [record] = await t.db.query(`SELECT * FROM erasure_record WHERE founder_id = $1`, [
+      founderId,
+    ]);
     expect(record).toMatchObject({ actor_id: w.users.leadA.id, office_id: w.officeA });
-    const [logged] = await t.db.query(`SELECT * FROM access_log WHERE action = 'erase' AND resource_id = $1`, [founderId]);
+    const [logged] = await t.db.query(
+      `SELECT * FROM access_log WHERE action = 'erase' AND resource_id = $1`,
+      [founderId],
+    );
     expect(logged.actor_id).toBe(w.users.leadA.id);
 
     // Nothing new may be written about the erased person.
     for (const [path, body] of [
       [`/api/v1/cases/${caseId}/events`, { type: 'PAUSE', reason: `wieder ${NAME}` }],
-      [`/api/v1/cases/${caseId}/contacts`, { on: '2026-02-01', minutes: 10, format: 'phone', kind: 'other', notes: NAME }],
+      [
+        `/api/v1/cases/${caseId}/contacts`,
+        { on: '2026-02-01', minutes: 10, format: 'phone', kind: 'other', notes: NAME },
+      ],
     ] as const) {
       const res = await t.http().post(path).set(w.as('advisorA')).send(body).expect(409);
       expect(res.body.code).toBe('founder_erased');
     }
-    await t.http().patch(`/api/v1/cases/${caseId}`).set(w.as('advisorA')).send({ businessIdea: NAME }).expect(409);
-    const analysisEvent = await t.http().post(`/api/v1/reset-analyses/${analysisId}/events`).set(w.as('advisorA')).send({ type: 'START_ANALYSIS' }).expect(409);
+    await t
+      .http()
+      .patch(`/api/v1/cases/${caseId}`)
+      .set(w.as('advisorA'))
+      .send({ businessIdea: NAME })
+      .expect(409);
+    const analysisEvent = await t
+      .http()
+      .post(`/api/v1/reset-analyses/${analysisId}/events`)
+      .set(w.as('advisorA'))
+      .send({ type: 'START_ANALYSIS' })
+      .expect(409);
     expect(analysisEvent.body.code).toBe('founder_erased');
 
     const text = await dump();
-    for (const personal of [NAME, 'Zofia', 'zofia.wk@example.org', '987654', '123D456789', '1987-04-12', 'Nähstudio']) {
+    for (const personal of [
+      NAME,
+      'Zofia',
+      'zofia.wk@example.org',
+      '987654',
+      '123D456789',
+      '1987-04-12',
+      'Nähstudio',
+    ]) {
       expect(text).not.toContain(personal);
     }
   });

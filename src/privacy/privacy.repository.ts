@@ -131,9 +131,9 @@ export class PrivacyRepository {
     };
   }
 
-  async founderOffice(founderId: string, officeIds: string[] | null): Promise<string | null> {
+  async founderOffice(founderId: string, officeIds: string[]): Promise<string | null> {
     const rows = await this.db.query(
-      `SELECT office_id FROM founder WHERE id = $1 AND ($2::uuid[] IS NULL OR office_id = ANY($2))`,
+      `SELECT office_id FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
       [founderId, officeIds],
     );
     return rows[0]?.office_id ?? null;

@@ -29,7 +29,8 @@ export class PrivacyService {
       await this.privacy.eraseFounder(tx, founderId);
       const counts = await this.privacy.eraseCaseTexts(tx, founderId);
       const analyses = await this.privacy.analysesOf(tx, founderId);
-      for (const a of analyses) await this.privacy.eraseAnalysis(tx, a.id, redactResetSnapshot(a.snapshot));
+      for (const a of analyses)
+        await this.privacy.eraseAnalysis(tx, a.id, redactResetSnapshot(a.snapshot));
       await this.privacy.forgetStoredAnswers(tx, founderId);
       const all = { ...counts, analyses: analyses.length };
       await this.privacy.recordErasure(tx, {
@@ -40,21 +41,41 @@ export class PrivacyService {
         requestId: ctx.requestId,
         counts: all,
       });
-      await this.accessLog.record(ctx, { officeId: founder.office_id, resourceType: 'founder', resourceId: founderId, action: 'erase', details: all }, tx);
+      await this.accessLog.record(
+        ctx,
+        {
+          officeId: founder.office_id,
+          resourceType: 'founder',
+          resourceId: founderId,
+          action: 'erase',
+          details: all,
+        },
+        tx,
+      );
       return { founderId, erased: true, erasedAt: new Date().toISOString(), counts: all };
     });
   }
 
   async dataExport(ctx: RequestContext, founderId: string) {
-    const officeId = await this.privacy.founderOffice(founderId, this.scope(ctx, ['advisor', 'lead']));
+    // Advisors and leads of the founder's office only, admins included (as GET /founders/:id).
+    const officeId = await this.privacy.founderOffice(
+      founderId,
+      officesWithRole(ctx.actor, ['advisor', 'lead']),
+    );
     if (!officeId) throw new AppError('not_found', 'No such founder.');
     const data = await this.privacy.everything(founderId);
-    await this.accessLog.record(ctx, { officeId, resourceType: 'founder', resourceId: founderId, action: 'export', details: { kind: 'subject_access' } });
+    await this.accessLog.record(ctx, {
+      officeId,
+      resourceType: 'founder',
+      resourceId: founderId,
+      action: 'export',
+      details: { kind: 'subject_access' },
+    });
     return { generatedAt: new Date().toISOString(), ...data };
   }
 
-  /** Admins act in every office; others in the offices where they hold one of the roles. */
-  private scope(ctx: RequestContext, roles: ('advisor' | 'lead')[]): string[] | null {
+  /** Admins may erase in every office; others in the offices where they hold one of the roles. */
+  private scope(ctx: RequestContext, roles: 'lead'[]): string[] | null {
     return ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, roles);
   }
 }
