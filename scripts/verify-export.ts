@@ -1,4 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ExportManifest } from '../src/exports/manifest';
 import type { ExportFormat } from '../src/exports/verify/export-records';
@@ -7,6 +8,17 @@ import { verifyExport } from '../src/exports/verify/verify-export';
 const USAGE = `Usage: npm run verify-export -- <export file> [--manifest <file>] [--public-key <file>] [--format csv|ndjson|xlsx]
 Recomputes every hash chain in the file and, with a manifest and the public key, checks the
 signature, the file's SHA-256, the row count and each case's chain head. Exit code 0 = valid.`;
+
+/**
+ * `npm run` starts the script in the package folder; the folder it was called from is INIT_CWD.
+ * Relative paths mean the caller's folder, as with any command. Only trusted when npm runs this
+ * script, since an INIT_CWD inherited from some other npm run would be the wrong folder.
+ */
+const callerDir =
+  process.env.npm_lifecycle_event === 'verify-export' && process.env.INIT_CWD
+    ? process.env.INIT_CWD
+    : process.cwd();
+const fromCaller = (path: string): string => resolve(callerDir, path);
 
 function formatFromName(path: string): ExportFormat {
   if (path.endsWith('.ndjson') || path.endsWith('.jsonl')) return 'ndjson';
@@ -19,7 +31,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: { manifest: { type: 'string' }, 'public-key': { type: 'string' }, format: { type: 'string' } },
   });
-  const file = positionals[0];
+  const file = positionals[0] && fromCaller(positionals[0]);
   if (!file) {
     console.error(USAGE);
     return 2;
@@ -30,8 +42,8 @@ async function main(): Promise<number> {
   }
   const manifest = values.manifest
     ? {
-        manifest: JSON.parse(readFileSync(values.manifest, 'utf8')) as ExportManifest,
-        publicKeyPem: readPublicKey(values['public-key']!),
+        manifest: JSON.parse(readFileSync(fromCaller(values.manifest), 'utf8')) as ExportManifest,
+        publicKeyPem: readPublicKey(fromCaller(values['public-key']!)),
       }
     : undefined;
   const format = (values.format as ExportFormat | undefined) ?? formatFromName(file);
