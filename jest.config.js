@@ -2,9 +2,11 @@ const fs = require('fs');
 const path = require('path');
 
 /**
- * NestJS 12 and a few of its dependencies ship as ES modules only. Node 20 can require() them, but
- * Jest's own module loader cannot (before Node 24.9), so Jest compiles exactly those packages to
- * CommonJS with swc. The list is read from node_modules so that an upgrade needs no edit here.
+ * NestJS 12 and a few of its dependencies ship as ES modules only. Node (22.12+) can require()
+ * them, but Jest's own module loader can only on Node 24.9+ with --experimental-vm-modules (it
+ * needs vm.SourceTextModule); without that flag, on Node 22 and 24 alike (checked on 24.22 with
+ * Jest 30.5), Jest compiles exactly those packages to CommonJS with swc. The list is read from
+ * node_modules so that an upgrade needs no edit here.
  */
 function esmOnlyPackages(dir = path.join(__dirname, 'node_modules'), prefix = '') {
   const names = [];
