@@ -39,7 +39,10 @@ async function serve(pgdata: string, lock: DataDirLock): Promise<EmbeddedPostgre
     '@electric-sql/pglite-socket',
   );
   const db = await PGlite.create(pgdata);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
+  // The pool holds one connection, but when it replaces one (idle timeout, a failed query) the
+  // next may connect before the server has seen the last one close; with room for one, the server
+  // refused it. Two connections never run at once: the pool has at most one in use.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   await server.start();
   const address = server.getServerConn();
   return {
