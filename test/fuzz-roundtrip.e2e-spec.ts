@@ -215,7 +215,7 @@ describe('valid requests round-trip', () => {
     const patch = fc.record(
       {
         businessIdea: fc.option(caseText(4000), { nil: null }),
-        sector: fc.option(caseText(200), { nil: null }),
+        sector: fc.option(fc.constantFrom(...sectors), { nil: null }), // a code of GET /target-sectors
         legalForm: fc.option(fc.constantFrom(...LEGAL_FORMS), { nil: null }),
         fundingRoute: fc.option(fc.constantFrom(...FUNDING_ROUTES), { nil: null }),
         channel: fc.option(fc.constantFrom(...CHANNELS), { nil: null }),

@@ -14,6 +14,8 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
   let founderId: string;
   let caseId: string;
   let analysisId: string;
+  let legacyCaseId: string;
+  let legacyAnalysisId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -49,6 +51,35 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
       .send({ founderId, businessIdea: `Nähstudio ${NAME}` })
       .expect(201);
     caseId = c.body.id;
+    await t
+      .http()
+      .patch(`/api/v1/cases/${caseId}`)
+      .set(w.as('advisorA'))
+      .send({
+        sector: 'crafts',
+        suitability: {
+          motivation: 5,
+          tradeKnowledge: 4,
+          businessSkills: 3,
+          familySituation: 4,
+          resilience: 4,
+          summary: `Frau ${NAME} ist geeignet`,
+        },
+        viabilityStatement: { issuedBy: `Steuerbüro ${NAME}`, issuedOn: '2026-01-10' },
+      })
+      .expect(200);
+    // A case and an analysis from before sectors were codes: their sector is prose.
+    const legacy = await t
+      .http()
+      .post('/api/v1/cases')
+      .set(w.as('advisorA'))
+      .send({ founderId })
+      .expect(201);
+    legacyCaseId = legacy.body.id;
+    await t.db.query(`UPDATE founder_case SET sector = $2 WHERE id = $1`, [
+      legacyCaseId,
+      `Imbiss ${NAME}`,
+    ]);
     await t
       .http()
       .post(`/api/v1/cases/${caseId}/contacts`)
@@ -99,6 +130,39 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
     analysisId = a.body.id;
     await t
       .http()
+      .patch(`/api/v1/reset-analyses/${analysisId}`)
+      .set(w.as('advisorA'))
+      .send({
+        assessment: {
+          strengths: [`${NAME} näht gut`],
+          weaknesses: [],
+          opportunities: [],
+          risks: [],
+        },
+      })
+      .expect(200);
+    const old = await t
+      .http()
+      .post('/api/v1/reset-analyses')
+      .set(w.as('advisorA'))
+      .send({
+        founderId,
+        business: { ...a.body.business, description: 'Näherei' },
+        household: {
+          members: [{ role: 'self', standardRateLevel: 1 }],
+          extraNeedsMonthly: 0,
+          housingCostsMonthly: 480,
+          otherIncomeMonthly: 0,
+        },
+      })
+      .expect(201);
+    await t.db.query(
+      `UPDATE reset_analysis SET business = jsonb_set(business, '{sector}', to_jsonb($2::text)) WHERE id = $1`,
+      [old.body.id, `Näherei ${NAME}`],
+    );
+    legacyAnalysisId = old.body.id;
+    await t
+      .http()
       .post(`/api/v1/reset-analyses/${analysisId}/events`)
       .set(w.as('advisorA'))
       .send({ type: 'CANCEL', reason: `${NAME} zieht um` })
@@ -121,14 +185,14 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
       .set(w.as('advisorA'))
       .expect(200);
     expect(res.body.founder).toMatchObject({ last_name: NAME, email: 'zofia.wk@example.org' });
-    expect(res.body.cases).toHaveLength(1);
+    expect(res.body.cases).toHaveLength(2);
     expect(res.body.phaseHistory.map((h: { event: string }) => h.event)).toEqual([
       'PAUSE',
       'RESUME',
     ]);
     expect(res.body.phaseHistory[0].texts).toEqual({ reason: `Frau ${NAME} ist krank` });
     expect(res.body.contacts[0].notes).toContain(NAME);
-    expect(res.body.resetAnalyses).toHaveLength(1);
+    expect(res.body.resetAnalyses).toHaveLength(2);
     expect(res.body.accessLog.length).toBeGreaterThan(0);
     await t
       .http()
@@ -179,8 +243,40 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
     expect(res.body).toMatchObject({
       founderId,
       erased: true,
-      counts: { cases: 1, texts: 2, contacts: 1, analyses: 1 },
+      counts: { cases: 2, texts: 2, contacts: 1, analyses: 2 },
     });
+    // Codes stay (statistics), free texts and prose in former free-text fields go.
+    const cases: {
+      id: string;
+      sector: string | null;
+      viability_statement: object;
+      suitability: object;
+    }[] = await t.db.query(
+      `SELECT id, sector, viability_statement, suitability FROM founder_case WHERE founder_id = $1`,
+      [founderId],
+    );
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    expect(byId.get(caseId)).toMatchObject({
+      sector: 'crafts',
+      viability_statement: { issuedBy: '[gelöscht]', issuedOn: '2026-01-10' },
+      suitability: { motivation: 5 },
+    });
+    expect(byId.get(caseId)!.suitability).not.toHaveProperty('summary');
+    expect(byId.get(legacyCaseId)!.sector).toBeNull();
+    const analyses: {
+      id: string;
+      business: { sector: string; description: string };
+      assessment: unknown;
+    }[] = await t.db.query(
+      `SELECT id, business, assessment FROM reset_analysis WHERE founder_id = $1`,
+      [founderId],
+    );
+    const analysis = new Map(analyses.map((r) => [r.id, r]));
+    expect(analysis.get(analysisId)).toMatchObject({
+      business: { sector: 'crafts', description: '[gelöscht]' },
+      assessment: null,
+    });
+    expect(analysis.get(legacyAnalysisId)!.business.sector).toBe('[gelöscht]');
     await t.http().get(`/api/v1/founders/${founderId}`).set(w.as('advisorA')).expect(404);
     await t.http().post(`/api/v1/founders/${founderId}/erase`).set(w.as('leadA')).expect(404);
 

@@ -11,6 +11,8 @@ import { toCaseDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseDataField, CaseGateRow } from './case.row';
 import { CasesRepository, HistoryRow } from './cases.repository';
 import { storedChainState } from '../history-chain/stored-chain';
+import { assertTargetSector } from '../founders/target-sector-check';
+import { readerView } from '../privacy/reader-view';
 import { HistorySealer } from '../history-chain/history-sealer';
 import type { CaseListQueryDto, CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
 
@@ -30,6 +32,7 @@ export class CasesService {
       const officeId = await this.cases.founderOffice(founderId, writableOffices(ctx), tx);
       if (!officeId) throw new AppError('not_found', 'No such founder.');
       await this.assertAssignable(data.advisorId, officeId, tx);
+      await assertTargetSector(tx, data.sector, 'sector');
       const initial = initialCaseState();
       const caseId = await this.cases.insert(
         tx,
@@ -45,7 +48,7 @@ export class CasesService {
   async get(ctx: RequestContext, id: string) {
     const row = await this.readable(ctx, id);
     await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' });
-    return toCaseDto(row);
+    return readerView(ctx, row.office_id, 'case', toCaseDto(row));
   }
 
   async list(ctx: RequestContext, q: CaseListQueryDto) {
@@ -61,7 +64,7 @@ export class CasesService {
       action: 'list',
       details: { count: Math.min(rows.length, limit), phase: q.phase, status: q.status },
     });
-    return toPage(rows, limit, (r) => listItem(r), (r) => [r.cursor_at, r.id]);
+    return toPage(rows, limit, (r) => readerView(ctx, r.office_id, 'case_list_item', listItem(r)), (r) => [r.cursor_at, r.id]);
   }
 
   async update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: number | null) {
@@ -71,6 +74,7 @@ export class CasesService {
       assertNotErased(row);
       if (ifMatch !== null && ifMatch !== row.version) throw versionConflict(row.version);
       if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id, tx);
+      await assertTargetSector(tx, dto.sector, 'sector');
       await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>);
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
     });
@@ -81,13 +85,12 @@ export class CasesService {
     const row = await this.readable(ctx, id);
     const rows = await this.cases.history(id);
     await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' });
-    // Auditors see codes, not the free texts (reasons and notes can name people).
-    const withTexts = writableOffices(ctx).includes(row.office_id);
     return {
       caseId: id,
       version: row.version,
       ...(verify ? { chain: this.verifyChain(rows) } : {}),
-      items: rows.map((h) => toHistoryDto(withTexts ? h : { ...h, texts: null })),
+      // Auditors see codes, not the free texts (reasons and notes can name people).
+      items: rows.map((h) => readerView(ctx, row.office_id, 'case_history_item', toHistoryDto(h))),
     };
   }
 

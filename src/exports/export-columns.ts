@@ -1,3 +1,5 @@
+import { HISTORY_TEXT_KEYS } from '../privacy/free-text-fields';
+
 /**
  * The columns of a phase-history export, in order. The chain columns are exactly the fields the
  * hash covers (see history-chain/chain.ts), so a verifier can recompute every hash from a file.
@@ -35,7 +37,7 @@ export function exportColumns(shape: ExportShape): string[] {
     if (c === 'actorRef' && shape.identities) return ['actorRef', 'actorId'];
     return [c];
   });
-  return [...columns, ...(shape.texts ? ['reason', 'note'] : []), 'prevHash', 'hash'];
+  return [...columns, ...(shape.texts ? HISTORY_TEXT_KEYS : []), 'prevHash', 'hash'];
 }
 
 /** SQL expression of each column over case_history h, office o, texts t. */
@@ -60,8 +62,8 @@ const EXPRESSIONS: Record<string, string> = {
   machineVersion: 'h.machine_version',
   daysInPhase: 'h.days_in_phase',
   textDigest: 'h.text_digest',
-  reason: `t.texts->>'reason'`,
-  note: `t.texts->>'note'`,
+  // The erasable texts of the free-text list, one column each.
+  ...Object.fromEntries(HISTORY_TEXT_KEYS.map((key) => [key, `t.texts->>'${key}'`])),
   prevHash: 'h.prev_hash',
   hash: 'h.hash',
 };

@@ -223,9 +223,4 @@ export class FoundersRepository {
       `SELECT code, label_de, label_en, wz_section FROM target_sector ORDER BY sort, code`,
     );
   }
-
-  async targetSectorExists(code: string, tx: EntityManager = this.db.manager): Promise<boolean> {
-    const rows = await tx.query(`SELECT 1 FROM target_sector WHERE code = $1`, [code]);
-    return rows.length > 0;
-  }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { officesWithRole } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
@@ -9,7 +9,8 @@ import { inTransaction } from '../database/transaction';
 import type { FounderDto, TargetSectorDto } from './dto/founder.dto';
 import type { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
 import { toColumns, toFounderDto } from './founder.mapper';
-import { FounderColumns, FoundersRepository } from './founders.repository';
+import { assertTargetSector } from './target-sector-check';
+import { FoundersRepository } from './founders.repository';
 
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,7 +41,7 @@ export class FoundersService {
     const officeId = this.officeForCreate(ctx, dto.officeId ?? undefined);
     const columns = toColumns(dto);
     const row = await inTransaction(this.db, async (tx) => {
-      await this.assertTargetSector(columns, tx);
+      await assertTargetSector(tx, columns.profile?.target_sector, 'profile.targetSector');
       if (!allowDuplicate) {
         await this.founders.lockName(tx, officeId, dto.firstName, dto.lastName);
         const existingId = await this.founders.findDuplicate(tx, {
@@ -90,7 +91,7 @@ export class FoundersService {
     // An empty PATCH changes nothing (and must not move the founder to the top of the list).
     if (Object.keys(columns).length === 0) return this.get(ctx, id);
     const row = await inTransaction(this.db, async (tx) => {
-      await this.assertTargetSector(columns, tx);
+      await assertTargetSector(tx, columns.profile?.target_sector, 'profile.targetSector');
       const updated = await this.founders.update(tx, id, founderOffices(ctx), columns);
       if (!updated) throw new AppError('not_found', 'No such founder.');
       await this.accessLog.record(
@@ -162,18 +163,6 @@ export class FoundersService {
           message: 'officeId is required when you are advisor or lead in more than one office',
         },
       ],
-    });
-  }
-
-  /** Sectors are configuration (a table), so this is checked against the database, not the DTO. */
-  private async assertTargetSector(
-    columns: Partial<FounderColumns>,
-    tx: EntityManager,
-  ): Promise<void> {
-    const code = columns.profile?.target_sector;
-    if (code === undefined || (await this.founders.targetSectorExists(code, tx))) return;
-    throw new AppError('target_sector_unknown', `There is no target sector "${code}".`, {
-      errors: [{ field: 'profile.targetSector', message: 'see GET /api/v1/target-sectors' }],
     });
   }
 }

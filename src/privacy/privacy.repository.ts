@@ -1,8 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { ERASED, redactResetSnapshot } from './redact';
+import { eraseAssignments } from './erase-sql';
+import { ERASED } from './redact';
 
-type ResetSnapshot = Parameters<typeof redactResetSnapshot>[0];
+// Built once from the free-text list ($2 is ERASED in each statement).
+const FOUNDER_TEXTS = eraseAssignments('founder', '$2').join(', ');
+const CASE_TEXTS = eraseAssignments('founder_case', '$2').join(', ');
+const CONTACT_TEXTS = eraseAssignments('case_contact', '$2').join(', ');
+const ANALYSIS_TEXTS = eraseAssignments('reset_analysis', '$3').join(', ');
+// PostgreSQL refuses a parameter that a statement never uses, so ERASED goes only where it is used.
+const withPlaceholder = (sql: string, n: string, params: unknown[]): unknown[] =>
+  sql.includes(n) ? [...params, ERASED] : params;
 
 /**
  * The SQL of erasure and subject access. It touches every table that can hold a founder's personal
@@ -24,15 +32,13 @@ export class PrivacyRepository {
   /** Keeps office, year of birth and gender; everything else about the person goes. */
   async eraseFounder(tx: EntityManager, id: string): Promise<void> {
     await tx.query(
-      `UPDATE founder SET
-         first_name = $2, last_name = $2, birth_year = extract(year FROM birth_date), birth_date = NULL,
-         email = NULL, phone = NULL, postal_code = NULL, city = NULL, country_of_birth = NULL,
+      `UPDATE founder SET ${FOUNDER_TEXTS},
+         birth_year = extract(year FROM birth_date), birth_date = NULL, country_of_birth = NULL,
          nationalities = '{}', migration_background = NULL, languages = '[]', german_level = NULL,
-         jobcenter = NULL, jobcenter_customer_number = NULL, isced_level = NULL,
-         foreign_qualification_recognition = NULL, consent_given_on = NULL, consent_version = NULL,
+         isced_level = NULL, foreign_qualification_recognition = NULL, consent_given_on = NULL,
          profile = NULL, erased_at = now(), updated_at = now()
        WHERE id = $1`,
-      [id, ERASED],
+      withPlaceholder(FOUNDER_TEXTS, '$2', [id]),
     );
   }
 
@@ -40,10 +46,10 @@ export class PrivacyRepository {
   async eraseCaseTexts(tx: EntityManager, founderId: string): Promise<{ cases: number; texts: number; contacts: number }> {
     const [cases] = await tx.query(
       `WITH c AS (
-         UPDATE founder_case SET business_idea = NULL, suitability = suitability - 'summary', updated_at = now()
+         UPDATE founder_case SET ${CASE_TEXTS}, updated_at = now()
           WHERE founder_id = $1 RETURNING id)
        SELECT count(*)::int AS n FROM c`,
-      [founderId],
+      withPlaceholder(CASE_TEXTS, '$2', [founderId]),
     );
     const [texts] = await tx.query(
       `WITH d AS (
@@ -54,25 +60,22 @@ export class PrivacyRepository {
     );
     const [contacts] = await tx.query(
       `WITH k AS (
-         UPDATE case_contact k SET notes = NULL, topics = '{}' FROM founder_case c
+         UPDATE case_contact k SET ${CONTACT_TEXTS} FROM founder_case c
           WHERE k.case_id = c.id AND c.founder_id = $1 RETURNING k.id)
        SELECT count(*)::int AS n FROM k`,
-      [founderId],
+      withPlaceholder(CONTACT_TEXTS, '$2', [founderId]),
     );
     return { cases: cases.n, texts: texts.n, contacts: contacts.n };
   }
 
-  analysesOf(tx: EntityManager, founderId: string): Promise<{ id: string; snapshot: ResetSnapshot }[]> {
+  analysesOf(tx: EntityManager, founderId: string): Promise<{ id: string; snapshot: object }[]> {
     return tx.query(`SELECT id, snapshot FROM reset_analysis WHERE founder_id = $1 FOR UPDATE`, [founderId]);
   }
 
   async eraseAnalysis(tx: EntityManager, id: string, snapshot: object): Promise<void> {
     await tx.query(
-      `UPDATE reset_analysis
-          SET business = jsonb_set(business, '{description}', to_jsonb($3::text)), assessment = NULL,
-              snapshot = $2, updated_at = now()
-        WHERE id = $1`,
-      [id, JSON.stringify(snapshot), ERASED],
+      `UPDATE reset_analysis SET ${ANALYSIS_TEXTS}, snapshot = $2, updated_at = now() WHERE id = $1`,
+      withPlaceholder(ANALYSIS_TEXTS, '$3', [id, JSON.stringify(snapshot)]),
     );
     await tx.query(`DELETE FROM reset_history_text WHERE analysis_id = $1`, [id]);
   }

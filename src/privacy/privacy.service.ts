@@ -6,7 +6,7 @@ import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { inTransaction } from '../database/transaction';
 import { PrivacyRepository } from './privacy.repository';
-import { redactResetSnapshot } from './redact';
+import { redactStored } from './redact';
 
 /**
  * Erasure (GDPR Art. 17) and subject access (Art. 15) for founders. Erasure removes the person's
@@ -30,7 +30,11 @@ export class PrivacyService {
       const counts = await this.privacy.eraseCaseTexts(tx, founderId);
       const analyses = await this.privacy.analysesOf(tx, founderId);
       for (const a of analyses)
-        await this.privacy.eraseAnalysis(tx, a.id, redactResetSnapshot(a.snapshot));
+        await this.privacy.eraseAnalysis(
+          tx,
+          a.id,
+          redactStored('reset_analysis', 'snapshot', a.snapshot),
+        );
       await this.privacy.forgetStoredAnswers(tx, founderId);
       const all = { ...counts, analyses: analyses.length };
       await this.privacy.recordErasure(tx, {

@@ -1,32 +1,22 @@
+import { FREE_TEXT_FIELDS } from './free-text-fields';
+import { replaceAt } from './text-paths';
+
 /** What stands in for an erased free text where a text must stay (e.g. a required field). */
 export const ERASED = '[gelöscht]';
 
-interface ResetSnapshot {
-  value: unknown;
-  context: {
-    assessment: unknown;
-    recommendation: { recommendation: string; measures: { title: string; dueOn: string | null }[]; rationale: string } | null;
-    decision: { accepted: boolean; note: string | null } | null;
-    cancellation: { reason: string; fromState: string } | null;
-  };
-}
-
 /**
- * An analysis snapshot without its free texts: codes, dates and decisions stay so that the
- * lifecycle still restores and the statistics still count; every sentence a person wrote goes.
+ * A stored jsonb value without the free texts the list names for its column (the ones in arrays,
+ * which SQL cannot reach by path): codes, dates and decisions stay, so that e.g. an analysis
+ * snapshot still restores and the statistics still count; every sentence a person wrote goes.
  */
-export function redactResetSnapshot(snapshot: ResetSnapshot): ResetSnapshot {
-  const c = snapshot.context;
-  return {
-    ...snapshot,
-    context: {
-      ...c,
-      assessment: c.assessment ? { strengths: [ERASED], weaknesses: [ERASED], opportunities: [ERASED], risks: [ERASED] } : null,
-      recommendation: c.recommendation
-        ? { ...c.recommendation, rationale: ERASED, measures: c.recommendation.measures.map((m) => ({ ...m, title: ERASED })) }
-        : null,
-      decision: c.decision ? { ...c.decision, note: null } : null,
-      cancellation: c.cancellation ? { ...c.cancellation, reason: ERASED } : null,
-    },
-  };
+export function redactStored<T>(table: string, column: string, value: T): T {
+  let out: unknown = value;
+  for (const field of FREE_TEXT_FIELDS) {
+    if (field.table !== table || field.column !== column) continue;
+    out = replaceAt(out, field.path, (old) => {
+      if (old === null || old === undefined) return old;
+      return field.erase === 'placeholder' ? ERASED : null;
+    });
+  }
+  return out as T;
 }

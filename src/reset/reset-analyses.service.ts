@@ -4,6 +4,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { readableOffices, writableOffices } from '../cases/case-access';
 import { AppError } from '../common/errors/app-error';
+import { IfMatch, ifMatchHolds } from '../common/http/if-match';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
 import type {
@@ -17,11 +18,12 @@ import { toCents } from './dto/euro';
 import { initialResetState, RESET_MACHINE_VERSION } from './lifecycle';
 import { ResetView } from './reset-view';
 import { HistorySealer } from '../history-chain/history-sealer';
-import { storedChainState } from '../history-chain/stored-chain';
 import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
 import { assertNotErased } from '../cases/case-access';
+import { assertTargetSector } from '../founders/target-sector-check';
+import { readerView } from '../privacy/reader-view';
 
 /** RE_SET analyses: creation, data, reading. Periods: reset-periods.service.ts; lifecycle: reset-transition.service.ts. */
 @Injectable()
@@ -38,6 +40,7 @@ export class ResetAnalysesService {
     return inTransaction(this.db, async (tx) => {
       const officeId = await this.reset.founderOffice(tx, dto.founderId, writableOffices(ctx));
       if (!officeId) throw new AppError('not_found', 'No such founder.');
+      await assertTargetSector(tx, dto.business.sector, 'business.sector');
       const id = await this.reset.insert(
         tx,
         {
@@ -95,20 +98,22 @@ export class ResetAnalysesService {
     ctx: RequestContext,
     id: string,
     dto: UpdateResetAnalysisDto,
-    ifMatch: number | null,
+    ifMatch: IfMatch | null,
   ): Promise<ResetAnalysisDto> {
     return inTransaction(this.db, async (tx) => {
       const officeIds = writableOffices(ctx);
       const row = await this.reset.lockForUpdate(tx, id, officeIds);
       if (!row) throw new AppError('not_found', 'No such analysis.');
-      if (ifMatch !== null && ifMatch !== row.version) throw analysisVersionConflict(row.version);
+      if (!ifMatchHolds(ifMatch, row.version)) throw analysisVersionConflict(row.version);
       assertOpen(row);
       assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
+      await assertTargetSector(tx, dto.business?.sector, 'business.sector');
       await this.reset.updateData(tx, id, {
         business: dto.business && storedBusiness(dto.business),
         household: dto.household && householdColumns(dto.household),
         assessment: dto.assessment,
       });
+      await this.reset.bumpVersion(tx, id);
       await this.accessLog.record(
         ctx,
         {
@@ -133,22 +138,16 @@ export class ResetAnalysesService {
       resourceId: id,
       action: 'read',
     });
-    // Auditors see codes, not the free texts (notes and reasons can name people).
-    const withTexts = writableOffices(ctx).includes(row.office_id);
     return {
       analysisId: id,
       version: row.version,
       ...(verify
         ? {
-            chain: storedChainState(rows, (h) =>
-              this.sealer.chainedResetRow({
-                analysisId: h.analysis_id, seq: h.seq, at: h.at, actorId: h.actor_id, event: h.event, fromState: h.from_state,
-                toState: h.to_state, payload: h.payload, machineVersion: h.machine_version, texts: null,
-              }),
-            ),
+            chain: this.sealer.storedResetChain(rows),
           }
         : {}),
-      items: rows.map((h) => toResetHistoryDto(withTexts ? h : { ...h, texts: null })),
+      // Auditors see codes, not the free texts (notes and reasons can name people).
+      items: rows.map((h) => readerView(ctx, row.office_id, 'reset_history_item', toResetHistoryDto(h))),
     };
   }
 

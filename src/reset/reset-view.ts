@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../auth/request-context';
-import { writableOffices } from '../cases/case-access';
+import { readerView } from '../privacy/reader-view';
 import { todayInBerlin } from '../common/time/calendar-date';
 import { ResetAnalysisDto, toAnalysisDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
@@ -23,10 +23,7 @@ export class ResetView {
     tx: EntityManager = this.db.manager,
   ): Promise<ResetAnalysisDto> {
     const periods = await this.periodsRepo.periods(row.id, false, tx);
-    return toAnalysisDto(row, periods, {
-      today: todayInBerlin(),
-      withTexts: writableOffices(ctx).includes(row.office_id),
-    });
+    return readerView(ctx, row.office_id, 'reset_analysis', toAnalysisDto(row, periods, { today: todayInBerlin() }));
   }
 
   /** Re-reads the row (e.g. after a write in `tx`) and builds the answer. */

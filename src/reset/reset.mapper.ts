@@ -74,13 +74,13 @@ function householdOf(row: AnalysisRow): Household {
 
 /**
  * The API shape of an analysis with its indicators (from the latest version of each period) and
- * the events the lifecycle accepts now. Without `withTexts` (auditors), the decision note and the
- * cancellation reason are left out: they are free texts that can name people.
+ * the events the lifecycle accepts now, with every text: readers who may not see free texts get
+ * it through privacy/reader-view.ts.
  */
 export function toAnalysisDto(
   row: AnalysisRow,
   periods: PeriodVersion[],
-  opts: { today: string; withTexts: boolean },
+  opts: { today: string },
 ) {
   const { context } = row.snapshot;
   const b = row.business;
@@ -130,13 +130,10 @@ export function toAnalysisDto(
     },
     assessment: row.assessment,
     recommendation: context.recommendation,
-    decision: context.decision && {
-      accepted: context.decision.accepted,
-      note: opts.withTexts ? context.decision.note : null,
-    },
+    decision: context.decision && { accepted: context.decision.accepted, note: context.decision.note },
     cancellation: context.cancellation && {
       fromState: context.cancellation.fromState,
-      reason: opts.withTexts ? context.cancellation.reason : null,
+      reason: context.cancellation.reason,
     },
     caseId: row.case_id,
     periodStarts: periods.map((p) => p.periodStart),

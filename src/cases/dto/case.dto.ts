@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { SECTOR_CODE } from '../../founders/dto/founder-fields';
 import { IsCalendarDate, IsInstant } from '../../common/time/calendar-date';
 
 export const LEGAL_FORMS = ['sole_proprietorship', 'freelance', 'gbr', 'ug', 'gmbh', 'other'] as const;
@@ -35,14 +36,18 @@ export class SuitabilityDto {
 }
 
 export class ViabilityStatementDto {
-  @ApiProperty({ example: 'IHK für Rheinhessen' }) @IsString() @MinLength(1) @MaxLength(200) issuedBy: string;
+  // Free text (IHK, HWK, a bank, a tax adviser: any "fachkundige Stelle"), erased with the person.
+  @ApiProperty({ example: 'IHK für Rheinhessen', description: 'Free text; auditors read null' }) @IsString() @MinLength(1) @MaxLength(200) issuedBy: string;
   @ApiProperty({ example: '2026-03-02' }) @IsCalendarDate() issuedOn: string;
 }
 
 /** Case data shared by create and update. On update, null clears a field. */
 export class CaseDataDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(4000) businessIdea?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) sector?: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'gastronomy', description: 'A code from GET /target-sectors' })
+  @IsOptional()
+  @Matches(SECTOR_CODE, { message: 'sector must be a code from GET /target-sectors' })
+  sector?: string | null;
   @ApiPropertyOptional({ enum: LEGAL_FORMS, nullable: true }) @IsOptional() @IsIn(LEGAL_FORMS) legalForm?: string | null;
   @ApiPropertyOptional({ enum: FUNDING_ROUTES, nullable: true }) @IsOptional() @IsIn(FUNDING_ROUTES) fundingRoute?: string | null;
   @ApiPropertyOptional({ enum: CHANNELS, nullable: true }) @IsOptional() @IsIn(CHANNELS) channel?: string | null;

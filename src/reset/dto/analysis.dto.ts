@@ -25,6 +25,7 @@ import {
 } from 'class-validator';
 import { LEGAL_FORMS } from '../../cases/dto/case.dto';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { SECTOR_CODE } from '../../founders/dto/founder-fields';
 import { IsCalendarDate } from '../../common/time/calendar-date';
 import { RESET_STATES } from '../lifecycle';
 import { EURO_DESCRIPTION, IsEuroAmount } from './euro';
@@ -56,10 +57,8 @@ export class BusinessDto {
   @MaxLength(4000)
   description: string;
 
-  @ApiProperty({ example: 'personal_services' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
+  @ApiProperty({ example: 'personal_services', description: 'A code from GET /target-sectors' })
+  @Matches(SECTOR_CODE, { message: 'sector must be a code from GET /target-sectors' })
   sector: string;
 
   @ApiPropertyOptional({ example: '96.02.1', nullable: true, description: 'WZ 2008 code' })
