@@ -1,1 +1,2 @@
-export type AuthErrorCode = 'unauthenticated' | 'forbidden' | 'too_many_attempts';
+export type AuthErrorCode =
+  'unauthenticated' | 'forbidden' | 'too_many_attempts' | 'ambiguous_credentials';

@@ -41,15 +41,27 @@ export class AuthGuard implements CanActivate {
 
   private async authenticate(request: AuthenticatedRequest): Promise<Principal | null> {
     const apiKey = request.headers['x-api-key'];
-    if (typeof apiKey === 'string' && apiKey.length > 0) {
-      return apiKey.length > 200 ? null : this.credentials.apiKeyPrincipal(hashApiKey(apiKey));
-    }
     const authorization = request.headers.authorization;
-    const match = typeof authorization === 'string' ? /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(authorization) : null;
+    // Two credentials at once could act as either: refuse rather than pick one.
+    if (apiKey !== undefined && authorization !== undefined) {
+      throw new AppError(
+        'ambiguous_credentials',
+        'Send either an X-API-Key or an Authorization header, not both.',
+      );
+    }
+    if (apiKey !== undefined) {
+      const valid = typeof apiKey === 'string' && apiKey.length > 0 && apiKey.length <= 200;
+      return valid ? this.credentials.apiKeyPrincipal(hashApiKey(apiKey)) : null;
+    }
+    // The auth scheme is case-insensitive (RFC 9110, section 11.1).
+    const match =
+      typeof authorization === 'string'
+        ? /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization)
+        : null;
     if (!match) return null;
-    const userId = await this.tokens.verify(match[1]);
-    // Looked up on every request so that deactivating a user ends their tokens at once.
-    return userId ? this.credentials.activeUserPrincipal(userId) : null;
+    const claims = await this.tokens.verify(match[1]);
+    // Looked up on every request so that deactivating a user or changing a password ends their tokens at once.
+    return claims ? this.credentials.activeUserPrincipal(claims.userId, claims.tokenEpoch) : null;
   }
 }
 

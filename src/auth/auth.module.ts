@@ -6,6 +6,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { CredentialsRepository } from './credentials.repository';
 import { FirstAdmin } from './first-admin';
+import { SignInThrottleRepository } from './sign-in-throttle.repository';
 import { TokenService } from './token.service';
 
 @Module({
@@ -15,6 +16,7 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     CredentialsRepository,
+    SignInThrottleRepository,
     FirstAdmin,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

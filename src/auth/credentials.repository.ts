@@ -10,8 +10,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class CredentialsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  /** An active user with memberships, as a principal; null when unknown or deactivated. */
-  async activeUserPrincipal(userId: string): Promise<Principal | null> {
+  /**
+   * An active user with memberships, as a principal; null when unknown, deactivated, or when the
+   * token's epoch is not the user's current one (password changed, deactivated, reactivated).
+   */
+  async activeUserPrincipal(userId: string, tokenEpoch: number): Promise<Principal | null> {
     if (!UUID.test(userId)) return null;
     const rows = await prepared<{ id: string; is_admin: boolean; memberships: Membership[] }>(
       this.db,
@@ -20,9 +23,9 @@ export class CredentialsRepository {
               COALESCE(json_agg(json_build_object('officeId', m.office_id, 'role', m.role))
                        FILTER (WHERE m.office_id IS NOT NULL), '[]') AS memberships
          FROM app_user u LEFT JOIN membership m ON m.user_id = u.id
-        WHERE u.id = $1 AND u.is_active
+        WHERE u.id = $1 AND u.is_active AND u.token_epoch = $2
         GROUP BY u.id`,
-      [userId],
+      [userId, tokenEpoch],
     );
     const row = rows[0];
     if (!row) return null;
@@ -47,32 +50,22 @@ export class CredentialsRepository {
     };
   }
 
-  async userForSignIn(email: string): Promise<{ id: string; passwordHash: string; active: boolean } | null> {
-    const rows: { id: string; password_hash: string; is_active: boolean }[] = await this.db.query(
-      `SELECT id, password_hash, is_active FROM app_user WHERE lower(email) = lower($1)`,
-      [email],
-    );
+  async userForSignIn(
+    email: string,
+  ): Promise<{ id: string; passwordHash: string; active: boolean; tokenEpoch: number } | null> {
+    const rows: { id: string; password_hash: string; is_active: boolean; token_epoch: number }[] =
+      await this.db.query(
+        `SELECT id, password_hash, is_active, token_epoch FROM app_user WHERE lower(email) = lower($1)`,
+        [email],
+      );
     const row = rows[0];
-    return row ? { id: row.id, passwordHash: row.password_hash, active: row.is_active } : null;
-  }
-
-  async recentFailures(keys: string[], windowSeconds: number): Promise<{ count: number; oldest: Date | null }[]> {
-    const rows: { key: string; count: number; oldest: Date | null }[] = await this.db.query(
-      `SELECT k.key, count(f.id)::int AS count, min(f.failed_at) AS oldest
-         FROM unnest($1::text[]) AS k(key)
-         LEFT JOIN auth_failure f
-           ON f.key = k.key AND f.failed_at > now() - make_interval(secs => $2)
-        GROUP BY k.key`,
-      [keys, windowSeconds],
-    );
-    return keys.map((key) => rows.find((r) => r.key === key) ?? { count: 0, oldest: null });
-  }
-
-  async recordFailure(keys: string[]): Promise<void> {
-    await this.db.query(`INSERT INTO auth_failure (key) SELECT unnest($1::text[])`, [keys]);
-  }
-
-  async clearFailures(key: string): Promise<void> {
-    await this.db.query(`DELETE FROM auth_failure WHERE key = $1`, [key]);
+    return row
+      ? {
+          id: row.id,
+          passwordHash: row.password_hash,
+          active: row.is_active,
+          tokenEpoch: row.token_epoch,
+        }
+      : null;
   }
 }

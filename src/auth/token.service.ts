@@ -5,8 +5,20 @@ import { configuredOrStoredSecret } from '../config/secrets';
 
 const ISSUER = 'lotse';
 const AUDIENCE = 'lotse-api';
+// Instances' clocks may differ by a little: a token issued by one must not look "from the future" to another.
+const CLOCK_TOLERANCE_SECONDS = 5;
 
-/** Signed access tokens (HS256 JWTs). They carry only the user id: roles are read per request. */
+export interface TokenClaims {
+  userId: string;
+  /** The user's token epoch when the token was issued (see activeUserPrincipal). */
+  tokenEpoch: number;
+}
+
+/**
+ * Signed access tokens (HS256 JWTs). They carry the user id and the user's token epoch: roles are
+ * read per request, and a token issued before the epoch last rose (password change, deactivation,
+ * reactivation) is refused.
+ */
 @Injectable()
 export class TokenService {
   private readonly key: Uint8Array;
@@ -18,8 +30,9 @@ export class TokenService {
     this.ttlSeconds = config.jwtTtlSeconds;
   }
 
-  issue(userId: string): Promise<string> {
-    return new SignJWT({})
+  /** A token for the user; epoch 0 is that of a user whose credentials never changed. */
+  issue(userId: string, tokenEpoch = 0): Promise<string> {
+    return new SignJWT({ epoch: tokenEpoch })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId)
       .setIssuer(ISSUER)
@@ -29,15 +42,25 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** The user id of a valid token, or null for anything else (expired, forged, malformed). */
-  async verify(token: string): Promise<string | null> {
+  /**
+   * The claims of a valid token, or null for anything else: expired, forged, malformed, without
+   * exp or iat, issued in the future, or made to live longer than the configured lifetime.
+   */
+  async verify(token: string): Promise<TokenClaims | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
+        requiredClaims: ['sub', 'iat', 'exp'],
+        maxTokenAge: this.ttlSeconds,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
-      return typeof payload.sub === 'string' ? payload.sub : null;
+      const { sub, iat, exp, epoch } = payload;
+      if (typeof sub !== 'string' || iat === undefined || exp === undefined) return null;
+      if (exp - iat > this.ttlSeconds) return null;
+      if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) return null;
+      return { userId: sub, tokenEpoch: epoch };
     } catch {
       return null;
     }

@@ -30,7 +30,11 @@ export class UsersRepository {
 
   /** Users with a membership in one of the offices (null: all users), newest first, keyset paged. */
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
-  list(officeIds: string[] | null, limit: number, after: [string, string] | null): Promise<(UserRow & { cursor_at: string })[]> {
+  list(
+    officeIds: string[] | null,
+    limit: number,
+    after: [string, string] | null,
+  ): Promise<(UserRow & { cursor_at: string })[]> {
     return this.db.query(
       `SELECT x.*, to_char(x.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM (${SELECT_USER}
         WHERE ($1::uuid[] IS NULL OR EXISTS (
@@ -61,10 +65,13 @@ export class UsersRepository {
     id: string,
     fields: { name?: string; isActive?: boolean; passwordHash?: string },
   ): Promise<void> {
+    // A new password, a deactivation and a reactivation raise the token epoch: older tokens stop working.
     await tx.query(
       `UPDATE app_user
           SET name = COALESCE($2, name), is_active = COALESCE($3, is_active),
-              password_hash = COALESCE($4, password_hash), updated_at = now()
+              password_hash = COALESCE($4, password_hash), updated_at = now(),
+              token_epoch = token_epoch
+                + CASE WHEN $4::text IS NOT NULL OR ($3::boolean IS NOT NULL AND $3 <> is_active) THEN 1 ELSE 0 END
         WHERE id = $1`,
       [id, fields.name ?? null, fields.isActive ?? null, fields.passwordHash ?? null],
     );
@@ -90,12 +97,17 @@ export class UsersRepository {
   }
 
   async anyUserExists(tx: EntityManager = this.db.manager): Promise<boolean> {
-    const rows: { exists: boolean }[] = await tx.query(`SELECT EXISTS (SELECT 1 FROM app_user) AS exists`);
+    const rows: { exists: boolean }[] = await tx.query(
+      `SELECT EXISTS (SELECT 1 FROM app_user) AS exists`,
+    );
     return rows[0].exists;
   }
 
   async existingOffices(ids: string[], tx: EntityManager = this.db.manager): Promise<string[]> {
-    const rows: { id: string }[] = await tx.query(`SELECT id FROM office WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows: { id: string }[] = await tx.query(
+      `SELECT id FROM office WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -45,6 +45,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   too_many_attempts: 429,
+  ambiguous_credentials: 400,
   email_taken: 409,
   office_unknown: 422,
   office_code_taken: 409,

@@ -65,7 +65,9 @@ export class UpdateUserDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ description: 'false deactivates the user; their tokens stop working at once' })
+  @ApiPropertyOptional({
+    description: 'false deactivates the user; their tokens stop working at once and for good',
+  })
   @IsOptional()
   @IsBoolean()
   active?: boolean;
@@ -81,7 +83,10 @@ export class UpdateUserDto {
   @Type(() => MembershipDto)
   memberships?: MembershipDto[];
 
-  @ApiPropertyOptional({ minLength: 12 })
+  @ApiPropertyOptional({
+    minLength: 12,
+    description: 'Ends every token issued before, the one used for this call included',
+  })
   @IsOptional()
   @IsString()
   @MinLength(12)
