@@ -7,6 +7,8 @@ import { ExportManifests1764115700000 } from './1764115700000-ExportManifests';
 import { ResetHistoryChain1764115800000 } from './1764115800000-ResetHistoryChain';
 import { Erasure1764115900000 } from './1764115900000-Erasure';
 import { ExportChainHeads1764116000000 } from './1764116000000-ExportChainHeads';
+import { SignInReservations1764116100000 } from './1764116100000-SignInReservations';
+import { UserTokenEpoch1764116110000 } from './1764116110000-UserTokenEpoch';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -20,4 +22,6 @@ export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders
   ResetHistoryChain1764115800000,
   Erasure1764115900000,
   ExportChainHeads1764116000000,
+  SignInReservations1764116100000,
+  UserTokenEpoch1764116110000,
 ];
