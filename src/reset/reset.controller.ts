@@ -26,6 +26,7 @@ import {
   UpdateResetAnalysisDto,
 } from './dto/analysis.dto';
 import { PeriodListQueryDto, PutPeriodDto } from './dto/period.dto';
+import { resetModelDescription } from './lifecycle/reset-model-description';
 import { ResetAnalysesService } from './reset-analyses.service';
 import { ResetPeriodsService } from './reset-periods.service';
 import { ResetTransitionService } from './reset-transition.service';
@@ -70,6 +71,16 @@ export class ResetController {
   })
   list(@Ctx() ctx: RequestContext, @Query() query: ResetAnalysisListQueryDto) {
     return this.analyses.list(ctx, query);
+  }
+
+  // Declared before ':id' (Fastify prefers the static path anyway; this keeps the order obvious).
+  @Get('model')
+  @Access({ anyone: true })
+  @ApiOperation({
+    summary: 'The RE_SET lifecycle: states, events with payloads and examples, requirements, labels (de/en), version',
+  })
+  model() {
+    return resetModelDescription();
   }
 
   @Get(':id')

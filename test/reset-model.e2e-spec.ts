@@ -1,0 +1,116 @@
+import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
+import { startTestApp, TestApp } from './support/test-app';
+import { seedWorld, World } from './support/world';
+
+interface ModelEvent {
+  type: string;
+  payload: { name: string; required: boolean }[];
+  transitions: { from: string; to: string }[];
+  example: Record<string, unknown>;
+}
+
+/** GET /api/v1/reset-analyses/model, and its examples sent through the real lifecycle. */
+describe('the RE_SET lifecycle model', () => {
+  let t: TestApp;
+  let w: World;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await seedWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const founder = async (): Promise<string> =>
+    (
+      await t.db.query(
+        `INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'Aylin', 'Demir') RETURNING id`,
+        [w.officeA],
+      )
+    )[0].id;
+  const analysis = async (): Promise<string> =>
+    (
+      await t
+        .http()
+        .post('/api/v1/reset-analyses')
+        .set(w.as('advisorA'))
+        .send({ founderId: await founder(), business: RESET_BUSINESS, household: RESET_HOUSEHOLD })
+        .expect(201)
+    ).body.id;
+
+  it('is served to every signed-in caller, not as an analysis id', async () => {
+    const res = await t
+      .http()
+      .get('/api/v1/reset-analyses/model')
+      .set(w.as('auditorB'))
+      .expect(200);
+    expect(res.body.version).toBe(1);
+    expect(res.body.states.map((s: { code: string }) => s.code)).toEqual([
+      'intake',
+      'analysis',
+      'assessed',
+      'recommended',
+      'decided',
+      'cancelled',
+    ]);
+    expect(res.body.states[0].label).toEqual({ de: 'Aufnahme', en: 'Intake' });
+    const cancel = res.body.events.find((e: ModelEvent) => e.type === 'CANCEL');
+    expect(cancel.payload).toEqual([
+      expect.objectContaining({ name: 'reason', required: true, freeText: true }),
+    ]);
+    await t.http().get('/api/v1/reset-analyses/model').set(w.as('admin')).expect(200);
+    await t.http().get('/api/v1/reset-analyses/model').expect(401);
+    await t.http().get('/api/v1/reset-analyses/not-a-uuid').set(w.as('advisorA')).expect(400);
+  });
+
+  it('names transitions that the examples really take, from intake to decided and to cancelled', async () => {
+    const model = (
+      await t.http().get('/api/v1/reset-analyses/model').set(w.as('advisorA')).expect(200)
+    ).body;
+    const event = (type: string): ModelEvent =>
+      model.events.find((e: ModelEvent) => e.type === type);
+    const id = await analysis();
+    await t
+      .http()
+      .put(`/api/v1/reset-analyses/${id}/periods/2025-01-01`)
+      .set(w.as('advisorA'))
+      .send({
+        periodEnd: '2025-06-30',
+        kind: 'provisional',
+        months: [{ month: '2025-01', receipts: { A1: 3000 }, expenses: { B1: 500 } }],
+      })
+      .expect(201);
+    let state = 'intake';
+    for (const type of ['START_ANALYSIS', 'ASSESS', 'RECOMMEND', 'DECIDE']) {
+      const e = event(type);
+      const res = await t
+        .http()
+        .post(`/api/v1/reset-analyses/${id}/events`)
+        .set(w.as('advisorA'))
+        .send(e.example)
+        .expect(200);
+      expect(e.transitions).toContainEqual({ from: state, to: res.body.state });
+      state = res.body.state;
+    }
+    expect(state).toBe('decided');
+
+    const other = await analysis();
+    const cancelled = await t
+      .http()
+      .post(`/api/v1/reset-analyses/${other}/events`)
+      .set(w.as('advisorA'))
+      .send(event('CANCEL').example)
+      .expect(200);
+    expect(event('CANCEL').transitions).toContainEqual({
+      from: 'intake',
+      to: cancelled.body.state,
+    });
+    const { reason: _reason, ...withoutReason } = event('CANCEL').example;
+    const fresh = await analysis();
+    await t
+      .http()
+      .post(`/api/v1/reset-analyses/${fresh}/events`)
+      .set(w.as('advisorA'))
+      .send(withoutReason)
+      .expect(400);
+  });
+});
