@@ -113,4 +113,23 @@ describe('the RE_SET lifecycle model', () => {
       .send(withoutReason)
       .expect(400);
   });
+
+  it('scopes an Idempotency-Key to the caller, as the README says', async () => {
+    const [mine, theirs] = [await analysis(), await analysis()];
+    const send = (persona: 'advisorA' | 'leadA', id: string, body: object) =>
+      t
+        .http()
+        .post(`/api/v1/reset-analyses/${id}/events`)
+        .set(w.as(persona))
+        .set('Idempotency-Key', 'cancel-1')
+        .send(body);
+    const cancel = { type: 'CANCEL', reason: 'zieht weg' };
+    const first = await send('advisorA', mine, cancel).expect(200);
+    expect((await send('advisorA', mine, cancel).expect(200)).body).toEqual(first.body);
+    expect((await send('advisorA', theirs, cancel).expect(422)).body.code).toBe(
+      'idempotency_key_reused',
+    );
+    const other = await send('leadA', theirs, cancel).expect(200);
+    expect(other.body).toMatchObject({ id: theirs, state: 'cancelled' });
+  });
 });
