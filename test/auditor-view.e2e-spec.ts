@@ -202,7 +202,7 @@ describe('what auditors read', () => {
         decision: { accepted: false, note: null },
       });
       expect(a.periodStarts).toEqual(['2025-01-01']);
-    expect(a.household.housingCostsMonthly).toBe(620.5);
+      expect(a.household.housingCostsMonthly).toBe(620.5);
       const cancelled = (
         await t.http().get(`/api/v1/reset-analyses/${cancelledId}`).set(as).expect(200)
       ).body;
