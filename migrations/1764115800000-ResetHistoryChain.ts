@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { migrationSecret } from '../src/database/migration-context';
-import { GENESIS_HASH, rowHash } from '../src/history-chain/chain';
-import { chainedResetRow } from '../src/history-chain/history-sealer';
+// Frozen format-1 code: a migration never runs today's application code.
+import { chainedResetRow, GENESIS_HASH, rowHash } from './frozen/chain-format-1';
 
 /**
  * Hash chains over the RE_SET analysis history, as for cases (1764115600000-HistoryHashChain):

@@ -7,6 +7,7 @@ import { ExportManifests1764115700000 } from './1764115700000-ExportManifests';
 import { ResetHistoryChain1764115800000 } from './1764115800000-ResetHistoryChain';
 import { Erasure1764115900000 } from './1764115900000-Erasure';
 import { ExportChainHeads1764116000000 } from './1764116000000-ExportChainHeads';
+import { ChainFormat1764116200000 } from './1764116200000-ChainFormat';
 import { SignInReservations1764116100000 } from './1764116100000-SignInReservations';
 import { UserTokenEpoch1764116110000 } from './1764116110000-UserTokenEpoch';
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders
   ExportChainHeads1764116000000,
   SignInReservations1764116100000,
   UserTokenEpoch1764116110000,
+  ChainFormat1764116200000,
 ];

@@ -41,6 +41,8 @@ export interface HistoryInsert {
   daysInPhase?: number | null;
   /** The chain head the caller read with the row lock (null: no row yet); looked up when absent. */
   prevHash?: string | null;
+  /** The case's office code (hashed from chain format 2 on); looked up when absent. */
+  officeCode?: string;
 }
 
 export type LockedCase = CaseGateRow & { head_hash: string | null };
@@ -162,7 +164,8 @@ export class CasesRepository {
     const prevHash = h.prevHash !== undefined ? h.prevHash ?? GENESIS_HASH : await this.headHash(tx, h.caseId, h.seq);
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
-    const sealed = this.sealer.sealCase(prevHash, { ...h, at });
+    const officeCode = h.officeCode ?? (await this.officeCode(tx, h.caseId));
+    const sealed = this.sealer.sealCase(prevHash, { ...h, at, officeCode });
     const [row] = await prepared<CaseRow>(
       tx,
       'case_transition',
@@ -176,19 +179,30 @@ export class CasesRepository {
           RETURNING *),
        history AS (
          INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
-                                   payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest)
-         VALUES ($1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)),
+                                   payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest,
+                                   chain_format, office_code, reset_analysis_ref)
+         VALUES ($1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $28, $29, $30)),
        texts AS (
-         INSERT INTO case_history_text (case_id, seq, texts) SELECT $1, $10, $27::jsonb WHERE $27::jsonb IS NOT NULL)
+         INSERT INTO case_history_text (case_id, seq, texts, salt) SELECT $1, $10, $27::jsonb, $31 WHERE $27::jsonb IS NOT NULL)
        SELECT * FROM updated`,
       [
         c.id, c.phase, c.status, JSON.stringify(c.state), c.version, c.phaseChanged, c.outcome !== undefined, c.outcome ?? null, c.followUpOn ?? null,
         h.seq, at, h.actorType, h.actorId, h.event, h.fromPhase, h.toPhase, h.fromStatus, h.toStatus, JSON.stringify(h.payload),
         h.machineVersion, h.daysInPhase ?? null, sealed.caseRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
-        h.texts ? JSON.stringify(h.texts) : null,
+        h.texts ? JSON.stringify(h.texts) : null, sealed.format, sealed.officeCode, sealed.resetAnalysisRef, sealed.salt,
       ],
     );
     return row;
+  }
+
+  private async officeCode(tx: EntityManager, caseId: string): Promise<string> {
+    const [row] = await prepared<{ code: string }>(
+      tx,
+      'case_office_code',
+      `SELECT o.code FROM founder_case c JOIN office o ON o.id = c.office_id WHERE c.id = $1`,
+      [caseId],
+    );
+    return row.code;
   }
 
   /** The hash of the row before `seq` (the genesis for the first row). */
@@ -206,7 +220,7 @@ export class CasesRepository {
 
   history(caseId: string): Promise<HistoryRow[]> {
     return this.db.query(
-      `SELECT h.*, t.texts FROM case_history h
+      `SELECT h.*, t.texts, t.salt FROM case_history h
          LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq
         WHERE h.case_id = $1 ORDER BY h.seq`,
       [caseId],
@@ -263,7 +277,11 @@ export interface HistoryRow {
   prev_hash: string;
   hash: string;
   text_digest: string | null;
+  chain_format: number;
+  office_code: string | null;
+  reset_analysis_ref: string | null;
   texts: Record<string, string> | null;
+  salt: string | null;
 }
 
 export interface ContactInsert {

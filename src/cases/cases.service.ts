@@ -10,7 +10,6 @@ import { assertNotErased, readableOffices, writableOffices } from './case-access
 import { toCaseDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseDataField, CaseGateRow } from './case.row';
 import { CasesRepository, HistoryRow } from './cases.repository';
-import { storedChainState } from '../history-chain/stored-chain';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 import { HistorySealer } from '../history-chain/history-sealer';
@@ -96,13 +95,7 @@ export class CasesService {
 
   /** Recomputes the case's chain from the stored rows. */
   private verifyChain(rows: HistoryRow[]) {
-    return storedChainState(rows, (h) =>
-      this.sealer.chainedCaseRow({
-        caseId: h.case_id, seq: h.seq, at: h.at, actorType: h.actor_type, actorId: h.actor_id, event: h.event,
-        fromPhase: h.from_phase, toPhase: h.to_phase, fromStatus: h.from_status, toStatus: h.to_status,
-        daysInPhase: h.days_in_phase, payload: h.payload, machineVersion: h.machine_version, texts: null,
-      }),
-    );
+    return this.sealer.storedCaseChain(rows);
   }
 
   async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto) {

@@ -1,71 +1,135 @@
+import { CASE_FIELDS, CHAIN_FORMAT, RESET_FIELDS } from '../history-chain/chain';
 import { HISTORY_TEXT_KEYS } from '../privacy/free-text-fields';
 
+/** What an export carries: the phase history of cases, or the history of RE_SET analyses. */
+export type ExportKind = 'phase-history' | 'reset-history';
+
 /**
- * The columns of a phase-history export, in order. The chain columns are exactly the fields the
- * hash covers (see history-chain/chain.ts), so a verifier can recompute every hash from a file.
+ * The columns of each export kind, in order. The chain columns are exactly the fields the newest
+ * chain format hashes (see history-chain/chain.ts) plus the row's format, so a verifier can
+ * recompute every hash from a file; rows of an older format hash a subset of them.
  */
-export const CHAIN_COLUMNS = [
-  'caseRef',
-  'seq',
-  'at',
-  'event',
-  'fromPhase',
-  'toPhase',
-  'statusBefore',
-  'statusAfter',
-  'actorType',
-  'actorRef',
-  'reasonCode',
-  'outcome',
-  'followUpOn',
-  'machineVersion',
-  'daysInPhase',
-  'textDigest',
-] as const;
+export const CHAIN_COLUMNS: Record<ExportKind, readonly string[]> = {
+  'phase-history': [
+    'caseRef',
+    'officeCode',
+    'chainFormat',
+    'seq',
+    'at',
+    'event',
+    'fromPhase',
+    'toPhase',
+    'statusBefore',
+    'statusAfter',
+    'actorType',
+    'actorRef',
+    'reasonCode',
+    'outcome',
+    'followUpOn',
+    'resetAnalysisRef',
+    'machineVersion',
+    'daysInPhase',
+    'textDigest',
+  ],
+  'reset-history': [
+    'analysisRef',
+    'officeCode',
+    'chainFormat',
+    'seq',
+    'at',
+    'event',
+    'fromState',
+    'toState',
+    'actorType',
+    'actorRef',
+    'payload',
+    'machineVersion',
+    'textDigest',
+  ],
+};
+
+/** The first column of each kind: the chain a row belongs to. */
+export const CHAIN_REF: Record<ExportKind, 'caseRef' | 'analysisRef'> = {
+  'phase-history': 'caseRef',
+  'reset-history': 'analysisRef',
+};
+
+// Every hashed field of the newest format is a column (checked by the unit test of this file).
+export const NEWEST_FIELDS: Record<ExportKind, Record<string, unknown>> = {
+  'phase-history': CASE_FIELDS[CHAIN_FORMAT],
+  'reset-history': RESET_FIELDS[CHAIN_FORMAT],
+};
 
 export interface ExportShape {
-  /** Adds the real case and actor ids (leads only). */
+  /** Adds the real ids (leads only). */
   identities: boolean;
   /** Adds the free texts (leads only). */
   texts: boolean;
+  /** phase-history when absent. */
+  kind?: ExportKind;
 }
 
-/** The chain columns with the office code, and ids and texts where the export shape asks for them. */
+const ID_COLUMN = { caseRef: 'caseId', analysisRef: 'analysisId' } as const;
+
+/** The chain columns, with ids and texts where the export shape asks for them. */
 export function exportColumns(shape: ExportShape): string[] {
-  const columns = CHAIN_COLUMNS.flatMap((c): string[] => {
-    if (c === 'caseRef') return ['caseRef', ...(shape.identities ? ['caseId'] : []), 'officeCode'];
+  const kind = shape.kind ?? 'phase-history';
+  const columns = CHAIN_COLUMNS[kind].flatMap((c): string[] => {
+    if ((c === 'caseRef' || c === 'analysisRef') && shape.identities) return [c, ID_COLUMN[c]];
     if (c === 'actorRef' && shape.identities) return ['actorRef', 'actorId'];
     return [c];
   });
   return [...columns, ...(shape.texts ? HISTORY_TEXT_KEYS : []), 'prevHash', 'hash'];
 }
 
-/** SQL expression of each column over case_history h, office o, texts t. */
-const EXPRESSIONS: Record<string, string> = {
-  caseRef: 'h.case_ref',
-  caseId: 'h.case_id::text',
-  officeCode: 'o.code',
+// Exactly JavaScript's toISOString(), which is what the hash covers.
+const AT = `to_char(h.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const COMMON: Record<string, string> = {
+  // Format-1 rows did not store the office code: they show the case's office (not hashed).
+  officeCode: 'COALESCE(h.office_code, o.code)',
+  chainFormat: 'h.chain_format',
   seq: 'h.seq',
-  // Exactly JavaScript's toISOString(), which is what the hash covers.
-  at: `to_char(h.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  at: AT,
   event: 'h.event',
-  fromPhase: 'h.from_phase',
-  toPhase: 'h.to_phase',
-  statusBefore: 'h.from_status',
-  statusAfter: 'h.to_status',
   actorType: 'h.actor_type',
   actorRef: 'h.actor_ref',
   actorId: 'h.actor_id::text',
-  reasonCode: `h.payload->>'reasonCode'`,
-  outcome: `h.payload->>'outcome'`,
-  followUpOn: `h.payload->>'followUpOn'`,
   machineVersion: 'h.machine_version',
-  daysInPhase: 'h.days_in_phase',
   textDigest: 'h.text_digest',
   // The erasable texts of the free-text list, one column each.
   ...Object.fromEntries(HISTORY_TEXT_KEYS.map((key) => [key, `t.texts->>'${key}'`])),
   prevHash: 'h.prev_hash',
   hash: 'h.hash',
+};
+
+/** SQL expression of each column over the history h, its office o and texts t. */
+const EXPRESSIONS: Record<ExportKind, Record<string, string>> = {
+  'phase-history': {
+    ...COMMON,
+    caseRef: 'h.case_ref',
+    caseId: 'h.case_id::text',
+    fromPhase: 'h.from_phase',
+    toPhase: 'h.to_phase',
+    statusBefore: 'h.from_status',
+    statusAfter: 'h.to_status',
+    reasonCode: `h.payload->>'reasonCode'`,
+    outcome: `h.payload->>'outcome'`,
+    followUpOn: `h.payload->>'followUpOn'`,
+    resetAnalysisRef: 'h.reset_analysis_ref',
+    daysInPhase: 'h.days_in_phase',
+  },
+  'reset-history': {
+    ...COMMON,
+    analysisRef: 'h.analysis_ref',
+    analysisId: 'h.analysis_id::text',
+    fromState: 'h.from_state',
+    toState: 'h.to_state',
+    // The payload as hashed: ids as pseudonyms from format 2 on; JSON text in CSV and XLSX.
+    payload: 'COALESCE(h.chain_payload, h.payload)::text',
+  },
+};
+const NDJSON_OVERRIDES: Record<string, string> = {
+  payload: 'COALESCE(h.chain_payload, h.payload)',
 };
 
 export interface ExportFilter {
@@ -75,32 +139,53 @@ export interface ExportFilter {
   changedSince?: string;
 }
 
-const SCOPE = `
-    FROM case_history h
-    JOIN founder_case c ON c.id = h.case_id
-    JOIN office o ON o.id = c.office_id
-   WHERE c.office_id = ANY($1::uuid[])
+const FILTERS = `
      AND ($2::timestamptz IS NULL OR h.at >= $2)
      AND ($3::timestamptz IS NULL OR h.at < $3)
      AND ($4::timestamptz IS NULL OR h.at > $4)`;
-const TEXTS = 'LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq';
+
+const SCOPE: Record<ExportKind, { from: string; texts: string; where: string; order: string }> = {
+  'phase-history': {
+    from: `FROM case_history h
+    JOIN founder_case c ON c.id = h.case_id
+    JOIN office o ON o.id = c.office_id`,
+    texts: 'LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq',
+    where: 'WHERE c.office_id = ANY($1::uuid[])',
+    order: 'ORDER BY h.case_id, h.seq',
+  },
+  'reset-history': {
+    from: `FROM reset_history h
+    JOIN reset_analysis a ON a.id = h.analysis_id
+    JOIN office o ON o.id = a.office_id`,
+    texts: 'LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq',
+    where: 'WHERE a.office_id = ANY($1::uuid[])',
+    order: 'ORDER BY h.analysis_id, h.seq',
+  },
+};
 
 function scope(shape: ExportShape): string {
-  return shape.texts ? SCOPE.replace('\n   WHERE', `\n    ${TEXTS}\n   WHERE`) : SCOPE;
+  const s = SCOPE[shape.kind ?? 'phase-history'];
+  return `
+    ${s.from}${shape.texts ? `\n    ${s.texts}` : ''}
+   ${s.where}${FILTERS}
+   ${s.order}`;
 }
 
+const expression = (shape: ExportShape, column: string): string =>
+  EXPRESSIONS[shape.kind ?? 'phase-history'][column];
+
 /**
- * The rows of an export, ordered by case and sequence, one column each. Parameters: $1 office ids,
+ * The rows of an export, ordered by chain and sequence, one column each. Parameters: $1 office ids,
  * $2 from, $3 to, $4 changedSince (timestamptz, null = open).
  */
 export function exportSelect(columns: string[], shape: ExportShape): string {
-  return `SELECT ${columns.map((c) => `${EXPRESSIONS[c]} AS "${c}"`).join(', ')}${scope(shape)}
-   ORDER BY h.case_id, h.seq`;
+  return `SELECT ${columns.map((c) => `${expression(shape, c)} AS "${c}"`).join(', ')}${scope(shape)}`;
 }
 
 /** The same rows as one JSON object each (for NDJSON through COPY). */
 export function ndjsonSelect(columns: string[], shape: ExportShape): string {
-  const pairs = columns.map((c) => `'${c}', ${EXPRESSIONS[c]}`).join(', ');
-  return `SELECT json_build_object(${pairs})::text${scope(shape)}
-   ORDER BY h.case_id, h.seq`;
+  const pairs = columns
+    .map((c) => `'${c}', ${NDJSON_OVERRIDES[c] ?? expression(shape, c)}`)
+    .join(', ');
+  return `SELECT json_build_object(${pairs})::text${scope(shape)}`;
 }

@@ -162,9 +162,9 @@ function withCrBefore(chunk: Buffer, lfs: number[]): Buffer {
   return out;
 }
 
-const NDJSON_HEAD = /^\{"caseRef" : "([^"]+)".*"hash" : "([0-9a-f]{64})"\}$/;
+const NDJSON_HEAD = /^\{"(?:caseRef|analysisRef)" : "([^"]+)".*"hash" : "([0-9a-f]{64})"\}$/;
 
-/** The same for NDJSON lines (caseRef is the first key, hash the last, as the export writes them). */
+/** The same for NDJSON lines (the chain's ref is the first key, hash the last, as the export writes them). */
 export class NdjsonTally extends Transform {
   private carry = '';
 
@@ -179,8 +179,8 @@ export class NdjsonTally extends Transform {
       const m = NDJSON_HEAD.exec(line);
       if (m) this.tally.add(m[1], m[2]);
       else {
-        const row = JSON.parse(line) as { caseRef: string; hash: string };
-        this.tally.add(row.caseRef, row.hash);
+        const row = JSON.parse(line) as { caseRef?: string; analysisRef?: string; hash: string };
+        this.tally.add(row.caseRef ?? row.analysisRef ?? '', row.hash);
       }
     }
     passOn(this.tally, chunk, done);

@@ -36,6 +36,17 @@ export class ExportsController {
     await this.exports.stream(ctx, query, reply);
   }
 
+  @Get('reset-history')
+  @Access(EXPORTERS)
+  @ApiOperation({
+    summary: 'Stream the lifecycle history of every RE_SET analysis in scope (pseudonymised by default)',
+    description: 'Ordered by analysis and sequence, with the same query, manifest and verification as the phase history.',
+  })
+  @ApiProduces('text/csv', 'application/x-ndjson', EXPORT_UPLOAD_TYPES.xlsx)
+  async resetHistory(@Ctx() ctx: RequestContext, @Query() query: ExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    await this.exports.stream(ctx, query, reply, 'reset-history');
+  }
+
   @Get('public-key')
   @Access({ anyone: true })
   @ApiOperation({ summary: 'The Ed25519 public key that verifies export manifests' })

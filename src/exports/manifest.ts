@@ -1,10 +1,17 @@
+import type { ExportKind } from './export-columns';
+
 /** The signed record of one export; the signature covers the canonical JSON of all other fields. */
 export interface ExportManifest {
   exportId: string;
-  kind: 'phase-history';
+  kind: ExportKind;
   format: 'csv' | 'ndjson' | 'xlsx';
   dialect: 'rfc4180' | 'excel-de' | null;
-  filters: { officeIds: string[]; from: string | null; to: string | null; changedSince: string | null };
+  filters: {
+    officeIds: string[];
+    from: string | null;
+    to: string | null;
+    changedSince: string | null;
+  };
   pseudonymized: boolean;
   includeText: boolean;
   snapshotAt: string;
@@ -16,8 +23,9 @@ export interface ExportManifest {
   caseCount: number;
   bytes: number;
   sha256: string;
-  /** SHA-256 over "caseRef head\n" for each case in file order: signs the list of chain heads */
+  /** SHA-256 over "ref head\n" for each chain (case or analysis) in file order: signs the list of chain heads */
   chainHeadsSha256: string;
+  /** The chain format this version writes new rows in; each row names its own (chainFormat). */
   chainFormat: number;
   algorithm: 'Ed25519';
   keyId: string;
@@ -26,6 +34,6 @@ export interface ExportManifest {
 
 /** The manifest as served: the signed fields plus the list its chainHeadsSha256 covers. */
 export type ServedManifest = ExportManifest & {
-  /** caseRef → hash of the case's last row in this export, in file order */
+  /** caseRef (analysisRef) → hash of the chain's last row in this export, in file order */
   chainHeads: Record<string, string>;
 };

@@ -12,7 +12,7 @@ import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { CHAIN_FORMAT } from '../history-chain/chain';
 import type { ExportQueryDto } from './dto/export-query.dto';
-import { exportColumns, exportSelect, ExportShape, ndjsonSelect } from './export-columns';
+import { ExportKind, exportColumns, exportSelect, ExportShape, ndjsonSelect } from './export-columns';
 import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
@@ -28,6 +28,7 @@ const CONTENT_TYPES = {
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 interface Plan {
+  kind: ExportKind;
   exportId: string;
   format: 'csv' | 'ndjson' | 'xlsx';
   dialect: 'rfc4180' | 'excel-de' | null;
@@ -37,7 +38,7 @@ interface Plan {
 }
 
 /**
- * Streams the phase history of many cases from one consistent snapshot (a repeatable-read,
+ * Streams the phase history of many cases (or the history of many RE_SET analyses) from one consistent snapshot (a repeatable-read,
  * read-only transaction on its own connection). CSV and NDJSON leave PostgreSQL through COPY and
  * pass through Node only as bytes (line endings, digest); memory stays flat because every stage
  * respects backpressure. A client that disconnects destroys the pipeline and the connection, so the
@@ -54,13 +55,13 @@ export class PhaseHistoryExportService {
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
-  async stream(ctx: RequestContext, q: ExportQueryDto, reply: FastifyReply): Promise<void> {
-    const plan = this.plan(ctx, q);
+  async stream(ctx: RequestContext, q: ExportQueryDto, reply: FastifyReply, kind: ExportKind = 'phase-history'): Promise<void> {
+    const plan = this.plan(ctx, q, kind);
     await this.accessLog.record(
       ctx,
       plan.officeIds.map((officeId) => ({
         officeId,
-        resourceType: 'phase_history_export',
+        resourceType: kind === 'phase-history' ? 'phase_history_export' : 'reset_history_export',
         resourceId: plan.exportId,
         action: 'export' as const,
         details: { format: plan.format, dialect: plan.dialect, from: q.from, to: q.to, changedSince: q.changedSince, pseudonymize: !plan.shape.identities, includeText: plan.shape.texts },
@@ -124,18 +125,19 @@ export class PhaseHistoryExportService {
     }
   }
 
-  private plan(ctx: RequestContext, q: ExportQueryDto): Plan {
+  private plan(ctx: RequestContext, q: ExportQueryDto, kind: ExportKind): Plan {
     let officeIds = officesWithRole(ctx.actor, ['auditor', 'lead']);
     if (q.officeId) {
       if (!officeIds.includes(q.officeId)) throw new AppError('not_found', 'No such office.');
       officeIds = [q.officeId];
     }
-    const shape = { identities: q.pseudonymize === 'false', texts: q.includeText === 'true' };
+    const shape = { identities: q.pseudonymize === 'false', texts: q.includeText === 'true', kind };
     if ((shape.identities || shape.texts) && !officeIds.every((o) => roleIn(ctx.actor, o) === 'lead')) {
       throw new AppError('forbidden', 'Only leads of every office in the export may ask for names or texts; add officeId.');
     }
     const format = q.format ?? 'csv';
     return {
+      kind,
       exportId: randomUUID(),
       format,
       dialect: format === 'csv' ? (q.dialect ?? 'rfc4180') : null,
@@ -152,7 +154,7 @@ export class PhaseHistoryExportService {
     reply.raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string>),
       'content-type': CONTENT_TYPES[plan.format],
-      'content-disposition': `attachment; filename="phase-history-${plan.exportId}.${ext}"`,
+      'content-disposition': `attachment; filename="${plan.kind}-${plan.exportId}.${ext}"`,
       'cache-control': 'no-store',
       'x-export-id': plan.exportId,
     });
@@ -219,7 +221,7 @@ export class PhaseHistoryExportService {
   ): ExportManifest {
     const unsigned: Omit<ExportManifest, 'signature'> = {
       exportId: plan.exportId,
-      kind: 'phase-history',
+      kind: plan.kind,
       format: plan.format,
       dialect: plan.dialect,
       filters: { officeIds: plan.officeIds, from: plan.params[1], to: plan.params[2], changedSince: plan.params[3] },

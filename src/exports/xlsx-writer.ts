@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { ExportTally } from './export-tally';
 
-const NUMERIC = new Set(['seq', 'machineVersion', 'daysInPhase']);
+const NUMERIC = new Set(['chainFormat', 'seq', 'machineVersion', 'daysInPhase']);
 
 /**
  * XLSX through a server-side cursor and ExcelJS's streaming writer: rows are read in batches and
@@ -19,7 +19,7 @@ export async function writeXlsx(
   out: Writable,
   tally: ExportTally,
 ): Promise<void> {
-  const caseRef = columns.indexOf('caseRef');
+  const caseRef = 0; // the chain's ref (caseRef or analysisRef) is the first column
   const hash = columns.indexOf('hash');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
   const sheet = workbook.addWorksheet('phase-history');

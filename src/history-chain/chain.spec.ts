@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
-import { ChainedCaseRow, GENESIS_HASH, pseudonym, rowHash, textDigest, verifyChain } from './chain';
+import {
+  CASE_FIELDS,
+  ChainedCaseRowV1,
+  ChainLink,
+  GENESIS_HASH,
+  pseudonym,
+  RESET_FIELDS,
+  rowHash,
+  textDigest,
+  verifyChain,
+} from './chain';
+import { chainedCaseRow, chainedResetRow } from './history-sealer';
 
-const row = (seq: number, event: string): ChainedCaseRow => ({
+const row = (seq: number, event: string): ChainedCaseRowV1 => ({
   caseRef: 'c_1',
   seq,
   at: `2026-01-0${seq}T10:00:00.000Z`,
@@ -21,44 +32,93 @@ const row = (seq: number, event: string): ChainedCaseRow => ({
   textDigest: null,
 });
 
-function chain(rows: ChainedCaseRow[]) {
+function chain(rows: object[], formats: (1 | 2)[]): ChainLink[] {
   let prev = GENESIS_HASH;
-  return rows.map((r) => {
-    const hash = rowHash(prev, r);
-    const out = { ...r, prevHash: prev, hash };
+  return rows.map((fields, i) => {
+    const hash = rowHash(prev, formats[i], fields);
+    const out = { format: formats[i], fields: fields as { seq: number }, prevHash: prev, hash };
     prev = hash;
     return out;
   });
 }
 
+const facts = {
+  caseId: '6f1c2b1e-0000-4000-8000-000000000001',
+  seq: 1,
+  at: new Date('2026-01-01T10:00:00.000Z'),
+  actorType: 'user',
+  actorId: null,
+  event: 'RESTART',
+  fromPhase: null,
+  toPhase: 'planning',
+  fromStatus: null,
+  toStatus: 'active',
+  payload: { resetAnalysisId: '6f1c2b1e-0000-4000-8000-000000000002' },
+  machineVersion: 1,
+  texts: null,
+  officeCode: 'B-1',
+};
+
 describe('canonicalJson', () => {
   it('sorts keys at every level and drops undefined', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });
 
 describe('hash chain', () => {
-  it('hashes SHA-256 over prevHash and the canonical row (hand-checked vector)', () => {
-    // sha256("0…0\n{"a":1,"v":1}") computed independently with `printf … | sha256sum`
-    expect(rowHash(GENESIS_HASH, { a: 1 })).toBe(
+  it('hashes SHA-256 over prevHash and the canonical row with its format (hand-checked vector)', () => {
+    // printf '%s\n%s' 0…0 '{"a":1,"v":2}' | sha256sum
+    expect(rowHash(GENESIS_HASH, 2, { a: 1 })).toBe(
+      'e1e62752956e85a15f082e72c219532f44637672b72c5840cc76a4e7ce640df2',
+    );
+    expect(rowHash(GENESIS_HASH, 1, { a: 1 })).toBe(
       createHash('sha256').update(`${GENESIS_HASH}\n{"a":1,"v":1}`).digest('hex'),
     );
-    expect(rowHash(GENESIS_HASH, { a: 1 })).toMatch(/^[0-9a-f]{64}$/);
+    expect(rowHash(GENESIS_HASH, 1, { a: 1 })).not.toBe(rowHash(GENESIS_HASH, 2, { a: 1 }));
   });
 
-  it('verifies an intact chain and names the first broken row', () => {
-    const rows = chain([row(1, 'A'), row(2, 'B'), row(3, 'C')]);
+  it('verifies an intact chain of mixed formats and names the first broken row', () => {
+    const v2 = (seq: number, event: string) => ({
+      ...row(seq, event),
+      officeCode: 'B-1',
+      resetAnalysisRef: null,
+    });
+    const rows = chain([row(1, 'A'), v2(2, 'B'), v2(3, 'C')], [1, 2, 2]);
     expect(verifyChain(rows)).toBeNull();
-    const tampered = rows.map((r) => (r.seq === 2 ? { ...r, event: 'X' } : r));
+    const tampered = rows.map((r) =>
+      r.fields.seq === 2 ? { ...r, fields: { ...r.fields, officeCode: 'X-9' } } : r,
+    );
     expect(verifyChain(tampered)).toEqual({ seq: 2, reason: 'hash_mismatch' });
+    // A format-2 row passed off as format 1 (dropping what format 1 does not hash) breaks too.
+    expect(verifyChain(rows.map((r) => (r.fields.seq === 3 ? { ...r, format: 1 } : r)))).toEqual({
+      seq: 3,
+      reason: 'hash_mismatch',
+    });
+    expect(verifyChain(rows.map((r) => (r.fields.seq === 3 ? { ...r, format: 7 } : r)))).toEqual({
+      seq: 3,
+      reason: 'unknown_format',
+    });
     expect(verifyChain([rows[0], rows[2]])).toEqual({ seq: 3, reason: 'sequence_gap' });
-    expect(verifyChain([rows[1], rows[0], rows[2]])).toEqual({ seq: 2, reason: 'prev_hash_mismatch' });
+    expect(verifyChain([rows[1], rows[0], rows[2]])).toEqual({
+      seq: 2,
+      reason: 'prev_hash_mismatch',
+    });
   });
 
-  it('digests texts so they can be erased later', () => {
-    expect(textDigest(null)).toBeNull();
-    expect(textDigest({})).toBeNull();
-    expect(textDigest({ reason: 'krank', note: 'x' })).toBe(textDigest({ note: 'x', reason: 'krank' }));
+  it('salts text digests (format 2) so that a guessed text cannot be confirmed', () => {
+    expect(textDigest(null, 'ab')).toBeNull();
+    expect(textDigest({}, 'ab')).toBeNull();
+    const unsalted = createHash('sha256').update('{"reason":"Krankheit"}').digest('hex');
+    expect(textDigest({ reason: 'Krankheit' })).toBe(unsalted); // format 1, kept for old rows
+    expect(textDigest({ reason: 'Krankheit' }, 'aa')).not.toBe(unsalted);
+    expect(textDigest({ reason: 'Krankheit' }, 'aa')).not.toBe(
+      textDigest({ reason: 'Krankheit' }, 'bb'),
+    );
+    expect(textDigest({ reason: 'k', note: 'x' }, 'aa')).toBe(
+      createHash('sha256').update('aa\n{"note":"x","reason":"k"}').digest('hex'),
+    );
   });
 
   it('gives stable keyed pseudonyms that differ by key and kind', () => {
@@ -67,5 +127,63 @@ describe('hash chain', () => {
     expect(pseudonym('k1', 'case', id)).not.toBe(pseudonym('k2', 'case', id));
     expect(pseudonym('k1', 'case', id)).not.toBe(pseudonym('k1', 'actor', id).replace(/^a/, 'c'));
     expect(pseudonym('k1', 'case', id)).toMatch(/^c_[0-9a-f]{32}$/);
+  });
+});
+
+describe('row formats', () => {
+  it('hashes every stored field in format 2: office code and the RESTART analysis (as a pseudonym)', () => {
+    const v2 = chainedCaseRow('k', facts, 2, null);
+    expect(Object.keys(v2).sort()).toEqual(Object.keys(CASE_FIELDS[2]).sort());
+    expect(v2).toMatchObject({
+      officeCode: 'B-1',
+      resetAnalysisRef: pseudonym('k', 'analysis', facts.payload.resetAnalysisId),
+    });
+    const other = chainedCaseRow(
+      'k',
+      { ...facts, payload: { resetAnalysisId: '6f1c2b1e-0000-4000-8000-000000000003' } },
+      2,
+      null,
+    );
+    expect(rowHash(GENESIS_HASH, 2, other)).not.toBe(rowHash(GENESIS_HASH, 2, v2));
+    // Format 1 stays as it was written: no office code, the analysis not covered.
+    expect(Object.keys(chainedCaseRow('k', facts, 1, null)).sort()).toEqual(
+      Object.keys(CASE_FIELDS[1]).sort(),
+    );
+  });
+
+  it('refuses to seal a payload field the chain would not cover', () => {
+    expect(() => chainedCaseRow('k', { ...facts, payload: { surprise: 1 } }, 2, null)).toThrow(
+      /surprise/,
+    );
+  });
+
+  it('seals RE_SET rows with actor type, office code and ids as pseudonyms', () => {
+    const caseId = '6f1c2b1e-0000-4000-8000-000000000009';
+    const r = chainedResetRow(
+      'k',
+      {
+        analysisId: facts.caseId,
+        seq: 3,
+        at: facts.at,
+        actorType: 'user',
+        actorId: null,
+        event: 'DECIDE',
+        fromState: 'recommended',
+        toState: 'decided',
+        payload: { accepted: true, caseId, caseAction: 'created' },
+        machineVersion: 1,
+        texts: null,
+        officeCode: 'B-1',
+      },
+      2,
+      null,
+    );
+    expect(Object.keys(r).sort()).toEqual(Object.keys(RESET_FIELDS[2]).sort());
+    expect(r.payload).toEqual({
+      accepted: true,
+      caseAction: 'created',
+      caseRef: pseudonym('k', 'case', caseId),
+    });
+    expect(JSON.stringify(r)).not.toContain(caseId);
   });
 });

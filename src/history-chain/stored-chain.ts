@@ -2,10 +2,13 @@ import { ChainBreak, textDigest, verifyChain } from './chain';
 
 export interface StoredChainRow {
   seq: number;
+  chain_format: number;
   prev_hash: string;
   hash: string;
   text_digest: string | null;
   texts: Record<string, string> | null;
+  /** The salt of the texts' digest (format 2 and later), erased with the texts. */
+  salt: string | null;
 }
 
 export interface ChainState {
@@ -16,14 +19,33 @@ export interface ChainState {
 }
 
 /**
- * Recomputes a stored history's chain (`chained` gives the hashed fields of a row) and checks each
- * kept free text against its digest; an erased text is not a break.
+ * Recomputes a stored history's chain (`chained` gives the hashed fields of a row in its format)
+ * and checks each kept free text against its digest; an erased text is not a break.
  */
-export function storedChainState<R extends StoredChainRow>(rows: R[], chained: (row: R) => object): ChainState {
-  const withHashes = rows.map((r) => ({ ...chained(r), textDigest: r.text_digest, prevHash: r.prev_hash, hash: r.hash }));
+export function storedChainState<R extends StoredChainRow>(
+  rows: R[],
+  chained: (row: R) => { seq: number },
+): ChainState {
+  const links = rows.map((r) => ({
+    format: r.chain_format,
+    fields: chained(r),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  }));
   const broken =
-    verifyChain(withHashes as Parameters<typeof verifyChain>[0]) ??
-    rows.filter((r) => r.texts !== null && textDigest(r.texts) !== r.text_digest).map((r) => ({ seq: r.seq, reason: 'text_mismatch' as const }))[0] ??
+    verifyChain(links) ??
+    rows
+      .filter(
+        (r) =>
+          r.texts !== null &&
+          textDigest(r.texts, r.chain_format === 1 ? null : r.salt) !== r.text_digest,
+      )
+      .map((r) => ({ seq: r.seq, reason: 'text_mismatch' as const }))[0] ??
     null;
-  return { valid: broken === null, length: rows.length, head: rows[rows.length - 1]?.hash ?? null, firstBroken: broken };
+  return {
+    valid: broken === null,
+    length: rows.length,
+    head: rows[rows.length - 1]?.hash ?? null,
+    firstBroken: broken,
+  };
 }

@@ -192,10 +192,15 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
     'payload', // codes and dates; texts go to case_history_text
     'case_ref',
     'actor_ref',
+    'reset_analysis_ref',
+    'office_code',
     'prev_hash',
     'hash',
     'text_digest',
   ],
+  // The random salt of a text's digest; it goes with the texts (delete_row).
+  case_history_text: ['salt'],
+  reset_history_text: ['salt'],
   case_contact: ['format', 'kind', 'language'],
   idempotent_request: ['key', 'request_hash'],
   reset_analysis: ['state', 'household_members'],
@@ -207,8 +212,10 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
     'from_state',
     'to_state',
     'payload', // codes and counts; texts go to reset_history_text
+    'chain_payload', // the payload with its ids as pseudonyms
     'analysis_ref',
     'actor_ref',
+    'office_code',
     'prev_hash',
     'hash',
     'text_digest',

@@ -208,27 +208,32 @@ export class ResetRepository {
     if (history.seq > 1 && prev.length === 0) throw new Error(`history of analysis ${history.analysisId} has no row ${history.seq - 1}`);
     const prevHash = prev[0]?.hash ?? GENESIS_HASH;
     const at = new Date(); // millisecond precision, as hashed
-    const sealed = this.sealer.sealReset(prevHash, { ...history, at });
+    const [{ code: officeCode }]: { code: string }[] = await tx.query(
+      `SELECT o.code FROM reset_analysis a JOIN office o ON o.id = a.office_id WHERE a.id = $1`,
+      [history.analysisId],
+    );
+    const sealed = this.sealer.sealReset(prevHash, { ...history, at, officeCode });
     await tx.query(
       `INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload, machine_version,
-                                  analysis_ref, actor_ref, prev_hash, hash, text_digest)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+                                  analysis_ref, actor_ref, prev_hash, hash, text_digest, chain_format, office_code, chain_payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         history.analysisId, history.seq, at, history.actorType, history.actorId, history.event, history.fromState, history.toState,
         JSON.stringify(history.payload), history.machineVersion, sealed.analysisRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
+        sealed.format, sealed.officeCode, JSON.stringify(sealed.payload),
       ],
     );
     if (history.texts) {
       await tx.query(
-        `INSERT INTO reset_history_text (analysis_id, seq, texts) VALUES ($1, $2, $3)`,
-        [history.analysisId, history.seq, JSON.stringify(history.texts)],
+        `INSERT INTO reset_history_text (analysis_id, seq, texts, salt) VALUES ($1, $2, $3, $4)`,
+        [history.analysisId, history.seq, JSON.stringify(history.texts), sealed.salt],
       );
     }
   }
 
   history(analysisId: string): Promise<ResetHistoryRow[]> {
     return this.db.query(
-      `SELECT h.*, t.texts FROM reset_history h
+      `SELECT h.*, t.texts, t.salt FROM reset_history h
          LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq
         WHERE h.analysis_id = $1 ORDER BY h.seq`,
       [analysisId],

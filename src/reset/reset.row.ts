@@ -94,5 +94,9 @@ export interface ResetHistoryRow {
   prev_hash: string;
   hash: string;
   text_digest: string | null;
+  chain_format: number;
+  office_code: string | null;
+  chain_payload: Record<string, unknown> | null;
   texts: Record<string, string> | null;
+  salt: string | null;
 }

@@ -4,7 +4,8 @@ import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'xlsx';
-export type ExportRecord = Record<string, string | number | null>;
+/** A cell: text (CSV, XLSX), or a JSON value (NDJSON: numbers, and the RE_SET payload object). */
+export type ExportRecord = Record<string, string | number | boolean | object | null>;
 
 /**
  * Reads the rows of an export file as records keyed by the header, streaming: CSV in either

@@ -37,7 +37,7 @@ export async function verifyExport(
     bytes += chunk.length;
   });
   input.pipe(tee);
-  const verifier = new ExportChainVerifier();
+  const verifier = new ExportChainVerifier(manifest?.manifest.kind);
   let unreadable = false;
   try {
     for await (const record of exportRecords(tee, format)) verifier.add(record);
