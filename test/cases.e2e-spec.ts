@@ -30,7 +30,7 @@ describe('founder cases on the 4+1 phase model', () => {
       expect(res.body).toMatchObject({ phase: 'access', status: 'active', version: 1, machineVersion: 1, officeId: w.officeA, founderId: founderA, businessIdea: 'Catering', channel: 'migrant_organisation', contactLanguage: 'ar', advisorId: w.users.advisorA.id, coaching: false });
       expect(res.body.availableEvents).toEqual(
         expect.arrayContaining([
-          { type: 'START_COUNSELLING', allowed: false, unmet: [expect.objectContaining({ code: 'first_counselling_scheduled' })] },
+          { type: 'START_COUNSELLING', allowed: false, permitted: true, unmet: [expect.objectContaining({ code: 'first_counselling_scheduled' })] },
           expect.objectContaining({ type: 'DROP_OUT', allowed: true }),
           expect.objectContaining({ type: 'PAUSE', allowed: true }),
         ]),
@@ -65,7 +65,7 @@ describe('founder cases on the 4+1 phase model', () => {
     it('patches milestones, clears with null, and rejects invalid dates without changing anything', async () => {
       const c = await openCase(t, w, 'advisorA', founderA);
       const res = await t.http().patch(`/api/v1/cases/${c.id}`).set(w.as('advisorA')).send({ plannedStartOn: '2026-05-01', suitability: ALL_MILESTONES.suitability, sector: 'gastronomy' }).expect(200);
-      expect(res.body).toMatchObject({ plannedStartOn: '2026-05-01', sector: 'gastronomy', suitability: ALL_MILESTONES.suitability, version: 1 });
+      expect(res.body).toMatchObject({ plannedStartOn: '2026-05-01', sector: 'gastronomy', suitability: ALL_MILESTONES.suitability, version: 2 });
       const bad = await t.http().patch(`/api/v1/cases/${c.id}`).set(w.as('advisorA')).send({ plannedStartOn: '2026-02-30', sector: 'trade' }).expect(400);
       expect(bad.body.errors[0].field).toBe('plannedStartOn');
       const bad2 = await t.http().patch(`/api/v1/cases/${c.id}`).set(w.as('advisorA')).send({ suitability: { motivation: 9 } }).expect(400);
@@ -96,8 +96,9 @@ describe('founder cases on the 4+1 phase model', () => {
       expect(r.body).toMatchObject({ code: 'requirements_unmet', unmet: [expect.objectContaining({ code: 'first_counselling_scheduled' })] });
       await t.http().patch(`/api/v1/cases/${c.id}`).set(w.as('advisorA')).send({ firstCounsellingScheduledOn: '2026-01-12' }).expect(200);
       r = await sendEvent(t, w, 'advisorA', c.id, { type: 'START_COUNSELLING' }).expect(200);
-      expect(r.body).toMatchObject({ phase: 'first_counselling', status: 'active', version: 2 });
-      expect(r.headers.etag).toBe('"2"');
+      // The PATCH before it was version 2.
+      expect(r.body).toMatchObject({ phase: 'first_counselling', status: 'active', version: 3 });
+      expect(r.headers.etag).toBe('"3"');
 
       r = await sendEvent(t, w, 'advisorA', c.id, { type: 'START_PLANNING' }).expect(422);
       expect(r.body.unmet.map((u: { code: string }) => u.code).sort()).toEqual(['business_idea_recorded', 'first_counselling_documented', 'funding_route_chosen', 'suitability_assessed']);
@@ -107,7 +108,7 @@ describe('founder cases on the 4+1 phase model', () => {
       await sendEvent(t, w, 'advisorA', c.id, { type: 'LAUNCH', note: 'Plan tragfähig' }).expect(200);
       await sendEvent(t, w, 'advisorA', c.id, { type: 'START_CONSOLIDATION' }).expect(200);
       r = await sendEvent(t, w, 'advisorA', c.id, { type: 'COMPLETE', outcome: 'founded_main', followUpOn: '2026-10-01' }).expect(200);
-      expect(r.body).toMatchObject({ status: 'closed', phase: 'consolidation', outcome: 'founded_main', followUpOn: '2026-10-01', version: 6 });
+      expect(r.body).toMatchObject({ status: 'closed', phase: 'consolidation', outcome: 'founded_main', followUpOn: '2026-10-01', version: 9 });
       expect(r.body.availableEvents.map((e: { type: string }) => e.type)).toEqual(['REOPEN']);
 
       const h = await t.http().get(`/api/v1/cases/${c.id}/history`).set(w.as('advisorA')).expect(200);
@@ -119,7 +120,7 @@ describe('founder cases on the 4+1 phase model', () => {
 
       await sendEvent(t, w, 'advisorA', c.id, { type: 'REOPEN', reason: 'Zweitgründung' }).expect(403);
       r = await sendEvent(t, w, 'leadA', c.id, { type: 'REOPEN', reason: 'Zweitgründung' }).expect(200);
-      expect(r.body).toMatchObject({ status: 'active', phase: 'consolidation', outcome: null, version: 7 });
+      expect(r.body).toMatchObject({ status: 'active', phase: 'consolidation', outcome: null, version: 10 });
     });
 
     it('refuses events the machine does not accept with 409 and the allowed events', async () => {
@@ -153,7 +154,8 @@ describe('founder cases on the 4+1 phase model', () => {
       r = await sendEvent(t, w, 'advisorA', c.id, { type: 'STEP_BACK', reason: 'Einwilligung erneuern' }).expect(200);
       expect(r.body.phase).toBe('access');
       r = await sendEvent(t, w, 'advisorA', c.id, { type: 'DROP_OUT', reasonCode: 'other', reason: 'zurück ins Herkunftsland' }).expect(200);
-      expect(r.body).toMatchObject({ status: 'closed', phase: 'access', version: 6 });
+      // Five events and one PATCH: version 7, history seq 1..5.
+      expect(r.body).toMatchObject({ status: 'closed', phase: 'access', version: 7 });
       const [row] = await t.db.query(`SELECT payload FROM case_history WHERE case_id = $1 AND seq = 5`, [c.id]);
       expect(row.payload).toEqual({ reasonCode: 'other' });
     });

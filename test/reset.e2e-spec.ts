@@ -117,16 +117,15 @@ describe('RE_SET analyses', () => {
         caseId: null,
         indicators: { periods: [], trend: { latest: null, monthsOnBenefits: expect.any(Number) } },
       });
+      // Only what the lifecycle can take from intake, with what this caller may send.
       expect(res.body.availableEvents).toEqual([
         {
           type: 'START_ANALYSIS',
           allowed: false,
+          permitted: true,
           unmet: [{ code: 'period_recorded', message: expect.any(String) }],
         },
-        { type: 'ASSESS', allowed: false, unmet: [] },
-        { type: 'RECOMMEND', allowed: false, unmet: [] },
-        { type: 'DECIDE', allowed: false, unmet: [] },
-        { type: 'CANCEL', allowed: true, unmet: [] },
+        { type: 'CANCEL', allowed: true, permitted: true, unmet: [] },
       ]);
       const [row] = await t.db.query(
         `SELECT housing_costs_monthly_cents, other_income_monthly_cents FROM reset_analysis WHERE id = $1`,
@@ -219,14 +218,15 @@ describe('RE_SET analyses', () => {
       expect(res.body.indicators.flags.map((f: { code: string }) => f.code)).toContain(
         'side_occupation_hours',
       );
-      expect(res.body.version).toBe(1);
+      expect(res.body.version).toBe(2);
+      expect(res.headers.etag).toBe('"2"');
       const conflict = await http()
         .patch(`/api/v1/reset-analyses/${a.id}`)
         .set(w.as('advisorA'))
         .set('If-Match', '"7"')
         .send({ assessment: null })
         .expect(412);
-      expect(conflict.body).toMatchObject({ code: 'version_conflict', currentVersion: 1 });
+      expect(conflict.body).toMatchObject({ code: 'version_conflict', currentVersion: 2 });
       await http()
         .patch(`/api/v1/reset-analyses/${a.id}`)
         .set(w.as('advisorA'))
@@ -477,19 +477,20 @@ describe('RE_SET analyses', () => {
       await send(a.id, { type: 'START_ANALYSIS' }, 'leadB').expect(404);
       await putPeriod(a.id, '2025-01-01', PERIOD).expect(201);
 
-      const stale = await send(a.id, { type: 'START_ANALYSIS' }).set('If-Match', '"2"').expect(412);
-      expect(stale.body).toMatchObject({ code: 'version_conflict', currentVersion: 1 });
+      // The period made it version 2.
+      const stale = await send(a.id, { type: 'START_ANALYSIS' }).set('If-Match', '"1"').expect(412);
+      expect(stale.body).toMatchObject({ code: 'version_conflict', currentVersion: 2 });
       expect(
         await t.db.query(`SELECT 1 FROM reset_history WHERE analysis_id = $1`, [a.id]),
       ).toHaveLength(0);
 
       const started = await send(a.id, { type: 'START_ANALYSIS' })
-        .set('If-Match', '"1"')
+        .set('If-Match', '"2"')
         .expect(200);
-      expect(started.headers.etag).toBe('"2"');
-      expect(started.body).toMatchObject({ state: 'analysis', version: 2 });
+      expect(started.headers.etag).toBe('"3"');
+      expect(started.body).toMatchObject({ state: 'analysis', version: 3 });
       const assessed = await send(a.id, { type: 'ASSESS', ...SWOT }).expect(200);
-      expect(assessed.body).toMatchObject({ state: 'assessed', version: 3, assessment: SWOT });
+      expect(assessed.body).toMatchObject({ state: 'assessed', version: 4, assessment: SWOT });
       const rec = await send(a.id, recommend('quick_exit'), 'leadA').expect(200);
       expect(rec.body.recommendation).toEqual({
         recommendation: 'quick_exit',
@@ -503,7 +504,7 @@ describe('RE_SET analyses', () => {
       }).expect(200);
       expect(decided.body).toMatchObject({
         state: 'decided',
-        version: 5,
+        version: 6,
         caseId: null,
         decision: { accepted: true, note: 'Mit Frau D. besprochen' },
       });
@@ -518,7 +519,8 @@ describe('RE_SET analyses', () => {
         .get(`/api/v1/reset-analyses/${a.id}/history`)
         .set(w.as('advisorA'))
         .expect(200);
-      expect(history.body.version).toBe(5);
+      // Version 6, four history rows: the period was a change but not a lifecycle step.
+      expect(history.body.version).toBe(6);
       expect(
         history.body.items.map(
           (h: { seq: number; event: string; fromState: string; toState: string }) => [
@@ -601,7 +603,7 @@ describe('RE_SET analyses', () => {
         .set('Idempotency-Key', 'reset-start-1')
         .expect(200);
       expect(retry.body).toEqual(first.body);
-      expect(retry.headers.etag).toBe('"2"');
+      expect(retry.headers.etag).toBe('"3"');
       expect(
         await t.db.query(`SELECT seq FROM reset_history WHERE analysis_id = $1`, [a.id]),
       ).toEqual([{ seq: 1 }]);
@@ -613,7 +615,8 @@ describe('RE_SET analyses', () => {
   });
 
   describe('restart with coaching', () => {
-    const decide = (id: string) => send(id, { type: 'DECIDE', accepted: true });
+    const decide = (id: string, persona: Persona = 'advisorA') =>
+      send(id, { type: 'DECIDE', accepted: true }, persona);
     const caseHistory = (caseId: string) =>
       http().get(`/api/v1/cases/${caseId}/history`).set(w.as('advisorA')).expect(200);
 
@@ -643,9 +646,10 @@ describe('RE_SET analyses', () => {
         expect.objectContaining({
           seq: 1,
           event: 'RESTART',
-          fromPhase: null,
+          // Created at the machine's initial state and moved by RESTART, as any event moves a case.
+          fromPhase: 'access',
           toPhase: 'planning',
-          fromStatus: null,
+          fromStatus: 'active',
           toStatus: 'active',
           payload: { resetAnalysisId: id },
         }),
@@ -692,7 +696,7 @@ describe('RE_SET analyses', () => {
         .get(`/api/v1/reset-analyses/${id}`)
         .set(w.as('advisorA'))
         .expect(200);
-      expect(still.body).toMatchObject({ state: 'recommended', version: 4, caseId: null });
+      expect(still.body).toMatchObject({ state: 'recommended', version: 5, caseId: null });
       expect(
         (await http().get(`/api/v1/cases/${opened.body.id}`).set(w.as('advisorA'))).body,
       ).toMatchObject({ version: 1, status: 'active', resetAnalysisId: null });
@@ -702,7 +706,12 @@ describe('RE_SET analyses', () => {
         .set(w.as('advisorA'))
         .send({ type: 'DROP_OUT', reasonCode: 'employment' })
         .expect(200);
-      const res = await decide(id).expect(200);
+      // Reopening a closed case is a reopening: leads only, and the refusal writes nothing.
+      const midway = await counts();
+      const advisor = await decide(id).expect(403);
+      expect(advisor.body).toMatchObject({ code: 'forbidden', caseId: opened.body.id });
+      expect(await counts()).toEqual(midway);
+      const res = await decide(id, 'leadA').expect(200);
       expect(res.body.caseId).toBe(opened.body.id);
       const kase = await http()
         .get(`/api/v1/cases/${opened.body.id}`)

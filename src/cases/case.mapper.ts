@@ -1,11 +1,14 @@
-import { availableEvents } from '../phase-model';
+import { availableEvents, type CaseActorRole } from '../phase-model';
 import { todayInBerlin } from '../common/time/calendar-date';
 import { caseFacts } from './case-facts.mapper';
 import type { CaseGateRow } from './case.row';
 import type { ContactRow, HistoryRow } from './cases.repository';
 
-/** The API shape of a case, with what the machine accepts now and what is still missing. */
-export function toCaseDto(row: CaseGateRow, today = todayInBerlin()) {
+/**
+ * The API shape of a case, with what the machine accepts now, what this caller's role (in the
+ * case's office) may send, and what is still missing.
+ */
+export function toCaseDto(row: CaseGateRow, role: CaseActorRole | null, today = todayInBerlin()) {
   return {
     id: row.id,
     officeId: row.office_id,
@@ -47,6 +50,7 @@ export function toCaseDto(row: CaseGateRow, today = todayInBerlin()) {
       machineVersion: row.machine_version,
       state: row.state,
       facts: caseFacts(row, today),
+      role,
     }),
   };
 }

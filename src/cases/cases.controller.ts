@@ -57,7 +57,7 @@ export class CasesController {
   @Patch('cases/:id')
   @Access(WRITERS)
   @ApiOperation({ summary: 'Change case data and milestones (null clears a field)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the case; 412 when it changed' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the case; 412 when it changed (weak W/"…" tags never match)' })
   async update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
@@ -77,7 +77,8 @@ export class CasesController {
     summary: 'Apply one phase-model event {type, ...payload}',
     description:
       '409 transition_not_allowed (with allowedEvents), 422 requirements_unmet (with unmet), ' +
-      '412 version_conflict on If-Match mismatch, 403 for roles that may not send it (REOPEN: leads).',
+      '412 version_conflict on If-Match mismatch, 403 for roles that may not send it (REOPEN: leads), ' +
+      'checked before the payload. availableEvents marks each event with permitted (this caller\u2019s role may send it).',
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first answer' })
@@ -103,9 +104,18 @@ export class CasesController {
 
   @Post('cases/:id/contacts')
   @Access(WRITERS)
-  @ApiOperation({ summary: 'Record a counselling contact' })
-  addContact(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Body() body: CreateContactDto) {
-    return this.cases.addContact(ctx, id, body);
+  @ApiOperation({
+    summary: 'Record a counselling contact',
+    description: 'A new version of the case: the answer gives it as caseVersion; 412 version_conflict when If-Match names an older one.',
+  })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the case; 412 when it changed' })
+  addContact(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id') id: string,
+    @Body() body: CreateContactDto,
+    @Headers('if-match') ifMatch: string | undefined,
+  ) {
+    return this.cases.addContact(ctx, id, body, parseIfMatch(ifMatch));
   }
 
   @Get('cases/:id/contacts')

@@ -45,7 +45,8 @@ export interface HistoryInsert {
   officeCode?: string;
 }
 
-export type LockedCase = CaseGateRow & { head_hash: string | null };
+/** head_seq: the seq of the chain's last row (0: none yet); the next row is head_seq + 1. */
+export type LockedCase = CaseGateRow & { head_hash: string | null; head_seq: number };
 
 /**
  * All SQL of cases. Every query that reads a case takes the caller's office ids, so forgetting the
@@ -82,7 +83,8 @@ export class CasesRepository {
       tx,
       'case_locked_facts',
       `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
-         (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,`)}
+         (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,
+         (SELECT COALESCE(max(h.seq), 0)::integer FROM case_history h WHERE h.case_id = c.id) AS head_seq,`)}
         WHERE c.id = $1`,
       [id],
     );
@@ -213,6 +215,20 @@ export class CasesRepository {
     return prev[0].hash;
   }
 
+  /**
+   * A change outside the phase model (case data, a contact) is a new version of the case too, so
+   * that its ETag changes and a client holding the old one gets 412. Returns the new version.
+   */
+  async bumpVersion(tx: EntityManager, id: string): Promise<number> {
+    // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
+    const [row]: { version: number }[] = await tx.query(
+      `WITH bumped AS (UPDATE founder_case SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version)
+       SELECT version FROM bumped`,
+      [id],
+    );
+    return row.version;
+  }
+
   /** Links a case to the RE_SET analysis that restarted it; a restart always comes with coaching. */
   async linkResetAnalysis(tx: EntityManager, caseId: string, analysisId: string): Promise<void> {
     await tx.query(`UPDATE founder_case SET reset_analysis_id = $2, coaching = true WHERE id = $1`, [caseId, analysisId]);
@@ -251,8 +267,7 @@ export class CasesRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [caseId, officeId, createdBy, c.on, c.minutes, c.format, c.kind, c.topics ?? [], c.language ?? null, c.interpreter ?? false, c.notes ?? null],
     );
-    await tx.query(`UPDATE founder_case SET updated_at = now() WHERE id = $1`, [caseId]);
-    return row;
+    return row; // the caller bumps the case's version (and updated_at)
   }
 
   contacts(caseId: string): Promise<ContactRow[]> {

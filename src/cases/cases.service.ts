@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
+import { roleIn } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
+import { IfMatch, ifMatchHolds } from '../common/http/if-match';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
 import { initialCaseState } from '../phase-model';
@@ -41,13 +43,13 @@ export class CasesService {
       await this.accessLog.record(ctx, { officeId, resourceType: 'case', resourceId: caseId, action: 'create' }, tx);
       return caseId;
     });
-    return toCaseDto((await this.cases.findById(id, writableOffices(ctx)))!);
+    return this.answer(ctx, (await this.cases.findById(id, writableOffices(ctx)))!);
   }
 
   async get(ctx: RequestContext, id: string) {
     const row = await this.readable(ctx, id);
     await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' });
-    return readerView(ctx, row.office_id, 'case', toCaseDto(row));
+    return readerView(ctx, row.office_id, 'case', this.answer(ctx, row));
   }
 
   async list(ctx: RequestContext, q: CaseListQueryDto) {
@@ -66,18 +68,21 @@ export class CasesService {
     return toPage(rows, limit, (r) => readerView(ctx, r.office_id, 'case_list_item', listItem(r)), (r) => [r.cursor_at, r.id]);
   }
 
-  async update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: number | null) {
+  /** Every PATCH that is let through is a new version of the case (a new ETag). */
+  async update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: IfMatch | null) {
     await inTransaction(this.db, async (tx) => {
       const row = await this.cases.lockForUpdate(tx, id, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
       assertNotErased(row);
-      if (ifMatch !== null && ifMatch !== row.version) throw versionConflict(row.version);
+      if (!ifMatchHolds(ifMatch, row.version)) throw versionConflict(row.version);
       if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id, tx);
       await assertTargetSector(tx, dto.sector, 'sector');
       await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>);
+      // An empty PATCH changes nothing, so it is no new version either.
+      if (Object.values(dto).some((v) => v !== undefined)) await this.cases.bumpVersion(tx, id);
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
     });
-    return toCaseDto((await this.cases.findById(id, writableOffices(ctx)))!);
+    return this.answer(ctx, (await this.cases.findById(id, writableOffices(ctx)))!);
   }
 
   async history(ctx: RequestContext, id: string, verify = false) {
@@ -98,16 +103,22 @@ export class CasesService {
     return this.sealer.storedCaseChain(rows);
   }
 
-  async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto) {
-    const contact = await inTransaction(this.db, async (tx) => {
+  /**
+   * A contact is part of the case (it can open the first-counselling gate), so recording one is
+   * a new version of the case: If-Match names the case's ETag, and the answer gives the new one.
+   */
+  async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto, ifMatch: IfMatch | null = null) {
+    const { contact, caseVersion } = await inTransaction(this.db, async (tx) => {
       const row = await this.cases.lockForUpdate(tx, caseId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
       assertNotErased(row);
+      if (!ifMatchHolds(ifMatch, row.version)) throw versionConflict(row.version);
       const inserted = await this.cases.insertContact(tx, caseId, row.office_id, ctx.actor.id, dto);
+      const version = await this.cases.bumpVersion(tx, caseId);
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
-      return inserted;
+      return { contact: inserted, caseVersion: version };
     });
-    return toContactDto(contact);
+    return { ...toContactDto(contact), caseVersion };
   }
 
   async contacts(ctx: RequestContext, caseId: string) {
@@ -116,6 +127,11 @@ export class CasesService {
     const rows = await this.cases.contacts(caseId);
     await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: caseId, action: 'list' });
     return { items: rows.map(toContactDto) };
+  }
+
+  /** The case as this caller sees it: availableEvents follow their role in the case's office. */
+  private answer(ctx: RequestContext, row: CaseGateRow) {
+    return toCaseDto(row, roleIn(ctx.actor, row.office_id));
   }
 
   private async readable(ctx: RequestContext, id: string): Promise<CaseGateRow> {

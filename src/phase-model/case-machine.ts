@@ -16,8 +16,14 @@ export interface CaseMachineContext {
   closedReason?: ClosedReason;
 }
 
+/**
+ * The system event of an accepted RE_SET restart: no client may send it (it is not a
+ * CaseEventType, so parseCaseEvent refuses it), but it moves the case like any other event.
+ */
+export const RESTART_EVENT = 'RESTART' as const;
+
 // The machine needs only the type; payloads are validated and recorded by the caller.
-export type CaseMachineEvent = { type: CaseEventType };
+export type CaseMachineEvent = { type: CaseEventType | typeof RESTART_EVENT };
 
 // Guarded transitions instead of history states: the target depends on context only, so a
 // snapshot restored from { value, context } resumes correctly without any history bookkeeping.
@@ -61,7 +67,11 @@ export const caseMachineV1 = setup({
       states: {
         access: {
           entry: enter('access'),
-          on: { START_COUNSELLING: { target: 'first_counselling' } },
+          // A case that a restart opens is created here and moved on at once.
+          on: {
+            START_COUNSELLING: { target: 'first_counselling' },
+            RESTART: { target: 'planning' },
+          },
         },
         first_counselling: {
           entry: enter('first_counselling'),
@@ -102,6 +112,8 @@ export const caseMachineV1 = setup({
     closed: {
       on: {
         REOPEN: backToPhase(...PHASES),
+        // A restart with coaching re-enters the founder at planning, whatever phase they left.
+        RESTART: { target: '#case.active.planning' },
       },
     },
   },

@@ -5,8 +5,8 @@ import {
   applyCaseEvent,
   availableEvents,
   initialCaseState,
+  maySendCaseEvent,
   RESTART_EVENT,
-  restartCaseState,
   UnknownMachineVersionError,
   type PersistedCaseState,
 } from './phase-model';
@@ -99,20 +99,21 @@ describe('round trip through stored JSON', () => {
 
 describe('availableEvents', () => {
   const available = (state: PersistedCaseState, facts = nothingRecorded()) =>
-    availableEvents({ machineVersion: 1, state, facts });
+    availableEvents({ machineVersion: 1, state, facts, role: 'lead' });
 
   it('in access with nothing recorded: the gated move is offered but not allowed', () => {
     expect(available(storedState('active', 'access'))).toEqual([
       {
         type: 'START_COUNSELLING',
         allowed: false,
+        permitted: true,
         unmet: [
           { code: 'consent_recorded', message: expect.any(String) },
           { code: 'first_counselling_scheduled', message: expect.any(String) },
         ],
       },
-      { type: 'DROP_OUT', allowed: true, unmet: [] },
-      { type: 'PAUSE', allowed: true, unmet: [] },
+      { type: 'DROP_OUT', allowed: true, permitted: true, unmet: [] },
+      { type: 'PAUSE', allowed: true, permitted: true, unmet: [] },
     ]);
   });
 
@@ -122,11 +123,12 @@ describe('availableEvents', () => {
       {
         type: 'START_CONSOLIDATION',
         allowed: false,
+        permitted: true,
         unmet: [{ code: 'tax_registered', message: expect.any(String) }],
       },
-      { type: 'STEP_BACK', allowed: true, unmet: [] },
-      { type: 'DROP_OUT', allowed: true, unmet: [] },
-      { type: 'PAUSE', allowed: true, unmet: [] },
+      { type: 'STEP_BACK', allowed: true, permitted: true, unmet: [] },
+      { type: 'DROP_OUT', allowed: true, permitted: true, unmet: [] },
+      { type: 'PAUSE', allowed: true, permitted: true, unmet: [] },
     ]);
   });
 
@@ -149,11 +151,36 @@ describe('availableEvents', () => {
     expect(available(storedState('closed', 'planning')).map((e) => e.type)).toEqual(['REOPEN']);
   });
 
+  it('marks what the caller\u2019s role may send: REOPEN for leads only, nothing for auditors', () => {
+    const closed = storedState('closed', 'planning');
+    const as = (role: 'advisor' | 'lead' | 'auditor' | null, state = closed) =>
+      availableEvents({ machineVersion: 1, state, facts: allGatesHold(), role }).map((e) => [
+        e.type,
+        e.permitted,
+        e.allowed,
+      ]);
+    expect(as('lead')).toEqual([['REOPEN', true, true]]);
+    expect(as('advisor')).toEqual([['REOPEN', false, false]]);
+    const paused = storedState('paused', 'planning');
+    expect(as('advisor', paused)).toEqual([
+      ['DROP_OUT', true, true],
+      ['RESUME', true, true],
+    ]);
+    expect(as('auditor', paused)).toEqual([
+      ['DROP_OUT', false, false],
+      ['RESUME', false, false],
+    ]);
+    expect(as(null, paused).every(([, permitted]) => permitted === false)).toBe(true);
+    expect(maySendCaseEvent('advisor', 'PAUSE')).toBe(true);
+    expect(maySendCaseEvent('auditor', 'PAUSE')).toBe(false);
+  });
+
   it('refuses an unknown machine version', () => {
     const input = {
       machineVersion: 99,
       state: storedState('active', 'access'),
       facts: allGatesHold(),
+      role: 'lead' as const,
     };
     expect(() => availableEvents(input)).toThrow(UnknownMachineVersionError);
   });
@@ -208,33 +235,68 @@ describe('phaseModelDescription', () => {
   });
 });
 
-describe('restartCaseState', () => {
-  it('is an active case in planning that the machine restores and moves on from', () => {
-    const state = restartCaseState();
-    expect(state).toStrictEqual({ value: { active: 'planning' }, context: { phase: 'planning' } });
-    expect(JSON.parse(JSON.stringify(state))).toStrictEqual(state);
-    const launch = applyCaseEvent({
+describe('RESTART', () => {
+  const restart = (state: PersistedCaseState) =>
+    applyCaseEvent({
       machineVersion: 1,
-      state,
-      event: { type: 'LAUNCH' },
-      facts: allGatesHold(),
+      state: JSON.parse(JSON.stringify(state)),
+      event: { type: RESTART_EVENT, resetAnalysisId: '00000000-0000-4000-8000-000000000001' },
+      facts: nothingRecorded(),
     });
-    expect(launch).toMatchObject({ ok: true, fromPhase: 'planning', phase: 'launch' });
-    expect(
-      availableEvents({ machineVersion: 1, state, facts: allGatesHold() }).map((e) => e.type),
-    ).toEqual(['LAUNCH', 'STEP_BACK', 'DROP_OUT', 'PAUSE']);
-  });
 
-  it('matches what the machine reaches by driving a case to planning', () => {
+  it('moves a new case from access to planning, with no stage gate', () => {
+    const result = restart(initialCaseState().state);
+    expect(result).toMatchObject({
+      ok: true,
+      fromPhase: 'access',
+      fromStatus: 'active',
+      phase: 'planning',
+      status: 'active',
+    });
     const { state } = run(initialCaseState().state, [
       { type: 'START_COUNSELLING' },
       { type: 'START_PLANNING' },
     ]);
-    expect(restartCaseState()).toStrictEqual(state);
+    // The same snapshot as a case that got there on foot.
+    expect(result.ok && result.state).toStrictEqual(state);
   });
 
-  it('uses a system event that clients cannot send', () => {
+  it('reopens a closed case at planning, whatever phase it left', () => {
+    for (const phase of ['access', 'launch', 'consolidation'] as const) {
+      const result = restart(storedState('closed', phase));
+      expect(result).toMatchObject({
+        ok: true,
+        fromPhase: phase,
+        fromStatus: 'closed',
+        phase: 'planning',
+        status: 'active',
+      });
+      expect(result.ok && result.state).toStrictEqual({
+        value: { active: 'planning' },
+        context: { phase: 'planning' },
+      });
+    }
+  });
+
+  it('is refused from an open case past access or a paused one', () => {
+    for (const state of [
+      storedState('active', 'planning'),
+      storedState('active', 'launch'),
+      storedState('paused', 'access'),
+    ]) {
+      expect(restart(state)).toMatchObject({ ok: false, code: 'transition_not_allowed' });
+    }
+  });
+
+  it('is a system event that clients cannot send and that is never offered', () => {
     expect(RESTART_EVENT).toBe('RESTART');
     expect(parseCaseEvent({ type: RESTART_EVENT })).toMatchObject({ ok: false });
+    const offered = availableEvents({
+      machineVersion: 1,
+      state: storedState('closed', 'planning'),
+      facts: allGatesHold(),
+      role: 'lead',
+    });
+    expect(offered.map((e) => e.type)).toEqual(['REOPEN']);
   });
 });

@@ -9,18 +9,41 @@
  * force then, whatever version the case follows.
  */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
-import { caseMachineV1, CASE_MACHINE_VERSION, type CaseMachine } from './case-machine';
+import {
+  caseMachineV1,
+  CASE_MACHINE_VERSION,
+  RESTART_EVENT,
+  type CaseMachine,
+} from './case-machine';
 import type { CaseMachineContext } from './case-machine';
 import type { CaseEvent } from './case-event';
 import type { CaseFacts } from './case-facts';
 import { unmetRequirements, type UnmetRequirement } from './requirements';
 import {
   CASE_EVENT_TYPES,
+  LEAD_ONLY_EVENTS,
   PHASES,
   type CaseEventType,
   type CaseStatus,
   type Phase,
 } from './phase-model.types';
+
+export { RESTART_EVENT };
+
+/** The system event of an accepted RE_SET restart (see case-machine.ts), with the analysis it follows. */
+export type RestartEvent = { type: typeof RESTART_EVENT; resetAnalysisId: string };
+
+/** The caller's role in the case's office (null: none). */
+export type CaseActorRole = 'advisor' | 'lead' | 'auditor';
+
+/**
+ * Who may send an event: advisors and leads, lead-only events leads only, auditors nothing.
+ * Checked before the payload is validated, and shown per event in availableEvents.
+ */
+export function maySendCaseEvent(role: CaseActorRole | null, type: CaseEventType): boolean {
+  if (role === 'lead') return true;
+  return role === 'advisor' && !LEAD_ONLY_EVENTS.includes(type);
+}
 
 export const machinesByVersion: Readonly<Record<number, CaseMachine>> = {
   1: caseMachineV1,
@@ -55,7 +78,10 @@ export type ApplyCaseEventResult =
 
 export interface AvailableEvent {
   type: CaseEventType;
+  /** This caller may send it now: permitted, and every gate holds. */
   allowed: boolean;
+  /** This caller's role may send it at all (REOPEN: leads only; auditors: nothing). */
+  permitted: boolean;
   unmet: UnmetRequirement[];
 }
 
@@ -113,34 +139,11 @@ export function initialCaseState(): {
   };
 }
 
-/**
- * A system event, recorded in the case history when an accepted RE_SET analysis (re-)enters a
- * founder into the model at planning. No client may send it: parseCaseEvent does not know it, so
- * the HTTP event endpoint answers 400 for it, and only the RE_SET decision writes it.
- */
-export const RESTART_EVENT = 'RESTART' as const;
-
-/**
- * The snapshot of an active case in planning, as the v1 machine represents it: where a restart
- * with coaching puts a founder. Built with resolveState (no entry actions run), so the context is
- * given in full, and checked the same way a stored snapshot is.
- */
-export function restartCaseState(): PersistedCaseState {
-  const machine = machinesByVersion[CASE_MACHINE_VERSION];
-  const snapshot = machine.resolveState({
-    value: { active: 'planning' },
-    context: { phase: 'planning' },
-  });
-  const state = toPersisted(snapshot);
-  restoreCaseSnapshot(machine, state);
-  return state;
-}
-
 /** Structural check first (not allowed from here: 409), then the stage gates (unmet: 422). */
 export function applyCaseEvent(input: {
   machineVersion: number;
   state: PersistedCaseState;
-  event: CaseEvent;
+  event: CaseEvent | RestartEvent;
   facts: CaseFacts;
 }): ApplyCaseEventResult {
   const machine = machinesByVersion[input.machineVersion];
@@ -150,7 +153,8 @@ export function applyCaseEvent(input: {
   if (!from.can(event)) {
     return { ok: false, code: 'transition_not_allowed', allowedEvents: acceptedEvents(from) };
   }
-  const unmet = unmetRequirements(event.type, input.facts);
+  // RESTART has no stage gate: the accepted RE_SET decision is its requirement.
+  const unmet = event.type === RESTART_EVENT ? [] : unmetRequirements(event.type, input.facts);
   if (unmet.length > 0) return { ok: false, code: 'requirements_unmet', unmet };
   const [next] = transition(machine, from, event);
   return {
@@ -163,16 +167,21 @@ export function applyCaseEvent(input: {
   };
 }
 
-/** Every event accepted structurally from the current state, with whether its gates hold now. */
+/**
+ * Every client event accepted structurally from the current state, with whether the caller's
+ * role may send it and whether its gates hold now.
+ */
 export function availableEvents(input: {
   machineVersion: number;
   state: PersistedCaseState;
   facts: CaseFacts;
+  role: CaseActorRole | null;
 }): AvailableEvent[] {
   const machine = machinesByVersion[input.machineVersion];
   if (!machine) throw new UnknownMachineVersionError(input.machineVersion);
   return acceptedEvents(restoreCaseSnapshot(machine, input.state)).map((type) => {
     const unmet = unmetRequirements(type, input.facts);
-    return { type, allowed: unmet.length === 0, unmet };
+    const permitted = maySendCaseEvent(input.role, type);
+    return { type, allowed: permitted && unmet.length === 0, permitted, unmet };
   });
 }

@@ -4,20 +4,22 @@ import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { readableOffices, writableOffices } from '../cases/case-access';
 import { AppError, FieldError } from '../common/errors/app-error';
+import { IfMatch, ifMatchHolds } from '../common/http/if-match';
 import { isCalendarDate } from '../common/time/calendar-date';
 import { inTransaction } from '../database/transaction';
 import type { EksMonthDto, PutPeriodDto } from './dto/period.dto';
 import { toCents } from './dto/euro';
 import { EksPeriod, validateEksPeriod } from './indicators';
 import { RatesUnavailableError, ruleSetFor } from './rules';
-import { assertOpen } from './reset-analyses.service';
+import { analysisVersionConflict, assertOpen } from './reset-analyses.service';
 import { toPeriodDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
 import type { PeriodVersion } from './reset.row';
 import { assertNotErased } from '../cases/case-access';
 
-export type PeriodDto = ReturnType<typeof toPeriodDto>;
+/** A period as recorded, with the version of the analysis it belongs to (its ETag after the PUT). */
+export type PeriodDto = ReturnType<typeof toPeriodDto> & { analysisVersion: number };
 
 /**
  * EKS periods of an analysis. Each PUT that changes something adds a version (the filed figures
@@ -33,17 +35,23 @@ export class ResetPeriodsService {
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
-  /** `created` is true for the first version of a period (201); a new version or no change is 200. */
+  /**
+   * `created` is true for the first version of a period (201); a new version or no change is 200.
+   * A period is part of the analysis (its indicators), so a new period version is a new version
+   * of the analysis: If-Match names the analysis's ETag. An unchanged repeat changes nothing.
+   */
   async put(
     ctx: RequestContext,
     analysisId: string,
     periodStart: string,
     dto: PutPeriodDto,
+    ifMatch: IfMatch | null = null,
   ): Promise<{ created: boolean; period: PeriodDto }> {
     const period = checkedPeriod(periodStart, dto);
     return inTransaction(this.db, async (tx) => {
       const row = await this.reset.lockForUpdate(tx, analysisId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such analysis.');
+      if (!ifMatchHolds(ifMatch, row.version)) throw analysisVersionConflict(row.version);
       assertOpen(row);
       assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
       const periods = await this.periodsRepo.periods(analysisId, false, tx);
@@ -77,7 +85,7 @@ export class ResetPeriodsService {
           { ...log, action: 'read', details: { periodStart, version: latest.version } },
           tx,
         );
-        return { created: false, period: toPeriodDto(latest) };
+        return { created: false, period: { ...toPeriodDto(latest), analysisVersion: row.version } };
       }
       const version = (latest?.version ?? 0) + 1;
       await this.periodsRepo.insertPeriodVersion(tx, {
@@ -86,6 +94,7 @@ export class ResetPeriodsService {
         version,
         createdBy: ctx.actor.id,
       });
+      const analysisVersion = await this.reset.bumpVersion(tx, analysisId);
       await this.accessLog.record(
         ctx,
         {
@@ -98,7 +107,7 @@ export class ResetPeriodsService {
       const stored = (await this.periodsRepo.periods(analysisId, false, tx)).find(
         (p) => p.periodStart === periodStart,
       )!;
-      return { created: !latest, period: toPeriodDto(stored) };
+      return { created: !latest, period: { ...toPeriodDto(stored), analysisVersion } };
     });
   }
 

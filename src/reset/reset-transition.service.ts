@@ -1,12 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
+import { roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { writableOffices } from '../cases/case-access';
 import { AppError } from '../common/errors/app-error';
+import { ifMatchHolds } from '../common/http/if-match';
+import type { TransitionOptions } from '../common/http/transition-options';
 import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { inTransaction } from '../database/transaction';
-import { applyResetEvent, parseResetEvent, ResetEvent } from './lifecycle';
+import { applyResetEvent, maySendResetEvent, parseResetEvent, ResetEvent } from './lifecycle';
 import { analysisVersionConflict } from './reset-analyses.service';
 import { ResetRestartService } from './reset-restart.service';
 import { ResetView } from './reset-view';
@@ -17,9 +20,11 @@ import { assertNotErased } from '../cases/case-access';
 
 /**
  * The one write path of the RE_SET lifecycle, shaped like the case one. In one transaction: lock
- * the analysis, check If-Match, restore the snapshot, ask the machine (and the period gate), run
- * the restart of an accepted restart_with_coaching, write the new snapshot with version + 1 and
- * exactly one history row, and store the Idempotency-Key answer.
+ * the analysis, check the role (before the payload), check If-Match, parse, restore the snapshot,
+ * ask the machine (and the period gate), run the restart of an accepted restart_with_coaching
+ * (which moves the case through the case write path, and needs a lead when it reopens a closed
+ * case), write the new snapshot with version + 1 and exactly one history row (its seq follows
+ * the chain, not the version), and store the Idempotency-Key answer.
  */
 @Injectable()
 export class ResetTransitionService {
@@ -37,15 +42,8 @@ export class ResetTransitionService {
     ctx: RequestContext,
     analysisId: string,
     body: unknown,
-    options: { ifMatch: number | null; idempotencyKey: string | null },
+    options: TransitionOptions,
   ): Promise<ResetAnalysisDto> {
-    const parsed = parseResetEvent(body);
-    if (!parsed.ok) {
-      throw new AppError('invalid_event', 'The event is unknown or its payload is not valid.', {
-        errors: parsed.errors,
-      });
-    }
-    const event = parsed.event;
     const requestHash = IdempotencyStore.requestHash('reset-event', analysisId, body);
     return this.idempotency.once<ResetAnalysisDto>(
       ctx.actor.id,
@@ -58,9 +56,26 @@ export class ResetTransitionService {
           if (!row) throw new AppError('not_found', 'No such analysis.');
           const prior = options.idempotencyKey ? await replayLocked(tx) : null;
           if (prior) return prior;
+          if (!maySendResetEvent(roleIn(ctx.actor, row.office_id))) {
+            throw new AppError(
+              'forbidden',
+              'Only advisors and leads of the office may change an analysis.',
+            );
+          }
           assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
-          if (options.ifMatch !== null && options.ifMatch !== row.version)
+          if (!ifMatchHolds(options.ifMatch, row.version))
             throw analysisVersionConflict(row.version);
+          const parsed = parseResetEvent(body);
+          if (!parsed.ok) {
+            throw new AppError(
+              'invalid_event',
+              'The event is unknown or its payload is not valid.',
+              {
+                errors: parsed.errors,
+              },
+            );
+          }
+          const event = parsed.event;
 
           const result = applyResetEvent({
             machineVersion: row.machine_version,
@@ -105,7 +120,8 @@ export class ResetTransitionService {
             },
             {
               analysisId,
-              seq: version - 1,
+              // The chain's own sequence: data and period changes bump the version without a row.
+              seq: (await this.reset.historyHeadSeq(tx, analysisId)) + 1,
               actorType: ctx.actor.kind,
               actorId: ctx.actor.id,
               event: event.type,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { readerView } from '../privacy/reader-view';
 import { todayInBerlin } from '../common/time/calendar-date';
@@ -7,6 +8,7 @@ import { ResetAnalysisDto, toAnalysisDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
 import type { AnalysisRow } from './reset.row';
+import { planRestart } from './reset-restart.service';
 
 /** Builds the full analysis answer (with periods, indicators and available events) for a row. */
 @Injectable()
@@ -23,7 +25,16 @@ export class ResetView {
     tx: EntityManager = this.db.manager,
   ): Promise<ResetAnalysisDto> {
     const periods = await this.periodsRepo.periods(row.id, false, tx);
-    return readerView(ctx, row.office_id, 'reset_analysis', toAnalysisDto(row, periods, { today: todayInBerlin() }));
+    const role = roleIn(ctx.actor, row.office_id);
+    const acceptReopensClosedCase = await this.acceptReopensClosedCase(row, tx);
+    return readerView(ctx, row.office_id, 'reset_analysis', toAnalysisDto(row, periods, { today: todayInBerlin(), role, acceptReopensClosedCase }));
+  }
+
+  /** Whether an accepted DECIDE would reopen a closed case now (then only a lead may accept). */
+  private async acceptReopensClosedCase(row: AnalysisRow, tx: EntityManager): Promise<boolean> {
+    if (row.state !== 'recommended' || row.snapshot.context.recommendation?.recommendation !== 'restart_with_coaching') return false;
+    const cases = await this.reset.founderCasesForUpdate(tx, row.founder_id, [row.office_id], false);
+    return planRestart(cases).kind === 'reopen';
   }
 
   /** Re-reads the row (e.g. after a write in `tx`) and builds the answer. */

@@ -130,16 +130,23 @@ export class ResetController {
     description:
       '201 for the first version of a period, 200 for a new version or an unchanged repeat (no new version). ' +
       '1–6 consecutive months inside the period. 409 eks_period_final (provisional after final), ' +
-      `409 eks_period_overlap, 422 rates_unavailable. ${MONEY}`,
+      `409 eks_period_overlap, 422 rates_unavailable. A new period version is a new version of the analysis ` +
+      `(analysisVersion in the answer); 412 version_conflict when If-Match names an older one. ${MONEY}`,
+  })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag of the analysis; 412 when it changed',
   })
   async putPeriod(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Param('periodStart') periodStart: string,
     @Body() body: PutPeriodDto,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { created, period } = await this.periods.put(ctx, id, periodStart, body);
+    const { created, period } = await this.periods.put(ctx, id, periodStart, body, parseIfMatch(ifMatch));
     void reply.status(created ? 201 : 200);
     return period;
   }

@@ -1,5 +1,5 @@
 import { computeAnalysisIndicators, EksPeriod, Household } from './indicators';
-import { resetAvailableEvents } from './lifecycle';
+import { resetAvailableEvents, type ResetActorRole } from './lifecycle';
 import type { AnalysisListRow, AnalysisRow, PeriodVersion, ResetHistoryRow } from './reset.row';
 
 /**
@@ -80,7 +80,8 @@ function householdOf(row: AnalysisRow): Household {
 export function toAnalysisDto(
   row: AnalysisRow,
   periods: PeriodVersion[],
-  opts: { today: string },
+  // role: the caller's in the analysis's office; availableEvents mark what it may send.
+  opts: { today: string; role: ResetActorRole | null; acceptReopensClosedCase?: boolean },
 ) {
   const { context } = row.snapshot;
   const b = row.business;
@@ -141,7 +142,8 @@ export function toAnalysisDto(
     availableEvents: resetAvailableEvents({
       machineVersion: row.machine_version,
       state: row.snapshot,
-      facts: { periodCount: periods.length },
+      facts: { periodCount: periods.length, acceptReopensClosedCase: opts.acceptReopensClosedCase },
+      role: opts.role,
     }),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

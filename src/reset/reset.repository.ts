@@ -240,6 +240,29 @@ export class ResetRepository {
     );
   }
 
+  /**
+   * A change outside the lifecycle (data, an EKS period) is a new version of the analysis, so its
+   * ETag changes and a client holding the old one gets 412. Returns the new version.
+   */
+  async bumpVersion(tx: EntityManager, id: string): Promise<number> {
+    // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
+    const [row]: { version: number }[] = await tx.query(
+      `WITH bumped AS (UPDATE reset_analysis SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version)
+       SELECT version FROM bumped`,
+      [id],
+    );
+    return row.version;
+  }
+
+  /** The seq of the last history row (0: none); read under the analysis lock, the next is + 1. */
+  async historyHeadSeq(tx: EntityManager, analysisId: string): Promise<number> {
+    const [row]: { seq: number }[] = await tx.query(
+      `SELECT COALESCE(max(seq), 0)::integer AS seq FROM reset_history WHERE analysis_id = $1`,
+      [analysisId],
+    );
+    return row.seq;
+  }
+
   /** Read after the analysis lock, so an erasure that committed while this waited is seen. */
   async founderErasure(tx: EntityManager, founderId: string): Promise<{ founder_erased_at: Date | null }> {
     const [row]: { founder_erased_at: Date | null }[] = await tx.query(
@@ -269,12 +292,14 @@ export class ResetRepository {
     tx: EntityManager,
     founderId: string,
     officeIds: string[],
+    lock = true,
   ): Promise<{ id: string; status: string; machine_version: number }[]> {
+    // lock = false: the same picture for availableEvents (what a DECIDE would do), unlocked.
     return tx.query(
       `SELECT id, status, machine_version FROM founder_case
         WHERE founder_id = $1 AND office_id = ANY($2::uuid[])
         ORDER BY updated_at DESC, created_at DESC, id DESC
-          FOR UPDATE`,
+          ${lock ? 'FOR UPDATE' : ''}`,
       [founderId, officeIds],
     );
   }

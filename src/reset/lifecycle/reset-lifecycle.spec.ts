@@ -79,15 +79,46 @@ describe('every state × event', () => {
     }
   });
 
-  it.each(RESET_STATES)('lists the available events in %s', (value) => {
+  it.each(RESET_STATES)('lists only the events the lifecycle can take in %s', (value) => {
     const available = resetAvailableEvents({
       machineVersion: V,
       state: stateAt(value),
       facts: withPeriod,
+      role: 'advisor',
     });
     expect(available).toEqual(
-      TYPES.map((type) => ({ type, allowed: TABLE[value][type] !== null, unmet: [] })),
+      TYPES.filter((type) => TABLE[value][type] !== null).map((type) => ({
+        type,
+        allowed: true,
+        permitted: true,
+        unmet: [],
+        ...(type === 'DECIDE' ? { mayAccept: true } : {}),
+      })),
     );
+  });
+
+  it('marks what the caller\u2019s role may send: auditors nothing, a reopening DECIDE leads only', () => {
+    const at = (role: 'advisor' | 'lead' | 'auditor' | null, acceptReopensClosedCase = false) =>
+      resetAvailableEvents({
+        machineVersion: V,
+        state: stateAt('recommended'),
+        facts: { periodCount: 1, acceptReopensClosedCase },
+        role,
+      });
+    expect(at('auditor')).toEqual([
+      { type: 'DECIDE', allowed: false, permitted: false, unmet: [], mayAccept: false },
+      { type: 'CANCEL', allowed: false, permitted: false, unmet: [] },
+    ]);
+    expect(at(null).every((e) => !e.permitted && !e.allowed)).toBe(true);
+    expect(at('advisor', true)[0]).toEqual({
+      type: 'DECIDE',
+      allowed: true,
+      permitted: true,
+      unmet: [],
+      mayAccept: false,
+    });
+    expect(at('lead', true)[0]).toMatchObject({ type: 'DECIDE', mayAccept: true });
+    expect(at('advisor', false)[0]).toMatchObject({ type: 'DECIDE', mayAccept: true });
   });
 });
 
@@ -105,8 +136,14 @@ describe('requirements', () => {
       machineVersion: V,
       state: initialResetState(),
       facts: noPeriod,
+      role: 'lead',
     });
-    expect(available[0]).toEqual({ type: 'START_ANALYSIS', allowed: false, unmet });
+    expect(available[0]).toEqual({
+      type: 'START_ANALYSIS',
+      allowed: false,
+      permitted: true,
+      unmet,
+    });
   });
 
   it('reports a wrong state before unmet requirements', () => {
@@ -167,8 +204,8 @@ describe('persisted state', () => {
       ok: false,
       code: 'invalid_state',
     });
-    expect(() => resetAvailableEvents({ machineVersion: 2, state, facts: withPeriod })).toThrow(
-      ResetStateError,
-    );
+    expect(() =>
+      resetAvailableEvents({ machineVersion: 2, state, facts: withPeriod, role: 'lead' }),
+    ).toThrow(ResetStateError);
   });
 });

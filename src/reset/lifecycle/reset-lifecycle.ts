@@ -16,7 +16,36 @@ export interface ResetState {
 
 export interface ResetFacts {
   periodCount: number;
+  /**
+   * An accepted DECIDE would reopen the founder's closed case (restart_with_coaching): a
+   * reopening, which like the case event REOPEN only a lead may cause. Read for availableEvents.
+   */
+  acceptReopensClosedCase?: boolean;
 }
+
+/** The caller's role in the analysis's office (null: none). */
+export type ResetActorRole = 'advisor' | 'lead' | 'auditor';
+
+export interface ResetAvailableEvent {
+  type: ResetEventType;
+  /** This caller may send it now: permitted, and every requirement holds. */
+  allowed: boolean;
+  /** This caller's role may send it at all (advisors and leads; auditors nothing). */
+  permitted: boolean;
+  unmet: Unmet[];
+  /** DECIDE only: whether this caller may send it with accepted: true (a reopening needs a lead). */
+  mayAccept?: boolean;
+}
+
+/** Advisors and leads run the lifecycle; auditors only read. */
+export const maySendResetEvent = (role: ResetActorRole | null): boolean =>
+  role === 'advisor' || role === 'lead';
+
+/** An accepted DECIDE that reopens a closed case is a reopening: leads only, as REOPEN. */
+export const mayAcceptDecision = (
+  role: ResetActorRole | null,
+  reopensClosedCase: boolean,
+): boolean => role === 'lead' || (role === 'advisor' && !reopensClosedCase);
 
 export interface Unmet {
   code: 'period_recorded';
@@ -105,21 +134,30 @@ export function applyResetEvent(input: {
 }
 
 /**
- * Every event type with whether it would be accepted now. `unmet` lists requirements only for
- * events the current state permits; `allowed: false` with no `unmet` means "not from here".
+ * The events the lifecycle can take from the current state (no others are listed), each with
+ * whether this caller's role may send it and the requirements that do not hold yet.
  * Throws ResetStateError for a snapshot of another machine version or an unknown state.
  */
 export function resetAvailableEvents(input: {
   machineVersion: number;
   state: ResetState;
   facts: ResetFacts;
-}): { type: ResetEventType; allowed: boolean; unmet: Unmet[] }[] {
+  role: ResetActorRole | null;
+}): ResetAvailableEvent[] {
   const restored = restore(input.machineVersion, input.state);
   if (!restored.ok) throw new ResetStateError(restored.code);
-  const possible = structurallyAllowed(restored.snapshot);
-  return RESET_EVENT_TYPES.map((type) => {
-    if (!possible.includes(type)) return { type, allowed: false, unmet: [] };
+  const permitted = maySendResetEvent(input.role);
+  return structurallyAllowed(restored.snapshot).map((type) => {
     const unmet = unmetRequirements(type, input.facts);
-    return { type, allowed: unmet.length === 0, unmet };
+    const event: ResetAvailableEvent = {
+      type,
+      allowed: permitted && unmet.length === 0,
+      permitted,
+      unmet,
+    };
+    if (type === 'DECIDE') {
+      event.mayAccept = mayAcceptDecision(input.role, input.facts.acceptReopensClosedCase ?? false);
+    }
+    return event;
   });
 }

@@ -1,0 +1,153 @@
+import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
+import { insertFounder, openCase, sendEvent } from './support/cases';
+import { startTestApp, TestApp } from './support/test-app';
+import { Persona, seedWorld, World } from './support/world';
+
+// Issue 10 item 17 (write path): an accepted restart moves the case by the phase model's RESTART
+// event through the same write path as every case event: lock, machine, write, seal, log.
+describe('RE_SET restart through the case write path', () => {
+  let t: TestApp;
+  let w: World;
+  beforeAll(async () => {
+    t = await startTestApp();
+    w = await seedWorld(t);
+  });
+  afterAll(() => t.close());
+
+  const http = () => t.http();
+  const PERIOD = {
+    periodEnd: '2025-06-30',
+    kind: 'provisional',
+    months: Array.from({ length: 6 }, (_, i) => ({
+      month: `2025-0${i + 1}`,
+      receipts: { A1: 3000 },
+      expenses: { B1: 500 },
+    })),
+  };
+  const send = (id: string, event: object, persona: Persona = 'advisorA') =>
+    http().post(`/api/v1/reset-analyses/${id}/events`).set(w.as(persona)).send(event);
+  async function recommended(founderId: string): Promise<string> {
+    const a = await http()
+      .post('/api/v1/reset-analyses')
+      .set(w.as('advisorA'))
+      .send({ founderId, business: RESET_BUSINESS, household: RESET_HOUSEHOLD })
+      .expect(201);
+    await http()
+      .put(`/api/v1/reset-analyses/${a.body.id}/periods/2025-01-01`)
+      .set(w.as('advisorA'))
+      .send(PERIOD)
+      .expect(201);
+    await send(a.body.id, { type: 'START_ANALYSIS' }).expect(200);
+    await send(a.body.id, {
+      type: 'ASSESS',
+      strengths: ['a'],
+      weaknesses: ['b'],
+      opportunities: ['c'],
+      risks: ['d'],
+    }).expect(200);
+    await send(a.body.id, {
+      type: 'RECOMMEND',
+      recommendation: 'restart_with_coaching',
+      measures: [],
+      rationale: 'r',
+    }).expect(200);
+    return a.body.id;
+  }
+
+  it('reopens a closed case whose data changed after it closed: next seq of the chain, version + 1, logged', async () => {
+    const founderId = await insertFounder(t, w.officeA);
+    const c = await openCase(t, w, 'advisorA', founderId);
+    await sendEvent(t, w, 'advisorA', c.id, { type: 'DROP_OUT', reasonCode: 'employment' }).expect(
+      200,
+    );
+    // Two data changes: version 4, one history row.
+    await http()
+      .patch(`/api/v1/cases/${c.id}`)
+      .set(w.as('advisorA'))
+      .send({ businessIdea: 'Friseursalon' })
+      .expect(200);
+    await http()
+      .post(`/api/v1/cases/${c.id}/contacts`)
+      .set(w.as('advisorA'))
+      .send({ on: '2026-01-20', minutes: 30, format: 'phone', kind: 'counselling' })
+      .expect(201);
+    const analysisId = await recommended(founderId);
+
+    const decided = await send(analysisId, { type: 'DECIDE', accepted: true }, 'leadA').expect(200);
+    expect(decided.body.caseId).toBe(c.id);
+    const kase = await http().get(`/api/v1/cases/${c.id}`).set(w.as('leadA')).expect(200);
+    expect(kase.body).toMatchObject({
+      version: 5,
+      phase: 'planning',
+      status: 'active',
+      outcome: null,
+      coaching: true,
+      resetAnalysisId: analysisId,
+    });
+    // The snapshot is the machine's own: it moves on from planning like any case.
+    const [{ state }] = await t.db.query(`SELECT state FROM founder_case WHERE id = $1`, [c.id]);
+    expect(state).toEqual({ value: { active: 'planning' }, context: { phase: 'planning' } });
+
+    const history = await http()
+      .get(`/api/v1/cases/${c.id}/history?verify=true`)
+      .set(w.as('leadA'))
+      .expect(200);
+    expect(history.body.items.map((h: { seq: number; event: string }) => [h.seq, h.event])).toEqual(
+      [
+        [1, 'DROP_OUT'],
+        [2, 'RESTART'],
+      ],
+    );
+    expect(history.body.items[1]).toMatchObject({
+      fromPhase: 'access',
+      fromStatus: 'closed',
+      toPhase: 'planning',
+      toStatus: 'active',
+      payload: { resetAnalysisId: analysisId },
+    });
+    expect(history.body.chain).toMatchObject({ valid: true, length: 2 });
+
+    const logged = await t.db.query(
+      `SELECT action, details FROM access_log WHERE resource_type = 'case' AND resource_id = $1 AND action = 'transition' ORDER BY id`,
+      [c.id],
+    );
+    expect(logged.map((r: { details: { event: string } }) => r.details.event)).toEqual([
+      'DROP_OUT',
+      'RESTART',
+    ]);
+    expect(logged[1].details).toEqual({ event: 'RESTART', resetAnalysisId: analysisId });
+  });
+
+  it('opens a new case at the machine\u2019s initial state and moves it by RESTART', async () => {
+    const analysisId = await recommended(await insertFounder(t, w.officeA));
+    const decided = await send(analysisId, { type: 'DECIDE', accepted: true }).expect(200);
+    const caseId = decided.body.caseId as string;
+    const history = await http()
+      .get(`/api/v1/cases/${caseId}/history?verify=true`)
+      .set(w.as('advisorA'))
+      .expect(200);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        event: 'RESTART',
+        fromPhase: 'access',
+        fromStatus: 'active',
+        toPhase: 'planning',
+        toStatus: 'active',
+      }),
+    ]);
+    expect(history.body.chain).toMatchObject({ valid: true, length: 1 });
+    const actions = await t.db.query(
+      `SELECT action FROM access_log WHERE resource_type = 'case' AND resource_id = $1 ORDER BY id`,
+      [caseId],
+    );
+    expect(actions.map((r: { action: string }) => r.action).slice(0, 2)).toEqual([
+      'create',
+      'transition',
+    ]);
+    await sendEvent(t, w, 'advisorA', caseId, {
+      type: 'STEP_BACK',
+      reason: 'Erstberatung nachholen',
+    }).expect(200);
+  });
+});
