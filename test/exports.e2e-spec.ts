@@ -511,6 +511,29 @@ describe('auditor exports of the phase history', () => {
       ).toMatchObject({ valid: true, chains: { rows: 5 } });
     });
 
+    it("covers the RESTART row's analysis id: changing it breaks the case's chain", async () => {
+      const verified = () =>
+        t
+          .http()
+          .get(`/api/v1/cases/${restartedCaseId}/history?verify=true`)
+          .set(w.as('leadB'))
+          .expect(200);
+      expect((await verified()).body.chain).toMatchObject({ valid: true, firstBroken: null });
+      await t.db.query(`ALTER TABLE case_history DISABLE TRIGGER case_history_append_only`);
+      try {
+        await t.db.query(
+          `UPDATE case_history SET payload = jsonb_build_object('resetAnalysisId', $2::text) WHERE case_id = $1 AND event = 'RESTART'`,
+          [restartedCaseId, analysisIds[0]],
+        );
+      } finally {
+        await t.db.query(`ALTER TABLE case_history ENABLE TRIGGER case_history_append_only`);
+      }
+      expect((await verified()).body.chain).toMatchObject({
+        valid: false,
+        firstBroken: { reason: 'hash_mismatch' },
+      });
+    });
+
     it('is for auditors and leads only, and texts and ids for leads', async () => {
       await exportAs('advisorB', '', 'reset-history').expect(403);
       await exportAs('auditorB', '?includeText=true', 'reset-history').expect(403);
