@@ -178,8 +178,13 @@ const expression = (shape: ExportShape, column: string): string =>
  * The rows of an export, ordered by chain and sequence, one column each. Parameters: $1 office ids,
  * $2 from, $3 to, $4 changedSince (timestamptz, null = open).
  */
-export function exportSelect(columns: string[], shape: ExportShape): string {
-  return `SELECT ${columns.map((c) => `${expression(shape, c)} AS "${c}"`).join(', ')}${scope(shape)}`;
+export function exportSelect(
+  columns: string[],
+  shape: ExportShape,
+  // How a value becomes a cell (CSV: csv-cells.ts); the value itself when absent.
+  cell: (column: string, sql: string) => string = (_c, sql) => sql,
+): string {
+  return `SELECT ${columns.map((c) => `${cell(c, expression(shape, c))} AS "${c}"`).join(', ')}${scope(shape)}`;
 }
 
 /** The same rows as one JSON object each (for NDJSON through COPY). */

@@ -12,6 +12,7 @@ import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { CHAIN_FORMAT } from '../history-chain/chain';
 import type { ExportQueryDto } from './dto/export-query.dto';
+import { csvCellSql } from './csv-cells';
 import { ExportKind, exportColumns, exportSelect, ExportShape, ndjsonSelect } from './export-columns';
 import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
@@ -198,7 +199,7 @@ export class PhaseHistoryExportService {
 
   private copyStages(client: PoolClient, plan: Plan, tally: ExportTally): (Readable | NodeJS.ReadWriteStream)[] {
     const columns = exportColumns(plan.shape);
-    const sql = inlineParams(plan.format === 'ndjson' ? ndjsonSelect(columns, plan.shape) : exportSelect(columns, plan.shape), plan.params, client);
+    const sql = inlineParams(plan.format === 'ndjson' ? ndjsonSelect(columns, plan.shape) : exportSelect(columns, plan.shape, csvCellSql(plan.dialect ?? 'rfc4180')), plan.params, client);
     if (plan.format === 'ndjson') {
       // Quote and delimiter bytes that JSON text never holds raw: each line is the JSON as is.
       return [client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`)), new NdjsonTally(tally)];

@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { cellFromCsv } from '../csv-cells';
+import { cellFromXlsx } from '../xlsx-cells';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'xlsx';
 /** A cell: text (CSV, XLSX), or a JSON value (NDJSON: numbers, and the RE_SET payload object). */
@@ -9,7 +11,8 @@ export type ExportRecord = Record<string, string | number | boolean | object | n
 
 /**
  * Reads the rows of an export file as records keyed by the header, streaming: CSV in either
- * dialect (`,` or `;`, with or without BOM), NDJSON, or XLSX.
+ * dialect (`,` or `;`, with or without BOM), NDJSON, or XLSX. Cells are decoded to the values
+ * they encode (csv-cells.ts, xlsx-cells.ts): neutralised formulas, excel-de dates, date cells.
  */
 export async function* exportRecords(input: Readable, format: ExportFormat): AsyncGenerator<ExportRecord> {
   if (format === 'ndjson') {
@@ -26,20 +29,21 @@ export async function* exportRecords(input: Readable, format: ExportFormat): Asy
         header = cells;
         continue;
       }
-      yield Object.fromEntries(header.map((h, i) => [h, cells[i] === '' ? null : cells[i]]));
+      yield Object.fromEntries(header.map((h, i) => [h, cellFromCsv(h, cells[i] === '' ? null : cells[i])]));
     }
     return;
   }
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache' });
+  // Styles tell date cells from numbers (a re-saved file may use other formats than ours).
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache' });
   for await (const sheet of reader) {
     let header: string[] | null = null;
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = (row.values as unknown[]).slice(1).map((v) => (v === undefined || v === null ? null : (v as string | number)));
+      const values = (row.values as unknown[]).slice(1);
       if (!header) {
         header = values.map(String);
         continue;
       }
-      yield Object.fromEntries(header.map((h, i) => [h, values[i] ?? null]));
+      yield Object.fromEntries(header.map((h, i) => [h, cellFromXlsx(h, values[i])]));
     }
     break;
   }
