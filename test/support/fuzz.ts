@@ -1335,7 +1335,10 @@ export async function walkRoutes(
   for (const route of routes) {
     const statuses = new Map<string, number>();
     const started = Date.now();
-    const writesOnSuccess = isWrite(route) || route.url === '/api/v1/exports/phase-history';
+    // An export records its manifest (what was handed out), so it writes on success like a write.
+    const writesOnSuccess =
+      isWrite(route) ||
+      ['/api/v1/exports/phase-history', '/api/v1/exports/reset-history'].includes(route.url);
     const property = fc.asyncProperty(requestArb(route, fw, bodyFor(route)), async (req) => {
       const res = await checkRequest(t, w, fw, req, writesOnSuccess);
       const bucket =
