@@ -35,7 +35,8 @@ FORMATS = {
 }
 INTEGER = re.compile(r"^-?(0|[1-9][0-9]*)$")
 AT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
-GUARDED = re.compile(r"^'[=+\-@\t\r]")
+GUARDED = re.compile(r"^'+[=+\-@\t\r]")
+GERMAN_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
 
 
 class Malformed(Exception):
@@ -157,6 +158,9 @@ def check_chains(rows):
                 name: cell_value(kind, record.get(name), from_text)
                 for name, kind in FORMATS[ref_key][number].items()
             }
+            german = GERMAN_DATE.match(fields.get("followUpOn") or "") if from_text else None
+            if german:  # excel-de writes calendar dates DD.MM.YYYY (section 4)
+                fields["followUpOn"] = f"{german.group(3)}-{german.group(2)}-{german.group(1)}"
             if not AT.match(fields["at"]):
                 raise Malformed("bad at")
             prev_hash, hash_ = record.get("prevHash"), record.get("hash")
