@@ -1,5 +1,6 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { insertFounder, openCase, sendEvent } from './support/cases';
+import { recommendedAnalysis, sendResetEvent } from './support/reset';
 import { startTestApp, TestApp } from './support/test-app';
 import { Persona, seedWorld, World } from './support/world';
 
@@ -79,46 +80,11 @@ describe('events and the caller\u2019s role', () => {
   });
 
   describe('RE_SET analyses', () => {
-    const PERIOD = {
-      periodEnd: '2025-06-30',
-      kind: 'provisional',
-      months: Array.from({ length: 6 }, (_, i) => ({
-        month: `2025-0${i + 1}`,
-        receipts: { A1: 3000 },
-        expenses: { B1: 500 },
-      })),
-    };
     const send = (id: string, event: object, persona: Persona = 'advisorA') =>
-      http().post(`/api/v1/reset-analyses/${id}/events`).set(w.as(persona)).send(event);
+      sendResetEvent(t, w, id, event, persona);
     const read = async (id: string, persona: Persona) =>
       (await http().get(`/api/v1/reset-analyses/${id}`).set(w.as(persona)).expect(200)).body;
-    async function recommended(founderId: string): Promise<string> {
-      const a = await http()
-        .post('/api/v1/reset-analyses')
-        .set(w.as('advisorA'))
-        .send({ founderId, business: RESET_BUSINESS, household: RESET_HOUSEHOLD })
-        .expect(201);
-      await http()
-        .put(`/api/v1/reset-analyses/${a.body.id}/periods/2025-01-01`)
-        .set(w.as('advisorA'))
-        .send(PERIOD)
-        .expect(201);
-      await send(a.body.id, { type: 'START_ANALYSIS' }).expect(200);
-      await send(a.body.id, {
-        type: 'ASSESS',
-        strengths: ['a'],
-        weaknesses: ['b'],
-        opportunities: ['c'],
-        risks: ['d'],
-      }).expect(200);
-      await send(a.body.id, {
-        type: 'RECOMMEND',
-        recommendation: 'restart_with_coaching',
-        measures: [],
-        rationale: 'r',
-      }).expect(200);
-      return a.body.id;
-    }
+    const recommended = (founderId: string) => recommendedAnalysis(t, w, founderId);
 
     it('lists only what the lifecycle can take, marked for the caller; auditors get 403 before 400', async () => {
       const a = await http()

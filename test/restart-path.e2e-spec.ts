@@ -1,5 +1,5 @@
-import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { insertFounder, openCase, sendEvent } from './support/cases';
+import { recommendedAnalysis, sendResetEvent } from './support/reset';
 import { startTestApp, TestApp } from './support/test-app';
 import { Persona, seedWorld, World } from './support/world';
 
@@ -15,44 +15,9 @@ describe('RE_SET restart through the case write path', () => {
   afterAll(() => t.close());
 
   const http = () => t.http();
-  const PERIOD = {
-    periodEnd: '2025-06-30',
-    kind: 'provisional',
-    months: Array.from({ length: 6 }, (_, i) => ({
-      month: `2025-0${i + 1}`,
-      receipts: { A1: 3000 },
-      expenses: { B1: 500 },
-    })),
-  };
   const send = (id: string, event: object, persona: Persona = 'advisorA') =>
-    http().post(`/api/v1/reset-analyses/${id}/events`).set(w.as(persona)).send(event);
-  async function recommended(founderId: string): Promise<string> {
-    const a = await http()
-      .post('/api/v1/reset-analyses')
-      .set(w.as('advisorA'))
-      .send({ founderId, business: RESET_BUSINESS, household: RESET_HOUSEHOLD })
-      .expect(201);
-    await http()
-      .put(`/api/v1/reset-analyses/${a.body.id}/periods/2025-01-01`)
-      .set(w.as('advisorA'))
-      .send(PERIOD)
-      .expect(201);
-    await send(a.body.id, { type: 'START_ANALYSIS' }).expect(200);
-    await send(a.body.id, {
-      type: 'ASSESS',
-      strengths: ['a'],
-      weaknesses: ['b'],
-      opportunities: ['c'],
-      risks: ['d'],
-    }).expect(200);
-    await send(a.body.id, {
-      type: 'RECOMMEND',
-      recommendation: 'restart_with_coaching',
-      measures: [],
-      rationale: 'r',
-    }).expect(200);
-    return a.body.id;
-  }
+    sendResetEvent(t, w, id, event, persona);
+  const recommended = (founderId: string) => recommendedAnalysis(t, w, founderId);
 
   it('reopens a closed case whose data changed after it closed: next seq of the chain, version + 1, logged', async () => {
     const founderId = await insertFounder(t, w.officeA);
