@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../database/prepared';
 import { GENESIS_HASH } from '../history-chain/chain';
-import { HistorySealer } from '../history-chain/history-sealer';
+import { HistorySealer, StoredCaseHistoryRow } from '../history-chain/history-sealer';
 import type { PersistedCaseState } from '../phase-model';
 import { CASE_DATA_COLUMNS, CaseDataField, CaseGateRow, CaseRow, JSON_COLUMNS } from './case.row';
 
@@ -275,28 +275,9 @@ export class CasesRepository {
   }
 }
 
-export interface HistoryRow {
-  case_id: string;
-  seq: number;
-  at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  event: string;
-  from_phase: string | null;
-  to_phase: string;
-  from_status: string | null;
-  to_status: string;
-  payload: Record<string, unknown>;
-  machine_version: number;
-  days_in_phase: number | null;
-  prev_hash: string;
-  hash: string;
-  text_digest: string | null;
-  chain_format: number;
-  office_code: string | null;
+/** A stored history row as the chain reads it, plus the analysis pseudonym a RESTART carries. */
+export interface HistoryRow extends StoredCaseHistoryRow {
   reset_analysis_ref: string | null;
-  texts: Record<string, string> | null;
-  salt: string | null;
 }
 
 export interface ContactInsert {
