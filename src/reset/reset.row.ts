@@ -1,3 +1,4 @@
+import type { StoredResetHistoryRow } from '../history-chain/history-sealer';
 import type { Swot } from './lifecycle';
 import type { ResetState } from './lifecycle';
 
@@ -78,25 +79,9 @@ export interface PeriodVersion {
   createdAt: Date;
 }
 
-export interface ResetHistoryRow {
-  analysis_id: string;
-  seq: number;
-  at: Date;
-  actor_type: string;
-  actor_id: string | null;
-  event: string;
-  from_state: string;
-  to_state: string;
-  payload: Record<string, unknown>;
-  machine_version: number;
+/** A stored RE_SET history row as the chain reads it, plus its pseudonyms and sealed payload. */
+export interface ResetHistoryRow extends StoredResetHistoryRow {
   analysis_ref: string;
   actor_ref: string | null;
-  prev_hash: string;
-  hash: string;
-  text_digest: string | null;
-  chain_format: number;
-  office_code: string | null;
   chain_payload: Record<string, unknown> | null;
-  texts: Record<string, string> | null;
-  salt: string | null;
 }
