@@ -149,6 +149,7 @@ describe('migrations', () => {
             payload: {},
             machineVersion: 1,
             texts: { reason: 'Krankheit' },
+            officeCode: 'M-1',
           },
         ),
       );

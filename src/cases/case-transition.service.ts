@@ -152,6 +152,7 @@ export class CaseTransitionService {
         daysInPhase:
           result.phase !== result.fromPhase ? wholeDaysSince(row.phase_entered_at) : null,
         prevHash: row.head_hash,
+        officeCode: row.office_code,
       },
     );
     await this.accessLog.record(

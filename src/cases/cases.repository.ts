@@ -41,12 +41,13 @@ export interface HistoryInsert {
   daysInPhase?: number | null;
   /** The chain head the caller read with the row lock (null: no row yet); looked up when absent. */
   prevHash?: string | null;
-  /** The case's office code (hashed from chain format 2 on); looked up when absent. */
-  officeCode?: string;
+  /** The case's office code, read with the row lock (hashed from chain format 2 on). */
+  officeCode: string;
 }
 
 /** head_seq: the seq of the chain's last row (0: none yet); the next row is head_seq + 1. */
-export type LockedCase = CaseGateRow & { head_hash: string | null; head_seq: number };
+/** The locked case with what its next history row is sealed with: chain head and office code. */
+export type LockedCase = CaseGateRow & { head_hash: string | null; head_seq: number; office_code: string };
 
 /**
  * All SQL of cases. Every query that reads a case takes the caller's office ids, so forgetting the
@@ -84,7 +85,8 @@ export class CasesRepository {
       'case_locked_facts',
       `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
          (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,
-         (SELECT COALESCE(max(h.seq), 0)::integer FROM case_history h WHERE h.case_id = c.id) AS head_seq,`)}
+         (SELECT COALESCE(max(h.seq), 0)::integer FROM case_history h WHERE h.case_id = c.id) AS head_seq,
+         (SELECT o.code FROM office o WHERE o.id = c.office_id) AS office_code,`)}
         WHERE c.id = $1`,
       [id],
     );
@@ -166,8 +168,7 @@ export class CasesRepository {
     const prevHash = h.prevHash !== undefined ? h.prevHash ?? GENESIS_HASH : await this.headHash(tx, h.caseId, h.seq);
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
-    const officeCode = h.officeCode ?? (await this.officeCode(tx, h.caseId));
-    const sealed = this.sealer.sealCase(prevHash, { ...h, at, officeCode });
+    const sealed = this.sealer.sealCase(prevHash, { ...h, at });
     const [row] = await prepared<CaseRow>(
       tx,
       'case_transition',
@@ -195,16 +196,6 @@ export class CasesRepository {
       ],
     );
     return row;
-  }
-
-  private async officeCode(tx: EntityManager, caseId: string): Promise<string> {
-    const [row] = await prepared<{ code: string }>(
-      tx,
-      'case_office_code',
-      `SELECT o.code FROM founder_case c JOIN office o ON o.id = c.office_id WHERE c.id = $1`,
-      [caseId],
-    );
-    return row.code;
   }
 
   /** The hash of the row before `seq` (the genesis for the first row). */
