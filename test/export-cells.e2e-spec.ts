@@ -11,6 +11,7 @@ import { exportRecords } from '../src/exports/verify/export-records';
 import { ALL_MILESTONES, insertFounder, openCase, sendEvent } from './support/cases';
 import { startTestApp, TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
+import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../dist/scripts/verify-export.js');
@@ -99,11 +100,7 @@ describe('export cells that spreadsheets read safely and that still verify', () 
       .get(`/api/v1/exports/phase-history${query.replace('PLACEHOLDER', w.officeA)}`)
       .set(w.as('leadA'))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(bufferBody)
       .expect(200);
     const id = res.headers['x-export-id'] as string;
     const manifest = (

@@ -12,6 +12,7 @@ import { insertFounder, openCase, sendEvent } from './support/cases';
 import { HALF_YEAR_2025, RESET_BUSINESS, RESET_HOUSEHOLD, SWOT } from './support/fuzz';
 import { startTestApp, TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
+import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
 const CLI = join(__dirname, '../dist/scripts/verify-export.js');
@@ -100,11 +101,7 @@ describe('auditor exports of the phase history', () => {
       .get(`/api/v1/exports/${kind}${query}`)
       .set(w.as(persona))
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(bufferBody);
 
   const csvRows = (body: Buffer, delimiter = ',') =>
     parse(body, { columns: true, bom: true, delimiter, record_delimiter: '\r\n' }) as Record<

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { startTestApp, TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
+import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -39,11 +40,7 @@ describe('verify-export resolves relative paths against the caller’s folder', 
       .get('/api/v1/exports/phase-history')
       .set(w.as('auditorA'))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (chunk: Buffer) => chunks.push(chunk));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(bufferBody)
       .expect(200);
     const id = res.headers['x-export-id'] as string;
     const manifest = await t

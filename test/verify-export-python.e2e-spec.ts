@@ -7,6 +7,7 @@ import { ALL_MILESTONES, insertFounder, openCase, sendEvent } from './support/ca
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { startTestApp, TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
+import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
 const VERIFIER = join(__dirname, '../tools/verify_export.py');
@@ -84,11 +85,7 @@ describe('an auditor verifying with their own tools', () => {
       .get(`/api/v1/exports/${kind}?${query}`)
       .set(w.as(as))
       .buffer(true)
-      .parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(bufferBody)
       .expect(200);
     const manifest = (
       await t
