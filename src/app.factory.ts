@@ -1,18 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { answerClientError, ProblemFilter, replyWithProblem } from './common/errors/problem.filter';
 import { createValidationPipe } from './common/http/validation';
 import { createLogger, PinoNestLogger } from './common/logging/logger';
-import { setUpOpenApi } from './common/http/openapi';
+import { setUpOpenApi } from './openapi/document';
 import { parseJsonBodiesStrictly } from './common/http/json-body';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { EXPORT_UPLOAD_TYPES } from './exports/upload-types';
 
 export const API_PREFIX = 'api/v1';
+
+/** Every route but the health probes lives under /api/v1 (also for the OpenAPI document). */
+export function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+}
 
 export interface RegisteredRoute {
   method: string;
@@ -24,6 +31,11 @@ const routesByApp = new WeakMap<object, RegisteredRoute[]>();
 export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
   return routesByApp.get(app) ?? [];
 }
+export interface CreateAppOptions {
+  /** Adds Fastify hooks before the server is ready (the tests check every response against the OpenAPI document). */
+  instrument?: (fastify: FastifyInstance) => void;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
@@ -34,6 +46,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createApp(
   config: AppConfig,
   logger: Logger = createLogger(config),
+  options: CreateAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -84,10 +97,11 @@ export async function createApp(
     ],
     maxAge: 600,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  useApiPrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   setUpOpenApi(app);
+  options.instrument?.(fastify);
   await app.init();
   await fastify.ready();
   return app;

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { Role } from './principal';
 
 export const ACCESS_KEY = 'lotse:access';
@@ -16,7 +16,8 @@ export interface AccessRule {
 
 /**
  * Declares who may call a route. The global guard refuses every route that has neither this nor
- * @Public(), so a forgotten declaration fails closed. The rule is also written into OpenAPI.
+ * @Public(), so a forgotten declaration fails closed. The rule is also written into OpenAPI
+ * (x-required-roles, and the 401/403 responses the document adds to every secured operation).
  */
 export function Access(rule: {
   roles?: readonly Role[];
@@ -24,14 +25,11 @@ export function Access(rule: {
   anyone?: boolean;
 }): MethodDecorator & ClassDecorator {
   const full: AccessRule = { roles: rule.roles ?? [], admin: rule.admin ?? false, anyone: rule.anyone ?? false };
-  const who = full.anyone ? 'any authenticated caller' : [...full.roles, ...(full.admin ? ['admin'] : [])].join(', ');
   return applyDecorators(
     SetMetadata(ACCESS_KEY, full),
     ApiBearerAuth('bearer'),
     ApiSecurity('apiKey'),
     ApiExtension('x-required-roles', full.anyone ? ['any'] : [...full.roles, ...(full.admin ? ['admin'] : [])]),
-    ApiUnauthorizedResponse({ description: 'No or invalid credentials (problem+json)' }),
-    ApiForbiddenResponse({ description: `Requires one of: ${who}` }),
   );
 }
 

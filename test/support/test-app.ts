@@ -1,10 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/common/logging/logger';
 import { databaseUrl, templateName, withAdminClient } from './database';
+import { OpenApiContract, recordViolations } from './openapi-contract';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -16,6 +18,33 @@ export interface TestApp {
 }
 
 let counter = 0;
+
+let contract: Promise<OpenApiContract> | undefined;
+/** The served document, read once per worker from the first app (every app serves the same). */
+function contractOf(fastify: FastifyInstance): Promise<OpenApiContract> {
+  contract ??= fastify
+    .inject({ method: 'GET', url: '/openapi.json' })
+    .then((response) => new OpenApiContract(response.json()));
+  return contract;
+}
+
+/** Every response of the app is checked against the served OpenAPI document (openapi-contract.ts). */
+function checkResponsesAgainstContract(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const route = request.routeOptions.url;
+    if (route === '/openapi.json') return payload;
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    const observed = {
+      method: request.method,
+      route,
+      status: reply.statusCode,
+      contentType: reply.getHeader('content-type') as string | undefined,
+      body: payload === null || payload === undefined ? '' : body,
+    };
+    recordViolations((await contractOf(fastify)).check(observed));
+    return payload;
+  });
+}
 
 /**
  * Boots the real application (Fastify, pipes, filters, guards) on a fresh database cloned from the
@@ -34,7 +63,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_POOL_SIZE: '20',
     ...env,
   });
-  const app = await createApp(config, createLogger({ logLevel: config.logLevel }));
+  const app = await createApp(config, createLogger({ logLevel: config.logLevel }), {
+    instrument: checkResponsesAgainstContract,
+  });
   const server = app.getHttpServer();
   return {
     app,

@@ -1,0 +1,139 @@
+import type { INestApplication } from '@nestjs/common';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type OperationObject,
+  type ResponseObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
+import { ERROR_STATUS, type ErrorCode } from '../common/errors/error-codes';
+import { PROBLEM_CONTENT_TYPE } from '../common/errors/problem';
+import { ERRORS_EXTENSION } from './api-errors.decorator';
+import { extraSchemas } from './extra-schemas';
+import { RESPONSE_HEADERS } from './headers';
+import { ProblemSchema } from './problem.schema';
+
+const TAGS: Record<string, string> = {
+  health: 'Liveness and readiness, for load balancers and orchestrators (no credentials)',
+  auth: 'Sign-in with email and password, and who the caller is',
+  offices: 'Counselling offices and their API keys',
+  users: 'Staff accounts and their memberships (role per office)',
+  founders: 'The people counselled: identity, profile (Kennung), consent',
+  cases: 'Cases along the 4+1 phase model: data, events with stage gates, history, contacts',
+  reset: 'RE_SET as-is analyses of self-employed people on benefits: EKS periods, indicators, lifecycle',
+  exports: 'Signed, verifiable exports of the histories for auditors',
+  privacy: 'Data subjects\u2019 rights: access (Art. 15) and erasure (Art. 17 GDPR)',
+  'access-log': 'Who read or changed which record (social data access log)',
+};
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/**
+ * The OpenAPI document of the service: generated from the controllers and their schema classes,
+ * then finished here with what every operation shares (the error responses each kind of route can
+ * give, the request id header, the public routes' empty security). `npm run openapi` writes it to
+ * openapi.json; a test fails when the served document and that file differ.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('Lotse API')
+    .setDescription(
+      'Case management for start-up advisors along the 4+1 phase model: founders, cases with stage ' +
+        'gates, RE_SET analyses and verifiable auditor exports.\n\n' +
+        'Every error is `application/problem+json` (RFC 9457) with a stable `code`; each operation lists ' +
+        'the codes it can answer. Authenticate with a bearer token from `POST /api/v1/auth/token` or an ' +
+        'office API key in `X-API-Key`.',
+    )
+    .setVersion('1')
+    .setLicense('Proprietary', 'https://www.gnu.org/licenses/license-list.html#NonFreeSoftware')
+    .addServer('/', 'The Lotse instance that serves this document')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /api/v1/auth/token' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An office API key (lotse_…)' }, 'apiKey');
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    extraModels: [ProblemSchema],
+    operationIdFactory: (controller, method) =>
+      `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`,
+  });
+  return finishDocument(document);
+}
+
+/** The error codes every operation of its kind can answer, besides its own (@ApiErrors). */
+function commonErrors(operation: OperationObject): ErrorCode[] {
+  const codes: ErrorCode[] = ['internal_error', 'database_unavailable'];
+  const secured = (operation.security ?? []).length > 0;
+  if (secured) codes.push('unauthenticated', 'forbidden', 'ambiguous_credentials');
+  if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) {
+    codes.push('validation_failed');
+  }
+  if (operation.requestBody) {
+    codes.push('validation_failed', 'malformed_body', 'payload_too_large', 'unsupported_media_type');
+  }
+  return codes;
+}
+
+function problemResponse(status: number, codes: ErrorCode[], roles: string[] | undefined): ResponseObject {
+  const headers: ResponseObject['headers'] = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
+  if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
+  return {
+    description:
+      codes.map((code) => `\`${code}\``).join(', ') +
+      (status === 403 && roles ? ` (requires one of the roles: ${roles.join(', ')})` : ''),
+    headers,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
+}
+
+function finishOperation(operation: OperationObject): void {
+  const extensions = operation as unknown as Record<string, unknown>;
+  const own = (extensions[ERRORS_EXTENSION] as ErrorCode[] | undefined) ?? [];
+  delete extensions[ERRORS_EXTENSION];
+  // A route without @Access is public (the guard refuses every other undeclared one).
+  if (!operation.security) operation.security = [];
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set([...commonErrors(operation), ...own])) {
+    const status = ERROR_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (Number(status) >= 400) delete operation.responses[status];
+    else if (response && !('$ref' in response)) {
+      response.headers = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...response.headers };
+    }
+  }
+  for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
+    operation.responses[String(status)] = problemResponse(status, byStatus.get(status)!, extensions['x-required-roles'] as string[] | undefined);
+  }
+}
+
+function finishDocument(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = path[method];
+      if (operation) finishOperation(operation);
+    }
+  }
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ...extraSchemas() },
+    headers: { ...RESPONSE_HEADERS, ...document.components?.headers },
+  };
+  return document;
+}
+
+/** Swagger UI at /docs, the OpenAPI 3 document at /openapi.json (and .yaml). */
+export function setUpOpenApi(app: INestApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'openapi.json',
+    yamlDocumentUrl: 'openapi.yaml',
+    useGlobalPrefix: false,
+    customSiteTitle: 'Lotse API',
+    swaggerOptions: {
+      persistAuthorization: true,
+      displayRequestDuration: true,
+      docExpansion: 'none',
+      filter: true,
+      tagsSorter: 'alpha',
+    },
+  });
+}

@@ -1,0 +1,121 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+/**
+ * Checks every response of the e2e suites against the served OpenAPI document: an operation or a
+ * status the document does not list, a content type it does not name, or a body its schema does
+ * not accept is a violation. Violations are collected here and fail the running test in its
+ * afterEach (test/support/contract-setup.ts).
+ *
+ * Object schemas are checked closed (additionalProperties: false unless the document says
+ * otherwise), so a property the document does not mention fails too: a client generated from the
+ * document would not know it.
+ */
+
+type Json = Record<string, unknown>;
+export interface ObservedResponse {
+  method: string;
+  /** The route as Fastify registered it, e.g. /api/v1/cases/:id (undefined: no route matched) */
+  route: string | undefined;
+  status: number;
+  contentType: string | undefined;
+  /** The serialized body; undefined for a stream */
+  body: string | undefined;
+}
+
+/** Routes that are not operations of the API itself. */
+const NOT_OPERATIONS = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/];
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** OpenAPI 3.0 schema → what Ajv checks: refs into the document, closed objects, nullable refs. */
+function normalize(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(normalize);
+  if (!isObject(schema)) return schema;
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$ref' && typeof value === 'string') out.$ref = value.replace(/^#\//, 'openapi#/');
+    else if (key === 'example' || key === 'examples') continue;
+    else out[key] = key === 'properties' && isObject(value)
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v)]))
+      : normalize(value);
+  }
+  if (out.properties && out.additionalProperties === undefined && !out.allOf && !out.oneOf && !out.anyOf) {
+    out.additionalProperties = false;
+  }
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _nullable, ...rest } = out;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
+}
+
+export class OpenApiContract {
+  private readonly ajv: Ajv;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly operations: Array<{ method: string; pattern: RegExp; path: string; operation: Json }> = [];
+
+  constructor(readonly document: Json) {
+    this.ajv = new Ajv({ strict: false, allErrors: true, discriminator: true });
+    addFormats(this.ajv);
+    this.ajv.addSchema({ $id: 'openapi', components: normalize(document.components) as Json });
+    for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!isObject(operation)) continue;
+        this.operations.push({ method, path, operation, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) });
+      }
+    }
+  }
+
+  /** The violations of one response (empty when it is what the document says). */
+  check(response: ObservedResponse): string[] {
+    if (response.route === undefined) return []; // no route: the router's 404/405, not an operation
+    const where = `${response.method} ${response.route} → ${response.status}`;
+    if (NOT_OPERATIONS.some((re) => re.test(response.route!))) return [];
+    const path = response.route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const method = response.method.toLowerCase();
+    const found = this.operations.find((o) => o.method === method && o.path === path);
+    if (!found) return [`${where}: the document has no operation ${method.toUpperCase()} ${path}`];
+    const responses = found.operation.responses as Record<string, Json>;
+    const documented = responses[String(response.status)] ?? responses[`${String(response.status)[0]}XX`] ?? responses.default;
+    if (!documented) {
+      return [`${where}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(', ')})`];
+    }
+    const content = documented.content as Record<string, Json> | undefined;
+    const type = response.contentType?.split(';')[0].trim().toLowerCase();
+    if (!content) {
+      return response.body ? [`${where}: the document says no body, the response has ${type ?? 'one'}`] : [];
+    }
+    if (!type || !content[type]) {
+      return [`${where}: content type ${type ?? '(none)'} is not documented (documented: ${Object.keys(content).join(', ')})`];
+    }
+    const schema = content[type].schema;
+    if (!schema || response.body === undefined || !/json$/.test(type)) return [];
+    let body: unknown;
+    try {
+      body = JSON.parse(response.body);
+    } catch {
+      return [`${where}: the ${type} body is not JSON`];
+    }
+    const key = `${method} ${path} ${response.status} ${type}`;
+    let validate = this.validators.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(normalize(schema) as Json);
+      this.validators.set(key, validate);
+    }
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map(
+      (e) => `${where}: body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    );
+  }
+}
+
+const violations: string[] = [];
+/** Records what a response broke of the contract (called from the test app's onSend hook). */
+export function recordViolations(found: string[]): void {
+  violations.push(...found);
+}
+/** The violations since the last call. */
+export function takeViolations(): string[] {
+  return violations.splice(0, violations.length);
+}
