@@ -3,6 +3,7 @@ import {
   DocumentBuilder,
   type OpenAPIObject,
   type OperationObject,
+  type ParameterObject,
   type ResponseObject,
   SwaggerModule,
 } from '@nestjs/swagger';
@@ -24,6 +25,15 @@ const TAGS: Record<string, string> = {
   exports: 'Signed, verifiable exports of the histories for auditors',
   privacy: 'Data subjects\u2019 rights: access (Art. 15) and erasure (Art. 17 GDPR)',
   'access-log': 'Who read or changed which record (social data access log)',
+};
+
+/** A caller may name its request (1–128 of A-Z a-z 0-9 . _ : -) to join logs across services. */
+const REQUEST_ID_PARAMETER: ParameterObject = {
+  name: 'X-Request-Id',
+  in: 'header',
+  required: false,
+  description: 'Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id)',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
 };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -88,6 +98,7 @@ function finishOperation(operation: OperationObject): void {
   const extensions = operation as unknown as Record<string, unknown>;
   const own = (extensions[ERRORS_EXTENSION] as ErrorCode[] | undefined) ?? [];
   delete extensions[ERRORS_EXTENSION];
+  operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/X-Request-Id' }];
   // A route without @Access is public (the guard refuses every other undeclared one).
   if (!operation.security) operation.security = [];
   const byStatus = new Map<number, ErrorCode[]>();
@@ -117,6 +128,7 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
     ...document.components,
     schemas: { ...document.components?.schemas, ...extraSchemas() },
     headers: { ...RESPONSE_HEADERS, ...document.components?.headers },
+    parameters: { ...document.components?.parameters, 'X-Request-Id': REQUEST_ID_PARAMETER },
   };
   return document;
 }
