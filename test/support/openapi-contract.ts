@@ -67,6 +67,18 @@ export class OpenApiContract {
     }
   }
 
+  /**
+   * A response seen only from outside (a service started as its own process): its route is the
+   * operation whose path template matches the URL's path, a static path before a templated one.
+   */
+  checkUrl(response: Omit<ObservedResponse, 'route'> & { path: string }): string[] {
+    const method = response.method.toLowerCase();
+    const candidates = this.operations.filter((o) => o.method === method && o.pattern.test(response.path));
+    const found = candidates.find((o) => o.path === response.path) ?? candidates[0];
+    const route = found ? found.path.replace(/\{([^}]+)\}/g, ':$1') : NOT_OPERATIONS.some((re) => re.test(response.path)) ? response.path : undefined;
+    return this.check({ ...response, route });
+  }
+
   /** The violations of one response (empty when it is what the document says). */
   check(response: ObservedResponse): string[] {
     if (response.route === undefined) return []; // no route: the router's 404/405, not an operation
