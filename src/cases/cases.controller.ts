@@ -7,6 +7,7 @@ import { etag, parseIfMatch } from '../common/http/if-match';
 import { UuidParam } from '../common/http/uuid-param';
 import { TransitionHeaders, TransitionOptions } from '../common/http/transition-options';
 import { phaseModelDescription } from '../phase-model';
+import { CASE_EVENT_BODY_EXAMPLES } from '../phase-model/case-event.schema';
 import { CaseTransitionService } from './case-transition.service';
 import { CasesService } from './cases.service';
 import { CaseListQueryDto, CreateCaseDto, CreateContactDto, HistoryQueryDto, UpdateCaseDto } from './dto/case.dto';
@@ -82,7 +83,7 @@ export class CasesController {
   })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first answer' })
-  @ApiBody({ schema: { type: 'object', required: ['type'], properties: { type: { type: 'string' } }, additionalProperties: true } })
+  @ApiBody({ schema: { $ref: '#/components/schemas/CaseEvent' }, examples: CASE_EVENT_BODY_EXAMPLES })
   async event(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,

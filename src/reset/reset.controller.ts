@@ -26,6 +26,7 @@ import {
   UpdateResetAnalysisDto,
 } from './dto/analysis.dto';
 import { PeriodListQueryDto, PutPeriodDto } from './dto/period.dto';
+import { RESET_EVENT_BODY_EXAMPLES } from './lifecycle/reset-event.schema';
 import { resetModelDescription } from './lifecycle/reset-model-description';
 import { ResetAnalysesService } from './reset-analyses.service';
 import { ResetPeriodsService } from './reset-periods.service';
@@ -183,14 +184,7 @@ export class ResetController {
     required: false,
     description: 'A retry with the same key returns the first answer',
   })
-  @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['type'],
-      properties: { type: { type: 'string' } },
-      additionalProperties: true,
-    },
-  })
+  @ApiBody({ schema: { $ref: '#/components/schemas/ResetEvent' }, examples: RESET_EVENT_BODY_EXAMPLES })
   async event(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,

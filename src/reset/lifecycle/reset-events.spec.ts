@@ -65,7 +65,7 @@ describe('parseResetEvent: errors', () => {
       [
         {
           field: 'type',
-          message: 'must be one of START_ANALYSIS, ASSESS, RECOMMEND, DECIDE, CANCEL',
+          message: 'must be one of: START_ANALYSIS, ASSESS, RECOMMEND, DECIDE, CANCEL',
         },
       ],
     ],
@@ -75,19 +75,19 @@ describe('parseResetEvent: errors', () => {
       [
         {
           field: 'type',
-          message: 'must be one of START_ANALYSIS, ASSESS, RECOMMEND, DECIDE, CANCEL',
+          message: 'must be one of: START_ANALYSIS, ASSESS, RECOMMEND, DECIDE, CANCEL',
         },
       ],
     ],
     [
       'an unknown field',
       { type: 'START_ANALYSIS', force: true },
-      [{ field: 'force', message: 'is not allowed' }],
+      [{ field: 'force', message: 'is not allowed for START_ANALYSIS' }],
     ],
     [
       'a missing list',
       { type: 'ASSESS', ...swot, risks: undefined },
-      [{ field: 'risks', message: 'must be an array' }],
+      [{ field: 'risks', message: 'is required' }],
     ],
     [
       'an empty list',
@@ -120,7 +120,7 @@ describe('parseResetEvent: errors', () => {
       [
         {
           field: 'recommendation',
-          message: 'must be one of give_up, quick_exit, restart_with_coaching',
+          message: 'must be one of: give_up, quick_exit, restart_with_coaching',
         },
       ],
     ],
@@ -142,7 +142,7 @@ describe('parseResetEvent: errors', () => {
     [
       'an impossible due date',
       { ...recommend, measures: [{ title: 'x', dueOn: '2026-02-30' }] },
-      [{ field: 'measures[0].dueOn', message: 'must be a valid YYYY-MM-DD date' }],
+      [{ field: 'measures[0].dueOn', message: 'must be a valid date (YYYY-MM-DD)' }],
     ],
     [
       'an unknown measure field',
@@ -169,7 +169,7 @@ describe('parseResetEvent: errors', () => {
       { type: 'DECIDE', accepted: true, note: 'x'.repeat(5001) },
       [{ field: 'note', message: 'must be at most 5000 characters' }],
     ],
-    ['a missing reason', { type: 'CANCEL' }, [{ field: 'reason', message: 'must be a string' }]],
+    ['a missing reason', { type: 'CANCEL' }, [{ field: 'reason', message: 'is required' }]],
     [
       'a blank reason',
       { type: 'CANCEL', reason: ' \n ' },

@@ -1,7 +1,9 @@
 import { transition } from 'xstate';
 import type { BilingualLabel } from '../../phase-model/phase-model.types';
 import {
+  RESET_EVENT_EXAMPLES,
   RESET_EVENT_TYPES,
+  RESET_LIMITS,
   RESET_RECOMMENDATIONS,
   SWOT_KEYS,
   type ResetEvent,
@@ -30,10 +32,9 @@ export interface ResetPayloadField {
   description: BilingualLabel;
 }
 
-// The limits of parseResetEvent (reset-events.ts); reset-model-description.spec.ts holds them to it.
-const ITEM = 500;
-const TEXT = 5000;
-const ITEMS = 50;
+// The limits of the event schemas (reset-event.schema.ts); reset-model-description.spec.ts holds
+// the parser to them.
+const { itemChars: ITEM, textChars: TEXT, items: ITEMS } = RESET_LIMITS;
 
 const swot = (name: (typeof SWOT_KEYS)[number], de: string, en: string): ResetPayloadField => ({
   name,
@@ -117,25 +118,8 @@ export const RESET_PAYLOAD_FIELDS: Record<ResetEventType, readonly ResetPayloadF
   ],
 };
 
-/** A valid body of each event: what the README shows and the tests send. */
-export const RESET_EVENT_EXAMPLES: Record<ResetEventType, ResetEvent> = {
-  START_ANALYSIS: { type: 'START_ANALYSIS' },
-  ASSESS: {
-    type: 'ASSESS',
-    strengths: ['Stammkundschaft'],
-    weaknesses: ['Preise seit 2019 gleich'],
-    opportunities: ['Neubaugebiet'],
-    risks: ['Kette eröffnet'],
-  },
-  RECOMMEND: {
-    type: 'RECOMMEND',
-    recommendation: 'restart_with_coaching',
-    measures: [{ title: 'Preise anheben', dueOn: '2026-09-01' }],
-    rationale: 'Die Nachfrage ist da, die Preise decken die Kosten nicht.',
-  },
-  DECIDE: { type: 'DECIDE', accepted: true, note: 'Gründerin stimmt zu' },
-  CANCEL: { type: 'CANCEL', reason: 'Gründerin zieht weg' },
-};
+/** A valid body of each event (declared with the event schemas): the README shows them. */
+export { RESET_EVENT_EXAMPLES };
 
 const STATE_LABELS: Record<ResetStateValue, BilingualLabel> = {
   intake: { de: 'Aufnahme', en: 'Intake' },
