@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { MeDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
 import { Access, Public } from './access.decorator';
 import { AuthService } from './auth.service';
@@ -18,17 +20,27 @@ export class AuthController {
   @Post('token')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password; returns a bearer token' })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiTooManyRequestsResponse({ description: 'Too many failures; see Retry-After' })
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description:
+      'Returns a bearer token for the other operations. A wrong email and a wrong password get the same ' +
+      'answer. Failed sign-ins are throttled per email and per client address: after too many, wait the ' +
+      'Retry-After seconds.',
+  })
+  @ApiOkResponse({ type: TokenResponseDto, description: 'Signed in' })
+  @ApiErrors('unauthenticated', 'too_many_attempts')
   token(@Body() body: TokenRequestDto, @ClientIp() ip: string): Promise<TokenResponseDto> {
     return this.auth.signIn(body.email, body.password, ip);
   }
 
   @Get('me')
   @Access({ anyone: true })
-  @ApiOperation({ summary: 'The signed-in user (or API key) with memberships' })
-  me(@Ctx() ctx: RequestContext) {
+  @ApiOperation({
+    summary: 'Who the caller is',
+    description: 'The signed-in user, or the API key, with the memberships that decide what it may do.',
+  })
+  @ApiOkResponse({ type: MeDto, description: 'The caller' })
+  me(@Ctx() ctx: RequestContext): Promise<MeDto> {
     return this.users.me(ctx);
   }
 }

@@ -5,6 +5,7 @@ import { CredentialsRepository } from './credentials.repository';
 import { verifyPassword } from './password';
 import { SignInThrottleRepository } from './sign-in-throttle.repository';
 import { TokenService } from './token.service';
+import type { TokenResponseDto } from './dto/token.dto';
 
 /**
  * Sign-in. A wrong email and a wrong password get the same answer (and take as long); failures
@@ -20,7 +21,7 @@ export class AuthService {
     @Inject(TokenService) private readonly tokens: TokenService,
   ) {}
 
-  async signIn(email: string, password: string, clientIp: string) {
+  async signIn(email: string, password: string, clientIp: string): Promise<TokenResponseDto> {
     const keys = [`email:${email.toLowerCase()}`, `ip:${clientIp}`];
     const slot = await this.throttle.reserve(
       keys,

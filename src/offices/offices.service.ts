@@ -6,7 +6,16 @@ import { isMember, roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { inTransaction } from '../database/transaction';
-import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto, CreateOfficeDto, OfficeDto, UpdateOfficeDto } from './dto/office.dto';
+import type {
+  ApiKeyDto,
+  ApiKeyListDto,
+  CreateApiKeyDto,
+  CreatedApiKeyDto,
+  CreateOfficeDto,
+  OfficeDto,
+  OfficeListDto,
+  UpdateOfficeDto,
+} from './dto/office.dto';
 import { ApiKeyRow, OfficeRow, OfficesRepository } from './offices.repository';
 
 /** Offices (administered by admins) and their API keys (managed by the office's leads and admins). */
@@ -28,7 +37,7 @@ export class OfficesService {
     return toOfficeDto(row);
   }
 
-  async list(ctx: RequestContext): Promise<{ items: OfficeDto[] }> {
+  async list(ctx: RequestContext): Promise<OfficeListDto> {
     const ids = ctx.actor.isAdmin ? null : ctx.actor.memberships.map((m) => m.officeId);
     return { items: (await this.offices.list(ids)).map(toOfficeDto) };
   }
@@ -68,7 +77,7 @@ export class OfficesService {
     return { ...toApiKeyDto(row), key: secret.key };
   }
 
-  async listApiKeys(ctx: RequestContext, officeId: string): Promise<{ items: ApiKeyDto[] }> {
+  async listApiKeys(ctx: RequestContext, officeId: string): Promise<ApiKeyListDto> {
     await this.officeLedBy(ctx, officeId);
     return { items: (await this.offices.listApiKeys(officeId)).map(toApiKeyDto) };
   }

@@ -4,7 +4,8 @@ import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
 import { UuidParam } from '../common/http/uuid-param';
-import { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -14,23 +15,37 @@ export class UsersController {
 
   @Post()
   @Access({ roles: ['lead'], admin: true })
-  @ApiOperation({ summary: 'Create a user (admins: anyone; leads: advisors and leads of their office)' })
-  @ApiCreatedResponse({ type: UserDto })
+  @ApiOperation({
+    summary: 'Create a user',
+    description:
+      'Admins create anyone, administrators included. A lead creates advisors and leads with at least one ' +
+      'membership, each in an office they lead. The email must be unused (compared case-insensitively).',
+  })
+  @ApiCreatedResponse({ type: UserDto, description: 'The new user' })
+  @ApiErrors('email_taken', 'office_unknown')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateUserDto): Promise<UserDto> {
     return this.users.create(ctx, body);
   }
 
   @Get()
   @Access({ roles: ['lead'], admin: true })
-  @ApiOperation({ summary: 'List users (leads: the users of the offices they lead)' })
-  list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto) {
+  @ApiOperation({
+    summary: 'List users, newest first',
+    description: 'Admins see every user; a lead the users of the offices they lead, with only those memberships.',
+  })
+  @ApiOkResponse({ type: UserPageDto, description: 'One page of users' })
+  list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<UserPageDto> {
     return this.users.list(ctx, query.limit, query.cursor);
   }
 
   @Get(':id')
   @Access({ anyone: true })
-  @ApiOperation({ summary: 'One user (admins, leads of their office, the user themselves)' })
-  @ApiOkResponse({ type: UserDto })
+  @ApiOperation({
+    summary: 'One user',
+    description: 'Admins see every user, leads the users of their offices, everyone themselves; any other user is not found.',
+  })
+  @ApiOkResponse({ type: UserDto, description: 'The user' })
+  @ApiErrors('not_found')
   get(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<UserDto> {
     return this.users.get(ctx, id);
   }
@@ -39,9 +54,12 @@ export class UsersController {
   @Access({ anyone: true })
   @ApiOperation({
     summary: 'Change name, active, memberships or password',
-    description: 'Admins: everything. Leads: advisor/lead memberships of their offices. Self: name and password.',
+    description:
+      'Admins: everything. Leads: the advisor and lead memberships in the offices they lead. Everyone: ' +
+      'their own name and password. Deactivating a user or changing a password ends their tokens at once.',
   })
-  @ApiOkResponse({ type: UserDto })
+  @ApiOkResponse({ type: UserDto, description: 'The user as changed' })
+  @ApiErrors('not_found', 'office_unknown')
   update(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
     return this.users.update(ctx, id, body);
   }

@@ -5,9 +5,9 @@ import { hashPassword } from '../auth/password';
 import { Membership, officesWithRole } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
-import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import type { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
 import { UserRow, UsersRepository } from './users.repository';
 
 const LEAD_MANAGED_ROLES = ['advisor', 'lead'];
@@ -54,7 +54,7 @@ export class UsersService {
     return toUserDto((await this.users.findById(id))!);
   }
 
-  async list(ctx: RequestContext, limit = 50, cursor?: string): Promise<Page<UserDto>> {
+  async list(ctx: RequestContext, limit = 50, cursor?: string): Promise<UserPageDto> {
     const after = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const offices = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
     const rows = await this.users.list(offices, limit, after);
@@ -92,7 +92,7 @@ export class UsersService {
     return toUserDto((await this.users.findById(id))!, this.visibleOffices(ctx, id));
   }
 
-  async me(ctx: RequestContext) {
+  async me(ctx: RequestContext): Promise<MeDto> {
     if (ctx.actor.kind === 'api_key') {
       return { kind: 'api_key', id: ctx.actor.id, admin: false, memberships: ctx.actor.memberships };
     }
