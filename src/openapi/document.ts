@@ -1,16 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import {
   DocumentBuilder,
+  type ExampleObject,
   type OpenAPIObject,
   type OperationObject,
   type ParameterObject,
   type ResponseObject,
   SwaggerModule,
 } from '@nestjs/swagger';
-import { ERROR_STATUS, type ErrorCode } from '../common/errors/error-codes';
+import { ERROR_STATUS, type ErrorCode, titleFor } from '../common/errors/error-codes';
 import { PROBLEM_CONTENT_TYPE } from '../common/errors/problem';
 import { ERRORS_EXTENSION } from './api-errors.decorator';
 import { extraSchemas } from './extra-schemas';
+import { toOpenApi31Schemas } from './openapi-31';
 import { RESPONSE_HEADERS } from './headers';
 import { ProblemSchema } from './problem.schema';
 
@@ -82,7 +84,39 @@ function commonErrors(operation: OperationObject): ErrorCode[] {
   return codes;
 }
 
-function problemResponse(status: number, codes: ErrorCode[], roles: string[] | undefined): ResponseObject {
+/** The extension members a code carries, as an example shows them. */
+const EXAMPLE_MEMBERS: Partial<Record<ErrorCode, Record<string, unknown>>> = {
+  validation_failed: { errors: [{ field: 'email', message: 'email must be an email' }] },
+  invalid_event: { errors: [{ field: 'reasonCode', message: 'is required' }] },
+  transition_not_allowed: { allowedEvents: ['START_PLANNING', 'STEP_BACK', 'DROP_OUT', 'PAUSE'] },
+  requirements_unmet: { unmet: [{ code: 'business_plan_complete', message: 'The business plan is not completed yet.' }] },
+  version_conflict: { currentVersion: 4 },
+  too_many_attempts: { retryAfterSeconds: 60 },
+};
+
+/** One example per code, so Swagger UI shows each error as it is answered (not one mixed body). */
+function problemExamples(status: number, codes: ErrorCode[], path: string): Record<string, ExampleObject> {
+  return Object.fromEntries(
+    codes.map((code) => [
+      code,
+      {
+        summary: code,
+        value: {
+          type: `urn:lotse:problem:${code}`,
+          title: titleFor(code),
+          status,
+          detail: `${titleFor(code)}.`,
+          code,
+          instance: path,
+          requestId: '9f3c2a71-5b0e-4d8e-a6f1-2c7b9d0e4a13',
+          ...EXAMPLE_MEMBERS[code],
+        },
+      },
+    ]),
+  );
+}
+
+function problemResponse(status: number, codes: ErrorCode[], roles: string[] | undefined, path: string): ResponseObject {
   const headers: ResponseObject['headers'] = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
   if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
   return {
@@ -90,11 +124,16 @@ function problemResponse(status: number, codes: ErrorCode[], roles: string[] | u
       codes.map((code) => `\`${code}\``).join(', ') +
       (status === 403 && roles ? ` (requires one of the roles: ${roles.join(', ')})` : ''),
     headers,
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/Problem' } } },
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { $ref: '#/components/schemas/Problem' },
+        examples: problemExamples(status, codes, path),
+      },
+    },
   };
 }
 
-function finishOperation(operation: OperationObject): void {
+function finishOperation(operation: OperationObject, path: string): void {
   const extensions = operation as unknown as Record<string, unknown>;
   const own = (extensions[ERRORS_EXTENSION] as ErrorCode[] | undefined) ?? [];
   delete extensions[ERRORS_EXTENSION];
@@ -113,17 +152,21 @@ function finishOperation(operation: OperationObject): void {
     }
   }
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
-    operation.responses[String(status)] = problemResponse(status, byStatus.get(status)!, extensions['x-required-roles'] as string[] | undefined);
+    operation.responses[String(status)] = problemResponse(status, byStatus.get(status)!, extensions['x-required-roles'] as string[] | undefined, path);
   }
 }
 
 function finishDocument(document: OpenAPIObject): OpenAPIObject {
-  for (const path of Object.values(document.paths)) {
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
-      const operation = path[method];
-      if (operation) finishOperation(operation);
+      const operation = item[method];
+      if (operation) finishOperation(operation, path);
     }
   }
+  // Published as OpenAPI 3.1 (JSON Schema 2020-12): see openapi-31.ts for why.
+  document.openapi = '3.1.0';
+  toOpenApi31Schemas(document.paths);
+  toOpenApi31Schemas(document.components);
   document.components = {
     ...document.components,
     schemas: { ...document.components?.schemas, ...extraSchemas() },

@@ -14,7 +14,7 @@ export class FieldErrorSchema {
 
 @ApiSchema({ name: 'UnmetRequirement', description: 'A stage-gate requirement that does not hold yet' })
 export class UnmetRequirementSchema {
-  @ApiProperty({ description: 'A requirement code of GET /phase-model or GET /reset-analyses/model', example: 'business_plan_completed' })
+  @ApiProperty({ description: 'A requirement code of GET /phase-model or GET /reset-analyses/model', example: 'business_plan_complete' })
   code: string;
   @ApiProperty({ example: 'The business plan is not completed yet.' })
   message: string;
@@ -54,6 +54,8 @@ export class ProblemSchema {
   currentVersion?: number;
   @ApiPropertyOptional({ format: 'uuid', description: 'founder_has_open_case: the case that is open' })
   caseId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'founder_duplicate: the founder with the same name and postal code' })
+  existingId?: string;
   @ApiPropertyOptional({ format: 'date', description: 'eks_period_overlap: the start of the period it overlaps' })
   periodStart?: string;
   @ApiPropertyOptional({ description: 'reset_analysis_closed: the state of the analysis', example: 'decided' })

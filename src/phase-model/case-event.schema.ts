@@ -161,8 +161,8 @@ function fieldSchema(type: CaseEventType, field: PayloadField): SchemaObject | {
     case 'text': {
       const optional = field.required !== true;
       return {
-        type: 'string',
-        ...(optional ? { nullable: true } : {}),
+        // OpenAPI 3.1 / JSON Schema: null is a type of its own
+        type: optional ? ['string', 'null'] : 'string',
         pattern: NOT_BLANK,
         maxLength: MAX_TEXT_LENGTH,
         description:

@@ -1,4 +1,5 @@
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /**
@@ -28,7 +29,7 @@ const NOT_OPERATIONS = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/];
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** OpenAPI 3.0 schema → what Ajv checks: refs into the document, closed objects, nullable refs. */
+/** OpenAPI 3.1 schema (JSON Schema 2020-12) → what Ajv checks: refs into the document, closed objects. */
 function normalize(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(normalize);
   if (!isObject(schema)) return schema;
@@ -51,12 +52,12 @@ function normalize(schema: unknown): unknown {
 }
 
 export class OpenApiContract {
-  private readonly ajv: Ajv;
+  private readonly ajv: Ajv2020;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly operations: Array<{ method: string; pattern: RegExp; path: string; operation: Json }> = [];
 
   constructor(readonly document: Json) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, discriminator: true });
+    this.ajv = new Ajv2020({ strict: false, allErrors: true, discriminator: true });
     addFormats(this.ajv);
     this.ajv.addSchema({ $id: 'openapi', components: normalize(document.components) as Json });
     for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {

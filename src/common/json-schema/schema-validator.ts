@@ -4,7 +4,7 @@ import { isCalendarDate } from '../time/iso-date';
 
 /**
  * Validation of request bodies with the very JSON schemas the OpenAPI document publishes (OpenAPI
- * 3.0.3 dialect: `nullable`, one-value `enum`s as tags, `discriminator`), so the document and the
+ * 3.1, i.e. JSON Schema: `type: ['string', 'null']`, one-value `enum`s as tags, `discriminator`), so the document and the
  * validation cannot drift. The schemas are the objects that go into components.schemas; their
  * `$ref`s (`#/components/schemas/X`) resolve inside the same set.
  */
@@ -74,7 +74,7 @@ const ARTICLE: Record<string, string> = {
 
 function messageOf(error: ErrorObject, event: string): string {
   const schema = (error.parentSchema ?? {}) as SchemaObject;
-  // null is "not given" (a field that may be left out says `nullable: true` and passes)
+  // null is "not given" (a field that may be null says `type: [..., 'null']` and passes)
   if (error.data === null && (error.keyword === 'type' || error.keyword === 'enum')) {
     return 'is required';
   }

@@ -1,4 +1,9 @@
 import type { SchemaObject } from '@nestjs/swagger';
+
+/** OpenAPI 3.1: `type: ['string', 'null']` says the field may be null. */
+const acceptsNull = (schema: SchemaObject): boolean => Array.isArray(schema.type) && schema.type.includes('null');
+const primaryType = (schema: SchemaObject): string | undefined =>
+  Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
 import { NOT_BLANK, type ComponentSchemas } from './schema-validator';
 
 /**
@@ -59,8 +64,9 @@ export function rulesOf(
     accepted.push({ what, body: withValue(full, path, value) });
 
   const walk = (schema: SchemaObject, path: Path): void => {
+    const type = primaryType(schema);
     const field = NAME(path);
-    if (schema.type === 'object') {
+    if (type === 'object') {
       for (const [key, sub] of Object.entries(schema.properties ?? {})) {
         if (path.length === 0 && key === 'type') continue;
         if (schema.required?.includes(key)) {
@@ -81,8 +87,8 @@ export function rulesOf(
       if (path.length > 0) refuse(`${field} not an object`, path, 'x', field, 'must be an object');
       return;
     }
-    if (schema.nullable) accept(`${field} null`, path, null);
-    if (schema.type === 'array') {
+    if (acceptsNull(schema)) accept(`${field} null`, path, null);
+    if (type === 'array') {
       const items = valueAt(full, path) as unknown[];
       refuse(`${field} not a list`, path, 'x', field, 'must be an array');
       if (schema.minItems) refuse(`${field} too short`, path, [], field, 'at least');
@@ -98,15 +104,15 @@ export function rulesOf(
       ? 'must be one of'
       : schema.format === 'date'
         ? 'valid date'
-        : `must be a${schema.type === 'object' || schema.type === 'array' ? 'n' : ''} ${schema.type}`;
+        : `must be a${type === 'object' || type === 'array' ? 'n' : ''} ${type}`;
     refuse(
       `${field} of the wrong type`,
       path,
-      schema.type === 'boolean' ? 'yes' : 12345,
+      type === 'boolean' ? 'yes' : 12345,
       field,
       wrongType,
     );
-    if (!schema.nullable) refuse(`${field} null`, path, null, field, 'is required');
+    if (!acceptsNull(schema)) refuse(`${field} null`, path, null, field, 'is required');
     if (schema.enum)
       refuse(`${field} not one of the values`, path, 'nope', field, 'must be one of');
     if (schema.format === 'date') {

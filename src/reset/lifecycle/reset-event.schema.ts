@@ -127,9 +127,8 @@ const MEASURE: SchemaObject = {
   properties: {
     title: text(RESET_LIMITS.itemChars, 'What is to be done'),
     dueOn: {
-      type: 'string',
+      type: ['string', 'null'],
       format: 'date',
-      nullable: true,
       description:
         'By when: a real calendar date, YYYY-MM-DD, between 1900-01-01 and 2200-12-31; null or absent: no date',
     },
@@ -192,8 +191,7 @@ export const RESET_EVENT_SCHEMAS: ComponentSchemas = frozen({
           'Whether the recommendation was accepted; an accepted restart_with_coaching restarts the case',
       },
       note: {
-        type: 'string',
-        nullable: true,
+        type: ['string', 'null'],
         maxLength: RESET_LIMITS.textChars,
         description: `A note, at most ${RESET_LIMITS.textChars} characters, stored trimmed; blank, null or absent: no note`,
       },
