@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator';
 import { officesWithRole } from '../auth/principal';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
+import { toAccessLogEntry } from './access-log.mapper';
 import { AccessLogRepository } from './access-log.repository';
+import { AccessLogPageDto } from './dto/access-log-entry.dto';
 import { AccessLogQueryDto } from './dto/access-log-query.dto';
 
 @ApiTags('access-log')
@@ -14,8 +16,15 @@ export class AccessLogController {
 
   @Get()
   @Access({ roles: ['lead'], admin: true })
-  @ApiOperation({ summary: 'Who read or changed what, newest first (leads: their offices)' })
-  async list(@Ctx() ctx: RequestContext, @Query() q: AccessLogQueryDto) {
+  @ApiOperation({
+    summary: 'Read the access log',
+    description:
+      'Who read or changed which record, and every export, newest first. Leads see the entries ' +
+      'of the offices they lead, admins every entry. Filter by the acting user or API key, the ' +
+      'record and a time range.',
+  })
+  @ApiOkResponse({ type: AccessLogPageDto, description: 'One page of entries' })
+  async list(@Ctx() ctx: RequestContext, @Query() q: AccessLogQueryDto): Promise<AccessLogPageDto> {
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor, ['id']);
     const rows = await this.log.list({
@@ -27,22 +36,6 @@ export class AccessLogController {
       after: after ? Number(after[0]) : undefined,
       limit,
     });
-    return toPage(
-      rows,
-      limit,
-      (r) => ({
-        id: r.id,
-        at: r.at.toISOString(),
-        actorType: r.actor_type,
-        actorId: r.actor_id,
-        officeId: r.office_id,
-        resourceType: r.resource_type,
-        resourceId: r.resource_id,
-        action: r.action,
-        requestId: r.request_id,
-        details: r.details,
-      }),
-      (r) => [Number(r.id)],
-    );
+    return toPage(rows, limit, toAccessLogEntry, (r) => [Number(r.id)]);
   }
 }

@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { RequestContext } from '../auth/request-context';
 import { prepared } from '../database/prepared';
 
-export type AccessAction = 'read' | 'list' | 'create' | 'update' | 'delete' | 'export' | 'erase' | 'transition';
+export const ACCESS_ACTIONS = ['read', 'list', 'create', 'update', 'delete', 'export', 'erase', 'transition'] as const;
+export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 export interface AccessEntry {
   officeId: string | null;

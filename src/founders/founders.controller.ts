@@ -1,22 +1,15 @@
 import { Body, Controller, Get, Inject, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { UuidParam } from '../common/http/uuid-param';
+import { ApiErrors } from '../openapi/api-errors.decorator';
 import {
   CreateFounderQueryDto,
   FounderDto,
   FounderPageDto,
   ListFoundersQueryDto,
-  TargetSectorDto,
+  TargetSectorListDto,
 } from './dto/founder.dto';
 import { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
 import { FoundersService } from './founders.service';
@@ -34,12 +27,15 @@ export class FoundersController {
   @ApiOperation({
     summary: 'Create a founder',
     description:
-      'Refused with 409 founder_duplicate (and existingId) when the office already has a founder ' +
-      'with the same first and last name (case-insensitive) and postal code.',
+      'Creates the founder in `officeId`, or in the caller\u2019s only office where they are advisor ' +
+      'or lead. An office the caller does not work in answers 404. Refused with 409 ' +
+      '`founder_duplicate` (its `existingId` names the founder) when the office already has a ' +
+      'founder with the same first and last name (case-insensitive) and postal code; repeat with ' +
+      '`?allowDuplicate=true` if it is another person. `profile.targetSector` must be a code of ' +
+      'GET /api/v1/target-sectors. Written to the access log.',
   })
-  @ApiCreatedResponse({ type: FounderDto })
-  @ApiConflictResponse({ description: 'founder_duplicate' })
-  @ApiUnprocessableEntityResponse({ description: 'target_sector_unknown' })
+  @ApiCreatedResponse({ type: FounderDto, description: 'The founder as stored' })
+  @ApiErrors('not_found', 'founder_duplicate', 'target_sector_unknown')
   create(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateFounderDto,
@@ -50,24 +46,44 @@ export class FoundersController {
 
   @Get()
   @Access(FOUNDER_ACCESS)
-  @ApiOperation({ summary: 'Founders of the caller\u2019s offices, newest-updated first' })
-  @ApiOkResponse({ type: FounderPageDto })
-  list(@Ctx() ctx: RequestContext, @Query() query: ListFoundersQueryDto) {
+  @ApiOperation({
+    summary: 'List founders',
+    description:
+      'The founders of the offices where the caller is advisor or lead, newest-updated first, ' +
+      'optionally filtered by name (`q`). Erased founders are not listed. Written to the access ' +
+      'log (without the search text).',
+  })
+  @ApiOkResponse({ type: FounderPageDto, description: 'One page of founders' })
+  list(@Ctx() ctx: RequestContext, @Query() query: ListFoundersQueryDto): Promise<FounderPageDto> {
     return this.founders.list(ctx, query);
   }
 
   @Get(':id')
   @Access(FOUNDER_ACCESS)
-  @ApiOkResponse({ type: FounderDto })
-  @ApiNotFoundResponse({ description: 'No such founder in the caller\u2019s offices' })
+  @ApiOperation({
+    summary: 'Read a founder',
+    description:
+      'A founder of an office where the caller is advisor or lead; any other founder, and an ' +
+      'erased one, answers 404. Written to the access log.',
+  })
+  @ApiOkResponse({ type: FounderDto, description: 'The founder' })
+  @ApiErrors('not_found')
   get(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<FounderDto> {
     return this.founders.get(ctx, id);
   }
 
   @Patch(':id')
   @Access(FOUNDER_ACCESS)
-  @ApiOperation({ summary: 'Change any subset of the fields; null clears a field' })
-  @ApiOkResponse({ type: FounderDto })
+  @ApiOperation({
+    summary: 'Change a founder',
+    description:
+      'Changes any subset of the fields; null clears a field (gender, selfEmploymentPermitted, ' +
+      'nationalities and languages return to their defaults), `profile` is replaced as a whole. ' +
+      'An empty body changes nothing. The office of a founder does not change. Written to the ' +
+      'access log (the names of the fields sent, not their values).',
+  })
+  @ApiOkResponse({ type: FounderDto, description: 'The founder as stored now' })
+  @ApiErrors('not_found', 'target_sector_unknown')
   update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
@@ -84,9 +100,14 @@ export class TargetSectorsController {
 
   @Get()
   @Access({ anyone: true })
-  @ApiOperation({ summary: 'The configured target sectors of the applicant profile' })
-  @ApiOkResponse({ type: TargetSectorDto, isArray: true })
-  list(@Ctx() ctx: RequestContext): Promise<{ items: TargetSectorDto[] }> {
+  @ApiOperation({
+    summary: 'List the target sectors',
+    description:
+      'The configured target sectors of the applicant profile (profile.targetSector of a founder, ' +
+      'the sector of a case), in display order, with German and English labels.',
+  })
+  @ApiOkResponse({ type: TargetSectorListDto, description: 'The target sectors' })
+  list(@Ctx() ctx: RequestContext): Promise<TargetSectorListDto> {
     return this.founders.listTargetSectors(ctx);
   }
 }

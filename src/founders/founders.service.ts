@@ -4,9 +4,9 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { officesWithRole } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
-import { decodeCursor, Page, toPage } from '../common/pagination/cursor';
+import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
-import type { FounderDto, TargetSectorDto } from './dto/founder.dto';
+import type { FounderDto, FounderPageDto, TargetSectorListDto } from './dto/founder.dto';
 import type { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
 import { toColumns, toFounderDto } from './founder.mapper';
 import { assertTargetSector } from './target-sector-check';
@@ -113,7 +113,7 @@ export class FoundersService {
   async list(
     ctx: RequestContext,
     query: { q?: string; limit?: number; cursor?: string },
-  ): Promise<Page<FounderDto>> {
+  ): Promise<FounderPageDto> {
     const offices = founderOffices(ctx);
     const limit = query.limit ?? 50;
     const after = decodeCursor(query.cursor, ['string', 'string']) as [string, string] | null;
@@ -135,7 +135,7 @@ export class FoundersService {
     return toPage(rows, limit, toFounderDto, (r) => [r.cursor_at, r.id]);
   }
 
-  async listTargetSectors(_ctx: RequestContext): Promise<{ items: TargetSectorDto[] }> {
+  async listTargetSectors(_ctx: RequestContext): Promise<TargetSectorListDto> {
     const rows = await this.founders.listTargetSectors();
     return {
       items: rows.map((r) => ({

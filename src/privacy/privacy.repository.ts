@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { DataSubjectExportDto } from './dto/data-export.dto';
+import type { ErasureCountsDto } from './dto/erasure.dto';
 import { eraseAssignments } from './erase-sql';
 import { ERASED } from './redact';
 
@@ -43,7 +45,7 @@ export class PrivacyRepository {
   }
 
   /** Free texts of the founder's cases, contacts and phase history; the history rows stay. */
-  async eraseCaseTexts(tx: EntityManager, founderId: string): Promise<{ cases: number; texts: number; contacts: number }> {
+  async eraseCaseTexts(tx: EntityManager, founderId: string): Promise<Omit<ErasureCountsDto, 'analyses'>> {
     const [cases] = await tx.query(
       `WITH c AS (
          UPDATE founder_case SET ${CASE_TEXTS}, updated_at = now()
@@ -95,10 +97,13 @@ export class PrivacyRepository {
     );
   }
 
-  /** Everything stored about the person, as rows of each table (GDPR Art. 15). */
-  async everything(founderId: string) {
-    const one = async (sql: string) => (await this.db.query(sql, [founderId])) as Record<string, unknown>[];
-    const [founder] = await one(`SELECT * FROM founder WHERE id = $1`);
+  /**
+   * Everything stored about the person, as rows of each table (GDPR Art. 15). The row types are
+   * what these statements select (pg gives timestamps as Date, serialised as ISO strings).
+   */
+  async everything(founderId: string): Promise<Omit<DataSubjectExportDto, 'generatedAt'>> {
+    const one = async <T>(sql: string) => (await this.db.query(sql, [founderId])) as T[];
+    const [founder] = await one<DataSubjectExportDto['founder']>(`SELECT * FROM founder WHERE id = $1`);
     return {
       founder,
       cases: await one(`SELECT * FROM founder_case WHERE founder_id = $1 ORDER BY created_at`),
@@ -112,7 +117,10 @@ export class PrivacyRepository {
       contacts: await one(`SELECT k.* FROM case_contact k JOIN founder_case c ON c.id = k.case_id WHERE c.founder_id = $1 ORDER BY k."on"`),
       resetAnalyses: await one(`SELECT * FROM reset_analysis WHERE founder_id = $1 ORDER BY created_at`),
       resetPeriods: await one(
-        `SELECT v.*, (SELECT json_agg(l ORDER BY l.month, l.code) FROM reset_period_line l WHERE l.period_version_id = v.id) AS lines
+        // Every column of the version; months as text[]: pg would make a date[] Date objects at local midnight.
+        `SELECT v.id, v.analysis_id, v.period_start, v.version, v.period_end, v.kind, v.final_declaration_due_on,
+                v.months::text[] AS months, v.created_by, v.created_at,
+                (SELECT json_agg(l ORDER BY l.month, l.code) FROM reset_period_line l WHERE l.period_version_id = v.id) AS lines
            FROM reset_period_version v JOIN reset_analysis a ON a.id = v.analysis_id
           WHERE a.founder_id = $1 ORDER BY v.analysis_id, v.period_start, v.version`,
       ),

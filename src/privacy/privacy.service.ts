@@ -5,6 +5,8 @@ import { officesWithRole } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { inTransaction } from '../database/transaction';
+import type { DataSubjectExportDto } from './dto/data-export.dto';
+import type { ErasureCountsDto, ErasureResultDto } from './dto/erasure.dto';
 import { PrivacyRepository } from './privacy.repository';
 import { redactStored } from './redact';
 
@@ -22,7 +24,7 @@ export class PrivacyService {
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
-  async erase(ctx: RequestContext, founderId: string) {
+  async erase(ctx: RequestContext, founderId: string): Promise<ErasureResultDto> {
     return inTransaction(this.db, async (tx) => {
       const founder = await this.privacy.lockFounder(tx, founderId, this.scope(ctx, ['lead']));
       if (!founder) throw new AppError('not_found', 'No such founder (or already erased).');
@@ -36,7 +38,7 @@ export class PrivacyService {
           redactStored('reset_analysis', 'snapshot', a.snapshot),
         );
       await this.privacy.forgetStoredAnswers(tx, founderId);
-      const all = { ...counts, analyses: analyses.length };
+      const all: ErasureCountsDto = { ...counts, analyses: analyses.length };
       await this.privacy.recordErasure(tx, {
         founderId,
         officeId: founder.office_id,
@@ -52,7 +54,7 @@ export class PrivacyService {
           resourceType: 'founder',
           resourceId: founderId,
           action: 'erase',
-          details: all,
+          details: { ...all },
         },
         tx,
       );
@@ -60,7 +62,7 @@ export class PrivacyService {
     });
   }
 
-  async dataExport(ctx: RequestContext, founderId: string) {
+  async dataExport(ctx: RequestContext, founderId: string): Promise<DataSubjectExportDto> {
     // Advisors and leads of the founder's office only, admins included (as GET /founders/:id).
     const officeId = await this.privacy.founderOffice(
       founderId,
