@@ -74,7 +74,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 function commonErrors(operation: OperationObject): ErrorCode[] {
   const codes: ErrorCode[] = ['internal_error', 'database_unavailable'];
   const secured = (operation.security ?? []).length > 0;
-  if (secured) codes.push('unauthenticated', 'forbidden', 'ambiguous_credentials');
+  if (secured) codes.push('unauthenticated', 'ambiguous_credentials');
+  // Routes open to any authenticated caller are never refused for a role.
+  const roles = (operation as unknown as Record<string, unknown>)['x-required-roles'];
+  if (secured && !(Array.isArray(roles) && roles.includes('any'))) codes.push('forbidden');
   if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) {
     codes.push('validation_failed');
   }

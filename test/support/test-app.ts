@@ -30,9 +30,11 @@ function contractOf(fastify: FastifyInstance): Promise<OpenApiContract> {
 
 /** Every response of the app is checked against the served OpenAPI document (openapi-contract.ts). */
 function checkResponsesAgainstContract(fastify: FastifyInstance): void {
+  const seen = new WeakSet<object>();
   fastify.addHook('onSend', async (request, reply, payload) => {
     const route = request.routeOptions.url;
     if (route === '/openapi.json') return payload;
+    seen.add(request);
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
     const observed = {
       method: request.method,
@@ -43,6 +45,21 @@ function checkResponsesAgainstContract(fastify: FastifyInstance): void {
     };
     recordViolations((await contractOf(fastify)).check(observed));
     return payload;
+  });
+  // A streamed answer (the exports) writes to the raw response and never passes onSend: its
+  // status and content type are checked once it is sent (the body is a stream, not checked).
+  fastify.addHook('onResponse', async (request, reply) => {
+    if (seen.has(request) || request.routeOptions.url === '/openapi.json') return;
+    const contentType = reply.raw.getHeader('content-type');
+    recordViolations(
+      (await contractOf(fastify)).check({
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.raw.statusCode,
+        contentType: typeof contentType === 'string' ? contentType : undefined,
+        body: undefined,
+      }),
+    );
   });
 }
 
