@@ -59,7 +59,7 @@ export class UsersController {
       'their own name and password. Deactivating a user or changing a password ends their tokens at once.',
   })
   @ApiOkResponse({ type: UserDto, description: 'The user as changed' })
-  @ApiErrors('not_found', 'office_unknown')
+  @ApiErrors('not_found', 'office_unknown', 'forbidden')
   update(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
     return this.users.update(ctx, id, body);
   }
