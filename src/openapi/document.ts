@@ -71,7 +71,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** The error codes every operation of its kind can answer, besides its own (@ApiErrors). */
-function commonErrors(operation: OperationObject): ErrorCode[] {
+function commonErrors(operation: OperationObject, method: (typeof METHODS)[number]): ErrorCode[] {
   const codes: ErrorCode[] = ['internal_error', 'database_unavailable'];
   const secured = (operation.security ?? []).length > 0;
   if (secured) codes.push('unauthenticated', 'ambiguous_credentials');
@@ -81,9 +81,9 @@ function commonErrors(operation: OperationObject): ErrorCode[] {
   if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) {
     codes.push('validation_failed');
   }
-  if (operation.requestBody) {
-    codes.push('validation_failed', 'malformed_body', 'payload_too_large', 'unsupported_media_type');
-  }
+  if (operation.requestBody) codes.push('validation_failed');
+  // Fastify reads a body sent with any of these methods, whether the route wants one or not.
+  if (operation.requestBody || method !== 'get') codes.push('malformed_body', 'payload_too_large', 'unsupported_media_type');
   return codes;
 }
 
@@ -136,7 +136,7 @@ function problemResponse(status: number, codes: ErrorCode[], roles: string[] | u
   };
 }
 
-function finishOperation(operation: OperationObject, path: string): void {
+function finishOperation(operation: OperationObject, path: string, method: (typeof METHODS)[number]): void {
   const extensions = operation as unknown as Record<string, unknown>;
   const own = (extensions[ERRORS_EXTENSION] as ErrorCode[] | undefined) ?? [];
   delete extensions[ERRORS_EXTENSION];
@@ -144,7 +144,7 @@ function finishOperation(operation: OperationObject, path: string): void {
   // A route without @Access is public (the guard refuses every other undeclared one).
   if (!operation.security) operation.security = [];
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of new Set([...commonErrors(operation), ...own])) {
+  for (const code of new Set([...commonErrors(operation, method), ...own])) {
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -163,7 +163,7 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (operation) finishOperation(operation, path);
+      if (operation) finishOperation(operation, path, method);
     }
   }
   // Published as OpenAPI 3.1 (JSON Schema 2020-12): see openapi-31.ts for why.

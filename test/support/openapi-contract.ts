@@ -24,8 +24,8 @@ export interface ObservedResponse {
   body: string | undefined;
 }
 
-/** Routes that are not operations of the API itself. */
-const NOT_OPERATIONS = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/];
+/** Routes that are not operations of the API itself (Swagger UI, the document, CORS preflight). */
+const NOT_OPERATIONS = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/, /^\*$/];
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -86,7 +86,9 @@ export class OpenApiContract {
     const where = `${response.method} ${response.route} → ${response.status}`;
     if (NOT_OPERATIONS.some((re) => re.test(response.route!))) return [];
     const path = response.route.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const method = response.method.toLowerCase();
+    // Fastify answers HEAD on every GET route: the GET's statuses and headers, without the body.
+    const head = response.method === 'HEAD';
+    const method = head ? 'get' : response.method.toLowerCase();
     const found = this.operations.find((o) => o.method === method && o.path === path);
     if (!found) return [`${where}: the document has no operation ${method.toUpperCase()} ${path}`];
     const responses = found.operation.responses as Record<string, Json>;
@@ -96,6 +98,7 @@ export class OpenApiContract {
     }
     const content = documented.content as Record<string, Json> | undefined;
     const type = response.contentType?.split(';')[0].trim().toLowerCase();
+    if (head) return content && type && !content[type] ? [`${where}: content type ${type} is not documented`] : [];
     if (!content) {
       return response.body ? [`${where}: the document says no body, the response has ${type ?? 'one'}`] : [];
     }
