@@ -1,4 +1,4 @@
-import type { CaseFacts, FundingRoute } from '../phase-model';
+import type { CaseFacts } from '../phase-model';
 import type { CaseGateRow } from './case.row';
 
 /** What the stage gates look at, from a case row joined with its founder and contacts. */
@@ -11,7 +11,7 @@ export function caseFacts(row: CaseGateRow, today: string): CaseFacts {
     selfEmploymentPermitted: row.self_employment_permitted as CaseFacts['selfEmploymentPermitted'],
     germanLevel: row.german_level,
     suitability: row.suitability,
-    fundingRoute: row.funding_route as FundingRoute | null,
+    fundingRoute: row.funding_route,
     businessPlanCompletedOn: row.business_plan_completed_on,
     financePlanCompletedOn: row.finance_plan_completed_on,
     viabilityStatement: row.viability_statement,

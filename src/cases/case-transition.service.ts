@@ -22,7 +22,8 @@ import {
 } from '../phase-model';
 import { assertNotErased, writableOffices } from './case-access';
 import { caseFacts } from './case-facts.mapper';
-import { CaseDto, toCaseDto } from './case.mapper';
+import { toCaseDto } from './case.mapper';
+import type { CaseDto } from './dto/case-response.dto';
 import type { CaseGateRow } from './case.row';
 import { CasesRepository, LockedCase } from './cases.repository';
 import { versionConflict } from './cases.service';

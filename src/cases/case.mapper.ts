@@ -1,14 +1,15 @@
 import { availableEvents, type CaseActorRole } from '../phase-model';
 import { todayInBerlin } from '../common/time/calendar-date';
 import { caseFacts } from './case-facts.mapper';
-import type { CaseGateRow } from './case.row';
+import type { CaseGateRow, CaseRow } from './case.row';
 import type { ContactRow, HistoryRow } from './cases.repository';
+import type { CaseDto, CaseHistoryEntryDto, CaseListItemDto, ContactDto } from './dto/case-response.dto';
 
 /**
  * The API shape of a case, with what the machine accepts now, what this caller's role (in the
  * case's office) may send, and what is still missing.
  */
-export function toCaseDto(row: CaseGateRow, role: CaseActorRole | null, today = todayInBerlin()) {
+export function toCaseDto(row: CaseGateRow, role: CaseActorRole | null, today = todayInBerlin()): CaseDto {
   return {
     id: row.id,
     officeId: row.office_id,
@@ -55,9 +56,7 @@ export function toCaseDto(row: CaseGateRow, role: CaseActorRole | null, today = 
   };
 }
 
-export type CaseDto = ReturnType<typeof toCaseDto>;
-
-export function toHistoryDto(row: HistoryRow) {
+export function toHistoryDto(row: HistoryRow): CaseHistoryEntryDto {
   return {
     seq: row.seq,
     at: row.at.toISOString(),
@@ -75,7 +74,7 @@ export function toHistoryDto(row: HistoryRow) {
   };
 }
 
-export function toContactDto(row: ContactRow) {
+export function toContactDto(row: ContactRow): ContactDto {
   return {
     id: row.id,
     caseId: row.case_id,
@@ -89,5 +88,23 @@ export function toContactDto(row: ContactRow) {
     notes: row.notes ?? null,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** A case as GET /cases lists it. */
+export function toCaseListItemDto(row: CaseRow): CaseListItemDto {
+  return {
+    id: row.id,
+    officeId: row.office_id,
+    founderId: row.founder_id,
+    advisorId: row.advisor_id,
+    phase: row.phase,
+    status: row.status,
+    version: row.version,
+    businessIdea: row.business_idea,
+    fundingRoute: row.funding_route,
+    coaching: row.coaching,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
   };
 }

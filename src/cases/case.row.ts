@@ -1,4 +1,15 @@
-import type { PersistedCaseState } from '../phase-model';
+import type { CaseStatus, CompletionOutcome, FundingRoute, PersistedCaseState, Phase } from '../phase-model';
+import type { Channel, LegalForm } from './dto/case.dto';
+
+/** The suitability as a PATCH stored it (SuitabilityDto). */
+export interface StoredSuitability {
+  motivation: number;
+  tradeKnowledge: number;
+  businessSkills: number;
+  familySituation: number;
+  resilience: number;
+  summary?: string | null;
+}
 
 /** A founder_case row as the repository returns it (snake_case, dates as YYYY-MM-DD strings). */
 export interface CaseRow {
@@ -6,24 +17,24 @@ export interface CaseRow {
   office_id: string;
   founder_id: string;
   advisor_id: string | null;
-  phase: string;
-  status: string;
+  phase: Phase;
+  status: CaseStatus;
   machine_version: number;
   state: PersistedCaseState;
   version: number;
   phase_entered_at: Date;
   business_idea: string | null;
   sector: string | null;
-  legal_form: string | null;
-  funding_route: string | null;
-  channel: string | null;
+  legal_form: LegalForm | null;
+  funding_route: FundingRoute | null;
+  channel: Channel | null;
   contact_language: string | null;
   main_occupation: boolean | null;
   coaching: boolean;
   /** The RE_SET analysis whose accepted restart put the case (back) at planning. */
   reset_analysis_id: string | null;
   first_counselling_scheduled_on: string | null;
-  suitability: Record<string, unknown> | null;
+  suitability: StoredSuitability | null;
   business_plan_completed_on: string | null;
   finance_plan_completed_on: string | null;
   viability_statement: { issuedBy: string; issuedOn: string } | null;
@@ -37,7 +48,7 @@ export interface CaseRow {
   tax_registered_on: string | null;
   provisional_income_declared_on: string | null;
   follow_up_on: string | null;
-  outcome: string | null;
+  outcome: CompletionOutcome | null;
   created_at: Date;
   updated_at: Date;
 }

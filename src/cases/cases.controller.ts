@@ -1,19 +1,31 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { etag, parseIfMatch } from '../common/http/if-match';
 import { UuidParam } from '../common/http/uuid-param';
 import { TransitionHeaders, TransitionOptions } from '../common/http/transition-options';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ApiIdempotencyKey, ApiIfMatch, ETAG_HEADER } from '../openapi/headers';
 import { phaseModelDescription } from '../phase-model';
 import { CASE_EVENT_BODY_EXAMPLES } from '../phase-model/case-event.schema';
 import { CaseTransitionService } from './case-transition.service';
 import { CasesService } from './cases.service';
-import { CaseListQueryDto, CreateCaseDto, CreateContactDto, HistoryQueryDto, UpdateCaseDto } from './dto/case.dto';
+import {
+  CaseListQueryDto,
+  CreateCaseDto,
+  CreateContactDto,
+  HistoryQueryDto,
+  UpdateCaseDto,
+} from './dto/case.dto';
+import { CaseDto, CaseHistoryDto, CasePageDto, ContactListDto, RecordedContactDto } from './dto/case-response.dto';
+import { PhaseModelDto } from './dto/phase-model.dto';
 
 const READERS = { roles: ['advisor', 'lead', 'auditor'] } as const;
 const WRITERS = { roles: ['advisor', 'lead'] } as const;
+/** The :id of the case routes (UuidParam answers 400 validation_failed for anything else). */
+const CaseId = () => ApiParam({ name: 'id', description: 'The id of the case', schema: { type: 'string', format: 'uuid' } });
 
 @ApiTags('cases')
 @Controller()
@@ -25,15 +37,32 @@ export class CasesController {
 
   @Get('phase-model')
   @Access({ anyone: true })
-  @ApiOperation({ summary: 'The 4+1 phase model: phases, events, requirements, labels (de/en), version' })
-  phaseModel() {
+  @ApiOperation({
+    summary: 'The 4+1 phase model',
+    description:
+      'Phases, statuses and events with their labels (de/en), payload fields, stage gates and transitions, ' +
+      'derived from the state machine the service applies: a frontend can render the model and its forms from it.',
+  })
+  @ApiOkResponse({ type: PhaseModelDto, description: 'The model new cases follow' })
+  phaseModel(): PhaseModelDto {
     return phaseModelDescription();
   }
 
   @Post('cases')
   @Access(WRITERS)
-  @ApiOperation({ summary: 'Open a case for a founder (phase access, status active)' })
-  async create(@Ctx() ctx: RequestContext, @Body() body: CreateCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    summary: 'Open a case for a founder',
+    description:
+      'The case starts in phase access with status active, in the founder\u2019s office. The answer carries the ' +
+      'version also as ETag, to send back as If-Match with the next change.',
+  })
+  @ApiCreatedResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The new case' })
+  @ApiErrors('not_found', 'advisor_unknown', 'target_sector_unknown')
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Body() body: CreateCaseDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CaseDto> {
     const dto = await this.cases.create(ctx, body);
     void reply.header('etag', etag(dto.version));
     return dto;
@@ -41,48 +70,88 @@ export class CasesController {
 
   @Get('cases')
   @Access(READERS)
-  @ApiOperation({ summary: 'Cases of the caller\u2019s offices, newest change first (keyset pages)' })
-  list(@Ctx() ctx: RequestContext, @Query() query: CaseListQueryDto) {
+  @ApiOperation({
+    summary: 'List cases',
+    description:
+      'The cases of the caller\u2019s offices, newest change first, in keyset pages: pass nextCursor as cursor ' +
+      'for the next one. Auditors read businessIdea as null.',
+  })
+  @ApiOkResponse({ type: CasePageDto })
+  list(@Ctx() ctx: RequestContext, @Query() query: CaseListQueryDto): Promise<CasePageDto> {
     return this.cases.list(ctx, query);
   }
 
   @Get('cases/:id')
+  @CaseId()
   @Access(READERS)
-  @ApiOperation({ summary: 'One case with version (also as ETag) and availableEvents' })
-  async get(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    summary: 'Read a case',
+    description:
+      'The case with its version (also as ETag) and availableEvents: each event the case accepts now, whether ' +
+      'this caller\u2019s role may send it (permitted) and which stage gates still fail (unmet). Auditors read ' +
+      'the free texts as null.',
+  })
+  @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER })
+  @ApiErrors('not_found')
+  async get(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id') id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CaseDto> {
     const dto = await this.cases.get(ctx, id);
     void reply.header('etag', etag(dto.version));
     return dto;
   }
 
   @Patch('cases/:id')
+  @CaseId()
   @Access(WRITERS)
-  @ApiOperation({ summary: 'Change case data and milestones (null clears a field)' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the case; 412 when it changed (weak W/"…" tags never match)' })
+  @ApiOperation({
+    summary: 'Change case data and milestones',
+    description:
+      'Sets the fields given; null clears one, absent fields stay. Every change is a new version of the case ' +
+      '(a new ETag); an empty body changes nothing. Phase and status change only through events.',
+  })
+  @ApiIfMatch('case')
+  @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The case as changed' })
+  @ApiErrors('not_found', 'version_conflict', 'founder_erased', 'advisor_unknown', 'target_sector_unknown')
   async update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: UpdateCaseDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<CaseDto> {
     const dto = await this.cases.update(ctx, id, body, parseIfMatch(ifMatch));
     void reply.header('etag', etag(dto.version));
     return dto;
   }
 
   @Post('cases/:id/events')
+  @CaseId()
   @HttpCode(200)
   @Access(WRITERS)
   @ApiOperation({
-    summary: 'Apply one phase-model event {type, ...payload}',
+    summary: 'Send a phase-model event',
     description:
-      '409 transition_not_allowed (with allowedEvents), 422 requirements_unmet (with unmet), ' +
-      '412 version_conflict on If-Match mismatch, 403 for roles that may not send it (REOPEN: leads), ' +
-      'checked before the payload. availableEvents marks each event with permitted (this caller\u2019s role may send it).',
+      'Moves the case along the model: `{ type, ...payload }`, one event per request. The role is checked ' +
+      'before the payload (REOPEN: leads only); then If-Match, the payload, whether the case accepts the event ' +
+      'in its state (a refusal names the allowedEvents) and its stage gates (a refusal lists them as unmet). An ' +
+      'accepted event writes one history entry and a new version. GET the case first: its availableEvents say ' +
+      'what would pass.',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first answer' })
+  @ApiIfMatch('case')
+  @ApiIdempotencyKey()
+  @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The case after the event' })
+  @ApiErrors(
+    'not_found',
+    'invalid_event',
+    'version_conflict',
+    'transition_not_allowed',
+    'founder_erased',
+    'requirements_unmet',
+    'idempotency_key_reused',
+  )
   @ApiBody({ schema: { $ref: '#/components/schemas/CaseEvent' }, examples: CASE_EVENT_BODY_EXAMPLES })
   async event(
     @Ctx() ctx: RequestContext,
@@ -90,39 +159,55 @@ export class CasesController {
     @Body() body: unknown,
     @TransitionHeaders() options: TransitionOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<CaseDto> {
     const dto = await this.transitions.apply(ctx, id, body, options);
     void reply.header('etag', etag(dto.version));
     return dto;
   }
 
   @Get('cases/:id/history')
+  @CaseId()
   @Access(READERS)
-  @ApiOperation({ summary: 'The append-only phase history of a case; ?verify=true recomputes its hash chain' })
-  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto) {
+  @ApiOperation({
+    summary: 'Read the phase history of a case',
+    description:
+      'Every accepted event, oldest first, each sealed into the case\u2019s hash chain. With ?verify=true the ' +
+      'answer also gives the chain recomputed from the stored rows (chain). Auditors read texts as null.',
+  })
+  @ApiOkResponse({ type: CaseHistoryDto })
+  @ApiErrors('not_found')
+  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto): Promise<CaseHistoryDto> {
     return this.cases.history(ctx, id, query.verify === 'true');
   }
 
   @Post('cases/:id/contacts')
+  @CaseId()
   @Access(WRITERS)
   @ApiOperation({
     summary: 'Record a counselling contact',
-    description: 'A new version of the case: the answer gives it as caseVersion; 412 version_conflict when If-Match names an older one.',
+    description:
+      'A contact is part of the case (a first_counselling contact opens the gate of START_PLANNING), so it is ' +
+      'a new version of the case: If-Match names the case\u2019s ETag, and the answer gives the new one as caseVersion.',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the case; 412 when it changed' })
+  @ApiIfMatch('case')
+  @ApiCreatedResponse({ type: RecordedContactDto, description: 'The contact as recorded' })
+  @ApiErrors('not_found', 'version_conflict', 'founder_erased')
   addContact(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: CreateContactDto,
     @Headers('if-match') ifMatch: string | undefined,
-  ) {
+  ): Promise<RecordedContactDto> {
     return this.cases.addContact(ctx, id, body, parseIfMatch(ifMatch));
   }
 
   @Get('cases/:id/contacts')
+  @CaseId()
   @Access(WRITERS)
-  @ApiOperation({ summary: 'The counselling contacts of a case' })
-  contacts(@Ctx() ctx: RequestContext, @UuidParam('id') id: string) {
+  @ApiOperation({ summary: 'List the counselling contacts of a case', description: 'Latest first. Advisors and leads only: contacts carry free texts.' })
+  @ApiOkResponse({ type: ContactListDto })
+  @ApiErrors('not_found')
+  contacts(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<ContactListDto> {
     return this.cases.contacts(ctx, id);
   }
 }

@@ -3,8 +3,11 @@ import { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../database/prepared';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer, StoredCaseHistoryRow } from '../history-chain/history-sealer';
-import type { PersistedCaseState } from '../phase-model';
+import type { ActorType } from '../openapi/shared-schemas';
+import type { CaseStatus, PersistedCaseState, Phase } from '../phase-model';
 import { CASE_DATA_COLUMNS, CaseDataField, CaseGateRow, CaseRow, JSON_COLUMNS } from './case.row';
+import type { ContactFormat, ContactKind } from './dto/case.dto';
+import type { CaseHistoryEvent, CaseHistoryPayload } from './dto/case-response.dto';
 
 const GATE_SELECT = `
   SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
@@ -269,13 +272,21 @@ export class CasesRepository {
 /** A stored history row as the chain reads it, plus the analysis pseudonym a RESTART carries. */
 export interface HistoryRow extends StoredCaseHistoryRow {
   reset_analysis_ref: string | null;
+  // What this service writes into the columns (writeTransition), narrower than the chain reads them.
+  actor_type: ActorType;
+  event: CaseHistoryEvent;
+  from_phase: Phase | null;
+  to_phase: Phase;
+  from_status: CaseStatus | null;
+  to_status: CaseStatus;
+  payload: CaseHistoryPayload;
 }
 
 export interface ContactInsert {
   on: string;
   minutes: number;
-  format: string;
-  kind: string;
+  format: ContactFormat;
+  kind: ContactKind;
   topics?: string[];
   language?: string;
   interpreter?: boolean;

@@ -9,13 +9,15 @@ import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
 import { initialCaseState } from '../phase-model';
 import { assertNotErased, readableOffices, writableOffices } from './case-access';
-import { toCaseDto, toContactDto, toHistoryDto } from './case.mapper';
+import { toCaseDto, toCaseListItemDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseDataField, CaseGateRow } from './case.row';
 import { CasesRepository, HistoryRow } from './cases.repository';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 import { HistorySealer } from '../history-chain/history-sealer';
 import type { CaseListQueryDto, CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
+import type { CaseDto, CaseHistoryDto, CasePageDto, ContactListDto, RecordedContactDto } from './dto/case-response.dto';
+import type { ChainVerificationDto } from '../openapi/shared-schemas';
 
 /** Cases: creation, case data and milestones, contacts, reading. Phase changes: case-transition.service.ts. */
 @Injectable()
@@ -27,7 +29,7 @@ export class CasesService {
     @Inject(HistorySealer) private readonly sealer: HistorySealer,
   ) {}
 
-  async create(ctx: RequestContext, dto: CreateCaseDto) {
+  async create(ctx: RequestContext, dto: CreateCaseDto): Promise<CaseDto> {
     const { founderId, ...data } = dto;
     const id = await inTransaction(this.db, async (tx) => {
       const officeId = await this.cases.founderOffice(founderId, writableOffices(ctx), tx);
@@ -46,13 +48,13 @@ export class CasesService {
     return this.answer(ctx, (await this.cases.findById(id, writableOffices(ctx)))!);
   }
 
-  async get(ctx: RequestContext, id: string) {
+  async get(ctx: RequestContext, id: string): Promise<CaseDto> {
     const row = await this.readable(ctx, id);
     await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' });
     return readerView(ctx, row.office_id, 'case', this.answer(ctx, row));
   }
 
-  async list(ctx: RequestContext, q: CaseListQueryDto) {
+  async list(ctx: RequestContext, q: CaseListQueryDto): Promise<CasePageDto> {
     const limit = q.limit ?? 50;
     let officeIds = readableOffices(ctx);
     if (q.officeId) officeIds = officeIds.filter((o) => o === q.officeId);
@@ -65,11 +67,11 @@ export class CasesService {
       action: 'list',
       details: { count: Math.min(rows.length, limit), phase: q.phase, status: q.status },
     });
-    return toPage(rows, limit, (r) => readerView(ctx, r.office_id, 'case_list_item', listItem(r)), (r) => [r.cursor_at, r.id]);
+    return toPage(rows, limit, (r) => readerView(ctx, r.office_id, 'case_list_item', toCaseListItemDto(r)), (r) => [r.cursor_at, r.id]);
   }
 
   /** Every PATCH that is let through is a new version of the case (a new ETag). */
-  async update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: IfMatch | null) {
+  async update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: IfMatch | null): Promise<CaseDto> {
     await inTransaction(this.db, async (tx) => {
       const row = await this.cases.lockForUpdate(tx, id, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
@@ -85,7 +87,7 @@ export class CasesService {
     return this.answer(ctx, (await this.cases.findById(id, writableOffices(ctx)))!);
   }
 
-  async history(ctx: RequestContext, id: string, verify = false) {
+  async history(ctx: RequestContext, id: string, verify = false): Promise<CaseHistoryDto> {
     const row = await this.readable(ctx, id);
     const rows = await this.cases.history(id);
     await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' });
@@ -99,7 +101,7 @@ export class CasesService {
   }
 
   /** Recomputes the case's chain from the stored rows. */
-  private verifyChain(rows: HistoryRow[]) {
+  private verifyChain(rows: HistoryRow[]): ChainVerificationDto {
     return this.sealer.storedCaseChain(rows);
   }
 
@@ -107,7 +109,7 @@ export class CasesService {
    * A contact is part of the case (it can open the first-counselling gate), so recording one is
    * a new version of the case: If-Match names the case's ETag, and the answer gives the new one.
    */
-  async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto, ifMatch: IfMatch | null = null) {
+  async addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto, ifMatch: IfMatch | null = null): Promise<RecordedContactDto> {
     const { contact, caseVersion } = await inTransaction(this.db, async (tx) => {
       const row = await this.cases.lockForUpdate(tx, caseId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
@@ -121,7 +123,7 @@ export class CasesService {
     return { ...toContactDto(contact), caseVersion };
   }
 
-  async contacts(ctx: RequestContext, caseId: string) {
+  async contacts(ctx: RequestContext, caseId: string): Promise<ContactListDto> {
     const row = await this.cases.findById(caseId, writableOffices(ctx));
     if (!row) throw new AppError('not_found', 'No such case.');
     const rows = await this.cases.contacts(caseId);
@@ -130,7 +132,7 @@ export class CasesService {
   }
 
   /** The case as this caller sees it: availableEvents follow their role in the case's office. */
-  private answer(ctx: RequestContext, row: CaseGateRow) {
+  private answer(ctx: RequestContext, row: CaseGateRow): CaseDto {
     return toCaseDto(row, roleIn(ctx.actor, row.office_id));
   }
 
@@ -153,21 +155,4 @@ export function versionConflict(current: number): AppError {
   return new AppError('version_conflict', `The case is at version ${current}; reload it and try again.`, {
     currentVersion: current,
   });
-}
-
-function listItem(r: { id: string; office_id: string; founder_id: string; advisor_id: string | null; phase: string; status: string; version: number; business_idea: string | null; funding_route: string | null; coaching: boolean; updated_at: Date; created_at: Date }) {
-  return {
-    id: r.id,
-    officeId: r.office_id,
-    founderId: r.founder_id,
-    advisorId: r.advisor_id,
-    phase: r.phase,
-    status: r.status,
-    version: r.version,
-    businessIdea: r.business_idea,
-    fundingRoute: r.funding_route,
-    coaching: r.coaching,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-  };
 }

@@ -3,10 +3,11 @@ import type { ChainState } from '../history-chain/stored-chain';
 import type { BilingualLabel } from '../phase-model';
 
 /**
- * A property that is an object of a schema class or null. `{ type: Class, nullable: true }` comes
- * out as `{ nullable, type: object, allOf: [$ref] }`, which rejects null (the $ref's own type is
- * object) and types as an empty object in generated clients; this gives `{ nullable, allOf: [$ref] }`.
- * The class is not explored from here: list it in @ApiExtraModels of the controller that answers it.
+ * A property that is an object of a schema class or null, as `{ nullable, allOf: [$ref] }` (which
+ * openapi-31.ts rewrites to `anyOf: [$ref, null]`). Since that pass, `{ type: Class, nullable: true }`
+ * comes out the same and also registers the class, so prefer it: the class is NOT explored from
+ * here, and must be listed in @ApiExtraModels of the controller or reached elsewhere, or the $ref
+ * dangles (Redocly: no-unresolved-refs).
  */
 export function nullableRef(model: new (...args: never[]) => unknown, options: ApiPropertyOptions = {}): ApiPropertyOptions {
   return { ...options, nullable: true, allOf: [{ $ref: getSchemaPath(model) }] } as ApiPropertyOptions;
@@ -82,7 +83,7 @@ export class ChainVerificationDto implements ChainState {
   length: number;
   @ApiProperty({ type: String, nullable: true, pattern: SHA256_HEX, description: 'The hash of the last row; null for an empty history' })
   head: string | null;
-  @ApiProperty(nullableRef(ChainBreakDto, { description: 'null when the chain is valid' }))
+  @ApiProperty({ type: ChainBreakDto, nullable: true, description: 'null when the chain is valid' })
   firstBroken: ChainBreakDto | null;
 }
 

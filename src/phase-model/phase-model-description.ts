@@ -73,16 +73,20 @@ const EVENT_LABELS: Record<CaseEventType, BilingualLabel> = {
   REOPEN: { de: 'Wieder öffnen', en: 'Reopen' },
 };
 
-type Position = { status: CaseStatus; phase: Phase };
+/** Where a case can be: its status and its phase (a paused or closed case keeps its phase). */
+export interface PhaseModelPosition {
+  status: CaseStatus;
+  phase: Phase;
+}
 
 // Every position a v1 case can be in, as it would be stored.
-function storedState({ status, phase }: Position): PersistedCaseState {
+function storedState({ status, phase }: PhaseModelPosition): PersistedCaseState {
   return { value: status === 'active' ? { active: phase } : status, context: { phase } };
 }
 
 // Derived from the machine itself, so the published transitions cannot drift from the real ones.
-function transitionsOf(type: CaseEventType): { from: Position; to: Position }[] {
-  const result: { from: Position; to: Position }[] = [];
+function transitionsOf(type: CaseEventType): PhaseModelTransition[] {
+  const result: PhaseModelTransition[] = [];
   for (const status of CASE_STATUSES) {
     for (const phase of PHASES) {
       const snapshot = restoreCaseSnapshot(caseMachineV1, storedState({ status, phase }));
@@ -95,19 +99,45 @@ function transitionsOf(type: CaseEventType): { from: Position; to: Position }[] 
   return result;
 }
 
+export interface PhaseModelPhase {
+  code: Phase;
+  order: number;
+  label: BilingualLabel;
+  description: BilingualLabel;
+}
+
+export interface PhaseModelStatus {
+  code: CaseStatus;
+  label: BilingualLabel;
+}
+
+export interface PhaseModelTransition {
+  from: PhaseModelPosition;
+  to: PhaseModelPosition;
+}
+
+export interface PhaseModelEvent {
+  type: CaseEventType;
+  label: BilingualLabel;
+  leadOnly: boolean;
+  payload: readonly PayloadField[];
+  requirements: RequirementCode[];
+  transitions: PhaseModelTransition[];
+}
+
+export interface PhaseModelRequirement {
+  code: RequirementCode;
+  event: CaseEventType;
+  label: BilingualLabel;
+}
+
+/** The answer of GET /phase-model; its schema classes (src/cases/dto/phase-model.dto.ts) implement these. */
 export interface PhaseModelDescription {
   version: number;
-  phases: { code: Phase; order: number; label: BilingualLabel; description: BilingualLabel }[];
-  statuses: { code: CaseStatus; label: BilingualLabel }[];
-  events: {
-    type: CaseEventType;
-    label: BilingualLabel;
-    leadOnly: boolean;
-    payload: readonly PayloadField[];
-    requirements: RequirementCode[];
-    transitions: { from: Position; to: Position }[];
-  }[];
-  requirements: { code: RequirementCode; event: CaseEventType; label: BilingualLabel }[];
+  phases: PhaseModelPhase[];
+  statuses: PhaseModelStatus[];
+  events: PhaseModelEvent[];
+  requirements: PhaseModelRequirement[];
 }
 
 export function phaseModelDescription(): PhaseModelDescription {
