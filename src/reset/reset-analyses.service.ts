@@ -18,6 +18,7 @@ import { toCents } from './dto/euro';
 import { initialResetState, RESET_MACHINE_VERSION } from './lifecycle';
 import { ResetView } from './reset-view';
 import { HistorySealer } from '../history-chain/history-sealer';
+import type { ResetAnalysisPageDto, ResetHistoryDto } from './dto/reset-analysis.dto';
 import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
@@ -73,7 +74,7 @@ export class ResetAnalysesService {
     return this.view.analysis(ctx, row);
   }
 
-  async list(ctx: RequestContext, q: ResetAnalysisListQueryDto) {
+  async list(ctx: RequestContext, q: ResetAnalysisListQueryDto): Promise<ResetAnalysisPageDto> {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const rows = await this.reset.list({
@@ -130,7 +131,7 @@ export class ResetAnalysesService {
     });
   }
 
-  async history(ctx: RequestContext, id: string, verify = false) {
+  async history(ctx: RequestContext, id: string, verify = false): Promise<ResetHistoryDto> {
     const row = await this.readable(ctx, id);
     const rows = await this.reset.history(id);
     await this.accessLog.record(ctx, {

@@ -7,6 +7,7 @@ import { AppError, FieldError } from '../common/errors/app-error';
 import { IfMatch, ifMatchHolds } from '../common/http/if-match';
 import { isCalendarDate } from '../common/time/calendar-date';
 import { inTransaction } from '../database/transaction';
+import type { EksPeriodListDto, RecordedEksPeriodDto } from './dto/eks-period.dto';
 import type { EksMonthDto, PutPeriodDto } from './dto/period.dto';
 import { toCents } from './dto/euro';
 import { EksPeriod, validateEksPeriod } from './indicators';
@@ -19,7 +20,7 @@ import type { PeriodVersion } from './reset.row';
 import { assertNotErased } from '../cases/case-access';
 
 /** A period as recorded, with the version of the analysis it belongs to (its ETag after the PUT). */
-export type PeriodDto = ReturnType<typeof toPeriodDto> & { analysisVersion: number };
+export type PeriodDto = RecordedEksPeriodDto;
 
 /**
  * EKS periods of an analysis. Each PUT that changes something adds a version (the filed figures
@@ -111,7 +112,11 @@ export class ResetPeriodsService {
     });
   }
 
-  async list(ctx: RequestContext, analysisId: string, allVersions: boolean) {
+  async list(
+    ctx: RequestContext,
+    analysisId: string,
+    allVersions: boolean,
+  ): Promise<EksPeriodListDto> {
     const row = await this.reset.findById(analysisId, readableOffices(ctx));
     if (!row) throw new AppError('not_found', 'No such analysis.');
     const periods = await this.periodsRepo.periods(analysisId, allVersions);

@@ -12,7 +12,7 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
@@ -20,12 +20,17 @@ import { HistoryQueryDto } from '../cases/dto/case.dto';
 import { etag, parseIfMatch } from '../common/http/if-match';
 import { UuidParam } from '../common/http/uuid-param';
 import { TransitionHeaders, TransitionOptions } from '../common/http/transition-options';
+import { ApiErrors } from '../openapi/api-errors.decorator';
+import { ApiIdempotencyKey, ApiIfMatch, ETAG_HEADER } from '../openapi/headers';
 import {
   CreateResetAnalysisDto,
   ResetAnalysisListQueryDto,
   UpdateResetAnalysisDto,
 } from './dto/analysis.dto';
+import { EksPeriodListDto, RecordedEksPeriodDto } from './dto/eks-period.dto';
 import { PeriodListQueryDto, PutPeriodDto } from './dto/period.dto';
+import { ResetAnalysisDto, ResetAnalysisPageDto, ResetHistoryDto } from './dto/reset-analysis.dto';
+import { ResetModelDto } from './dto/reset-model.dto';
 import { RESET_EVENT_BODY_EXAMPLES } from './lifecycle/reset-event.schema';
 import { resetModelDescription } from './lifecycle/reset-model-description';
 import { ResetAnalysesService } from './reset-analyses.service';
@@ -36,9 +41,13 @@ import { ResetTransitionService } from './reset-transition.service';
 const READERS = { roles: ['advisor', 'lead', 'auditor'] } as const;
 const WRITERS = { roles: ['advisor', 'lead'] } as const;
 const MONEY =
-  'Money: requests take euros (number or decimal string, at most two decimals); responses give every ' +
-  'amount in euros as a number and as integer cents in the same field name + `Cents` ' +
-  '(indicators: `…Cents` / `…CentsPerMonth` with euro twins without the suffix).';
+  'Money: requests take euros as a number or a decimal string (at most two decimals, never negative); ' +
+  'answers give every amount twice, in euros as a number under its name and in integer cents under the ' +
+  'name + `Cents` (slopes: `…PerMonth` / `…CentsPerMonth`).';
+/** The analysis in the path (any other value than a UUID is a 400). */
+const ApiAnalysisId = () =>
+  ApiParam({ name: 'id', description: 'The id of the analysis', schema: { type: 'string', format: 'uuid' } });
+const AUDITORS = 'Auditors read every free text (descriptions, SWOT, rationale, measure titles, notes, reasons) as null.';
 
 @ApiTags('reset')
 @Controller('reset-analyses')
@@ -52,14 +61,19 @@ export class ResetController {
   @Post()
   @Access(WRITERS)
   @ApiOperation({
-    summary: 'Start an as-is analysis of a self-employed founder (state intake)',
-    description: MONEY,
+    summary: 'Start an as-is analysis of a founder',
+    description:
+      'Opens a RE_SET as-is analysis of a self-employed founder on SGB II benefits, in state intake, with the ' +
+      'business and the household; the analysis belongs to the founder\u2019s office. Record EKS periods next ' +
+      `(PUT /reset-analyses/{id}/periods/{periodStart}), then START_ANALYSIS. ${MONEY}`,
   })
+  @ApiCreatedResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The new analysis (version 1)' })
+  @ApiErrors('not_found', 'target_sector_unknown')
   async create(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateResetAnalysisDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ResetAnalysisDto> {
     const dto = await this.analyses.create(ctx, body);
     void reply.header('etag', etag(dto.version));
     return dto;
@@ -68,9 +82,13 @@ export class ResetController {
   @Get()
   @Access(READERS)
   @ApiOperation({
-    summary: 'Analyses of the caller\u2019s offices, newest change first (keyset pages)',
+    summary: 'List analyses',
+    description:
+      'The analyses of the caller\u2019s offices, newest change first, in keyset pages (pass nextCursor as cursor). ' +
+      'Filters: state, founder, and provisional periods whose final EKS is due before a date.',
   })
-  list(@Ctx() ctx: RequestContext, @Query() query: ResetAnalysisListQueryDto) {
+  @ApiOkResponse({ type: ResetAnalysisPageDto })
+  list(@Ctx() ctx: RequestContext, @Query() query: ResetAnalysisListQueryDto): Promise<ResetAnalysisPageDto> {
     return this.analyses.list(ctx, query);
   }
 
@@ -78,67 +96,91 @@ export class ResetController {
   @Get('model')
   @Access({ anyone: true })
   @ApiOperation({
-    summary: 'The RE_SET lifecycle: states, events with payloads and examples, requirements, labels (de/en), version',
+    summary: 'Read the RE_SET lifecycle model',
+    description:
+      'The lifecycle as the service runs it: states, events with their payload fields, requirements, ' +
+      'transitions and a valid example body, and labels in German and English. Any signed-in caller may read it.',
   })
-  model() {
+  @ApiOkResponse({ type: ResetModelDto })
+  model(): ResetModelDto {
     return resetModelDescription();
   }
 
   @Get(':id')
+  @ApiAnalysisId()
   @Access(READERS)
   @ApiOperation({
-    summary:
-      'One analysis with indicators per period and as a trend, version (also as ETag) and availableEvents',
-    description: MONEY,
+    summary: 'Read an analysis',
+    description:
+      'The analysis with its indicators per EKS period (latest versions) and as a trend, its version (also ' +
+      `the ETag) and the events it accepts now (availableEvents). ${AUDITORS} ${MONEY}`,
   })
+  @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER })
+  @ApiErrors('not_found')
   async get(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ResetAnalysisDto> {
     const dto = await this.analyses.get(ctx, id);
     void reply.header('etag', etag(dto.version));
     return dto;
   }
 
   @Patch(':id')
+  @ApiAnalysisId()
   @Access(WRITERS)
   @ApiOperation({
-    summary: 'Replace business, household or the assessment draft (each object whole)',
-    description: `409 reset_analysis_closed once decided or cancelled. ${MONEY}`,
+    summary: 'Change business, household or the assessment draft',
+    description:
+      'Each object given replaces the stored one whole; absent ones stay; assessment null clears the draft. ' +
+      'A change is a new version of the analysis (a new ETag); an empty body changes nothing. A decided or ' +
+      `cancelled analysis no longer changes. ${MONEY}`,
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The ETag of the analysis; 412 when it changed',
-  })
+  @ApiIfMatch('analysis')
+  @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The analysis as changed' })
+  @ApiErrors('not_found', 'version_conflict', 'reset_analysis_closed', 'founder_erased', 'target_sector_unknown')
   async update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: UpdateResetAnalysisDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ResetAnalysisDto> {
     const dto = await this.analyses.update(ctx, id, body, parseIfMatch(ifMatch));
     void reply.header('etag', etag(dto.version));
     return dto;
   }
 
   @Put(':id/periods/:periodStart')
+  @ApiAnalysisId()
   @Access(WRITERS)
   @ApiOperation({
-    summary: 'Record an EKS period (Anlage EKS) or a new version of it',
+    summary: 'Record an EKS period or a new version of it',
     description:
-      '201 for the first version of a period, 200 for a new version or an unchanged repeat (no new version). ' +
-      '1–6 consecutive months inside the period. 409 eks_period_final (provisional after final), ' +
-      `409 eks_period_overlap, 422 rates_unavailable. A new period version is a new version of the analysis ` +
-      `(analysisVersion in the answer); 412 version_conflict when If-Match names an older one. ${MONEY}`,
+      'Records the Anlage EKS of the period starting at periodStart: 1–6 consecutive months inside it. ' +
+      'The figures are never edited: a change adds a version of the period (a final EKS can be replaced only by ' +
+      'a corrected final one), and an unchanged repeat adds none. The period may not overlap another one, and ' +
+      'SGB II rates must be on record for its start. A new period version is a new version of the analysis: ' +
+      `If-Match names the analysis\u2019s ETag, and the answer gives the new one as analysisVersion. ${MONEY}`,
   })
-  @ApiHeader({
-    name: 'If-Match',
-    required: false,
-    description: 'The ETag of the analysis; 412 when it changed',
+  @ApiParam({
+    name: 'periodStart',
+    description: 'The first day of the period, YYYY-MM-DD',
+    schema: { type: 'string', format: 'date', example: '2026-01-01' },
   })
+  @ApiIfMatch('analysis')
+  @ApiCreatedResponse({ type: RecordedEksPeriodDto, description: 'The first version of the period' })
+  @ApiOkResponse({ type: RecordedEksPeriodDto, description: 'A new version of the period, or the unchanged latest one' })
+  @ApiErrors(
+    'not_found',
+    'version_conflict',
+    'reset_analysis_closed',
+    'founder_erased',
+    'eks_period_overlap',
+    'eks_period_final',
+    'rates_unavailable',
+  )
   async putPeriod(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
@@ -146,44 +188,57 @@ export class ResetController {
     @Body() body: PutPeriodDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<RecordedEksPeriodDto> {
     const { created, period } = await this.periods.put(ctx, id, periodStart, body, parseIfMatch(ifMatch));
     void reply.status(created ? 201 : 200);
     return period;
   }
 
   @Get(':id/periods')
+  @ApiAnalysisId()
   @Access(READERS)
   @ApiOperation({
-    summary: 'The EKS periods: the latest version of each, or every version',
-    description: MONEY,
+    summary: 'List the EKS periods of an analysis',
+    description: `The latest version of each period by period start, or with allVersions=true every version. ${MONEY}`,
   })
+  @ApiOkResponse({ type: EksPeriodListDto })
+  @ApiErrors('not_found')
   listPeriods(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Query() query: PeriodListQueryDto,
-  ) {
+  ): Promise<EksPeriodListDto> {
     return this.periods.list(ctx, id, query.allVersions === 'true');
   }
 
   @Post(':id/events')
+  @ApiAnalysisId()
   @HttpCode(200)
   @Access(WRITERS)
   @ApiOperation({
-    summary:
-      'Apply one lifecycle event {type, ...payload}: START_ANALYSIS, ASSESS, RECOMMEND, DECIDE, CANCEL',
+    summary: 'Send a lifecycle event',
     description:
-      '409 transition_not_allowed (with allowedEvents), 422 requirements_unmet (with unmet), ' +
-      '412 version_conflict on If-Match mismatch. DECIDE {accepted: true} of a restart_with_coaching ' +
-      'puts the founder into the phase model at planning (new case or their latest closed case reopened); ' +
-      '409 founder_has_open_case (with caseId) when they have an active or paused case.',
+      'Moves the analysis along its lifecycle: `{ type, ...payload }`, one of START_ANALYSIS, ASSESS, RECOMMEND, ' +
+      'DECIDE, CANCEL. The role is checked before the payload; then If-Match, the payload, whether the state ' +
+      'accepts the event (409 with allowedEvents) and its requirements (422 with unmet). An accepted event writes ' +
+      'one history entry and a new version. DECIDE with accepted: true of a restart_with_coaching puts the founder ' +
+      'into the phase model at planning (a new case, or their latest closed case reopened, which only a lead may ' +
+      'do); a founder with an active or paused case is refused (409 with caseId). GET the analysis first: its ' +
+      'availableEvents say what would pass.',
   })
-  @ApiHeader({ name: 'If-Match', required: false })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'A retry with the same key returns the first answer',
-  })
+  @ApiIfMatch('analysis')
+  @ApiIdempotencyKey()
+  @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The analysis after the event' })
+  @ApiErrors(
+    'not_found',
+    'invalid_event',
+    'version_conflict',
+    'transition_not_allowed',
+    'founder_has_open_case',
+    'founder_erased',
+    'requirements_unmet',
+    'idempotency_key_reused',
+  )
   @ApiBody({ schema: { $ref: '#/components/schemas/ResetEvent' }, examples: RESET_EVENT_BODY_EXAMPLES })
   async event(
     @Ctx() ctx: RequestContext,
@@ -191,16 +246,25 @@ export class ResetController {
     @Body() body: unknown,
     @TransitionHeaders() options: TransitionOptions,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<ResetAnalysisDto> {
     const dto = await this.transitions.apply(ctx, id, body, options);
     void reply.header('etag', etag(dto.version));
     return dto;
   }
 
   @Get(':id/history')
+  @ApiAnalysisId()
   @Access(READERS)
-  @ApiOperation({ summary: 'The append-only lifecycle history of an analysis; ?verify=true recomputes its hash chain' })
-  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto) {
+  @ApiOperation({
+    summary: 'Read the lifecycle history of an analysis',
+    description:
+      'Every accepted event, oldest first, each sealed into the analysis\u2019s hash chain (data and period ' +
+      'changes are versions, not history entries). With ?verify=true the answer also gives the chain ' +
+      'recomputed from the stored rows (chain). Auditors read texts as null.',
+  })
+  @ApiOkResponse({ type: ResetHistoryDto })
+  @ApiErrors('not_found')
+  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto): Promise<ResetHistoryDto> {
     return this.analyses.history(ctx, id, query.verify === 'true');
   }
 }

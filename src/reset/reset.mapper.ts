@@ -1,6 +1,21 @@
-import { computeAnalysisIndicators, EksPeriod, Household } from './indicators';
+import type { EksPeriodDto } from './dto/eks-period.dto';
+import type { IndicatorsDto, PeriodIndicatorsDto } from './dto/indicators.dto';
+import type {
+  ResetAnalysisDto,
+  ResetAnalysisListItemDto,
+  ResetHistoryEntryDto,
+} from './dto/reset-analysis.dto';
+import {
+  computeAnalysisIndicators,
+  type AnalysisIndicators,
+  type EksPeriod,
+  type Household,
+  type PeriodIndicators,
+} from './indicators';
 import { resetAvailableEvents, type ResetActorRole } from './lifecycle';
 import type { AnalysisListRow, AnalysisRow, PeriodVersion, ResetHistoryRow } from './reset.row';
+
+export type { ResetAnalysisDto };
 
 /**
  * Money in responses: every amount is given in euros as a JSON number (exact to the cent, since
@@ -8,30 +23,79 @@ import type { AnalysisListRow, AnalysisRow, PeriodVersion, ResetHistoryRow } fro
  */
 export const euros = (cents: number): number => cents / 100;
 
-const CENTS_KEY = /^(.+)Cents(PerMonth)?$/;
-
 /**
- * Adds the euro twin of each `…Cents` / `…CentsPerMonth` field of the pure indicators (which
- * compute in cents only), e.g. monthlyProfitCents → monthlyProfit, and leaves the rest as is.
+ * The answer form of the indicators (which compute in cents only): each `…Cents` amount with its
+ * euro twin under the plain name, e.g. monthlyProfitCents → monthlyProfit (slopes:
+ * revenueSlopeCentsPerMonth → revenueSlopePerMonth).
  */
-export function withEuros<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withEuros) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const m = CENTS_KEY.exec(key);
-    if (m && (typeof v === 'number' || v === null)) {
-      out[`${m[1]}${m[2] ?? ''}`] = v === null ? null : euros(v);
-    }
-    out[key] = withEuros(v);
-  }
-  return out as T;
+const orNull = (cents: number | null): number | null => (cents === null ? null : euros(cents));
+
+export function toPeriodIndicatorsDto(p: PeriodIndicators): PeriodIndicatorsDto {
+  return {
+    periodStart: p.periodStart,
+    periodEnd: p.periodEnd,
+    kind: p.kind,
+    ruleSetId: p.ruleSetId,
+    months: p.months,
+    receiptsTotal: euros(p.receiptsTotalCents),
+    receiptsTotalCents: p.receiptsTotalCents,
+    expensesTotal: euros(p.expensesTotalCents),
+    expensesTotalCents: p.expensesTotalCents,
+    profitTotal: euros(p.profitTotalCents),
+    profitTotalCents: p.profitTotalCents,
+    monthlyProfit: euros(p.monthlyProfitCents),
+    monthlyProfitCents: p.monthlyProfitCents,
+    costRatio: p.costRatio,
+    contributionMargin: euros(p.contributionMarginCents),
+    contributionMarginCents: p.contributionMarginCents,
+    contributionMarginRate: p.contributionMarginRate,
+    hourlyEarnings: orNull(p.hourlyEarningsCents),
+    hourlyEarningsCents: p.hourlyEarningsCents,
+    minimumWage: euros(p.minimumWageCents),
+    minimumWageCents: p.minimumWageCents,
+    minimumWageRatio: p.minimumWageRatio,
+    deductionsMonthly: euros(p.deductionsMonthlyCents),
+    deductionsMonthlyCents: p.deductionsMonthlyCents,
+    baseDeductionMonthly: euros(p.baseDeductionMonthlyCents),
+    baseDeductionMonthlyCents: p.baseDeductionMonthlyCents,
+    earnedIncomeAllowanceMonthly: euros(p.earnedIncomeAllowanceMonthlyCents),
+    earnedIncomeAllowanceMonthlyCents: p.earnedIncomeAllowanceMonthlyCents,
+    allowanceMonthly: euros(p.allowanceMonthlyCents),
+    allowanceMonthlyCents: p.allowanceMonthlyCents,
+    countedIncomeMonthly: euros(p.countedIncomeMonthlyCents),
+    countedIncomeMonthlyCents: p.countedIncomeMonthlyCents,
+    householdNeedMonthly: euros(p.householdNeedMonthlyCents),
+    householdNeedMonthlyCents: p.householdNeedMonthlyCents,
+    coverageRatio: p.coverageRatio,
+    profitNeededMonthly: euros(p.profitNeededMonthlyCents),
+    profitNeededMonthlyCents: p.profitNeededMonthlyCents,
+    profitGapMonthly: euros(p.profitGapMonthlyCents),
+    profitGapMonthlyCents: p.profitGapMonthlyCents,
+    flags: p.flags.map((f) => ({ code: f.code, message: f.message })),
+  };
+}
+
+export function toIndicatorsDto(i: AnalysisIndicators): IndicatorsDto {
+  const { trend } = i;
+  return {
+    periods: i.periods.map(toPeriodIndicatorsDto),
+    trend: {
+      revenueSlopePerMonth: orNull(trend.revenueSlopeCentsPerMonth),
+      revenueSlopeCentsPerMonth: trend.revenueSlopeCentsPerMonth,
+      profitSlopePerMonth: orNull(trend.profitSlopeCentsPerMonth),
+      profitSlopeCentsPerMonth: trend.profitSlopeCentsPerMonth,
+      monthsOnBenefits: trend.monthsOnBenefits,
+      monthsSinceStart: trend.monthsSinceStart,
+      latest: trend.latest && toPeriodIndicatorsDto(trend.latest),
+    },
+    flags: i.flags.map((f) => ({ code: f.code, message: f.message })),
+  };
 }
 
 const eurosOf = (lines: Record<string, number>) =>
   Object.fromEntries(Object.entries(lines).map(([code, cents]) => [code, euros(cents)]));
 
-export function toPeriodDto(p: PeriodVersion) {
+export function toPeriodDto(p: PeriodVersion): EksPeriodDto {
   return {
     analysisId: p.analysisId,
     periodStart: p.periodStart,
@@ -82,7 +146,7 @@ export function toAnalysisDto(
   periods: PeriodVersion[],
   // role: the caller's in the analysis's office; availableEvents mark what it may send.
   opts: { today: string; role: ResetActorRole | null; acceptReopensClosedCase?: boolean },
-) {
+): ResetAnalysisDto {
   const { context } = row.snapshot;
   const b = row.business;
   const household = householdOf(row);
@@ -129,8 +193,17 @@ export function toAnalysisDto(
       otherIncomeMonthly: euros(household.otherIncomeMonthlyCents),
       otherIncomeMonthlyCents: household.otherIncomeMonthlyCents,
     },
-    assessment: row.assessment,
-    recommendation: context.recommendation,
+    assessment: row.assessment && {
+      strengths: row.assessment.strengths,
+      weaknesses: row.assessment.weaknesses,
+      opportunities: row.assessment.opportunities,
+      risks: row.assessment.risks,
+    },
+    recommendation: context.recommendation && {
+      recommendation: context.recommendation.recommendation,
+      measures: context.recommendation.measures.map((m) => ({ title: m.title, dueOn: m.dueOn })),
+      rationale: context.recommendation.rationale,
+    },
     decision: context.decision && { accepted: context.decision.accepted, note: context.decision.note },
     cancellation: context.cancellation && {
       fromState: context.cancellation.fromState,
@@ -138,7 +211,7 @@ export function toAnalysisDto(
     },
     caseId: row.case_id,
     periodStarts: periods.map((p) => p.periodStart),
-    indicators: withEuros(indicators),
+    indicators: toIndicatorsDto(indicators),
     availableEvents: resetAvailableEvents({
       machineVersion: row.machine_version,
       state: row.snapshot,
@@ -150,9 +223,7 @@ export function toAnalysisDto(
   };
 }
 
-export type ResetAnalysisDto = ReturnType<typeof toAnalysisDto>;
-
-export function toListItem(r: AnalysisListRow) {
+export function toListItem(r: AnalysisListRow): ResetAnalysisListItemDto {
   return {
     id: r.id,
     officeId: r.office_id,
@@ -167,7 +238,7 @@ export function toListItem(r: AnalysisListRow) {
   };
 }
 
-export function toResetHistoryDto(row: ResetHistoryRow) {
+export function toResetHistoryDto(row: ResetHistoryRow): ResetHistoryEntryDto {
   return {
     seq: row.seq,
     at: row.at.toISOString(),

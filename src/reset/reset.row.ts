@@ -1,19 +1,28 @@
+import type { LegalForm } from '../cases/dto/case.dto';
 import type { StoredResetHistoryRow } from '../history-chain/history-sealer';
-import type { Swot } from './lifecycle';
-import type { ResetState } from './lifecycle';
+import type { ActorType } from '../openapi/shared-schemas';
+import type { Premises } from './dto/analysis.dto';
+import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
+import type {
+  ResetEventType,
+  ResetRecommendation,
+  ResetState,
+  ResetStateValue,
+  Swot,
+} from './lifecycle';
 
 /** What the analysis stores about the business (the API's business object, as sent). */
 export interface StoredBusiness {
   description: string;
   sector: string;
   wzCode: string | null;
-  legalForm: string;
+  legalForm: LegalForm;
   startedOn: string;
   mainOccupation: boolean;
   hoursPerWeek: number;
   clientCount: number;
   largestClientShare: number;
-  premises: string;
+  premises: Premises;
   vatSmallBusiness: boolean;
   benefitsSinceOn: string;
 }
@@ -29,7 +38,7 @@ export interface AnalysisRow {
   id: string;
   office_id: string;
   founder_id: string;
-  state: string;
+  state: ResetStateValue;
   machine_version: number;
   snapshot: ResetState;
   version: number;
@@ -49,9 +58,9 @@ export interface AnalysisListRow {
   id: string;
   office_id: string;
   founder_id: string;
-  state: string;
+  state: ResetStateValue;
   version: number;
-  recommendation: string | null;
+  recommendation: ResetRecommendation | null;
   case_id: string | null;
   next_final_declaration_due_on: string | null;
   created_at: Date;
@@ -80,7 +89,16 @@ export interface PeriodVersion {
 }
 
 /** A stored RE_SET history row as the chain reads it, plus its pseudonyms and sealed payload. */
-export interface ResetHistoryRow extends StoredResetHistoryRow {
+export interface ResetHistoryRow extends Omit<
+  StoredResetHistoryRow,
+  'actor_type' | 'event' | 'from_state' | 'to_state' | 'payload'
+> {
+  // The columns' CHECK constraints and the write path hold these to the lifecycle's values.
+  actor_type: ActorType;
+  event: ResetEventType;
+  from_state: ResetStateValue;
+  to_state: ResetStateValue;
+  payload: ResetHistoryPayload;
   analysis_ref: string;
   actor_ref: string | null;
   chain_payload: Record<string, unknown> | null;

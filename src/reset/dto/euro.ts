@@ -6,10 +6,6 @@ import { parseEuroAmount } from '../indicators';
  * negative. The service turns them into integer cents with parseEuroAmount, which works on the
  * decimal digits, so no amount ever passes through floating-point arithmetic.
  */
-export const EURO_DESCRIPTION =
-  'Euros, a non-negative number or decimal string with at most two decimals (e.g. 450 or "450.50"); ' +
-  'stored as integer cents. Responses give euros as numbers plus the same amount as `…Cents` integers.';
-
 export function IsEuroAmount(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({

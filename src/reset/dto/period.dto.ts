@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -10,48 +10,92 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate } from '../../common/time/calendar-date';
+import { QUERY_BOOLEANS, type QueryBoolean } from '../../exports/dto/export-query.dto';
 import { DEDUCTION_CODES, EXPENSE_CODES, RECEIPT_CODES } from '../rules';
-import { EURO_DESCRIPTION, IsEksLines } from './euro';
+import {
+  DEDUCTION_TABLES,
+  EXPENSE_TABLES,
+  RECEIPT_TABLES,
+  type LineAmounts,
+} from './eks-lines.dto';
+import { IsEksLines } from './euro';
+import {
+  DATE,
+  EKS_PERIOD_KIND_ENUM,
+  MONTH_PATTERN,
+  PERIOD_KINDS,
+  type EksPeriodKind,
+} from './schema-parts';
 
-export const PERIOD_KINDS = ['provisional', 'final'] as const;
-const linesSchema = (codes: ReadonlySet<string>, example: Record<string, number>) => ({
-  type: 'object' as const,
-  additionalProperties: { oneOf: [{ type: 'number' }, { type: 'string' }] },
-  description: `Line code (${[...codes].join(', ')}) → amount; missing lines are 0. ${EURO_DESCRIPTION}`,
-  example,
-});
+export { PERIOD_KINDS };
 
+@ApiSchema({
+  name: 'EksMonthInput',
+  description: 'One month of an EKS period: the amounts of its three tables',
+})
 export class EksMonthDto {
-  @ApiProperty({ example: '2026-01', description: 'YYYY-MM' })
+  @ApiProperty({
+    type: String,
+    pattern: MONTH_PATTERN,
+    example: '2026-01',
+    description: 'The month, YYYY-MM',
+  })
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month written YYYY-MM' })
   month: string;
 
-  @ApiPropertyOptional(linesSchema(RECEIPT_CODES, { A1: 2450, A5_1: 0 }))
+  @ApiPropertyOptional({ type: RECEIPT_TABLES.input, example: { A1: 2450, A5_1: '0' } })
   @IsOptional()
   @IsEksLines(RECEIPT_CODES)
-  receipts?: Record<string, number | string>;
+  receipts?: LineAmounts<number | string>;
 
-  @ApiPropertyOptional(linesSchema(EXPENSE_CODES, { B1: 310.2, B3: 650, B6_4: 80.5 }))
+  @ApiPropertyOptional({
+    type: EXPENSE_TABLES.input,
+    example: { B1: 310.2, B3: 650, B6_4: '80.50' },
+  })
   @IsOptional()
   @IsEksLines(EXPENSE_CODES)
-  expenses?: Record<string, number | string>;
+  expenses?: LineAmounts<number | string>;
 
-  @ApiPropertyOptional(linesSchema(DEDUCTION_CODES, { C3: 210 }))
+  @ApiPropertyOptional({ type: DEDUCTION_TABLES.input, example: { C3: 210 } })
   @IsOptional()
   @IsEksLines(DEDUCTION_CODES)
-  deductions?: Record<string, number | string>;
+  deductions?: LineAmounts<number | string>;
 }
 
+@ApiSchema({
+  name: 'PutEksPeriod',
+  description:
+    'An EKS period (Anlage EKS) as declared: its end, its kind and 1 to 6 consecutive months inside it',
+})
 export class PutPeriodDto {
-  @ApiProperty({ example: '2026-06-30' }) @IsCalendarDate() periodEnd: string;
-  @ApiProperty({ enum: PERIOD_KINDS }) @IsIn(PERIOD_KINDS) kind: (typeof PERIOD_KINDS)[number];
+  @ApiProperty({
+    ...DATE,
+    example: '2026-06-30',
+    description: 'The last day of the period (on or after its start)',
+  })
+  @IsCalendarDate()
+  periodEnd: string;
 
-  @ApiPropertyOptional({ example: '2026-08-31', nullable: true })
+  @ApiProperty(EKS_PERIOD_KIND_ENUM)
+  @IsIn(PERIOD_KINDS)
+  kind: EksPeriodKind;
+
+  @ApiPropertyOptional({
+    ...DATE,
+    nullable: true,
+    example: '2026-08-31',
+    description: 'When the final EKS is due (provisional periods); null or absent: no date',
+  })
   @IsOptional()
   @IsCalendarDate()
   finalDeclarationDueOn?: string | null;
 
-  @ApiProperty({ type: [EksMonthDto], description: '1 to 6 consecutive months inside the period' })
+  @ApiProperty({
+    type: [EksMonthDto],
+    minItems: 1,
+    maxItems: 6,
+    description: '1 to 6 consecutive months inside the period, each at most once',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(6)
@@ -62,10 +106,12 @@ export class PutPeriodDto {
 
 export class PeriodListQueryDto {
   @ApiPropertyOptional({
-    enum: ['true', 'false'],
-    description: 'Every version, not only the latest',
+    enum: QUERY_BOOLEANS,
+    enumName: 'QueryBoolean',
+    description:
+      'true: every version of each period (oldest first); default false: only the latest version',
   })
   @IsOptional()
-  @IsIn(['true', 'false'])
-  allVersions?: 'true' | 'false';
+  @IsIn(QUERY_BOOLEANS)
+  allVersions?: QueryBoolean;
 }

@@ -41,13 +41,15 @@ export interface EksPeriod {
   months: EksMonth[];
 }
 
-export type FlagCode =
-  | 'negative_profit'
-  | 'below_minimum_wage'
-  | 'client_concentration'
-  | 'final_declaration_overdue'
-  | 'long_benefit_receipt'
-  | 'side_occupation_hours';
+export const FLAG_CODES = [
+  'negative_profit',
+  'below_minimum_wage',
+  'client_concentration',
+  'final_declaration_overdue',
+  'long_benefit_receipt',
+  'side_occupation_hours',
+] as const;
+export type FlagCode = (typeof FLAG_CODES)[number];
 
 export interface Flag {
   code: FlagCode;
