@@ -43,14 +43,15 @@ function rewrite(schema: Schema): void {
  * Rewrites every schema of the document to the 3.1 forms: children first, then the node itself.
  * Only schemas carry `nullable` or `allOf`; example values are skipped (they are data).
  */
-export function toOpenApi31Schemas(node: unknown): void {
+export function toOpenApi31Schemas(node: unknown, isPropertyMap = false): void {
   if (Array.isArray(node)) {
     for (const item of node) toOpenApi31Schemas(item);
     return;
   }
   if (!isSchema(node)) return;
   for (const [key, value] of Object.entries(node)) {
-    if (key !== 'example' && key !== 'examples') toOpenApi31Schemas(value);
+    // In a `properties` map every key is a property's name (also one called "example").
+    if (isPropertyMap || (key !== 'example' && key !== 'examples')) toOpenApi31Schemas(value, key === 'properties' && !isPropertyMap);
   }
-  if ('nullable' in node || 'allOf' in node) rewrite(node);
+  if (!isPropertyMap && ('nullable' in node || 'allOf' in node)) rewrite(node);
 }

@@ -36,6 +36,8 @@ function normalize(schema: unknown): unknown {
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string') out.$ref = value.replace(/^#\//, 'openapi#/');
+    // Ajv derives the mapping from each branch's tag itself and refuses an explicit one.
+    else if (key === 'discriminator' && isObject(value)) out.discriminator = { propertyName: value.propertyName };
     else if (key === 'example' || key === 'examples') continue;
     else out[key] = key === 'properties' && isObject(value)
       ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v)]))
