@@ -56,8 +56,6 @@ export class ProblemSchema {
   caseId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'founder_duplicate: the founder with the same name and postal code' })
   existingId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'founder_duplicate: the founder with the same name and postal code' })
-  existingId?: string;
   @ApiPropertyOptional({ format: 'date', description: 'eks_period_overlap: the start of the period it overlaps' })
   periodStart?: string;
   @ApiPropertyOptional({ description: 'reset_analysis_closed: the state of the analysis', example: 'decided' })
