@@ -1,17 +1,7 @@
-import { ApiProperty, type ApiPropertyOptions, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import type { ChainState } from '../history-chain/stored-chain';
 import type { BilingualLabel } from '../phase-model';
-
-/**
- * A property that is an object of a schema class or null, as `{ nullable, allOf: [$ref] }` (which
- * openapi-31.ts rewrites to `anyOf: [$ref, null]`). Since that pass, `{ type: Class, nullable: true }`
- * comes out the same and also registers the class, so prefer it: the class is NOT explored from
- * here, and must be listed in @ApiExtraModels of the controller or reached elsewhere, or the $ref
- * dangles (Redocly: no-unresolved-refs).
- */
-export function nullableRef(model: new (...args: never[]) => unknown, options: ApiPropertyOptions = {}): ApiPropertyOptions {
-  return { ...options, nullable: true, allOf: [{ $ref: getSchemaPath(model) }] } as ApiPropertyOptions;
-}
+import { ACTOR_TYPE_ENUM, type ActorType } from '../access-log/dto/access-log-entry.dto';
 
 /**
  * Response schemas that more than one module answers: labels of the published models, and the
@@ -26,13 +16,12 @@ export class BilingualLabelDto implements BilingualLabel {
   en: string;
 }
 
-/** Who wrote a history row (the column's CHECK: also `system`). */
-export const ACTOR_TYPES = ['user', 'api_key', 'system'] as const;
-export type ActorType = (typeof ACTOR_TYPES)[number];
+// Who wrote a history row or an access-log entry: one list (the columns' CHECK: also `system`).
+export type { ActorType } from '../access-log/dto/access-log-entry.dto';
 
 @ApiSchema({ name: 'HistoryActor', description: 'Who caused a history entry' })
 export class HistoryActorDto {
-  @ApiProperty({ enum: ACTOR_TYPES, enumName: 'ActorType', description: 'A staff member, an office API key, or the service itself' })
+  @ApiProperty({ ...ACTOR_TYPE_ENUM, description: 'A staff member, an office API key, or the service itself' })
   type: ActorType;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user or API key; null for the service' })
   id: string | null;

@@ -2315,7 +2315,7 @@ export interface components {
             bytes: number;
             chains: components["schemas"]["ExportChainReport"];
             /** @description null without exportId */
-            manifest: components["schemas"]["ManifestCheck"] | (null);
+            manifest: components["schemas"]["ManifestCheck"] | null;
         };
         /** @description What an erasure removed or blanked */
         ErasureCounts: {

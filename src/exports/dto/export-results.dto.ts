@@ -1,4 +1,4 @@
-import { ApiProperty, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { ExportKind } from '../export-columns';
 import type { ServedManifest } from '../manifest';
 import type { BrokenChain, ChainReport } from '../verify/export-verifier';
@@ -18,18 +18,6 @@ export const EXPORT_CHAIN_BREAK_REASONS = [
 // Every reason the verifier can give is listed (a new one must be added above).
 const _everyReason: readonly (typeof EXPORT_CHAIN_BREAK_REASONS)[number][] = [] as BrokenChain['reason'][];
 void _everyReason;
-
-/**
- * An object of a schema class, or null, as OpenAPI 3.0 can say it: `nullable` needs a `type` beside
- * it (Redocly), and beside a `$ref` it would not admit null (3.0.3), so null is its own branch.
- * List the class in @ApiExtraModels of the controller.
- */
-function objectOrNull(model: new () => unknown, description: string) {
-  return {
-    description,
-    oneOf: [{ $ref: getSchemaPath(model) }, { type: 'object' as const, nullable: true, enum: [null] }],
-  };
-}
 
 const SHA256 = { pattern: '^[0-9a-f]{64}$', example: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' };
 
@@ -126,6 +114,6 @@ export class VerifyResultDto implements VerificationResult {
   @ApiProperty({ ...SHA256, description: 'SHA-256 of the uploaded bytes' }) sha256: string;
   @ApiProperty({ type: 'integer', minimum: 0 }) bytes: number;
   @ApiProperty({ type: ExportChainReportDto }) chains: ExportChainReportDto;
-  @ApiProperty(objectOrNull(ManifestCheckDto, 'null without exportId'))
+  @ApiProperty({ type: ManifestCheckDto, nullable: true, description: 'null without exportId' })
   manifest: ManifestCheckDto | null;
 }
