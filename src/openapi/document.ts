@@ -97,29 +97,28 @@ const EXAMPLE_MEMBERS: Partial<Record<ErrorCode, Record<string, unknown>>> = {
   too_many_attempts: { retryAfterSeconds: 60 },
 };
 
-/** One example per code, so Swagger UI shows each error as it is answered (not one mixed body). */
-function problemExamples(status: number, codes: ErrorCode[], path: string): Record<string, ExampleObject> {
-  return Object.fromEntries(
-    codes.map((code) => [
+/**
+ * One example per code, so Swagger UI shows each error as it is answered (not one mixed body).
+ * Declared once under components.examples (a code always has the same status) and referenced.
+ */
+function problemExample(code: ErrorCode): ExampleObject {
+  return {
+    summary: code,
+    value: {
+      type: `urn:lotse:problem:${code}`,
+      title: titleFor(code),
+      status: ERROR_STATUS[code],
+      detail: `${titleFor(code)}.`,
       code,
-      {
-        summary: code,
-        value: {
-          type: `urn:lotse:problem:${code}`,
-          title: titleFor(code),
-          status,
-          detail: `${titleFor(code)}.`,
-          code,
-          instance: path,
-          requestId: '9f3c2a71-5b0e-4d8e-a6f1-2c7b9d0e4a13',
-          ...EXAMPLE_MEMBERS[code],
-        },
-      },
-    ]),
-  );
+      instance: '/api/v1/cases/0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d',
+      requestId: '9f3c2a71-5b0e-4d8e-a6f1-2c7b9d0e4a13',
+      ...EXAMPLE_MEMBERS[code],
+    },
+  };
 }
+const exampleRef = (code: ErrorCode) => ({ $ref: `#/components/examples/problem_${code}` });
 
-function problemResponse(status: number, codes: ErrorCode[], roles: string[] | undefined, path: string): ResponseObject {
+function problemResponse(status: number, codes: ErrorCode[], roles: string[] | undefined): ResponseObject {
   const headers: ResponseObject['headers'] = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
   if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
   return {
@@ -130,13 +129,13 @@ function problemResponse(status: number, codes: ErrorCode[], roles: string[] | u
     content: {
       [PROBLEM_CONTENT_TYPE]: {
         schema: { $ref: '#/components/schemas/Problem' },
-        examples: problemExamples(status, codes, path),
+        examples: Object.fromEntries(codes.map((code) => [code, exampleRef(code)])),
       },
     },
   };
 }
 
-function finishOperation(operation: OperationObject, path: string, method: (typeof METHODS)[number]): void {
+function finishOperation(operation: OperationObject, method: (typeof METHODS)[number], used: Set<ErrorCode>): void {
   const extensions = operation as unknown as Record<string, unknown>;
   const own = (extensions[ERRORS_EXTENSION] as ErrorCode[] | undefined) ?? [];
   delete extensions[ERRORS_EXTENSION];
@@ -145,6 +144,7 @@ function finishOperation(operation: OperationObject, path: string, method: (type
   if (!operation.security) operation.security = [];
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of new Set([...commonErrors(operation, method), ...own])) {
+    used.add(code);
     const status = ERROR_STATUS[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
@@ -155,15 +155,16 @@ function finishOperation(operation: OperationObject, path: string, method: (type
     }
   }
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
-    operation.responses[String(status)] = problemResponse(status, byStatus.get(status)!, extensions['x-required-roles'] as string[] | undefined, path);
+    operation.responses[String(status)] = problemResponse(status, byStatus.get(status)!, extensions['x-required-roles'] as string[] | undefined);
   }
 }
 
 function finishDocument(document: OpenAPIObject): OpenAPIObject {
-  for (const [path, item] of Object.entries(document.paths)) {
+  const used = new Set<ErrorCode>();
+  for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
       const operation = item[method];
-      if (operation) finishOperation(operation, path, method);
+      if (operation) finishOperation(operation, method, used);
     }
   }
   // Published as OpenAPI 3.1 (JSON Schema 2020-12): see openapi-31.ts for why.
@@ -175,6 +176,9 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
     schemas: { ...document.components?.schemas, ...extraSchemas() },
     headers: { ...RESPONSE_HEADERS, ...document.components?.headers },
     parameters: { ...document.components?.parameters, 'X-Request-Id': REQUEST_ID_PARAMETER },
+    examples: Object.fromEntries(
+      (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => used.has(code)).map((code) => [`problem_${code}`, problemExample(code)]),
+    ),
   };
   return document;
 }
