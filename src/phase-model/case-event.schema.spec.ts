@@ -1,4 +1,5 @@
 import type { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
+import { branchName, jsonBodyOf, tagsOfBranches } from '../common/json-schema/event-union.fixture';
 import { rulesOf } from '../common/json-schema/violations.fixture';
 import { openApiDocumentWithoutDatabase } from '../openapi/document-app';
 import { parseCaseEvent } from './case-event';
@@ -10,10 +11,8 @@ import {
 } from './case-event.schema';
 import { CASE_EVENT_TYPES, type CaseEventType } from './phase-model.types';
 
-const branchOf = (type: CaseEventType): SchemaObject => {
-  const ref = CASE_EVENT_SCHEMAS.CaseEvent.discriminator!.mapping![type];
-  return CASE_EVENT_SCHEMAS[ref.replace('#/components/schemas/', '')];
-};
+const nameOf = (type: CaseEventType): string => branchName(CASE_EVENT_SCHEMAS, 'CaseEvent', type);
+const branchOf = (type: CaseEventType): SchemaObject => CASE_EVENT_SCHEMAS[nameOf(type)];
 
 /** A valid body of each event with every field it takes set. */
 const FULL: Record<CaseEventType, Record<string, unknown>> = Object.fromEntries(
@@ -47,14 +46,8 @@ describe('the case event schemas', () => {
   });
 
   it("has a discriminator mapping that is each branch's one-value type enum (Ajv derives it from those)", () => {
-    const { oneOf, discriminator } = CASE_EVENT_SCHEMAS.CaseEvent;
-    const tags = oneOf!.map((ref) => {
-      const name = (ref as { $ref: string }).$ref;
-      const type = CASE_EVENT_SCHEMAS[name.replace('#/components/schemas/', '')].properties!
-        .type as SchemaObject;
-      return [type.enum![0], name];
-    });
-    expect(Object.fromEntries(tags)).toEqual(discriminator!.mapping);
+    const { discriminator } = CASE_EVENT_SCHEMAS.CaseEvent;
+    expect(tagsOfBranches(CASE_EVENT_SCHEMAS, 'CaseEvent')).toEqual(discriminator!.mapping);
     expect(Object.keys(discriminator!.mapping!)).toEqual([...CASE_EVENT_TYPES]);
   });
 
@@ -83,11 +76,7 @@ describe('parseCaseEvent against the schemas', () => {
   });
 
   describe.each(CASE_EVENT_TYPES)('%s', (type) => {
-    const schemaName = CASE_EVENT_SCHEMAS.CaseEvent.discriminator!.mapping![type].replace(
-      '#/components/schemas/',
-      '',
-    );
-    const { refused, accepted } = rulesOf(CASE_EVENT_SCHEMAS, schemaName, FULL[type]);
+    const { refused, accepted } = rulesOf(CASE_EVENT_SCHEMAS, nameOf(type), FULL[type]);
 
     it('accepts the body with every field', () => {
       expect(parseCaseEvent(FULL[type])).toEqual({ ok: true, event: FULL[type] });
@@ -147,10 +136,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('takes a CaseEvent at POST /cases/:id/events, with one example per event, a valid one first', () => {
-    const body = document.paths['/api/v1/cases/{id}/events'].post!.requestBody as {
-      content: Record<string, { schema: unknown; examples: Record<string, { value: unknown }> }>;
-    };
-    const json = body.content['application/json'];
+    const json = jsonBodyOf(document, '/api/v1/cases/{id}/events');
     expect(json.schema).toEqual({ $ref: '#/components/schemas/CaseEvent' });
     expect(Object.keys(json.examples)).toEqual([...CASE_EVENT_TYPES]);
     for (const [type, example] of Object.entries(json.examples)) {

@@ -1,4 +1,9 @@
 import type { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
+import {
+  branchName,
+  jsonBodyOf,
+  tagsOfBranches,
+} from '../../common/json-schema/event-union.fixture';
 import { rulesOf } from '../../common/json-schema/violations.fixture';
 import { openApiDocumentWithoutDatabase } from '../../openapi/document-app';
 import {
@@ -12,7 +17,7 @@ import { parseResetEvent } from './reset-events';
 import { RESET_PAYLOAD_FIELDS } from './reset-model-description';
 
 const nameOf = (type: ResetEventType): string =>
-  RESET_EVENT_SCHEMAS.ResetEvent.discriminator!.mapping![type].replace('#/components/schemas/', '');
+  branchName(RESET_EVENT_SCHEMAS, 'ResetEvent', type);
 
 /** A valid body of each event with every field it takes set. */
 const FULL: Record<ResetEventType, object> = {
@@ -67,14 +72,8 @@ describe('the RE_SET event schemas', () => {
   });
 
   it("has a discriminator mapping that is each branch's one-value type enum (Ajv derives it from those)", () => {
-    const { oneOf, discriminator } = RESET_EVENT_SCHEMAS.ResetEvent;
-    const tags = oneOf!.map((ref) => {
-      const name = (ref as { $ref: string }).$ref;
-      const type = RESET_EVENT_SCHEMAS[name.replace('#/components/schemas/', '')].properties!
-        .type as SchemaObject;
-      return [type.enum![0], name];
-    });
-    expect(Object.fromEntries(tags)).toEqual(discriminator!.mapping);
+    const { discriminator } = RESET_EVENT_SCHEMAS.ResetEvent;
+    expect(tagsOfBranches(RESET_EVENT_SCHEMAS, 'ResetEvent')).toEqual(discriminator!.mapping);
   });
 });
 
@@ -154,10 +153,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('takes a ResetEvent at POST /reset-analyses/:id/events, with one valid example per event', () => {
-    const body = document.paths['/api/v1/reset-analyses/{id}/events'].post!.requestBody as {
-      content: Record<string, { schema: unknown; examples: Record<string, { value: unknown }> }>;
-    };
-    const json = body.content['application/json'];
+    const json = jsonBodyOf(document, '/api/v1/reset-analyses/{id}/events');
     expect(json.schema).toEqual({ $ref: '#/components/schemas/ResetEvent' });
     expect(Object.keys(json.examples)).toEqual([...RESET_EVENT_TYPES]);
     for (const [type, example] of Object.entries(json.examples)) {
