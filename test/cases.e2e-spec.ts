@@ -1,19 +1,17 @@
 import { ALL_MILESTONES, insertFounder, openCase, sendEvent } from './support/cases';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 describe('founder cases on the 4+1 phase model', () => {
   let t: TestApp;
   let w: World;
   let founderA: string;
   let founderB: string;
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     founderA = await insertFounder(t, w.officeA);
     founderB = await insertFounder(t, w.officeB);
   });
-  afterAll(() => t.close());
 
   const historyCount = async (caseId: string): Promise<number> =>
     (await t.db.query(`SELECT count(*)::int AS n FROM case_history WHERE case_id = $1`, [caseId]))[0].n;
@@ -256,11 +254,7 @@ describe('founder cases on the 4+1 phase model', () => {
 describe('hash-chained case history', () => {
   let t: TestApp;
   let w: World;
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   it('chains every row to the previous one and reports the chain state', async () => {
     const founder = await insertFounder(t, w.officeA);

@@ -1,8 +1,8 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { recommendedAnalysis, sendResetEvent } from './support/reset';
-import { startTestApp, TestApp } from './support/test-app';
-import { Persona, seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { Persona, useSeededApp, World } from './support/world';
 
 type Offered = { type: string; allowed: boolean; permitted: boolean; mayAccept?: boolean };
 const marks = (events: Offered[]) => events.map((e) => [e.type, e.permitted, e.allowed]);
@@ -12,11 +12,7 @@ const marks = (events: Offered[]) => events.map((e) => [e.type, e.permitted, e.a
 describe('events and the caller\u2019s role', () => {
   let t: TestApp;
   let w: World;
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   const http = () => t.http();
   const readCase = async (id: string, persona: Persona) =>

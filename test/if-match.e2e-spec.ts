@@ -1,7 +1,7 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { insertFounder, openCase, sendEvent } from './support/cases';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 // Issue 10 item 4: every change bumps the version its ETag shows, If-Match is compared strongly
 // on every write route, and the history sequence follows the chain, not the version.
@@ -9,12 +9,10 @@ describe('versions, ETags and If-Match on every write route', () => {
   let t: TestApp;
   let w: World;
   let founderA: string;
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     founderA = await insertFounder(t, w.officeA);
   });
-  afterAll(() => t.close());
 
   const http = () => t.http();
   const PERIOD = {

@@ -1,16 +1,12 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 /** Input that was accepted though no field could mean it: invalid UTF-8, amounts padded with spaces. */
 describe('input the service must refuse', () => {
   let t: TestApp;
   let w: World;
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   async function count(table: string): Promise<number> {
     const [{ n }] = await t.db.query(`SELECT count(*)::integer AS n FROM ${table}`);

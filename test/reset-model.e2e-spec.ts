@@ -1,6 +1,6 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 interface ModelEvent {
   type: string;
@@ -13,12 +13,7 @@ interface ModelEvent {
 describe('the RE_SET lifecycle model', () => {
   let t: TestApp;
   let w: World;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   const founder = async (): Promise<string> =>
     (

@@ -1,6 +1,6 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { startTestApp, TestApp } from './support/test-app';
-import { Persona, seedWorld, World } from './support/world';
+import { Persona, seedWorld, useSeededApp, World } from './support/world';
 
 // The fuzz suite's valid analysis body: a hairdresser, a couple and a child.
 const [BUSINESS, HOUSEHOLD] = [RESET_BUSINESS, RESET_HOUSEHOLD];
@@ -42,11 +42,7 @@ const recommend = (recommendation: string) => ({
 describe('RE_SET analyses', () => {
   let t: TestApp;
   let w: World;
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   const http = () => t.http();
   async function founder(officeId = w.officeA): Promise<string> {

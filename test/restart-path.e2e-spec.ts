@@ -1,18 +1,14 @@
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { recommendedAnalysis, sendResetEvent } from './support/reset';
-import { startTestApp, TestApp } from './support/test-app';
-import { Persona, seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { Persona, useSeededApp, World } from './support/world';
 
 // Issue 10 item 17 (write path): an accepted restart moves the case by the phase model's RESTART
 // event through the same write path as every case event: lock, machine, write, seal, log.
 describe('RE_SET restart through the case write path', () => {
   let t: TestApp;
   let w: World;
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   const http = () => t.http();
   const send = (id: string, event: object, persona: Persona = 'advisorA') =>

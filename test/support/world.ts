@@ -1,6 +1,6 @@
 import { hashPassword } from '../../src/auth/password';
 import { TokenService } from '../../src/auth/token.service';
-import type { TestApp } from './test-app';
+import { startTestApp, TestApp } from './test-app';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -57,4 +57,21 @@ export async function seedWorld(t: TestApp): Promise<World> {
     tokens,
     as: (persona) => ({ Authorization: `Bearer ${tokens[persona]}` }),
   };
+}
+
+/**
+ * A suite's app and world: a fresh app (startTestApp(env)) and the seeded world in beforeAll,
+ * handed to `ready`; the app closed (its database dropped) in afterAll. A suite's own seeding
+ * goes in a beforeAll registered after this call (Jest runs them in order).
+ */
+export function useSeededApp(
+  ready: (t: TestApp, w: World) => void,
+  env: Record<string, string> = {},
+): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(env);
+    ready(app, await seedWorld(app));
+  });
+  afterAll(() => app?.close());
 }
