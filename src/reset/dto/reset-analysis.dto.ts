@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema, PickType } from '@nestjs/swagger';
 import { LEGAL_FORM_ENUM, type LegalForm } from '../../cases/dto/case.dto';
 import { UnmetRequirementSchema } from '../../openapi/problem.schema';
 import {
@@ -292,17 +292,13 @@ export class ResetAnalysisDto {
   name: 'ResetAnalysisListItem',
   description: 'An analysis in a list: its state and dates, no data',
 })
-export class ResetAnalysisListItemDto {
-  @ApiProperty(UUID)
-  id: string;
-  @ApiProperty(UUID)
-  officeId: string;
-  @ApiProperty(UUID)
-  founderId: string;
-  @ApiProperty(RESET_STATE_ENUM)
-  state: ResetStateValue;
-  @ApiProperty(ANALYSIS_VERSION)
-  version: number;
+export class ResetAnalysisListItemDto extends PickType(ResetAnalysisDto, [
+  'id',
+  'officeId',
+  'founderId',
+  'state',
+  'version',
+] as const) {
   @ApiProperty({
     ...RESET_RECOMMENDATION_ENUM,
     nullable: true,
