@@ -9,19 +9,17 @@ import {
   seedFuzzWorld,
   walkRoutes,
 } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 describe('fuzzing every read route', () => {
   let t: TestApp;
   let w: World;
   let fw: FuzzWorld;
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     fw = await seedFuzzWorld(t, w);
   });
-  afterAll(() => t.close());
 
   it('never answers 5xx, answers every 4xx as problem+json, and a read stores nothing', async () => {
     const routes = fuzzableRoutes(registeredRoutes(t.app)).filter((r) => !isWrite(r));

@@ -15,8 +15,8 @@ import { todayInBerlin } from '../src/common/time/iso-date';
 import { DEDUCTION_CODES, EXPENSE_CODES, RECEIPT_CODES } from '../src/reset/rules';
 import { insertFounder, openCase } from './support/cases';
 import { fuzzOptions, Json, RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 /**
  * "A valid one round-trips": generated valid bodies are accepted, and reading the record back
@@ -90,14 +90,12 @@ describe('valid requests round-trip', () => {
   let t: TestApp;
   let w: World;
   let sectors: string[];
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     sectors = (
       await t.http().get('/api/v1/target-sectors').set(w.as('advisorA')).expect(200)
     ).body.items.map((s: { code: string }) => s.code);
   });
-  afterAll(() => t.close());
 
   it('POST /founders stores what was sent, and GET gives it back', async () => {
     const founder = fc.record(

@@ -18,8 +18,8 @@ import {
   SWOT,
   walkRoutes,
 } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { PASSWORD, seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { PASSWORD, useSeededApp, World } from './support/world';
 
 const split = ({ body, ...headers }: { body: string; 'Content-Type': string }) => ({
   headers,
@@ -151,12 +151,10 @@ describe('fuzzing every write route', () => {
   let t: TestApp;
   let w: World;
   let fw: FuzzWorld;
+  useSeededApp((app, world) => ([t, w] = [app, world]), { LOGIN_MAX_FAILURES: '1000' });
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '1000' });
-    w = await seedWorld(t);
     fw = await seedFuzzWorld(t, w);
   });
-  afterAll(() => t.close());
 
   /** Counterexamples the fuzzer found (all fixed); kept as fixed inputs so they never come back. */
   it('answers the inputs that once broke it', async () => {
