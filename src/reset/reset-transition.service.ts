@@ -120,8 +120,6 @@ export class ResetTransitionService {
             },
             {
               analysisId,
-              // The chain's own sequence: data and period changes bump the version without a row.
-              seq: (await this.reset.historyHeadSeq(tx, analysisId)) + 1,
               actorType: ctx.actor.kind,
               actorId: ctx.actor.id,
               event: event.type,

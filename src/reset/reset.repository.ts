@@ -27,9 +27,9 @@ export interface HouseholdColumns {
   otherIncomeMonthlyCents: number;
 }
 
+/** A history row to append; its seq and chain link are read from the stored head (insertHistory). */
 export interface ResetHistoryInsert {
   analysisId: string;
-  seq: number;
   actorType: string;
   actorId: string;
   event: string;
@@ -199,26 +199,31 @@ export class ResetRepository {
     await this.insertHistory(tx, history);
   }
 
-  /** Appends one history row sealed into the analysis's hash chain (the caller holds the row lock). */
+  /**
+   * Appends one history row sealed into the analysis's hash chain (the caller holds the row lock,
+   * taken by an earlier statement, so this one sees every row committed before it). One read gives
+   * what the row is sealed with: the chain head (the next seq follows the chain, not the version:
+   * data and period changes bump the version without a row) and the office code.
+   */
   private async insertHistory(tx: EntityManager, history: ResetHistoryInsert): Promise<void> {
-    const prev: { hash: string }[] =
-      history.seq === 1
-        ? []
-        : await tx.query(`SELECT hash FROM reset_history WHERE analysis_id = $1 AND seq = $2`, [history.analysisId, history.seq - 1]);
-    if (history.seq > 1 && prev.length === 0) throw new Error(`history of analysis ${history.analysisId} has no row ${history.seq - 1}`);
-    const prevHash = prev[0]?.hash ?? GENESIS_HASH;
-    const at = new Date(); // millisecond precision, as hashed
-    const [{ code: officeCode }]: { code: string }[] = await tx.query(
-      `SELECT o.code FROM reset_analysis a JOIN office o ON o.id = a.office_id WHERE a.id = $1`,
+    const [head]: { office_code: string; head_seq: number | null; head_hash: string | null }[] = await tx.query(
+      `SELECT o.code AS office_code, h.seq AS head_seq, h.hash AS head_hash
+         FROM reset_analysis a
+         JOIN office o ON o.id = a.office_id
+         LEFT JOIN LATERAL (SELECT seq, hash FROM reset_history WHERE analysis_id = a.id ORDER BY seq DESC LIMIT 1) h ON true
+        WHERE a.id = $1`,
       [history.analysisId],
     );
-    const sealed = this.sealer.sealReset(prevHash, { ...history, at, officeCode });
+    const seq = (head.head_seq ?? 0) + 1;
+    const prevHash = head.head_hash ?? GENESIS_HASH;
+    const at = new Date(); // millisecond precision, as hashed
+    const sealed = this.sealer.sealReset(prevHash, { ...history, seq, at, officeCode: head.office_code });
     await tx.query(
       `INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload, machine_version,
                                   analysis_ref, actor_ref, prev_hash, hash, text_digest, chain_format, office_code, chain_payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
-        history.analysisId, history.seq, at, history.actorType, history.actorId, history.event, history.fromState, history.toState,
+        history.analysisId, seq, at, history.actorType, history.actorId, history.event, history.fromState, history.toState,
         JSON.stringify(history.payload), history.machineVersion, sealed.analysisRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
         sealed.format, sealed.officeCode, JSON.stringify(sealed.payload),
       ],
@@ -226,7 +231,7 @@ export class ResetRepository {
     if (history.texts) {
       await tx.query(
         `INSERT INTO reset_history_text (analysis_id, seq, texts, salt) VALUES ($1, $2, $3, $4)`,
-        [history.analysisId, history.seq, JSON.stringify(history.texts), sealed.salt],
+        [history.analysisId, seq, JSON.stringify(history.texts), sealed.salt],
       );
     }
   }
@@ -252,15 +257,6 @@ export class ResetRepository {
       [id],
     );
     return row.version;
-  }
-
-  /** The seq of the last history row (0: none); read under the analysis lock, the next is + 1. */
-  async historyHeadSeq(tx: EntityManager, analysisId: string): Promise<number> {
-    const [row]: { seq: number }[] = await tx.query(
-      `SELECT COALESCE(max(seq), 0)::integer AS seq FROM reset_history WHERE analysis_id = $1`,
-      [analysisId],
-    );
-    return row.seq;
   }
 
   /** Read after the analysis lock, so an erasure that committed while this waited is seen. */
