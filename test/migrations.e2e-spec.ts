@@ -149,6 +149,7 @@ describe('migrations', () => {
             payload: {},
             machineVersion: 1,
             texts: { reason: 'Krankheit' },
+            prevHash: rows[1].hash,
             officeCode: 'M-1',
           },
         ),

@@ -42,14 +42,16 @@ export interface HistoryInsert {
   texts: Record<string, string> | null;
   /** Whole days the case spent in the phase this row leaves (null when the phase does not change). */
   daysInPhase?: number | null;
-  /** The chain head the caller read with the row lock (null: no row yet); looked up when absent. */
-  prevHash?: string | null;
+  /** The chain head the caller read with the row lock (null: no row yet). */
+  prevHash: string | null;
   /** The case's office code, read with the row lock (hashed from chain format 2 on). */
   officeCode: string;
 }
 
-/** head_seq: the seq of the chain's last row (0: none yet); the next row is head_seq + 1. */
-/** The locked case with what its next history row is sealed with: chain head and office code. */
+/**
+ * The locked case with what its next history row is sealed with: the chain head (its hash, null
+ * when there is no row yet, and its seq, 0 then: the next row is head_seq + 1) and the office code.
+ */
 export type LockedCase = CaseGateRow & { head_hash: string | null; head_seq: number; office_code: string };
 
 /**
@@ -87,9 +89,11 @@ export class CasesRepository {
       tx,
       'case_locked_facts',
       `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
-         (SELECT h.hash FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1) AS head_hash,
-         (SELECT COALESCE(max(h.seq), 0)::integer FROM case_history h WHERE h.case_id = c.id) AS head_seq,
-         (SELECT o.code FROM office o WHERE o.id = c.office_id) AS office_code,`)}
+         head.hash AS head_hash, COALESCE(head.seq, 0)::integer AS head_seq, o.code AS office_code,`)}
+         JOIN office o ON o.id = c.office_id
+         LEFT JOIN LATERAL (
+           SELECT h.hash, h.seq FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1
+         ) head ON true
         WHERE c.id = $1`,
       [id],
     );
@@ -168,7 +172,7 @@ export class CasesRepository {
     c: { id: string; phase: string; status: string; state: PersistedCaseState; version: number; phaseChanged: boolean; outcome?: string | null; followUpOn?: string | null },
     h: HistoryInsert,
   ): Promise<CaseRow> {
-    const prevHash = h.prevHash !== undefined ? h.prevHash ?? GENESIS_HASH : await this.headHash(tx, h.caseId, h.seq);
+    const prevHash = h.prevHash ?? GENESIS_HASH;
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
     const sealed = this.sealer.sealCase(prevHash, { ...h, at });
@@ -199,14 +203,6 @@ export class CasesRepository {
       ],
     );
     return row;
-  }
-
-  /** The hash of the row before `seq` (the genesis for the first row). */
-  private async headHash(tx: EntityManager, caseId: string, seq: number): Promise<string> {
-    if (seq === 1) return GENESIS_HASH;
-    const prev: { hash: string }[] = await tx.query(`SELECT hash FROM case_history WHERE case_id = $1 AND seq = $2`, [caseId, seq - 1]);
-    if (prev.length === 0) throw new Error(`history of case ${caseId} has no row ${seq - 1}`);
-    return prev[0].hash;
   }
 
   /**
