@@ -56,6 +56,19 @@ describe('versions, ETags and If-Match on every write route', () => {
       expect(read.body).toMatchObject({ businessIdea: 'Catering', version: 2 });
     });
 
+    it('takes an empty PATCH as no change: same version, same ETag, same updatedAt', async () => {
+      const c = await openCase(t, w, 'advisorA', founderA);
+      const before = await http().get(`/api/v1/cases/${c.id}`).set(w.as('advisorA')).expect(200);
+      const empty = await http()
+        .patch(`/api/v1/cases/${c.id}`)
+        .set(w.as('advisorA'))
+        .set('If-Match', '"1"')
+        .send({})
+        .expect(200);
+      expect(empty.headers.etag).toBe('"1"');
+      expect(empty.body).toMatchObject({ version: 1, updatedAt: before.body.updatedAt });
+    });
+
     it('lets exactly one of two concurrent PATCHes with the same If-Match through', async () => {
       const c = await openCase(t, w, 'advisorA', founderA);
       const patch = (idea: string) =>

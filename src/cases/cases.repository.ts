@@ -148,8 +148,17 @@ export class CasesRepository {
     return id;
   }
 
-  /** Sets the given case data fields (null clears); the column names come from a fixed map. */
-  async updateData(tx: EntityManager, id: string, data: Partial<Record<CaseDataField, unknown>>): Promise<void> {
+  /**
+   * Sets the given case data fields (null clears); the column names come from a fixed map. With
+   * `newVersion`, a change (at least one field given) is a new version of the case in the same
+   * statement; nothing given changes nothing, the version neither.
+   */
+  async updateData(
+    tx: EntityManager,
+    id: string,
+    data: Partial<Record<CaseDataField, unknown>>,
+    { newVersion = false } = {},
+  ): Promise<void> {
     const fields = (Object.keys(data) as CaseDataField[]).filter((k) => data[k] !== undefined);
     if (fields.length === 0) return;
     const sets = fields.map((k, i) => {
@@ -160,6 +169,7 @@ export class CasesRepository {
       const v = data[k];
       return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
     });
+    if (newVersion) sets.push('version = version + 1');
     await tx.query(`UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...values]);
   }
 

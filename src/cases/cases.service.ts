@@ -79,9 +79,8 @@ export class CasesService {
       if (!ifMatchHolds(ifMatch, row.version)) throw versionConflict(row.version);
       if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id, tx);
       await assertTargetSector(tx, dto.sector, 'sector');
-      await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>);
       // An empty PATCH changes nothing, so it is no new version either.
-      if (Object.values(dto).some((v) => v !== undefined)) await this.cases.bumpVersion(tx, id);
+      await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>, { newVersion: true });
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
     });
     return this.answer(ctx, (await this.cases.findById(id, writableOffices(ctx)))!);
