@@ -163,7 +163,10 @@ export class CaseTransitionService {
         resourceType: 'case',
         resourceId: row.id,
         action: 'transition',
-        details: { event: event.type, ...historyPayloadRef(event) },
+        details: {
+          event: event.type,
+          ...(event.type === RESTART_EVENT ? historyPayload(event) : {}),
+        },
       },
       tx,
     );
@@ -201,9 +204,6 @@ function historyPayload(event: CaseEvent | RestartEvent): Record<string, unknown
       return {};
   }
 }
-
-const historyPayloadRef = (event: CaseEvent | RestartEvent) =>
-  event.type === RESTART_EVENT ? { resetAnalysisId: event.resetAnalysisId } : {};
 
 /** Free texts: kept apart from the history row so that they can be erased. */
 function historyTexts(event: CaseEvent | RestartEvent): Record<string, string> | null {

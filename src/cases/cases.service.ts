@@ -11,13 +11,12 @@ import { initialCaseState } from '../phase-model';
 import { assertNotErased, readableOffices, writableOffices } from './case-access';
 import { toCaseDto, toCaseListItemDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseDataField, CaseGateRow } from './case.row';
-import { CasesRepository, HistoryRow } from './cases.repository';
+import { CasesRepository } from './cases.repository';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 import { HistorySealer } from '../history-chain/history-sealer';
 import type { CaseListQueryDto, CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
 import type { CaseDto, CaseHistoryDto, CasePageDto, ContactListDto, RecordedContactDto } from './dto/case-response.dto';
-import type { ChainVerificationDto } from '../openapi/shared-schemas';
 
 /** Cases: creation, case data and milestones, contacts, reading. Phase changes: case-transition.service.ts. */
 @Injectable()
@@ -93,15 +92,11 @@ export class CasesService {
     return {
       caseId: id,
       version: row.version,
-      ...(verify ? { chain: this.verifyChain(rows) } : {}),
+      // Recomputes the case's chain from the stored rows.
+      ...(verify ? { chain: this.sealer.storedCaseChain(rows) } : {}),
       // Auditors see codes, not the free texts (reasons and notes can name people).
       items: rows.map((h) => readerView(ctx, row.office_id, 'case_history_item', toHistoryDto(h))),
     };
-  }
-
-  /** Recomputes the case's chain from the stored rows. */
-  private verifyChain(rows: HistoryRow[]): ChainVerificationDto {
-    return this.sealer.storedCaseChain(rows);
   }
 
   /**
