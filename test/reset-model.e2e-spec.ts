@@ -1,4 +1,5 @@
-import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
+import { insertFounder } from './support/cases';
+import { createAnalysis, sendResetEvent } from './support/reset';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -15,22 +16,8 @@ describe('the RE_SET lifecycle model', () => {
   let w: World;
   useSeededApp((app, world) => ([t, w] = [app, world]));
 
-  const founder = async (): Promise<string> =>
-    (
-      await t.db.query(
-        `INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'Aylin', 'Demir') RETURNING id`,
-        [w.officeA],
-      )
-    )[0].id;
   const analysis = async (): Promise<string> =>
-    (
-      await t
-        .http()
-        .post('/api/v1/reset-analyses')
-        .set(w.as('advisorA'))
-        .send({ founderId: await founder(), business: RESET_BUSINESS, household: RESET_HOUSEHOLD })
-        .expect(201)
-    ).body.id;
+    createAnalysis(t, w, await insertFounder(t, w.officeA));
 
   it('is served to every signed-in caller, not as an analysis id', async () => {
     const res = await t
@@ -77,47 +64,27 @@ describe('the RE_SET lifecycle model', () => {
     let state = 'intake';
     for (const type of ['START_ANALYSIS', 'ASSESS', 'RECOMMEND', 'DECIDE']) {
       const e = event(type);
-      const res = await t
-        .http()
-        .post(`/api/v1/reset-analyses/${id}/events`)
-        .set(w.as('advisorA'))
-        .send(e.example)
-        .expect(200);
+      const res = await sendResetEvent(t, w, id, e.example).expect(200);
       expect(e.transitions).toContainEqual({ from: state, to: res.body.state });
       state = res.body.state;
     }
     expect(state).toBe('decided');
 
     const other = await analysis();
-    const cancelled = await t
-      .http()
-      .post(`/api/v1/reset-analyses/${other}/events`)
-      .set(w.as('advisorA'))
-      .send(event('CANCEL').example)
-      .expect(200);
+    const cancelled = await sendResetEvent(t, w, other, event('CANCEL').example).expect(200);
     expect(event('CANCEL').transitions).toContainEqual({
       from: 'intake',
       to: cancelled.body.state,
     });
     const { reason: _reason, ...withoutReason } = event('CANCEL').example;
     const fresh = await analysis();
-    await t
-      .http()
-      .post(`/api/v1/reset-analyses/${fresh}/events`)
-      .set(w.as('advisorA'))
-      .send(withoutReason)
-      .expect(400);
+    await sendResetEvent(t, w, fresh, withoutReason).expect(400);
   });
 
   it('scopes an Idempotency-Key to the caller, as the README says', async () => {
     const [mine, theirs] = [await analysis(), await analysis()];
     const send = (persona: 'advisorA' | 'leadA', id: string, body: object) =>
-      t
-        .http()
-        .post(`/api/v1/reset-analyses/${id}/events`)
-        .set(w.as(persona))
-        .set('Idempotency-Key', 'cancel-1')
-        .send(body);
+      sendResetEvent(t, w, id, body, persona).set('Idempotency-Key', 'cancel-1');
     const cancel = { type: 'CANCEL', reason: 'zieht weg' };
     const first = await send('advisorA', mine, cancel).expect(200);
     expect((await send('advisorA', mine, cancel).expect(200)).body).toEqual(first.body);
