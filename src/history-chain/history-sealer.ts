@@ -74,34 +74,12 @@ export class HistorySealer {
     this.key = pseudonymKey(config);
   }
 
-  caseRef(caseId: string): string {
-    return pseudonym(this.key, 'case', caseId);
-  }
-
-  actorRef(actorId: string | null): string | null {
-    return actorId ? pseudonym(this.key, 'actor', actorId) : null;
-  }
-
   sealCase(prevHash: string, f: CaseHistoryFacts): Sealed<ChainedCaseRowV2> {
-    const salt = f.texts ? newTextSalt() : null;
-    const row = chainedCaseRow(
-      this.key,
-      f,
-      CHAIN_FORMAT,
-      textDigest(f.texts, salt),
-    ) as ChainedCaseRowV2;
-    return { ...row, hash: rowHash(prevHash, CHAIN_FORMAT, row), format: CHAIN_FORMAT, salt };
+    return seal(prevHash, f.texts, (digest) => chainedCaseRow(this.key, f, CHAIN_FORMAT, digest));
   }
 
   sealReset(prevHash: string, f: ResetHistoryFacts): Sealed<ChainedResetRowV2> {
-    const salt = f.texts ? newTextSalt() : null;
-    const row = chainedResetRow(
-      this.key,
-      f,
-      CHAIN_FORMAT,
-      textDigest(f.texts, salt),
-    ) as ChainedResetRowV2;
-    return { ...row, hash: rowHash(prevHash, CHAIN_FORMAT, row), format: CHAIN_FORMAT, salt };
+    return seal(prevHash, f.texts, (digest) => chainedResetRow(this.key, f, CHAIN_FORMAT, digest));
   }
 
   /** Recomputes a case's stored chain, each row in the format it was sealed in. */
@@ -112,6 +90,20 @@ export class HistorySealer {
   storedResetChain(rows: StoredResetHistoryRow[]): ChainState {
     return storedResetChainState(this.key, rows);
   }
+}
+
+/**
+ * A new row in the current format: its texts digested with a fresh salt, the hashed fields
+ * (`chained`, given that digest) and the hash over them linked to `prevHash`.
+ */
+function seal<R extends ChainedCaseRowV2 | ChainedResetRowV2>(
+  prevHash: string,
+  texts: Record<string, string> | null,
+  chained: (digest: string | null) => ChainedCaseRow | ChainedResetRow,
+): Sealed<R> {
+  const salt = texts ? newTextSalt() : null;
+  const row = chained(textDigest(texts, salt)) as R;
+  return { ...row, hash: rowHash(prevHash, CHAIN_FORMAT, row), format: CHAIN_FORMAT, salt };
 }
 
 export function storedCaseChainState(key: string, rows: StoredCaseHistoryRow[]): ChainState {
