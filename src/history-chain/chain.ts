@@ -75,46 +75,48 @@ export type ChainedResetRow = ChainedResetRowV1 | ChainedResetRowV2;
 
 export type FieldType = 'string' | 'string?' | 'integer' | 'integer?' | 'object';
 
+const CASE_FIELDS_V1: Record<string, FieldType> = {
+  caseRef: 'string',
+  seq: 'integer',
+  at: 'string',
+  event: 'string',
+  fromPhase: 'string?',
+  toPhase: 'string',
+  statusBefore: 'string?',
+  statusAfter: 'string',
+  actorType: 'string',
+  actorRef: 'string?',
+  reasonCode: 'string?',
+  outcome: 'string?',
+  followUpOn: 'string?',
+  machineVersion: 'integer',
+  daysInPhase: 'integer?',
+  textDigest: 'string?',
+};
+
+const RESET_FIELDS_V1: Record<string, FieldType> = {
+  analysisRef: 'string',
+  seq: 'integer',
+  at: 'string',
+  event: 'string',
+  fromState: 'string',
+  toState: 'string',
+  actorRef: 'string?',
+  payload: 'object',
+  machineVersion: 'integer',
+  textDigest: 'string?',
+};
+
 /** Each format's hashed fields and their JSON types ("?": may be null), per history kind. */
 export const CASE_FIELDS: Record<ChainFormat, Record<string, FieldType>> = {
-  1: {
-    caseRef: 'string',
-    seq: 'integer',
-    at: 'string',
-    event: 'string',
-    fromPhase: 'string?',
-    toPhase: 'string',
-    statusBefore: 'string?',
-    statusAfter: 'string',
-    actorType: 'string',
-    actorRef: 'string?',
-    reasonCode: 'string?',
-    outcome: 'string?',
-    followUpOn: 'string?',
-    machineVersion: 'integer',
-    daysInPhase: 'integer?',
-    textDigest: 'string?',
-  },
-  2: {},
+  1: CASE_FIELDS_V1,
+  2: { ...CASE_FIELDS_V1, officeCode: 'string', resetAnalysisRef: 'string?' },
 };
-CASE_FIELDS[2] = { ...CASE_FIELDS[1], officeCode: 'string', resetAnalysisRef: 'string?' };
 
 export const RESET_FIELDS: Record<ChainFormat, Record<string, FieldType>> = {
-  1: {
-    analysisRef: 'string',
-    seq: 'integer',
-    at: 'string',
-    event: 'string',
-    fromState: 'string',
-    toState: 'string',
-    actorRef: 'string?',
-    payload: 'object',
-    machineVersion: 'integer',
-    textDigest: 'string?',
-  },
-  2: {},
+  1: RESET_FIELDS_V1,
+  2: { ...RESET_FIELDS_V1, officeCode: 'string', actorType: 'string' },
 };
-RESET_FIELDS[2] = { ...RESET_FIELDS[1], officeCode: 'string', actorType: 'string' };
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
