@@ -1,6 +1,7 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { startTestApp, TestApp } from './support/test-app';
 import { Persona, seedWorld, useSeededApp, World } from './support/world';
+import { RESET_LIMITS } from '../src/reset/lifecycle';
 
 // The fuzz suite's valid analysis body: a hairdresser, a couple and a child.
 const [BUSINESS, HOUSEHOLD] = [RESET_BUSINESS, RESET_HOUSEHOLD];
@@ -228,6 +229,32 @@ describe('RE_SET analyses', () => {
         .set(w.as('advisorA'))
         .send({ household: { ...HOUSEHOLD, otherIncomeMonthly: 1.001 } })
         .expect(400);
+    });
+
+    it('holds an assessment draft to the limits of the ASSESS event', async () => {
+      const a = await create(await founder());
+      const { items, itemChars } = RESET_LIMITS;
+      const draft = (strengths: string[]) =>
+        http()
+          .patch(`/api/v1/reset-analyses/${a.id}`)
+          .set(w.as('advisorA'))
+          .send({ assessment: { ...SWOT, strengths } });
+      await draft(Array.from({ length: items }, () => 'x')).expect(200);
+      await draft(['x'.repeat(itemChars)]).expect(200);
+      const tooMany = await draft(Array.from({ length: items + 1 }, () => 'x')).expect(400);
+      expect(tooMany.body.errors).toEqual([
+        expect.objectContaining({ field: 'assessment.strengths' }),
+      ]);
+      await draft(['x'.repeat(itemChars + 1)]).expect(400);
+      await draft(['']).expect(400);
+      const read = await http()
+        .get(`/api/v1/reset-analyses/${a.id}`)
+        .set(w.as('advisorA'))
+        .expect(200);
+      expect(read.body).toMatchObject({
+        version: 3,
+        assessment: { strengths: ['x'.repeat(itemChars)] },
+      });
     });
   });
 
