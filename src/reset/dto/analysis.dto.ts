@@ -27,7 +27,7 @@ import { LEGAL_FORM_ENUM, LEGAL_FORMS, type LegalForm } from '../../cases/dto/ca
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { SECTOR_CODE } from '../../founders/dto/founder-fields';
 import { IsCalendarDate } from '../../common/time/calendar-date';
-import { RESET_STATES, type ResetStateValue } from '../lifecycle';
+import { RESET_LIMITS, RESET_STATES, type ResetStateValue } from '../lifecycle';
 import { IsEuroAmount } from './euro';
 import { DATE, EuroInput, RESET_STATE_ENUM, UUID } from './schema-parts';
 
@@ -185,12 +185,14 @@ export class HouseholdDto {
   otherIncomeMonthly: number | string;
 }
 
+// The limits of the ASSESS event (RESET_LIMITS), but a draft may leave a list empty.
+const { items: SWOT_MAX_ITEMS, itemChars: SWOT_ITEM_CHARS } = RESET_LIMITS;
 const SWOT_ITEMS: ApiPropertyOptions = {
   type: [String],
-  maxItems: 50,
+  maxItems: SWOT_MAX_ITEMS,
   minLength: 1,
-  maxLength: 500,
-  description: 'Up to 50 items of 1–500 characters; a draft may leave a list empty',
+  maxLength: SWOT_ITEM_CHARS,
+  description: `Up to ${SWOT_MAX_ITEMS} items of 1–${SWOT_ITEM_CHARS} characters; a draft may leave a list empty`,
 };
 
 /** The SWOT of the as-is analysis; ASSESS records it, PATCH may draft or correct it. */
@@ -202,14 +204,13 @@ export class AssessmentDto {
   @ApiProperty({ ...SWOT_ITEMS, example: ['Kette eröffnet'] }) @SwotList() risks: string[];
 }
 
-// Same limits as the ASSESS event, but a draft may leave a list empty.
 function SwotList(): PropertyDecorator {
   return applyDecorators(
     IsArray(),
-    ArrayMaxSize(50),
+    ArrayMaxSize(SWOT_MAX_ITEMS),
     IsString({ each: true }),
     MinLength(1, { each: true }),
-    MaxLength(500, { each: true }),
+    MaxLength(SWOT_ITEM_CHARS, { each: true }),
   );
 }
 
