@@ -1,5 +1,11 @@
 import type { ExampleObject, SchemaObject } from '@nestjs/swagger';
-import { frozen, NOT_BLANK, type ComponentSchemas } from '../common/json-schema/schema-validator';
+import {
+  componentRef,
+  frozen,
+  NOT_BLANK,
+  taggedUnion,
+  type ComponentSchemas,
+} from '../common/json-schema/schema-validator';
 import type { CaseEvent } from './case-event';
 import {
   CASE_EVENT_TYPES,
@@ -144,7 +150,6 @@ const describe = (type: CaseEventType, field: PayloadField): string => {
   }
 };
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const schemaName = (type: CaseEventType): string =>
   `${type
     .toLowerCase()
@@ -155,7 +160,7 @@ const schemaName = (type: CaseEventType): string =>
 function fieldSchema(type: CaseEventType, field: PayloadField): SchemaObject | { $ref: string } {
   switch (field.kind) {
     case 'enum':
-      return ref(enumSchemaName(field.values));
+      return componentRef(enumSchemaName(field.values));
     case 'date':
       return { type: 'string', format: 'date', description: describe(type, field) };
     case 'text': {
@@ -198,13 +203,7 @@ export const CASE_EVENT_SCHEMAS: ComponentSchemas = frozen({
     description:
       'An event for a case: `type` selects the event and its payload. Besides the schema, DROP_OUT ' +
       'requires `reason` when `reasonCode` is `other`, and dates must be real calendar days.',
-    oneOf: CASE_EVENT_TYPES.map((type) => ref(schemaName(type))),
-    discriminator: {
-      propertyName: 'type',
-      mapping: Object.fromEntries(
-        CASE_EVENT_TYPES.map((type) => [type, `#/components/schemas/${schemaName(type)}`]),
-      ),
-    },
+    ...taggedUnion(CASE_EVENT_TYPES, schemaName),
     example: CASE_EVENT_EXAMPLES.START_COUNSELLING,
   },
   ...Object.fromEntries(CASE_EVENT_TYPES.map((type) => [schemaName(type), eventSchema(type)])),

@@ -1,16 +1,14 @@
 import type { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
-import type { ComponentSchemas } from './schema-validator';
+import { componentName, type ComponentSchemas } from './schema-validator';
 
 /**
  * For the event schema tests (case and RE_SET events): reading a discriminated union of
  * components, and the body an event route takes in the OpenAPI document.
  */
 
-const nameOfRef = (ref: string): string => ref.replace('#/components/schemas/', '');
-
 /** The component name of the branch of `union` that the discriminator maps `tag` to. */
 export function branchName(schemas: ComponentSchemas, union: string, tag: string): string {
-  return nameOfRef(schemas[union].discriminator!.mapping![tag]);
+  return componentName(schemas[union].discriminator!.mapping![tag]);
 }
 
 /** Each `oneOf` branch's one-value tag enum mapped to its `$ref`: the mapping Ajv derives. */
@@ -20,7 +18,7 @@ export function tagsOfBranches(schemas: ComponentSchemas, union: string): Record
   return Object.fromEntries(
     oneOf!.map((branch) => {
       const ref = (branch as { $ref: string }).$ref;
-      const tag = schemas[nameOfRef(ref)].properties![property] as SchemaObject;
+      const tag = schemas[componentName(ref)].properties![property] as SchemaObject;
       return [tag.enum![0], ref];
     }),
   );

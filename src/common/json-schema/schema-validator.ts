@@ -16,6 +16,31 @@ export interface FieldError {
 
 export type ComponentSchemas = Readonly<Record<string, SchemaObject>>;
 
+const COMPONENTS = '#/components/schemas/';
+
+/** A `$ref` to the component `name`. */
+export const componentRef = (name: string): { $ref: string } => ({ $ref: `${COMPONENTS}${name}` });
+
+/** The component name a `$ref` (`#/components/schemas/X`) points to. */
+export const componentName = (ref: string): string => ref.replace(COMPONENTS, '');
+
+/**
+ * A discriminated union of one component per tag (`branch(tag)` names it), told apart by its
+ * `type` property: the `oneOf` and the discriminator with its mapping.
+ */
+export function taggedUnion<T extends string>(
+  tags: readonly T[],
+  branch: (tag: T) => string,
+): Pick<SchemaObject, 'oneOf' | 'discriminator'> {
+  return {
+    oneOf: tags.map((tag) => componentRef(branch(tag))),
+    discriminator: {
+      propertyName: 'type',
+      mapping: Object.fromEntries(tags.map((tag) => [tag, componentRef(branch(tag)).$ref])),
+    },
+  };
+}
+
 /** Deep-frozen: the document and the validator hold the same objects, nobody may change them. */
 export function frozen<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -123,9 +148,7 @@ export function toFieldErrors(
   const mapping = discriminator?.mapping ?? {};
   const tag = body[discriminator?.propertyName ?? 'type'];
   const branch = typeof tag === 'string' && Object.hasOwn(mapping, tag) ? mapping[tag] : undefined;
-  const declared = Object.keys(
-    (branch && schemas[branch.replace('#/components/schemas/', '')]?.properties) ?? {},
-  );
+  const declared = Object.keys((branch && schemas[componentName(branch)]?.properties) ?? {});
   const rank = (error: ErrorObject, field: string): number => {
     if (error.keyword === 'additionalProperties' && error.instancePath === '') return 0;
     const index = declared.indexOf(field.split(/[.[]/)[0]);
