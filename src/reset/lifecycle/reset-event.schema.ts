@@ -1,4 +1,5 @@
 import type { ExampleObject, SchemaObject } from '@nestjs/swagger';
+import type { BilingualLabel } from '../../phase-model/phase-model.types';
 import {
   frozen,
   NOT_BLANK,
@@ -59,35 +60,49 @@ export const RESET_EVENT_EXAMPLES: {
   CANCEL: { type: 'CANCEL', reason: 'Gründerin zieht weg' },
 };
 
-const EVENTS: Record<ResetEventType, { name: string; summary: string; description: string }> = {
+/**
+ * Each event's schema name, label (the model's, GET /reset-analyses/model; its English is the
+ * schema's and the example's summary) and description.
+ */
+const EVENTS: Record<
+  ResetEventType,
+  { name: string; label: BilingualLabel; description: string }
+> = {
   START_ANALYSIS: {
     name: 'StartAnalysisEvent',
-    summary: 'Start the analysis',
+    label: { de: 'Analyse beginnen', en: 'Start the analysis' },
     description: 'intake → analysis; needs at least one EKS period.',
   },
   ASSESS: {
     name: 'AssessEvent',
-    summary: 'Assess (SWOT)',
+    label: { de: 'Bewerten (SWOT)', en: 'Assess (SWOT)' },
     description: 'analysis → assessed, with the four SWOT lists.',
   },
   RECOMMEND: {
     name: 'RecommendEvent',
-    summary: 'Recommend',
+    label: { de: 'Empfehlen', en: 'Recommend' },
     description: 'assessed → recommended, with the recommendation, its measures and the rationale.',
   },
   DECIDE: {
     name: 'DecideEvent',
-    summary: 'Decide',
+    label: { de: 'Entscheiden', en: 'Decide' },
     description:
       'recommended → decided: whether the founder accepts the recommendation; an accepted ' +
       'restart_with_coaching restarts the case.',
   },
   CANCEL: {
     name: 'CancelEvent',
-    summary: 'Cancel',
+    label: { de: 'Abbrechen', en: 'Cancel' },
     description: 'Cancels an open analysis, with a reason.',
   },
 };
+
+export const RESET_EVENT_LABELS: Readonly<Record<ResetEventType, BilingualLabel>> = frozen(
+  Object.fromEntries(RESET_EVENT_TYPES.map((type) => [type, EVENTS[type].label])) as Record<
+    ResetEventType,
+    BilingualLabel
+  >,
+);
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -113,7 +128,7 @@ const event = (
   required: string[],
 ): SchemaObject => ({
   type: 'object',
-  description: `${EVENTS[type].summary}: ${EVENTS[type].description}`,
+  description: `${EVENTS[type].label.en}: ${EVENTS[type].description}`,
   required: ['type', ...required],
   properties: { type: { type: 'string', enum: [type] }, ...properties },
   additionalProperties: false,
@@ -222,7 +237,7 @@ export const RESET_EVENT_BODY_EXAMPLES: Readonly<Record<ResetEventType, ExampleO
   Object.fromEntries(
     RESET_EVENT_TYPES.map((type) => [
       type,
-      { summary: EVENTS[type].summary, value: RESET_EVENT_EXAMPLES[type] },
+      { summary: EVENTS[type].label.en, value: RESET_EVENT_EXAMPLES[type] },
     ]),
   ) as Record<ResetEventType, ExampleObject>,
 );

@@ -9,6 +9,7 @@ import {
   type ResetEvent,
   type ResetEventType,
 } from './reset-events';
+import { RESET_EVENT_LABELS } from './reset-event.schema';
 import { unmetRequirements, type Unmet } from './reset-lifecycle';
 import {
   RESET_MACHINE_VERSION,
@@ -130,14 +131,6 @@ const STATE_LABELS: Record<ResetStateValue, BilingualLabel> = {
   cancelled: { de: 'Abgebrochen', en: 'Cancelled' },
 };
 
-const EVENT_LABELS: Record<ResetEventType, BilingualLabel> = {
-  START_ANALYSIS: { de: 'Analyse beginnen', en: 'Start the analysis' },
-  ASSESS: { de: 'Bewerten (SWOT)', en: 'Assess (SWOT)' },
-  RECOMMEND: { de: 'Empfehlen', en: 'Recommend' },
-  DECIDE: { de: 'Entscheiden', en: 'Decide' },
-  CANCEL: { de: 'Abbrechen', en: 'Cancel' },
-};
-
 const REQUIREMENT_LABELS: Record<Unmet['code'], BilingualLabel> = {
   period_recorded: {
     de: 'Mindestens ein EKS-Zeitraum ist erfasst',
@@ -189,7 +182,7 @@ export function resetModelDescription(): ResetModelDescription {
     })),
     events: RESET_EVENT_TYPES.map((type) => ({
       type,
-      label: EVENT_LABELS[type],
+      label: RESET_EVENT_LABELS[type],
       payload: RESET_PAYLOAD_FIELDS[type],
       requirements: requirementsOf(type),
       transitions: transitionsOf(type),
