@@ -11,6 +11,7 @@ import {
   CASE_EVENT_TYPES,
   COMPLETION_OUTCOMES,
   DROP_OUT_REASONS,
+  EVENT_LABELS,
   type CaseEventType,
 } from './phase-model.types';
 
@@ -101,35 +102,22 @@ export const CASE_EVENT_EXAMPLES: {
   REOPEN: { type: 'REOPEN', reason: 'Gründerin möchte einen neuen Anlauf nehmen' },
 };
 
-const EVENTS: Record<CaseEventType, { summary: string; description: string }> = {
-  START_COUNSELLING: {
-    summary: 'Start first counselling',
-    description: 'access → first_counselling.',
-  },
-  START_PLANNING: { summary: 'Start planning', description: 'first_counselling → planning.' },
-  LAUNCH: { summary: 'Launch the business', description: 'planning → launch.' },
-  START_CONSOLIDATION: { summary: 'Start consolidation', description: 'launch → consolidation.' },
-  COMPLETE: {
-    summary: 'Complete',
-    description: 'Closes the case with its outcome and the date of the follow-up contact.',
-  },
-  STEP_BACK: {
-    summary: 'Step back one phase',
-    description: 'Back to the previous phase, with a reason.',
-  },
-  DROP_OUT: {
-    summary: 'Drop out',
-    description:
-      'Closes the case with a reason code. `reason` (free text) is required when `reasonCode` is ' +
-      '`other` and optional otherwise: a rule the schema cannot state, checked after it.',
-  },
-  PAUSE: { summary: 'Pause', description: 'Pauses an active case, with a reason.' },
-  RESUME: { summary: 'Resume', description: 'Resumes a paused case in its phase.' },
-  REOPEN: {
-    summary: 'Reopen',
-    description: 'Reopens a closed case, with a reason. Only a lead of the office may send it.',
-  },
+/** What each event does (its summary is its English label, EVENT_LABELS). */
+const DESCRIPTIONS: Record<CaseEventType, string> = {
+  START_COUNSELLING: 'access → first_counselling.',
+  START_PLANNING: 'first_counselling → planning.',
+  LAUNCH: 'planning → launch.',
+  START_CONSOLIDATION: 'launch → consolidation.',
+  COMPLETE: 'Closes the case with its outcome and the date of the follow-up contact.',
+  STEP_BACK: 'Back to the previous phase, with a reason.',
+  DROP_OUT:
+    'Closes the case with a reason code. `reason` (free text) is required when `reasonCode` is ' +
+    '`other` and optional otherwise: a rule the schema cannot state, checked after it.',
+  PAUSE: 'Pauses an active case, with a reason.',
+  RESUME: 'Resumes a paused case in its phase.',
+  REOPEN: 'Reopens a closed case, with a reason. Only a lead of the office may send it.',
 };
+const summary = (type: CaseEventType): string => EVENT_LABELS[type].en;
 
 const REASONS: Partial<Record<CaseEventType, string>> = {
   STEP_BACK: 'Why the case goes back one phase',
@@ -182,7 +170,7 @@ function eventSchema(type: CaseEventType): SchemaObject {
   const fields = EVENT_PAYLOAD_FIELDS[type];
   return {
     type: 'object',
-    description: `${EVENTS[type].summary}: ${EVENTS[type].description}`,
+    description: `${summary(type)}: ${DESCRIPTIONS[type]}`,
     required: ['type', ...fields.filter((f) => f.required === true).map((f) => f.name)],
     properties: {
       type: { type: 'string', enum: [type] },
@@ -226,7 +214,7 @@ export const CASE_EVENT_BODY_EXAMPLES: Readonly<Record<CaseEventType, ExampleObj
   Object.fromEntries(
     CASE_EVENT_TYPES.map((type) => [
       type,
-      { summary: EVENTS[type].summary, value: CASE_EVENT_EXAMPLES[type] },
+      { summary: summary(type), value: CASE_EVENT_EXAMPLES[type] },
     ]),
   ) as Record<CaseEventType, ExampleObject>,
 );

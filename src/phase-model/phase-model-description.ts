@@ -5,6 +5,7 @@ import { restoreCaseSnapshot, type PersistedCaseState } from './phase-model';
 import {
   CASE_EVENT_TYPES,
   CASE_STATUSES,
+  EVENT_LABELS,
   LEAD_ONLY_EVENTS,
   PHASES,
   type BilingualLabel,
@@ -58,19 +59,6 @@ const STATUS_LABELS: Record<CaseStatus, BilingualLabel> = {
   active: { de: 'aktiv', en: 'active' },
   paused: { de: 'pausiert', en: 'paused' },
   closed: { de: 'beendet', en: 'closed' },
-};
-
-const EVENT_LABELS: Record<CaseEventType, BilingualLabel> = {
-  START_COUNSELLING: { de: 'Erstberatung beginnen', en: 'Start first counselling' },
-  START_PLANNING: { de: 'Planung beginnen', en: 'Start planning' },
-  LAUNCH: { de: 'Unternehmensstart beginnen', en: 'Launch the business' },
-  START_CONSOLIDATION: { de: 'Konsolidierung beginnen', en: 'Start consolidation' },
-  COMPLETE: { de: 'Abschließen', en: 'Complete' },
-  STEP_BACK: { de: 'Eine Phase zurück', en: 'Step back one phase' },
-  DROP_OUT: { de: 'Abbruch', en: 'Drop out' },
-  PAUSE: { de: 'Pausieren', en: 'Pause' },
-  RESUME: { de: 'Fortsetzen', en: 'Resume' },
-  REOPEN: { de: 'Wieder öffnen', en: 'Reopen' },
 };
 
 /** Where a case can be: its status and its phase (a paused or closed case keeps its phase). */

@@ -52,3 +52,17 @@ export interface BilingualLabel {
   de: string;
   en: string;
 }
+
+/** The events' names (the English one is also each event schema's summary in the document). */
+export const EVENT_LABELS: Record<CaseEventType, BilingualLabel> = {
+  START_COUNSELLING: { de: 'Erstberatung beginnen', en: 'Start first counselling' },
+  START_PLANNING: { de: 'Planung beginnen', en: 'Start planning' },
+  LAUNCH: { de: 'Unternehmensstart beginnen', en: 'Launch the business' },
+  START_CONSOLIDATION: { de: 'Konsolidierung beginnen', en: 'Start consolidation' },
+  COMPLETE: { de: 'Abschließen', en: 'Complete' },
+  STEP_BACK: { de: 'Eine Phase zurück', en: 'Step back one phase' },
+  DROP_OUT: { de: 'Abbruch', en: 'Drop out' },
+  PAUSE: { de: 'Pausieren', en: 'Pause' },
+  RESUME: { de: 'Fortsetzen', en: 'Resume' },
+  REOPEN: { de: 'Wieder öffnen', en: 'Reopen' },
+};
