@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ERROR_STATUS, type ErrorCode } from '../src/common/errors/error-codes';
 import { serializeDocument } from '../src/openapi/document-app';
 import { OpenApiContract, type ObservedResponse } from './support/openapi-contract';
 import { startTestApp, TestApp } from './support/test-app';
@@ -37,6 +38,53 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  const operations = (): Array<[string, Json]> =>
+    Object.entries(served.paths as Json).flatMap(([path, item]) =>
+      Object.entries(item as Json).map(([method, operation]): [string, Json] => [`${method.toUpperCase()} ${path}`, operation]),
+    );
+
+  it('groups every operation under one described tag', () => {
+    const described = (served.tags as Json[]).filter((tag) => tag.description).map((tag) => tag.name);
+    const ungrouped = operations().filter(([, operation]) => !(operation.tags?.length === 1 && described.includes(operation.tags[0])));
+    expect(ungrouped.map(([where, operation]) => `${where}: ${JSON.stringify(operation.tags)}`)).toEqual([]);
+  });
+
+  it('lists under each error status its codes, each with its own example (Swagger UI shows them by name)', () => {
+    const wrong: string[] = [];
+    for (const [where, operation] of operations()) {
+      for (const [status, response] of Object.entries(operation.responses as Json).filter(([s]) => Number(s) >= 400)) {
+        const examples = (response as Json).content['application/problem+json'].examples ?? {};
+        const codes = Object.keys(examples) as ErrorCode[];
+        if (codes.length === 0) wrong.push(`${where} ${status}: no code`);
+        for (const code of codes) {
+          const example = served.components.examples[`problem_${code}`]?.value;
+          if (ERROR_STATUS[code] !== Number(status)) wrong.push(`${where} ${status}: ${code} is answered with ${ERROR_STATUS[code]}`);
+          if (examples[code].$ref !== `#/components/examples/problem_${code}` || example?.code !== code || example?.status !== Number(status)) {
+            wrong.push(`${where} ${status}: the example of ${code}`);
+          }
+          if (!(response as Json).description.includes(`\`${code}\``)) wrong.push(`${where} ${status}: ${code} not in the description`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(served.components.schemas.ErrorCode.enum).toEqual(Object.keys(ERROR_STATUS));
+  });
+
+  it('documents If-Match and Idempotency-Key on exactly the routes that answer their errors', () => {
+    const withHeader = (name: string) =>
+      operations()
+        .filter(([, operation]) => (operation.parameters as Json[]).some((p) => p.in === 'header' && p.name === name))
+        .map(([where]) => where);
+    const answering = (status: string, code: ErrorCode) =>
+      operations()
+        .filter(([, operation]) => operation.responses[status]?.content['application/problem+json'].examples[code])
+        .map(([where]) => where);
+    expect(withHeader('If-Match')).toEqual(answering('412', 'version_conflict'));
+    expect(withHeader('If-Match').length).toBeGreaterThan(0);
+    expect(withHeader('Idempotency-Key')).toEqual(answering('422', 'idempotency_key_reused'));
+    expect(withHeader('Idempotency-Key').length).toBeGreaterThan(0);
+  });
+
   it('says security: [] on exactly the public routes', () => {
     const open = Object.entries(served.paths as Json).flatMap(([path, item]) =>
       Object.entries(item as Json)
@@ -72,7 +120,14 @@ describe('the response contract check', () => {
     t = await startTestApp();
     served = (await t.http().get('/openapi.json').expect(200)).body;
     const res = await t.http().get('/health').expect(200);
-    health = { method: 'GET', route: '/health', status: 200, contentType: res.headers['content-type'], body: res.text };
+    health = {
+      method: 'GET',
+      route: '/health',
+      status: 200,
+      contentType: res.headers['content-type'],
+      body: res.text,
+      headers: Object.keys(res.headers),
+    };
   });
   afterAll(() => t.close());
 
@@ -96,6 +151,17 @@ describe('the response contract check', () => {
   it('fails a property the document does not name (objects are closed)', () => {
     const closed = withHealthSchema({ type: 'object', properties: {} });
     expect(closed.check(health)).toEqual([expect.stringContaining('must NOT have additional properties (status)')]);
+  });
+
+  it('fails an ETag, X-Export-Id, Retry-After or X-Request-Id the response does not document', () => {
+    expect(health.headers).toContain('x-request-id');
+    const contract = new OpenApiContract(served);
+    expect(contract.check({ ...health, headers: [...health.headers!, 'ETag', 'x-frame-options'] })).toEqual([
+      expect.stringContaining('GET /health → 200: header etag is not documented'),
+    ]);
+    const bare = structuredClone(served);
+    delete bare.paths['/health'].get.responses['200'].headers;
+    expect(new OpenApiContract(bare).check(health)).toEqual([expect.stringContaining('header x-request-id is not documented')]);
   });
 
   it('fails an undocumented status, content type or operation', () => {

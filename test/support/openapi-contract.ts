@@ -22,10 +22,24 @@ export interface ObservedResponse {
   contentType: string | undefined;
   /** The serialized body; undefined for a stream */
   body: string | undefined;
+  /** The names of the response's headers (any case); the issue's headers among them must be documented */
+  headers?: string[];
 }
+
+/** Response headers a client reads: a response that carries one must document it (issue 11). */
+const CHECKED_HEADERS = ['etag', 'x-export-id', 'retry-after', 'x-request-id'];
 
 /** Routes that are not operations of the API itself (Swagger UI, the document, CORS preflight). */
 const NOT_OPERATIONS = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/, /^\*$/];
+
+/** A header of CHECKED_HEADERS that the response carries and its documented response does not list. */
+function headerViolations(where: string, documented: Json, sent: string[] = []): string[] {
+  const listed = Object.keys((documented.headers as Json | undefined) ?? {}).map((name) => name.toLowerCase());
+  return sent
+    .map((name) => name.toLowerCase())
+    .filter((name) => CHECKED_HEADERS.includes(name) && !listed.includes(name))
+    .map((name) => `${where}: header ${name} is not documented`);
+}
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -99,6 +113,11 @@ export class OpenApiContract {
     if (!documented) {
       return [`${where}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(', ')})`];
     }
+    return [...headerViolations(where, documented, response.headers), ...this.contentViolations(where, documented, response, head)];
+  }
+
+  /** The content type and, for JSON, the body against the documented schema. */
+  private contentViolations(where: string, documented: Json, response: ObservedResponse, head: boolean): string[] {
     const content = documented.content as Record<string, Json> | undefined;
     const type = response.contentType?.split(';')[0].trim().toLowerCase();
     if (head) return content && type && !content[type] ? [`${where}: content type ${type} is not documented`] : [];

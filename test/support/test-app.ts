@@ -42,6 +42,7 @@ function checkResponsesAgainstContract(fastify: FastifyInstance): void {
       status: reply.statusCode,
       contentType: reply.getHeader('content-type') as string | undefined,
       body: payload === null || payload === undefined ? '' : body,
+      headers: Object.keys(reply.getHeaders()),
     };
     recordViolations((await contractOf(fastify)).check(observed));
     return payload;
@@ -58,6 +59,7 @@ function checkResponsesAgainstContract(fastify: FastifyInstance): void {
         status: reply.raw.statusCode,
         contentType: typeof contentType === 'string' ? contentType : undefined,
         body: undefined,
+        headers: reply.raw.getHeaderNames(),
       }),
     );
   });
