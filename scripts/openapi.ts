@@ -5,8 +5,9 @@ import { openApiDocumentWithoutDatabase, serializeDocument } from '../src/openap
 
 /**
  * `npm run openapi` writes the service's OpenAPI document to openapi.json at the repository root
- * (the contract the offices' frontends and clients/typescript build on); `--check` only compares
- * and exits 1 when the committed file is out of date.
+ * (the contract the offices' frontends and clients/typescript build on); `npm run openapi -- --check`
+ * only compares and exits 1 when the committed file is out of date (`npm run openapi --check`,
+ * without the `--`, hands the flag to npm and rewrites the file).
  */
 async function main(): Promise<void> {
   const target = resolve(__dirname, '..', '..', 'openapi.json');
