@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createLotseClient, ifMatch, type CaseEvent, type LotseClient } from '../clients/typescript/src';
+import { createLotseClient, ifMatch, type CaseEvent, type LotseClient, type UpdateCase } from '../clients/typescript/src';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -101,13 +101,11 @@ describe('a case walked to closed through the generated client only', () => {
     const caseId = current.id;
     const path = { id: caseId };
 
-    const send = async (event: CaseEvent) => {
-      const answer = await advisor.POST('/api/v1/cases/{id}/events', {
-        params: { path, header: { 'If-Match': ifMatch(current.version) } },
-        body: event,
-      });
-      return answer;
-    };
+    // Each change names the version last read (If-Match).
+    const send = (event: CaseEvent) =>
+      advisor.POST('/api/v1/cases/{id}/events', { params: { path, header: { 'If-Match': ifMatch(current.version) } }, body: event });
+    const patch = (body: UpdateCase) =>
+      advisor.PATCH('/api/v1/cases/{id}', { params: { path, header: { 'If-Match': ifMatch(current.version) } }, body });
 
     // 409: LAUNCH is no event of the access phase; the answer lists the events it accepts.
     const refused = await send({ type: 'LAUNCH' });
@@ -124,15 +122,9 @@ describe('a case walked to closed through the generated client only', () => {
     expect(unmet.map((u) => u.code)).toEqual(['first_counselling_scheduled']);
     expect(unmet[0]?.message).toEqual(expect.any(String));
 
-    // 412: a stale If-Match names the version the case is at now.
-    const patched = await advisor.PATCH('/api/v1/cases/{id}', {
-      params: { path, header: { 'If-Match': ifMatch(current.version) } },
-      body: { firstCounsellingScheduledOn: '2026-01-12' },
-    });
-    const stale = await advisor.PATCH('/api/v1/cases/{id}', {
-      params: { path, header: { 'If-Match': ifMatch(current.version) } },
-      body: { businessIdea: 'lost update' },
-    });
+    // 412: a stale If-Match names the version the case is at now (both are sent with the same one).
+    const patched = await patch({ firstCounsellingScheduledOn: '2026-01-12' });
+    const stale = await patch({ businessIdea: 'lost update' });
     current = ok(patched);
     expect(current.firstCounsellingScheduledOn).toBe('2026-01-12');
     expect(stale.response.status).toBe(412);
@@ -152,20 +144,17 @@ describe('a case walked to closed through the generated client only', () => {
     current = ok(await advisor.GET('/api/v1/cases/{id}', { params: { path } }));
 
     current = ok(
-      await advisor.PATCH('/api/v1/cases/{id}', {
-        params: { path, header: { 'If-Match': ifMatch(current.version) } },
-        body: {
-          businessIdea: 'Änderungsschneiderei mit Lieferservice',
-          legalForm: 'sole_proprietorship',
-          fundingRoute: 'einstiegsgeld',
-          suitability: { motivation: 5, tradeKnowledge: 4, businessSkills: 3, familySituation: 4, resilience: 4, summary: 'geeignet' },
-          businessPlanCompletedOn: '2026-03-01',
-          financePlanCompletedOn: '2026-03-01',
-          viabilityStatement: { issuedBy: 'HWK Rheinhessen', issuedOn: '2026-03-10' },
-          fundingAppliedOn: '2026-03-12',
-          plannedStartOn: '2026-04-01',
-          permitsRequired: false,
-        },
+      await patch({
+        businessIdea: 'Änderungsschneiderei mit Lieferservice',
+        legalForm: 'sole_proprietorship',
+        fundingRoute: 'einstiegsgeld',
+        suitability: { motivation: 5, tradeKnowledge: 4, businessSkills: 3, familySituation: 4, resilience: 4, summary: 'geeignet' },
+        businessPlanCompletedOn: '2026-03-01',
+        financePlanCompletedOn: '2026-03-01',
+        viabilityStatement: { issuedBy: 'HWK Rheinhessen', issuedOn: '2026-03-10' },
+        fundingAppliedOn: '2026-03-12',
+        plannedStartOn: '2026-04-01',
+        permitsRequired: false,
       }),
     );
     current = ok(await send({ type: 'START_PLANNING' }));
@@ -173,14 +162,11 @@ describe('a case walked to closed through the generated client only', () => {
     expect(current.phase).toBe('launch');
 
     current = ok(
-      await advisor.PATCH('/api/v1/cases/{id}', {
-        params: { path, header: { 'If-Match': ifMatch(current.version) } },
-        body: {
-          businessStartedOn: '2026-04-01',
-          tradeRegisteredOn: '2026-03-28',
-          taxRegisteredOn: '2026-03-30',
-          provisionalIncomeDeclaredOn: '2026-04-02',
-        },
+      await patch({
+        businessStartedOn: '2026-04-01',
+        tradeRegisteredOn: '2026-03-28',
+        taxRegisteredOn: '2026-03-30',
+        provisionalIncomeDeclaredOn: '2026-04-02',
       }),
     );
     current = ok(await send({ type: 'START_CONSOLIDATION' }));
