@@ -87,6 +87,26 @@ describe('the published RE_SET model', () => {
           items(field.maxItems! + 1),
         ]).toEqual([false, true, false]);
       }
+      for (const field of fields.filter((f) => f.kind === 'measure_list')) {
+        const measures = (n: number, title = 'x') =>
+          parseResetEvent({ ...example, [field.name]: Array.from({ length: n }, () => ({ title })) })
+            .ok;
+        expect([
+          measures(field.minItems!),
+          measures(field.maxItems!),
+          measures(field.maxItems! + 1),
+        ]).toEqual([true, true, false]);
+        expect([
+          measures(1, 'x'.repeat(field.maxLength!)),
+          measures(1, 'x'.repeat(field.maxLength! + 1)),
+        ]).toEqual([true, false]);
+      }
+      for (const field of fields.filter((f) => f.kind === 'enum')) {
+        for (const value of field.values!) {
+          expect(parseResetEvent({ ...example, [field.name]: value }).ok).toBe(true);
+        }
+        expect(parseResetEvent({ ...example, [field.name]: 'not_a_value' }).ok).toBe(false);
+      }
     });
   });
 });
