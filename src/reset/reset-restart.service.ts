@@ -62,7 +62,7 @@ export class ResetRestartService {
     officeIds: string[],
   ): Promise<{ caseId: string; caseAction: 'created' | 'reopened' }> {
     const plan = planRestart(
-      await this.reset.founderCasesForUpdate(tx, analysis.founder_id, officeIds),
+      await this.reset.founderCases(tx, analysis.founder_id, officeIds, 'for_update'),
     );
     if (plan.kind === 'refused') {
       throw new AppError(

@@ -33,7 +33,7 @@ export class ResetView {
   /** Whether an accepted DECIDE would reopen a closed case now (then only a lead may accept). */
   private async acceptReopensClosedCase(row: AnalysisRow, tx: EntityManager): Promise<boolean> {
     if (row.state !== 'recommended' || row.snapshot.context.recommendation?.recommendation !== 'restart_with_coaching') return false;
-    const cases = await this.reset.founderCasesForUpdate(tx, row.founder_id, [row.office_id], false);
+    const cases = await this.reset.founderCases(tx, row.founder_id, [row.office_id], 'none');
     return planRestart(cases).kind === 'reopen';
   }
 

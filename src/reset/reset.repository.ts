@@ -281,21 +281,21 @@ export class ResetRepository {
   }
 
   /**
-   * The founder's cases, most recently changed first, locked so that a restart decides on a
-   * stable picture. (The restart writes through CasesRepository; this only looks.)
+   * The founder's cases, most recently changed first. A restart reads them locked (FOR UPDATE),
+   * so that it decides on a stable picture; availableEvents reads the same picture unlocked, to
+   * say what a DECIDE would do. (The restart writes through CasesRepository; this only looks.)
    */
-  founderCasesForUpdate(
+  founderCases(
     tx: EntityManager,
     founderId: string,
     officeIds: string[],
-    lock = true,
+    lock: 'for_update' | 'none',
   ): Promise<{ id: string; status: string; machine_version: number }[]> {
-    // lock = false: the same picture for availableEvents (what a DECIDE would do), unlocked.
     return tx.query(
       `SELECT id, status, machine_version FROM founder_case
         WHERE founder_id = $1 AND office_id = ANY($2::uuid[])
         ORDER BY updated_at DESC, created_at DESC, id DESC
-          ${lock ? 'FOR UPDATE' : ''}`,
+          ${lock === 'for_update' ? 'FOR UPDATE' : ''}`,
       [founderId, officeIds],
     );
   }
