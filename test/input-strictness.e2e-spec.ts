@@ -1,3 +1,4 @@
+import { insertFounder } from './support/cases';
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
@@ -12,13 +13,15 @@ describe('input the service must refuse', () => {
     const [{ n }] = await t.db.query(`SELECT count(*)::integer AS n FROM ${table}`);
     return n;
   }
-  async function founder(): Promise<string> {
-    const [row] = await t.db.query(
-      `INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'Aylin', 'Demir') RETURNING id`,
-      [w.officeA],
-    );
-    return row.id;
-  }
+  const founder = () => insertFounder(t, w.officeA);
+  /** POST /reset-analyses for a new founder of office A (the fuzz suite's business), expecting `status`. */
+  const createAnalysis = async (household: object, status: number) =>
+    t
+      .http()
+      .post('/api/v1/reset-analyses')
+      .set(w.as('advisorA'))
+      .send({ founderId: await founder(), business: RESET_BUSINESS, household })
+      .expect(status);
   /** A JSON text whose bytes ff fe sit inside a string: U+FFFD twice, if decoded leniently. */
   const withInvalidUtf8 = (json: string, marker: string) => {
     const [before, after] = json.split(marker);
@@ -77,32 +80,14 @@ describe('input the service must refuse', () => {
       'refuses %p in an analysis and in a period, storing nothing',
       async (amount) => {
         const before = await count('reset_analysis');
-        const bad = await t
-          .http()
-          .post('/api/v1/reset-analyses')
-          .set(w.as('advisorA'))
-          .send({
-            founderId: await founder(),
-            business: RESET_BUSINESS,
-            household: { ...RESET_HOUSEHOLD, housingCostsMonthly: amount },
-          })
-          .expect(400);
+        const bad = await createAnalysis({ ...RESET_HOUSEHOLD, housingCostsMonthly: amount }, 400);
         expect(bad.body.code).toBe('validation_failed');
         expect(bad.body.errors).toEqual([
           expect.objectContaining({ field: 'household.housingCostsMonthly' }),
         ]);
         expect(await count('reset_analysis')).toBe(before);
 
-        const analysis = await t
-          .http()
-          .post('/api/v1/reset-analyses')
-          .set(w.as('advisorA'))
-          .send({
-            founderId: await founder(),
-            business: RESET_BUSINESS,
-            household: RESET_HOUSEHOLD,
-          })
-          .expect(201);
+        const analysis = await createAnalysis(RESET_HOUSEHOLD, 201);
         const versions = await count('reset_period_version');
         const period = {
           periodEnd: '2025-06-30',
@@ -121,16 +106,7 @@ describe('input the service must refuse', () => {
     );
 
     it('still takes the same amounts without the spaces', async () => {
-      await t
-        .http()
-        .post('/api/v1/reset-analyses')
-        .set(w.as('advisorA'))
-        .send({
-          founderId: await founder(),
-          business: RESET_BUSINESS,
-          household: { ...RESET_HOUSEHOLD, housingCostsMonthly: '12' },
-        })
-        .expect(201);
+      await createAnalysis({ ...RESET_HOUSEHOLD, housingCostsMonthly: '12' }, 201);
     });
   });
 
