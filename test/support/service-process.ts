@@ -21,72 +21,66 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs the built service until it exits by itself (a start that must fail); its code and output. */
-export async function runServiceToExit(
-  env: Record<string, string>,
-  timeoutMs = 20_000,
-): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '../../dist/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, output };
-}
-
-/** Runs the built CLI (`npm run cli -- …` without the build) to its end; its code and output. */
-export async function runCli(
+/** A built script (dist/) as a child with a minimal environment; stdout and stderr collected. */
+function spawnBuilt(
+  script: string,
   args: string[],
   env: Record<string, string>,
-  timeoutMs = 20_000,
-): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(__dirname, '../../dist/scripts/cli.js'), ...args], {
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [join(__dirname, '../../dist', script), ...args], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return { child, output: () => output };
+}
+
+/** The service on a free local port, as `npm start` runs it. */
+async function spawnService(env: Record<string, string>) {
+  const port = await freePort();
+  const spawned = spawnBuilt('src/main.js', [], { PORT: String(port), HOST: '127.0.0.1', ...env });
+  return { ...spawned, port };
+}
+
+/** Waits for the child to exit by itself (SIGKILL after timeoutMs); its code and output. */
+async function runToExit(
+  { child, output }: { child: ChildProcess; output: () => string },
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code] = (await once(child, 'exit')) as [number | null];
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output() };
+}
+
+/** Runs the built service until it exits by itself (a start that must fail); its code and output. */
+export async function runServiceToExit(
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; output: string }> {
+  return runToExit(await spawnService(env), timeoutMs);
+}
+
+/** Runs the built CLI (`npm run cli -- …` without the build) to its end; its code and output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; output: string }> {
+  return runToExit(spawnBuilt('scripts/cli.js', args, env), timeoutMs);
 }
 
 export async function startService(
   env: Record<string, string>,
   readyWithinMs = 20_000,
 ): Promise<ServiceProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '../../dist/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const { child, output, port } = await spawnService(env);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyWithinMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`service exited early:\n${output()}`);
     try {
       const res = await fetch(`${url}/health/ready`);
       if (res.status === 200) break;
@@ -97,12 +91,12 @@ export async function startService(
   }
   if (Date.now() >= deadline) {
     child.kill('SIGKILL');
-    throw new Error(`service not ready within ${readyWithinMs} ms:\n${output}`);
+    throw new Error(`service not ready within ${readyWithinMs} ms:\n${output()}`);
   }
   return {
     url,
     child,
-    output: () => output,
+    output,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       child.kill(signal);
