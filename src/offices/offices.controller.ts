@@ -90,8 +90,7 @@ export class OfficesController {
     description: 'Effective at once: the next request with the key is refused. Revoking a revoked key again changes nothing.',
   })
   @ApiNoContentResponse({ description: 'Revoked' })
-  // It takes no body, but Fastify parses one a client sends with a DELETE anyway.
-  @ApiErrors('not_found', 'malformed_body', 'payload_too_large', 'unsupported_media_type')
+  @ApiErrors('not_found')
   revokeApiKey(@Ctx() ctx: RequestContext, @UuidParam('officeId') officeId: string, @UuidParam('id') id: string): Promise<void> {
     return this.offices.revokeApiKey(ctx, officeId, id);
   }

@@ -26,8 +26,7 @@ export class PrivacyController {
       'new entries. For leads of the founder\u2019s office and admins; an erased founder answers 404.',
   })
   @ApiOkResponse({ type: ErasureResultDto, description: 'The founder was erased' })
-  // It takes no body, but a POST's body is read (and refused) before the route runs.
-  @ApiErrors('not_found', 'malformed_body', 'payload_too_large', 'unsupported_media_type')
+  @ApiErrors('not_found')
   erase(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<ErasureResultDto> {
     return this.privacy.erase(ctx, id);
   }
