@@ -12,6 +12,7 @@ import {
   RESTART_EVENT,
   type RestartEvent,
 } from '../phase-model';
+import type { RestartCaseAction } from './dto/reset-analysis.dto';
 import { mayAcceptDecision } from './lifecycle';
 import { ResetRepository } from './reset.repository';
 import type { AnalysisRow } from './reset.row';
@@ -60,7 +61,7 @@ export class ResetRestartService {
     tx: EntityManager,
     analysis: AnalysisRow,
     officeIds: string[],
-  ): Promise<{ caseId: string; caseAction: 'created' | 'reopened' }> {
+  ): Promise<{ caseId: string; caseAction: RestartCaseAction }> {
     const plan = planRestart(
       await this.reset.founderCases(tx, analysis.founder_id, officeIds, 'for_update'),
     );

@@ -13,6 +13,7 @@ import { applyResetEvent, maySendResetEvent, parseResetEvent, ResetEvent } from 
 import { analysisVersionConflict } from './reset-analyses.service';
 import { ResetRestartService } from './reset-restart.service';
 import { ResetView } from './reset-view';
+import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
 import type { ResetAnalysisDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
@@ -150,7 +151,7 @@ export class ResetTransitionService {
 }
 
 /** Codes only: the assessment and recommendation themselves stay in the analysis row. */
-function historyPayload(event: ResetEvent): Record<string, unknown> {
+function historyPayload(event: ResetEvent): ResetHistoryPayload {
   switch (event.type) {
     case 'RECOMMEND':
       return { recommendation: event.recommendation, measureCount: event.measures.length };

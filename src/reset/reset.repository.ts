@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
+import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
 import type { ResetState } from './lifecycle';
 import type {
   AnalysisListRow,
@@ -35,7 +36,7 @@ export interface ResetHistoryInsert {
   event: string;
   fromState: string;
   toState: string;
-  payload: Record<string, unknown>;
+  payload: ResetHistoryPayload;
   machineVersion: number;
   texts: Record<string, string> | null;
 }
