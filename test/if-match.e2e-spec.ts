@@ -1,6 +1,5 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
 import { insertFounder, openCase, sendEvent } from './support/cases';
-import { RESET_PERIOD } from './support/reset';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -16,6 +15,15 @@ describe('versions, ETags and If-Match on every write route', () => {
   });
 
   const http = () => t.http();
+  const PERIOD = {
+    periodEnd: '2025-06-30',
+    kind: 'provisional',
+    months: Array.from({ length: 6 }, (_, i) => ({
+      month: `2025-0${i + 1}`,
+      receipts: { A1: 3000 },
+      expenses: { B1: 500 },
+    })),
+  };
   async function analysis(): Promise<{ id: string; version: number }> {
     const res = await http()
       .post('/api/v1/reset-analyses')
@@ -227,7 +235,7 @@ describe('versions, ETags and If-Match on every write route', () => {
 
     it('a new EKS period version is a new analysis version; stale If-Match is 412 and stores nothing', async () => {
       const a = await analysis();
-      const put = (ifMatch: string, body: object = RESET_PERIOD) =>
+      const put = (ifMatch: string, body: object = PERIOD) =>
         http()
           .put(`/api/v1/reset-analyses/${a.id}/periods/2025-01-01`)
           .set(w.as('advisorA'))
@@ -245,13 +253,11 @@ describe('versions, ETags and If-Match on every write route', () => {
       expect(created.body.analysisVersion).toBe(2);
       // An unchanged repeat is no change: same version.
       expect((await put('"2"').expect(200)).body.analysisVersion).toBe(2);
-      const corrected = await put('"2"', { ...RESET_PERIOD, kind: 'final' }).expect(200);
+      const corrected = await put('"2"', { ...PERIOD, kind: 'final' }).expect(200);
       expect(corrected.body).toMatchObject({ version: 2, analysisVersion: 3 });
-      await put('"2"', {
-        ...RESET_PERIOD,
-        kind: 'final',
-        finalDeclarationDueOn: '2026-01-31',
-      }).expect(412);
+      await put('"2"', { ...PERIOD, kind: 'final', finalDeclarationDueOn: '2026-01-31' }).expect(
+        412,
+      );
       const read = await http()
         .get(`/api/v1/reset-analyses/${a.id}`)
         .set(w.as('advisorA'))
@@ -264,7 +270,7 @@ describe('versions, ETags and If-Match on every write route', () => {
       await http()
         .put(`/api/v1/reset-analyses/${a.id}/periods/2025-01-01`)
         .set(w.as('advisorA'))
-        .send(RESET_PERIOD)
+        .send(PERIOD)
         .expect(201);
       const send = (ifMatch: string) =>
         http()
