@@ -46,7 +46,7 @@ const MONEY =
   'name + `Cents` (slopes: `…PerMonth` / `…CentsPerMonth`).';
 /** The analysis in the path (any other value than a UUID is a 400). */
 const ApiAnalysisId = () =>
-  ApiParam({ name: 'id', description: 'The id of the analysis', schema: { type: 'string', format: 'uuid' } });
+  ApiParam({ name: 'id', description: 'The id of the analysis' });
 const AUDITORS = 'Auditors read every free text (descriptions, SWOT, rationale, measure titles, notes, reasons) as null.';
 
 @ApiTags('reset')
