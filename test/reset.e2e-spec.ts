@@ -231,6 +231,22 @@ describe('RE_SET analyses', () => {
         .expect(400);
     });
 
+    it('takes an empty PATCH as no new version, and a PATCH that changes data as one', async () => {
+      const a = await create(await founder());
+      const patch = (body: object) =>
+        http()
+          .patch(`/api/v1/reset-analyses/${a.id}`)
+          .set(w.as('advisorA'))
+          .set('If-Match', '"1"')
+          .send(body);
+      const empty = await patch({}).expect(200);
+      expect(empty.headers.etag).toBe('"1"');
+      expect(empty.body.version).toBe(1);
+      const changed = await patch({ assessment: null }).expect(200);
+      expect(changed.headers.etag).toBe('"2"');
+      expect((await patch({ assessment: null }).expect(412)).body.currentVersion).toBe(2);
+    });
+
     it('holds an assessment draft to the limits of the ASSESS event', async () => {
       const a = await create(await founder());
       const { items, itemChars } = RESET_LIMITS;
