@@ -114,8 +114,6 @@ export class ResetAnalysesService {
         household: dto.household && householdColumns(dto.household),
         assessment: dto.assessment,
       });
-      // An empty PATCH changes nothing, so it is no new version either.
-      if (Object.values(dto).some((v) => v !== undefined)) await this.reset.bumpVersion(tx, id);
       await this.accessLog.record(
         ctx,
         {

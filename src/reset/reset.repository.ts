@@ -112,7 +112,11 @@ export class ResetRepository {
     return id;
   }
 
-  /** Replaces the given parts whole; undefined parts stay as they are. */
+  /**
+   * Replaces the given parts whole; undefined parts stay as they are. A change is a new version
+   * of the analysis (its ETag changes, a client holding the old one gets 412); no part given is
+   * no change, and no new version.
+   */
   async updateData(
     tx: EntityManager,
     id: string,
@@ -126,6 +130,7 @@ export class ResetRepository {
               housing_costs_monthly_cents = COALESCE($5::integer, housing_costs_monthly_cents),
               other_income_monthly_cents = COALESCE($6::integer, other_income_monthly_cents),
               assessment = CASE WHEN $7::boolean THEN $8::jsonb ELSE assessment END,
+              version = version + CASE WHEN $9::boolean THEN 1 ELSE 0 END,
               updated_at = now()
         WHERE id = $1`,
       [
@@ -137,6 +142,7 @@ export class ResetRepository {
         d.household?.otherIncomeMonthlyCents ?? null,
         d.assessment !== undefined,
         d.assessment ? JSON.stringify(d.assessment) : null,
+        [d.business, d.household, d.assessment].some((part) => part !== undefined),
       ],
     );
   }
@@ -247,8 +253,8 @@ export class ResetRepository {
   }
 
   /**
-   * A change outside the lifecycle (data, an EKS period) is a new version of the analysis, so its
-   * ETag changes and a client holding the old one gets 412. Returns the new version.
+   * A new EKS period version is a new version of the analysis, so its ETag changes and a client
+   * holding the old one gets 412 (a data change bumps it in updateData). Returns the new version.
    */
   async bumpVersion(tx: EntityManager, id: string): Promise<number> {
     // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
