@@ -158,10 +158,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (adminPassword !== null && adminPassword.length < 12) {
     throw new ConfigError('LOTSE_ADMIN_PASSWORD', 'must be at least 12 characters long');
   }
+  const serverUrl = databaseUrl(env); // null: the embedded database
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
-    databaseUrl: databaseUrl(env),
+    databaseUrl: serverUrl,
     dataDir: resolve(text(env, 'LOTSE_DATA_DIR') ?? './data'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     // The embedded database is one session in this process: nothing is gained by closing its
@@ -169,7 +170,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseIdleTimeoutMs: integer(
       env,
       'DATABASE_IDLE_TIMEOUT_MS',
-      databaseUrl(env) ? 30_000 : 0,
+      serverUrl ? 30_000 : 0,
       0,
       3_600_000,
     ),
