@@ -1,5 +1,5 @@
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 interface Entry {
   id: string;
@@ -10,9 +10,8 @@ describe('GET /api/v1/access-log pages', () => {
   let t: TestApp;
   let w: World;
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     // 240 entries, ids from 1 to past 200: the ids cross two digit boundaries (9→10, 99→100),
     // where a text sort ("98" > "240") would misorder them. Every third belongs to office B.
     await t.db.query(
@@ -22,7 +21,6 @@ describe('GET /api/v1/access-log pages', () => {
       [w.users.leadA.id, w.officeA, w.officeB],
     );
   });
-  afterAll(() => t.close());
 
   async function walk(
     persona: 'admin' | 'leadA',

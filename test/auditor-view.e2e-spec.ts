@@ -1,7 +1,7 @@
 import { ALL_MILESTONES, sendEvent } from './support/cases';
 import { HALF_YEAR_2025, RESET_BUSINESS, RESET_HOUSEHOLD, SWOT } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 // In every free text below: whoever reads it must be allowed to read free text.
 const MARK = 'Kowalczyk-Nowak';
@@ -20,9 +20,8 @@ describe('what auditors read', () => {
   let decidedId: string;
   let cancelledId: string;
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const http = () => t.http();
     const key = await http()
       .post(`/api/v1/offices/${w.officeA}/api-keys`)
@@ -118,7 +117,6 @@ describe('what auditors read', () => {
     );
     await send(cancelledId, { type: 'CANCEL', reason: `${MARK} zieht weg` });
   });
-  afterAll(() => t.close());
 
   const routes = () => [
     '/api/v1/cases',

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
-import { startTestApp, TestApp } from './support/test-app';
-import { PASSWORD, seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { PASSWORD, useSeededApp, World } from './support/world';
 
 const SECRET = new TextEncoder().encode('test-secret-test-secret-test-secret-0123');
 const TTL = 900;
@@ -8,11 +8,7 @@ const TTL = 900;
 describe('tokens end when credentials change', () => {
   let t: TestApp;
   let w: World;
-  beforeAll(async () => {
-    t = await startTestApp({ JWT_TTL_SECONDS: String(TTL) });
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]), { JWT_TTL_SECONDS: String(TTL) });
 
   let n = 0;
   async function newUser(): Promise<{ id: string; email: string }> {
@@ -142,9 +138,8 @@ describe('one credential per request', () => {
   let t: TestApp;
   let w: World;
   let keyB: string;
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const created = await t
       .http()
       .post(`/api/v1/offices/${w.officeB}/api-keys`)
@@ -153,7 +148,6 @@ describe('one credential per request', () => {
       .expect(201);
     keyB = created.body.key;
   });
-  afterAll(() => t.close());
 
   it.each<[string, () => string]>([
     ['a valid bearer token of another office', () => `Bearer ${w.tokens.advisorA}`],

@@ -9,8 +9,8 @@ import ExcelJS from 'exceljs';
 import { csvCellSql, neutraliseCell } from '../src/exports/csv-cells';
 import { exportRecords } from '../src/exports/verify/export-records';
 import { ALL_MILESTONES, insertFounder, openCase, sendEvent } from './support/cases';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
@@ -36,9 +36,8 @@ describe('export cells that spreadsheets read safely and that still verify', () 
   const dir = mkdtempSync(join(tmpdir(), 'lotse-cells-'));
   let keyFile: string;
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     // API office codes start with a letter or digit, older or imported ones need not: a hashed
     // cell that the codec neutralises, so the chain verifies only if the verifier reverses it.
     await t.db.query(`UPDATE office SET code = '-RUN-MZ' WHERE id = $1`, [w.officeA]);
@@ -91,7 +90,6 @@ describe('export cells that spreadsheets read safely and that still verify', () 
         .publicKeyPem,
     );
   });
-  afterAll(() => t.close());
 
   const TEXT_QUERY = `?officeId=PLACEHOLDER&includeText=true`;
   const exportAs = async (query: string) => {

@@ -10,8 +10,8 @@ import ExcelJS from 'exceljs';
 import { TokenService } from '../src/auth/token.service';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { HALF_YEAR_2025, RESET_BUSINESS, RESET_HOUSEHOLD, SWOT } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
@@ -25,9 +25,8 @@ describe('auditor exports of the phase history', () => {
   let restartedCaseId: string;
   const dir = mkdtempSync(join(tmpdir(), 'lotse-export-'));
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const founder = await insertFounder(t, w.officeA, { last_name: 'Yildirim' });
     for (let i = 0; i < 3; i++) {
       const c = await openCase(t, w, 'advisorA', founder);
@@ -93,7 +92,6 @@ describe('auditor exports of the phase history', () => {
       )
     ).body.caseId;
   });
-  afterAll(() => t.close());
 
   const exportAs = (persona: Parameters<World['as']>[0], query = '', kind = 'phase-history') =>
     t

@@ -1,7 +1,7 @@
 import { TokenService } from '../src/auth/token.service';
 import { todayInBerlin as todayInGermany } from '../src/common/time/iso-date';
-import { startTestApp, TestApp } from './support/test-app';
-import { Persona, seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { Persona, useSeededApp, World } from './support/world';
 
 type Auth = { Authorization: string };
 
@@ -97,11 +97,7 @@ describe('founders', () => {
     return { Authorization: `Bearer ${await t.app.get(TokenService).issue(u.id)}` };
   }
 
-  beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
-  });
-  afterAll(() => t.close());
+  useSeededApp((app, world) => ([t, w] = [app, world]));
 
   it('creates a founder with every field, and reads back exactly what was sent', async () => {
     const res = await post('advisorA', { ...FULL, officeId: w.officeA }).expect(201);

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { databaseUrl } from './support/database';
 import { sendEvent } from './support/cases';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 const run = promisify(execFile);
 const NAME = 'Wiśniewska-Kowalczyk';
@@ -17,9 +17,8 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
   let legacyCaseId: string;
   let legacyAnalysisId: string;
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const founder = await t
       .http()
       .post('/api/v1/founders')
@@ -168,7 +167,6 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
       .send({ type: 'CANCEL', reason: `${NAME} zieht um` })
       .expect(200);
   });
-  afterAll(() => t.close());
 
   const dump = async (): Promise<string> => {
     const name = new URL(t.config.databaseUrl!).pathname.slice(1);

@@ -1,6 +1,6 @@
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 
 /**
  * A case's sector and a RE_SET business's sector are codes of the configured target sectors,
@@ -12,16 +12,14 @@ describe('sector codes of cases and RE_SET analyses', () => {
   let w: World;
   let founderId: string;
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const [f] = await t.db.query(
       `INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'Aylin', 'Demir') RETURNING id`,
       [w.officeA],
     );
     founderId = f.id;
   });
-  afterAll(() => t.close());
 
   const count = async (table: string): Promise<number> =>
     (await t.db.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;

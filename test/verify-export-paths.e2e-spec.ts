@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { insertFounder, openCase, sendEvent } from './support/cases';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
@@ -30,9 +30,8 @@ describe('verify-export resolves relative paths against the caller’s folder', 
     'keys/public-key.json',
   ];
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const c = await openCase(t, w, 'advisorA', await insertFounder(t, w.officeA));
     await sendEvent(t, w, 'advisorA', c.id, { type: 'PAUSE', reason: 'Urlaub' }).expect(200);
     const res = await t
@@ -54,10 +53,7 @@ describe('verify-export resolves relative paths against the caller’s folder', 
     writeFileSync(join(auditFolder, 'manifest.json'), JSON.stringify(manifest.body));
     writeFileSync(join(auditFolder, 'keys/public-key.json'), JSON.stringify(key.body));
   });
-  afterAll(async () => {
-    await t.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const verify = (cwd: string, env: Record<string, string>) =>
     run(process.execPath, [CLI, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ALL_MILESTONES, insertFounder, openCase, sendEvent } from './support/cases';
 import { RESET_BUSINESS, RESET_HOUSEHOLD } from './support/fuzz';
-import { startTestApp, TestApp } from './support/test-app';
-import { seedWorld, World } from './support/world';
+import type { TestApp } from './support/test-app';
+import { useSeededApp, World } from './support/world';
 import { bufferBody } from './support/exports';
 
 const run = promisify(execFile);
@@ -32,9 +32,8 @@ describe('an auditor verifying with their own tools', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lotse-pyverify-'));
   let keyFile: string;
 
+  useSeededApp((app, world) => ([t, w] = [app, world]));
   beforeAll(async () => {
-    t = await startTestApp();
-    w = await seedWorld(t);
     const founder = await insertFounder(t, w.officeA);
     for (let i = 0; i < 2; i++) {
       const c = await openCase(t, w, 'advisorA', founder);
@@ -71,7 +70,6 @@ describe('an auditor verifying with their own tools', () => {
     keyFile = join(dir, 'key.pem');
     writeFileSync(keyFile, key.publicKeyPem);
   });
-  afterAll(() => t.close());
 
   /** Exports as the lead (with texts, so that the formula guard is exercised) and stores the files. */
   async function exported(
