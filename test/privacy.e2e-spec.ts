@@ -7,6 +7,13 @@ import { useSeededApp, World } from './support/world';
 
 const run = promisify(execFile);
 const NAME = 'Wiśniewska-Kowalczyk';
+/** The household of both analyses of the founder: no free text in it. */
+const HOUSEHOLD = {
+  members: [{ role: 'self', standardRateLevel: 1 }],
+  extraNeedsMonthly: 0,
+  housingCostsMonthly: 480,
+  otherIncomeMonthly: 0,
+};
 
 describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
   let t: TestApp;
@@ -118,12 +125,7 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
           vatSmallBusiness: true,
           benefitsSinceOn: '2024-03-01',
         },
-        household: {
-          members: [{ role: 'self', standardRateLevel: 1 }],
-          extraNeedsMonthly: 0,
-          housingCostsMonthly: 480,
-          otherIncomeMonthly: 0,
-        },
+        household: HOUSEHOLD,
       })
       .expect(201);
     analysisId = a.body.id;
@@ -147,12 +149,7 @@ describe('erasure and subject access (GDPR Art. 15 and 17)', () => {
       .send({
         founderId,
         business: { ...a.body.business, description: 'Näherei' },
-        household: {
-          members: [{ role: 'self', standardRateLevel: 1 }],
-          extraNeedsMonthly: 0,
-          housingCostsMonthly: 480,
-          otherIncomeMonthly: 0,
-        },
+        household: HOUSEHOLD,
       })
       .expect(201);
     await t.db.query(
