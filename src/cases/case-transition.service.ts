@@ -4,7 +4,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
-import { ifMatchHolds } from '../common/http/if-match';
+import { assertIfMatch } from '../common/http/if-match';
 import type { TransitionOptions } from '../common/http/transition-options';
 import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { todayInBerlin } from '../common/time/calendar-date';
@@ -26,7 +26,6 @@ import { toCaseDto } from './case.mapper';
 import type { CaseDto } from './dto/case-response.dto';
 import type { CaseGateRow } from './case.row';
 import { CasesRepository, LockedCase } from './cases.repository';
-import { versionConflict } from './cases.service';
 
 /**
  * The one write path for phase changes. A client event (apply) and the RE_SET restart
@@ -68,7 +67,7 @@ export class CaseTransitionService {
           const role = roleIn(ctx.actor, row.office_id);
           assertMaySend(role, body);
           assertNotErased(row);
-          if (!ifMatchHolds(options.ifMatch, row.version)) throw versionConflict(row.version);
+          assertIfMatch(options.ifMatch, row.version, 'case');
           const parsed = parseCaseEvent(body);
           if (!parsed.ok) {
             throw new AppError(

@@ -4,7 +4,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { roleIn } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
-import { IfMatch, ifMatchHolds } from '../common/http/if-match';
+import { assertIfMatch, IfMatch } from '../common/http/if-match';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
 import { initialCaseState } from '../phase-model';
@@ -75,7 +75,7 @@ export class CasesService {
       const row = await this.cases.lockForUpdate(tx, id, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
       assertNotErased(row);
-      if (!ifMatchHolds(ifMatch, row.version)) throw versionConflict(row.version);
+      assertIfMatch(ifMatch, row.version, 'case');
       if (dto.advisorId) await this.assertAssignable(dto.advisorId, row.office_id, tx);
       await assertTargetSector(tx, dto.sector, 'sector');
       // An empty PATCH changes nothing, so it is no new version either.
@@ -108,7 +108,7 @@ export class CasesService {
       const row = await this.cases.lockForUpdate(tx, caseId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such case.');
       assertNotErased(row);
-      if (!ifMatchHolds(ifMatch, row.version)) throw versionConflict(row.version);
+      assertIfMatch(ifMatch, row.version, 'case');
       const inserted = await this.cases.insertContact(tx, caseId, row.office_id, ctx.actor.id, dto);
       const version = await this.cases.bumpVersion(tx, caseId);
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
@@ -145,8 +145,3 @@ export class CasesService {
   }
 }
 
-export function versionConflict(current: number): AppError {
-  return new AppError('version_conflict', `The case is at version ${current}; reload it and try again.`, {
-    currentVersion: current,
-  });
-}

@@ -4,7 +4,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { readableOffices, writableOffices } from '../cases/case-access';
 import { AppError } from '../common/errors/app-error';
-import { IfMatch, ifMatchHolds } from '../common/http/if-match';
+import { assertIfMatch, IfMatch } from '../common/http/if-match';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { inTransaction } from '../database/transaction';
 import type {
@@ -105,7 +105,7 @@ export class ResetAnalysesService {
       const officeIds = writableOffices(ctx);
       const row = await this.reset.lockForUpdate(tx, id, officeIds);
       if (!row) throw new AppError('not_found', 'No such analysis.');
-      if (!ifMatchHolds(ifMatch, row.version)) throw analysisVersionConflict(row.version);
+      assertIfMatch(ifMatch, row.version, 'analysis');
       assertOpen(row);
       assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
       await assertTargetSector(tx, dto.business?.sector, 'business.sector');
@@ -158,15 +158,6 @@ export class ResetAnalysesService {
   }
 }
 
-export function analysisVersionConflict(current: number): AppError {
-  return new AppError(
-    'version_conflict',
-    `The analysis is at version ${current}; reload it and try again.`,
-    {
-      currentVersion: current,
-    },
-  );
-}
 
 /** A decided or cancelled analysis is a closed record: its data and periods no longer change. */
 export function assertOpen(row: AnalysisRow): void {

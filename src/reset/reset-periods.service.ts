@@ -4,7 +4,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { readableOffices, writableOffices } from '../cases/case-access';
 import { AppError, FieldError } from '../common/errors/app-error';
-import { IfMatch, ifMatchHolds } from '../common/http/if-match';
+import { assertIfMatch, IfMatch } from '../common/http/if-match';
 import { isCalendarDate } from '../common/time/calendar-date';
 import { inTransaction } from '../database/transaction';
 import type { EksPeriodListDto, RecordedEksPeriodDto } from './dto/eks-period.dto';
@@ -12,7 +12,7 @@ import type { EksMonthDto, PutPeriodDto } from './dto/period.dto';
 import { toCents } from './dto/euro';
 import { EksPeriod, validateEksPeriod } from './indicators';
 import { RatesUnavailableError, ruleSetFor } from './rules';
-import { analysisVersionConflict, assertOpen } from './reset-analyses.service';
+import { assertOpen } from './reset-analyses.service';
 import { toPeriodDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
@@ -52,7 +52,7 @@ export class ResetPeriodsService {
     return inTransaction(this.db, async (tx) => {
       const row = await this.reset.lockForUpdate(tx, analysisId, writableOffices(ctx));
       if (!row) throw new AppError('not_found', 'No such analysis.');
-      if (!ifMatchHolds(ifMatch, row.version)) throw analysisVersionConflict(row.version);
+      assertIfMatch(ifMatch, row.version, 'analysis');
       assertOpen(row);
       assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
       const periods = await this.periodsRepo.periods(analysisId, false, tx);

@@ -5,12 +5,11 @@ import { roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { writableOffices } from '../cases/case-access';
 import { AppError } from '../common/errors/app-error';
-import { ifMatchHolds } from '../common/http/if-match';
+import { assertIfMatch } from '../common/http/if-match';
 import type { TransitionOptions } from '../common/http/transition-options';
 import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { inTransaction } from '../database/transaction';
 import { applyResetEvent, maySendResetEvent, parseResetEvent, ResetEvent } from './lifecycle';
-import { analysisVersionConflict } from './reset-analyses.service';
 import { ResetRestartService } from './reset-restart.service';
 import { ResetView } from './reset-view';
 import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
@@ -64,8 +63,7 @@ export class ResetTransitionService {
             );
           }
           assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
-          if (!ifMatchHolds(options.ifMatch, row.version))
-            throw analysisVersionConflict(row.version);
+          assertIfMatch(options.ifMatch, row.version, 'analysis');
           const parsed = parseResetEvent(body);
           if (!parsed.ok) {
             throw new AppError(
