@@ -8,9 +8,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../lib/processes';
 
 export const ROOT = join(__dirname, '../../..');
 export const MAIN_JS = join(ROOT, 'dist/src/main.js');
@@ -174,15 +174,8 @@ export class Run {
 // The service as a child process
 // ---------------------------------------------------------------------------------------------
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+// The one free-port probe of the bench, for the robustness scripts too.
+export { freePort };
 
 export interface Service {
   name: string;
