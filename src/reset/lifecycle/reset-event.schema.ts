@@ -1,8 +1,10 @@
 import type { ExampleObject, SchemaObject } from '@nestjs/swagger';
 import type { BilingualLabel } from '../../phase-model/phase-model.types';
 import {
+  componentRef,
   frozen,
   NOT_BLANK,
+  taggedUnion,
   type ComponentSchemas,
 } from '../../common/json-schema/schema-validator';
 import type { ResetEvent } from './reset-events';
@@ -104,8 +106,6 @@ export const RESET_EVENT_LABELS: Readonly<Record<ResetEventType, BilingualLabel>
   >,
 );
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
 /** Free text that must not be blank; stored trimmed. */
 const text = (maxLength: number, description: string): SchemaObject => ({
   type: 'string',
@@ -162,13 +162,7 @@ export const RESET_EVENT_SCHEMAS: ComponentSchemas = frozen({
     description:
       'An event for a RE_SET analysis: `type` selects the event and its payload. Texts are stored ' +
       'trimmed; dates must be real calendar days.',
-    oneOf: RESET_EVENT_TYPES.map((type) => ref(EVENTS[type].name)),
-    discriminator: {
-      propertyName: 'type',
-      mapping: Object.fromEntries(
-        RESET_EVENT_TYPES.map((type) => [type, `#/components/schemas/${EVENTS[type].name}`]),
-      ),
-    },
+    ...taggedUnion(RESET_EVENT_TYPES, (type) => EVENTS[type].name),
     example: RESET_EVENT_EXAMPLES.ASSESS,
   },
   StartAnalysisEvent: event('START_ANALYSIS', {}, []),
@@ -185,7 +179,7 @@ export const RESET_EVENT_SCHEMAS: ComponentSchemas = frozen({
   RecommendEvent: event(
     'RECOMMEND',
     {
-      recommendation: ref('ResetRecommendation'),
+      recommendation: componentRef('ResetRecommendation'),
       measures: {
         type: 'array',
         minItems: 0,
