@@ -24,8 +24,8 @@ import { PhaseModelDto } from './dto/phase-model.dto';
 
 const READERS = { roles: ['advisor', 'lead', 'auditor'] } as const;
 const WRITERS = { roles: ['advisor', 'lead'] } as const;
-/** The :id of the case routes (UuidParam answers 400 validation_failed for anything else). */
-const CaseId = () => ApiParam({ name: 'id', description: 'The id of the case', schema: { type: 'string', format: 'uuid' } });
+/** The description of the :id of the case routes (UuidParam declares its uuid format and answers 400 for anything else). */
+const CaseId = () => ApiParam({ name: 'id', description: 'The id of the case' });
 
 @ApiTags('cases')
 @Controller()
