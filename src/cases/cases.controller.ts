@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
-import { etag, parseIfMatch } from '../common/http/if-match';
+import { parseIfMatch } from '../common/http/if-match';
+import { AnswersWithVersionETag } from '../common/http/version-etag';
 import { UuidParam } from '../common/http/uuid-param';
 import { TransitionHeaders, TransitionOptions } from '../common/http/transition-options';
 import { ApiErrors } from '../openapi/api-errors.decorator';
@@ -58,14 +58,12 @@ export class CasesController {
   })
   @ApiCreatedResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The new case' })
   @ApiErrors('not_found', 'advisor_unknown', 'target_sector_unknown')
-  async create(
+  @AnswersWithVersionETag()
+  create(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateCaseDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseDto> {
-    const dto = await this.cases.create(ctx, body);
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.cases.create(ctx, body);
   }
 
   @Get('cases')
@@ -93,14 +91,12 @@ export class CasesController {
   })
   @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER })
   @ApiErrors('not_found')
-  async get(
+  @AnswersWithVersionETag()
+  get(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseDto> {
-    const dto = await this.cases.get(ctx, id);
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.cases.get(ctx, id);
   }
 
   @Patch('cases/:id')
@@ -115,16 +111,14 @@ export class CasesController {
   @ApiIfMatch('case')
   @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The case as changed' })
   @ApiErrors('not_found', 'version_conflict', 'founder_erased', 'advisor_unknown', 'target_sector_unknown')
-  async update(
+  @AnswersWithVersionETag()
+  update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: UpdateCaseDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseDto> {
-    const dto = await this.cases.update(ctx, id, body, parseIfMatch(ifMatch));
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.cases.update(ctx, id, body, parseIfMatch(ifMatch));
   }
 
   @Post('cases/:id/events')
@@ -153,16 +147,14 @@ export class CasesController {
     'idempotency_key_reused',
   )
   @ApiBody({ schema: { $ref: '#/components/schemas/CaseEvent' }, examples: CASE_EVENT_BODY_EXAMPLES })
-  async event(
+  @AnswersWithVersionETag()
+  event(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: unknown,
     @TransitionHeaders() options: TransitionOptions,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CaseDto> {
-    const dto = await this.transitions.apply(ctx, id, body, options);
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.transitions.apply(ctx, id, body, options);
   }
 
   @Get('cases/:id/history')

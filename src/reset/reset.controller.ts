@@ -17,7 +17,8 @@ import type { FastifyReply } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { HistoryQueryDto } from '../cases/dto/case.dto';
-import { etag, parseIfMatch } from '../common/http/if-match';
+import { parseIfMatch } from '../common/http/if-match';
+import { AnswersWithVersionETag } from '../common/http/version-etag';
 import { UuidParam } from '../common/http/uuid-param';
 import { TransitionHeaders, TransitionOptions } from '../common/http/transition-options';
 import { ApiErrors } from '../openapi/api-errors.decorator';
@@ -69,14 +70,12 @@ export class ResetController {
   })
   @ApiCreatedResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The new analysis (version 1)' })
   @ApiErrors('not_found', 'target_sector_unknown')
-  async create(
+  @AnswersWithVersionETag()
+  create(
     @Ctx() ctx: RequestContext,
     @Body() body: CreateResetAnalysisDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ResetAnalysisDto> {
-    const dto = await this.analyses.create(ctx, body);
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.analyses.create(ctx, body);
   }
 
   @Get()
@@ -117,14 +116,12 @@ export class ResetController {
   })
   @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER })
   @ApiErrors('not_found')
-  async get(
+  @AnswersWithVersionETag()
+  get(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ResetAnalysisDto> {
-    const dto = await this.analyses.get(ctx, id);
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.analyses.get(ctx, id);
   }
 
   @Patch(':id')
@@ -140,16 +137,14 @@ export class ResetController {
   @ApiIfMatch('analysis')
   @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The analysis as changed' })
   @ApiErrors('not_found', 'version_conflict', 'reset_analysis_closed', 'founder_erased', 'target_sector_unknown')
-  async update(
+  @AnswersWithVersionETag()
+  update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: UpdateResetAnalysisDto,
     @Headers('if-match') ifMatch: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ResetAnalysisDto> {
-    const dto = await this.analyses.update(ctx, id, body, parseIfMatch(ifMatch));
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.analyses.update(ctx, id, body, parseIfMatch(ifMatch));
   }
 
   @Put(':id/periods/:periodStart')
@@ -240,16 +235,14 @@ export class ResetController {
     'idempotency_key_reused',
   )
   @ApiBody({ schema: { $ref: '#/components/schemas/ResetEvent' }, examples: RESET_EVENT_BODY_EXAMPLES })
-  async event(
+  @AnswersWithVersionETag()
+  event(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,
     @Body() body: unknown,
     @TransitionHeaders() options: TransitionOptions,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ResetAnalysisDto> {
-    const dto = await this.transitions.apply(ctx, id, body, options);
-    void reply.header('etag', etag(dto.version));
-    return dto;
+    return this.transitions.apply(ctx, id, body, options);
   }
 
   @Get(':id/history')
