@@ -26,7 +26,9 @@ export class PrivacyService {
 
   async erase(ctx: RequestContext, founderId: string): Promise<ErasureResultDto> {
     return inTransaction(this.db, async (tx) => {
-      const founder = await this.privacy.lockFounder(tx, founderId, this.scope(ctx, ['lead']));
+      // Admins may erase in every office; others where they lead.
+      const offices = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
+      const founder = await this.privacy.lockFounder(tx, founderId, offices);
       if (!founder) throw new AppError('not_found', 'No such founder (or already erased).');
       await this.privacy.eraseFounder(tx, founderId);
       const counts = await this.privacy.eraseCaseTexts(tx, founderId);
@@ -78,10 +80,5 @@ export class PrivacyService {
       details: { kind: 'subject_access' },
     });
     return { generatedAt: new Date().toISOString(), ...data };
-  }
-
-  /** Admins may erase in every office; others in the offices where they hold one of the roles. */
-  private scope(ctx: RequestContext, roles: 'lead'[]): string[] | null {
-    return ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, roles);
   }
 }
