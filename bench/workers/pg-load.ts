@@ -117,8 +117,11 @@ function transition(
   const sealer = new HistorySealer({ pseudonymKey: s.pseudonymKey } as AppConfig);
   const heads = new Map<string, string>();
   let i = 0;
+  let officeCode: string | undefined;
   return async () => {
     const caseId = mine[i++ % mine.length];
+    // The service reads the office code with the row lock; the code of this office never changes.
+    officeCode ??= (await client.query<{ code: string }>(`SELECT code FROM office WHERE id = $1`, [s.officeId])).rows[0].code;
     await client.query('BEGIN');
     try {
       const { rows } = await client.query<{
@@ -156,13 +159,15 @@ function transition(
         payload: {},
         machineVersion: row.machine_version,
         texts,
+        officeCode,
       };
       const prevHash = heads.get(caseId) ?? GENESIS_HASH;
       const sealed = sealer.sealCase(prevHash, facts);
       await client.query(
         `INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
-                                   payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+                                   payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest,
+                                   chain_format, office_code, reset_analysis_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
         [
           caseId,
           facts.seq,
@@ -182,12 +187,15 @@ function transition(
           prevHash,
           sealed.hash,
           sealed.textDigest,
+          sealed.format,
+          sealed.officeCode,
+          sealed.resetAnalysisRef,
         ],
       );
       if (texts)
         await client.query(
-          `INSERT INTO case_history_text (case_id, seq, texts) VALUES ($1, $2, $3)`,
-          [caseId, facts.seq, JSON.stringify(texts)],
+          `INSERT INTO case_history_text (case_id, seq, texts, salt) VALUES ($1, $2, $3, $4)`,
+          [caseId, facts.seq, JSON.stringify(texts), sealed.salt],
         );
       await client.query('COMMIT');
       heads.set(caseId, sealed.hash);
