@@ -5,6 +5,7 @@ import { AccessLogService } from '../../src/access-log/access-log.service';
 import { hashApiKey } from '../../src/auth/api-key-hash';
 import { CredentialsRepository } from '../../src/auth/credentials.repository';
 import { CasesRepository } from '../../src/cases/cases.repository';
+import { standInDriver } from '../../src/database/pg-driver';
 import type { AppConfig } from '../../src/config/config';
 import { GENESIS_HASH } from '../../src/history-chain/chain';
 import { HistorySealer } from '../../src/history-chain/history-sealer';
@@ -99,7 +100,7 @@ function dataSourceOn(client: Client): DataSource {
   // A DataSource to the repositories (and to their named prepared statements), on this one client.
   const db = Object.assign(Object.create(DataSource.prototype) as DataSource, {
     query,
-    driver: { master: { query: (statement: object) => client.query(statement as never) } },
+    driver: standInDriver(client),
   });
   return Object.assign(db, { manager: { query, connection: db } });
 }

@@ -3,13 +3,14 @@ import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { officesWithRole, roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
+import { destroyClient, poolOf } from '../database/pg-driver';
 import { CHAIN_FORMAT } from '../history-chain/chain';
 import type { ExportQueryDto } from './dto/export-query.dto';
 import { csvCellSql } from './csv-cells';
@@ -95,7 +96,7 @@ export class PhaseHistoryExportService {
     tally: ExportTally,
     reply: FastifyReply,
   ): Promise<{ snapshotAt: Date; nextChangedSince: Date } | null> {
-    const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
+    const client = await poolOf(this.db).connect();
     let clientError: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -121,7 +122,7 @@ export class PhaseHistoryExportService {
     } finally {
       // A connection cut off mid-query is closed hard: the server's next send fails and the query
       // ends at once (a polite close would let COPY run to its end first).
-      if (clientError) (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      if (clientError) destroyClient(client);
       client.release(clientError);
     }
   }

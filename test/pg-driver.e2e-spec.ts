@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { to as copyTo } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import { clientOf, destroyClient, poolOf } from '../src/database/pg-driver';
+import { prepared } from '../src/database/prepared';
+import { sql } from '../src/database/sql';
+import { ClonedDatabase, cloneTemplate } from './support/cloned-database';
+import { withAdminClient } from './support/database';
+
+/**
+ * The adapter to TypeORM's and pg's internals (src/database/pg-driver.ts) against the real driver:
+ * an upgrade that renames what it reaches into fails here, not in production.
+ */
+describe('pg driver adapter', () => {
+  let database: ClonedDatabase;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    database = await cloneTemplate(2);
+    db = database.dataSource;
+  });
+  afterAll(() => database.drop());
+
+  const backendPid = async (runner: DataSource | Parameters<typeof prepared>[0]) =>
+    (await prepared<{ pid: number }>(runner, 'driver_test_pid', 'SELECT pg_backend_pid() AS pid', []))[0].pid;
+
+  it('runs a named prepared statement on the pool of a DataSource', async () => {
+    const pool = poolOf(db);
+    expect(typeof pool.connect).toBe('function');
+    const client = await pool.connect();
+    try {
+      const statement = { name: 'driver_test_on_pool', text: 'SELECT $1::integer + 1 AS n', values: [41] };
+      expect((await client.query<{ n: number }>(statement)).rows).toEqual([{ n: 42 }]);
+      // Named: the session now holds the statement under that name.
+      const held = await client.query(`SELECT statement FROM pg_prepared_statements WHERE name = 'driver_test_on_pool'`);
+      expect(held.rows).toHaveLength(1);
+    } finally {
+      client.release();
+    }
+    expect(await prepared<{ n: number }>(db, 'driver_test_on_pool', 'SELECT $1::integer + 1 AS n', [1])).toEqual([{ n: 2 }]);
+    expect(await prepared<{ n: number }>(db.manager, 'driver_test_on_pool', sql`SELECT ${2}::integer + 1 AS n`)).toEqual([{ n: 3 }]);
+    await expect(clientOf(db.manager)).resolves.toBeUndefined();
+  });
+
+  it('runs inside a transaction on the transaction’s own connection, in the transaction', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        const [{ pid }]: { pid: number }[] = await tx.query('SELECT pg_backend_pid() AS pid');
+        expect(await backendPid(tx)).toBe(pid);
+        expect((await clientOf(tx))?.processID).toBe(pid);
+        // A temporary table exists only in its own session, the row below only in this transaction.
+        await tx.query('CREATE TEMPORARY TABLE driver_test_seen (n integer) ON COMMIT DROP');
+        await tx.query('INSERT INTO driver_test_seen VALUES (7)');
+        const rows = await prepared<{ n: number }>(tx, 'driver_test_temp', sql`SELECT n + ${1} AS n FROM driver_test_seen`);
+        expect(rows).toEqual([{ n: 8 }]);
+        await prepared(tx, 'driver_test_write', sql`INSERT INTO office (code, name) VALUES (${'DRVTEST'}, ${'Rolled back'})`);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // The statement's write went with the rolled-back transaction.
+    expect(await prepared(db, 'driver_test_office', sql`SELECT 1 FROM office WHERE code = ${'DRVTEST'}`)).toEqual([]);
+  });
+
+  it('a hard destroy of a client ends the query running on it', async () => {
+    const client = await poolOf(db).connect();
+    client.on('error', () => undefined); // the cut connection reports here too
+    const pid = client.processID!;
+    // generate_series in the select list streams its rows (in FROM it would first build them all).
+    const copy = client.query(copyTo(`COPY (SELECT generate_series(1, 50000000), repeat('x', 200)) TO STDOUT`));
+    const failed = new Promise<Error>((resolve) => copy.on('error', resolve));
+    // The reader stops reading, as a slow client does: the server blocks on a full socket.
+    await new Promise((resolve) => copy.once('data', resolve));
+    copy.pause();
+    const running = () =>
+      withAdminClient(async (admin) =>
+        (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'COPY%'`, [pid])).rows.length > 0,
+      );
+    expect(await running()).toBe(true);
+
+    destroyClient(client);
+    const error = await failed;
+    client.release(error);
+    const deadline = Date.now() + 10_000;
+    while ((await running()) && Date.now() < deadline) await sleep(50);
+    expect(await running()).toBe(false);
+    expect(poolOf(db).totalCount).toBe(0); // released with the error: the pool dropped it
+  });
+});
