@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../database/prepared';
+import { param, sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer, StoredCaseHistoryRow } from '../history-chain/history-sealer';
 import type { ActorType } from '../openapi/shared-schemas';
@@ -186,31 +187,29 @@ export class CasesRepository {
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
     const sealed = this.sealer.sealCase(prevHash, { ...h, at });
+    const [id, seq, texts] = [param(c.id), param(h.seq), param(h.texts ? JSON.stringify(h.texts) : null)];
     const [row] = await prepared<CaseRow>(
       tx,
       'case_transition',
-      `WITH updated AS (
+      sql`WITH updated AS (
          UPDATE founder_case
-            SET phase = $2, status = $3, state = $4, version = $5, updated_at = now(),
-                phase_entered_at = CASE WHEN $6 THEN now() ELSE phase_entered_at END,
-                outcome = CASE WHEN $7::boolean THEN $8 ELSE outcome END,
-                follow_up_on = COALESCE($9::date, follow_up_on)
-          WHERE id = $1
+            SET phase = ${c.phase}, status = ${c.status}, state = ${JSON.stringify(c.state)}, version = ${c.version}, updated_at = now(),
+                phase_entered_at = CASE WHEN ${c.phaseChanged}::boolean THEN now() ELSE phase_entered_at END,
+                outcome = CASE WHEN ${c.outcome !== undefined}::boolean THEN ${c.outcome ?? null} ELSE outcome END,
+                follow_up_on = COALESCE(${c.followUpOn ?? null}::date, follow_up_on)
+          WHERE id = ${id}
           RETURNING *),
        history AS (
          INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
                                    payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest,
                                    chain_format, office_code, reset_analysis_ref)
-         VALUES ($1, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $28, $29, $30)),
+         VALUES (${id}, ${seq}, ${at}, ${h.actorType}, ${h.actorId}, ${h.event}, ${h.fromPhase}, ${h.toPhase}, ${h.fromStatus}, ${h.toStatus},
+                 ${JSON.stringify(h.payload)}, ${h.machineVersion}, ${h.daysInPhase ?? null}, ${sealed.caseRef}, ${sealed.actorRef}, ${prevHash},
+                 ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${sealed.resetAnalysisRef})),
        texts AS (
-         INSERT INTO case_history_text (case_id, seq, texts, salt) SELECT $1, $10, $27::jsonb, $31 WHERE $27::jsonb IS NOT NULL)
+         INSERT INTO case_history_text (case_id, seq, texts, salt)
+         SELECT ${id}, ${seq}, ${texts}::jsonb, ${sealed.salt} WHERE ${texts}::jsonb IS NOT NULL)
        SELECT * FROM updated`,
-      [
-        c.id, c.phase, c.status, JSON.stringify(c.state), c.version, c.phaseChanged, c.outcome !== undefined, c.outcome ?? null, c.followUpOn ?? null,
-        h.seq, at, h.actorType, h.actorId, h.event, h.fromPhase, h.toPhase, h.fromStatus, h.toStatus, JSON.stringify(h.payload),
-        h.machineVersion, h.daysInPhase ?? null, sealed.caseRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
-        h.texts ? JSON.stringify(h.texts) : null, sealed.format, sealed.officeCode, sealed.resetAnalysisRef, sealed.salt,
-      ],
     );
     return row;
   }

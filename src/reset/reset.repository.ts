@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
 import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
@@ -187,22 +188,12 @@ export class ResetRepository {
     a: { id: string; state: ResetState; version: number; assessment?: object; caseId?: string },
     history: ResetHistoryInsert,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE reset_analysis
-          SET state = $2, snapshot = $3, version = $4, updated_at = now(),
-              assessment = CASE WHEN $5::boolean THEN $6::jsonb ELSE assessment END,
-              case_id = COALESCE($7::uuid, case_id)
-        WHERE id = $1`,
-      [
-        a.id,
-        a.state.value,
-        JSON.stringify(a.state),
-        a.version,
-        a.assessment !== undefined,
-        a.assessment ? JSON.stringify(a.assessment) : null,
-        a.caseId ?? null,
-      ],
-    );
+    const update = sql`UPDATE reset_analysis
+          SET state = ${a.state.value}, snapshot = ${JSON.stringify(a.state)}, version = ${a.version}, updated_at = now(),
+              assessment = CASE WHEN ${a.assessment !== undefined}::boolean THEN ${a.assessment ? JSON.stringify(a.assessment) : null}::jsonb ELSE assessment END,
+              case_id = COALESCE(${a.caseId ?? null}::uuid, case_id)
+        WHERE id = ${a.id}`;
+    await tx.query(update.text, update.values);
     await this.insertHistory(tx, history);
   }
 
@@ -225,21 +216,17 @@ export class ResetRepository {
     const prevHash = head.head_hash ?? GENESIS_HASH;
     const at = new Date(); // millisecond precision, as hashed
     const sealed = this.sealer.sealReset(prevHash, { ...history, seq, at, officeCode: head.office_code });
-    await tx.query(
-      `INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload, machine_version,
-                                  analysis_ref, actor_ref, prev_hash, hash, text_digest, chain_format, office_code, chain_payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-      [
-        history.analysisId, seq, at, history.actorType, history.actorId, history.event, history.fromState, history.toState,
-        JSON.stringify(history.payload), history.machineVersion, sealed.analysisRef, sealed.actorRef, prevHash, sealed.hash, sealed.textDigest,
-        sealed.format, sealed.officeCode, JSON.stringify(sealed.payload),
-      ],
-    );
+    const row = sql`INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload,
+                                  machine_version, analysis_ref, actor_ref, prev_hash, hash, text_digest, chain_format, office_code,
+                                  chain_payload)
+       VALUES (${history.analysisId}, ${seq}, ${at}, ${history.actorType}, ${history.actorId}, ${history.event}, ${history.fromState},
+               ${history.toState}, ${JSON.stringify(history.payload)}, ${history.machineVersion}, ${sealed.analysisRef}, ${sealed.actorRef},
+               ${prevHash}, ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${JSON.stringify(sealed.payload)})`;
+    await tx.query(row.text, row.values);
     if (history.texts) {
-      await tx.query(
-        `INSERT INTO reset_history_text (analysis_id, seq, texts, salt) VALUES ($1, $2, $3, $4)`,
-        [history.analysisId, seq, JSON.stringify(history.texts), sealed.salt],
-      );
+      const texts = sql`INSERT INTO reset_history_text (analysis_id, seq, texts, salt)
+        VALUES (${history.analysisId}, ${seq}, ${JSON.stringify(history.texts)}, ${sealed.salt})`;
+      await tx.query(texts.text, texts.values);
     }
   }
 
