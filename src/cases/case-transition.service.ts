@@ -1,125 +1,115 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { AccessLogService } from '../access-log/access-log.service';
-import { roleIn } from '../auth/principal';
+import type { Role } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
-import { AppError } from '../common/errors/app-error';
-import { assertIfMatch } from '../common/http/if-match';
 import type { TransitionOptions } from '../common/http/transition-options';
-import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { todayInBerlin } from '../common/time/calendar-date';
-import { inTransaction } from '../database/transaction';
 import {
   applyCaseEvent,
+  ApplyCaseEventResult,
   CASE_EVENT_TYPES,
-  CaseActorRole,
   CaseEvent,
-  CaseEventType,
   maySendCaseEvent,
   parseCaseEvent,
   RESTART_EVENT,
   RestartEvent,
 } from '../phase-model';
-import { assertNotErased, writableOffices } from './case-access';
+import {
+  ClientEventSpec,
+  LockedStep,
+  Permission,
+  StateChange,
+  TransitionSpec,
+} from '../state-change/state-change';
+import { assertNotErased } from './erased';
 import { caseFacts } from './case-facts.mapper';
 import { toCaseDto } from './case.mapper';
 import type { CaseDto } from './dto/case-response.dto';
 import type { CaseGateRow } from './case.row';
 import { CasesRepository, LockedCase } from './cases.repository';
 
+type AnyCaseEvent = CaseEvent | RestartEvent;
+type Accepted = Extract<ApplyCaseEventResult, { ok: true }>;
+
 /**
- * The one write path for phase changes. A client event (apply) and the RE_SET restart
- * (applyLocked, inside the DECIDE's transaction) both end in applyLocked: restore the snapshot
- * with its machine version, ask the machine, check the stage gates, write the new state with
- * version + 1 and exactly one history row sealed into the chain, and log the access.
+ * The case's steps of the one state-change skeleton (src/state-change). A client event (apply)
+ * and the RE_SET restart (restartLocked, inside the DECIDE's transaction) both run the same core:
+ * restore the snapshot with its machine version, ask the machine, check the stage gates, write
+ * the new state with version + 1 and exactly one history row sealed into the chain, log the
+ * access.
  */
 @Injectable()
 export class CaseTransitionService {
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(CasesRepository) private readonly cases: CasesRepository,
-    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
-    @Inject(IdempotencyStore) private readonly idempotency: IdempotencyStore,
-  ) {}
+  private readonly core: TransitionSpec<LockedCase, AnyCaseEvent, Accepted, CaseGateRow>;
+  private readonly clientEvents: ClientEventSpec<
+    LockedCase,
+    AnyCaseEvent,
+    CaseEvent,
+    Accepted,
+    CaseGateRow,
+    CaseDto
+  >;
 
-  /**
-   * `POST /cases/:id/events`. In one transaction: lock the case row, replay an Idempotency-Key,
-   * check the role (before the payload: an advisor's REOPEN is 403 whatever it carries), check
-   * If-Match, parse the payload, then the shared core.
-   */
-  async apply(
+  constructor(
+    @Inject(CasesRepository) private readonly cases: CasesRepository,
+    @Inject(StateChange) private readonly stateChange: StateChange,
+  ) {
+    this.core = {
+      resourceType: 'case',
+      machine: ({ row, event }) =>
+        applyCaseEvent({
+          machineVersion: row.machine_version,
+          state: row.state,
+          event,
+          facts: caseFacts(row, todayInBerlin()),
+        }),
+      refused: {
+        notAllowed: (row, event) =>
+          `${event.type} is not possible while the case is ${row.status} in ${row.phase}.`,
+        unmet: (_row, event) => `The stage gate for ${event.type} does not hold yet.`,
+        defect: (row) => `Case ${row.id} follows unknown machine version ${row.machine_version}`,
+      },
+      write: (step, next) => this.write(step, next),
+      logDetails: ({ event }) => ({
+        event: event.type,
+        ...(event.type === RESTART_EVENT ? historyPayload(event) : {}),
+      }),
+    };
+    this.clientEvents = {
+      ...this.core,
+      record: 'case',
+      requestKind: 'case-event',
+      scope: 'case.write',
+      lock: (tx, id) => this.cases.lockForUpdate(tx, id),
+      mayAct: maySend,
+      assertWritable: (_tx, row) => assertNotErased(row),
+      version: (row) => row.version,
+      parse: parseCaseEvent,
+      answer: ({ role }, updated) => toCaseDto(updated, role),
+    };
+  }
+
+  /** `POST /cases/:id/events`. */
+  apply(
     ctx: RequestContext,
     caseId: string,
     body: unknown,
     options: TransitionOptions,
   ): Promise<CaseDto> {
-    const requestHash = IdempotencyStore.requestHash('case-event', caseId, body);
-    return this.idempotency.once<CaseDto>(
-      ctx.actor.id,
-      options.idempotencyKey,
-      requestHash,
-      (remember, replayLocked) =>
-        inTransaction(this.db, async (tx) => {
-          const row = await this.cases.lockForUpdate(tx, caseId, writableOffices(ctx));
-          if (!row) throw new AppError('not_found', 'No such case.');
-          const prior = options.idempotencyKey ? await replayLocked(tx) : null;
-          if (prior) return prior;
-          const role = roleIn(ctx.actor, row.office_id);
-          assertMaySend(role, body);
-          assertNotErased(row);
-          assertIfMatch(options.ifMatch, row.version, 'case');
-          const parsed = parseCaseEvent(body);
-          if (!parsed.ok) {
-            throw new AppError(
-              'invalid_event',
-              'The event is unknown or its payload is not valid.',
-              { errors: parsed.errors },
-            );
-          }
-          const updated = await this.applyLocked(ctx, tx, row, parsed.event);
-          const answer = toCaseDto(updated, role);
-          await remember(tx, answer);
-          return answer;
-        }),
-    );
+    return this.stateChange.apply(this.clientEvents, ctx, caseId, body, options);
   }
 
   /**
-   * The core every case event goes through, client or system. The caller holds the row lock
-   * (lockForUpdate in `tx`) and has checked who may send the event. Returns the updated row.
+   * The RE_SET restart's RESTART of a case. The caller holds the case's row lock (lockForUpdate
+   * in `step.tx`) and has checked who may cause it. Returns the updated row.
    */
-  async applyLocked(
-    ctx: RequestContext,
-    tx: EntityManager,
-    row: LockedCase,
-    event: CaseEvent | RestartEvent,
-  ): Promise<CaseGateRow> {
-    const result = applyCaseEvent({
-      machineVersion: row.machine_version,
-      state: row.state,
-      event,
-      facts: caseFacts(row, todayInBerlin()),
-    });
-    if (!result.ok) {
-      if (result.code === 'transition_not_allowed') {
-        throw new AppError(
-          'transition_not_allowed',
-          `${event.type} is not possible while the case is ${row.status} in ${row.phase}.`,
-          {
-            allowedEvents: result.allowedEvents,
-          },
-        );
-      }
-      if (result.code === 'requirements_unmet') {
-        throw new AppError(
-          'requirements_unmet',
-          `The stage gate for ${event.type} does not hold yet.`,
-          { unmet: result.unmet },
-        );
-      }
-      throw new Error(`Case ${row.id} follows unknown machine version ${row.machine_version}`);
-    }
+  restartLocked(step: LockedStep<LockedCase, RestartEvent>): Promise<CaseGateRow> {
+    return this.stateChange.applyLocked(this.core, step);
+  }
 
+  private async write(
+    { ctx, tx, row, event }: LockedStep<LockedCase, AnyCaseEvent>,
+    result: Accepted,
+  ): Promise<CaseGateRow> {
     const reopens = event.type === 'REOPEN' || event.type === RESTART_EVENT;
     const updated = await this.cases.writeTransition(
       tx,
@@ -155,35 +145,22 @@ export class CaseTransitionService {
         officeCode: row.office_code,
       },
     );
-    await this.accessLog.record(
-      ctx,
-      {
-        officeId: row.office_id,
-        resourceType: 'case',
-        resourceId: row.id,
-        action: 'transition',
-        details: {
-          event: event.type,
-          ...(event.type === RESTART_EVENT ? historyPayload(event) : {}),
-        },
-      },
-      tx,
-    );
     // The founder's gate facts did not change; the case row comes back from the write.
     return { ...row, ...updated };
   }
 }
 
 /** 403 before the payload is looked at: the event type alone decides who may send it. */
-function assertMaySend(role: CaseActorRole | null, body: unknown): void {
+function maySend(role: Role | null, body: unknown): Permission {
   if (role !== 'advisor' && role !== 'lead') {
-    throw new AppError('forbidden', 'Only advisors and leads of the office may change a case.');
+    return { ok: false, detail: 'Only advisors and leads of the office may change a case.' };
   }
-  const type = (body as { type?: unknown } | null)?.type;
-  const known = (CASE_EVENT_TYPES as readonly unknown[]).includes(type);
-  if (known && !maySendCaseEvent(role, type as CaseEventType)) {
-    throw new AppError('forbidden', `Only a lead of the office may send ${String(type)}.`);
+  const sent = typeof body === 'object' && body !== null && 'type' in body ? body.type : undefined;
+  const known = CASE_EVENT_TYPES.find((type) => type === sent);
+  if (known && !maySendCaseEvent(role, known)) {
+    return { ok: false, detail: `Only a lead of the office may send ${known}.` };
   }
+  return { ok: true };
 }
 
 function wholeDaysSince(since: Date): number {
@@ -191,7 +168,7 @@ function wholeDaysSince(since: Date): number {
 }
 
 /** Codes only: they go into the history row (and later its hash chain). */
-function historyPayload(event: CaseEvent | RestartEvent): Record<string, unknown> {
+function historyPayload(event: AnyCaseEvent): Record<string, unknown> {
   switch (event.type) {
     case 'COMPLETE':
       return { outcome: event.outcome, followUpOn: event.followUpOn };
@@ -205,7 +182,7 @@ function historyPayload(event: CaseEvent | RestartEvent): Record<string, unknown
 }
 
 /** Free texts: kept apart from the history row so that they can be erased. */
-function historyTexts(event: CaseEvent | RestartEvent): Record<string, string> | null {
+function historyTexts(event: AnyCaseEvent): Record<string, string> | null {
   if (event.type === RESTART_EVENT) return null;
   const texts: Record<string, string> = {};
   if ('reason' in event && event.reason) texts.reason = event.reason;

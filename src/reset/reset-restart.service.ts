@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { OfficeTx } from '../database/office-transaction';
 import { AccessLogService } from '../access-log/access-log.service';
 import { roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
@@ -40,9 +40,10 @@ export function planRestart(founderCases: FounderCase[]): RestartPlan {
  * case is reopened, or a new case opened. A founder with an active or paused case is refused,
  * so no second open case can appear next to the one an advisor is working on.
  *
- * The case moves by the phase model's RESTART event, through the same write path as every other
- * case event (CaseTransitionService.applyLocked). A new case is created at the machine's initial
- * state (access) and moved from there, so its RESTART row reads access → planning.
+ * The case moves by the phase model's RESTART event, through the same state-change core as every
+ * other case event (CaseTransitionService.restartLocked, StateChange.applyLocked). A new case is
+ * created at the machine's initial state (access) and moved from there, so its RESTART row reads
+ * access → planning.
  *
  * Reopening a closed case is a reopening, as REOPEN is: only a lead of the office may cause it
  * (403); a DECIDE that opens a new case may come from any advisor.
@@ -58,12 +59,11 @@ export class ResetRestartService {
 
   async restart(
     ctx: RequestContext,
-    tx: EntityManager,
+    tx: OfficeTx,
     analysis: AnalysisRow,
-    officeIds: string[],
   ): Promise<{ caseId: string; caseAction: RestartCaseAction }> {
     const plan = planRestart(
-      await this.reset.founderCases(tx, analysis.founder_id, officeIds, 'for_update'),
+      await this.reset.founderCases(tx, analysis.founder_id, 'for_update'),
     );
     if (plan.kind === 'refused') {
       throw new AppError(
@@ -84,10 +84,10 @@ export class ResetRestartService {
       );
     }
     const caseId = plan.kind === 'reopen' ? plan.caseId : await this.openCase(ctx, tx, analysis);
-    const row = await this.cases.lockForUpdate(tx, caseId, officeIds);
+    const row = await this.cases.lockForUpdate(tx, caseId);
     if (!row) throw new Error(`case ${caseId} of the restart vanished inside its own transaction`);
     const event: RestartEvent = { type: RESTART_EVENT, resetAnalysisId: analysis.id };
-    await this.transitions.applyLocked(ctx, tx, row, event);
+    await this.transitions.restartLocked({ ctx, tx, officeIds: tx.officeIds, row, event });
     await this.cases.linkResetAnalysis(tx, caseId, analysis.id);
     return { caseId, caseAction: plan.kind === 'reopen' ? 'reopened' : 'created' };
   }
@@ -95,7 +95,7 @@ export class ResetRestartService {
   /** A new case at the machine's initial state, from what the analysis knows of the business. */
   private async openCase(
     ctx: RequestContext,
-    tx: EntityManager,
+    tx: OfficeTx,
     analysis: AnalysisRow,
   ): Promise<string> {
     const b = analysis.business;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
-import { IdempotencyStore } from '../common/idempotency/idempotency.store';
+import { StateChangeModule } from '../state-change/state-change.module';
 import { ResetAnalysesService } from './reset-analyses.service';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetPeriodsService } from './reset-periods.service';
@@ -12,7 +12,7 @@ import { ResetRepository } from './reset.repository';
 
 /** RE_SET as-is analyses. Imports cases for the restart, which writes through CasesRepository. */
 @Module({
-  imports: [CasesModule],
+  imports: [CasesModule, StateChangeModule],
   controllers: [ResetController],
   providers: [
     ResetAnalysesService,
@@ -22,7 +22,6 @@ import { ResetRepository } from './reset.repository';
     ResetView,
     ResetRepository,
     ResetPeriodsRepository,
-    IdempotencyStore,
   ],
 })
 export class ResetModule {}
