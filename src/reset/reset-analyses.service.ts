@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
+import { officesFor } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
-import { readableOffices, writableOffices } from '../cases/case-access';
 import { AppError } from '../common/errors/app-error';
 import { assertIfMatch, IfMatch } from '../common/http/if-match';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
-import { inTransaction } from '../database/transaction';
+import { OfficeDb, OfficeTx } from '../database/office-transaction';
 import type {
   BusinessDto,
   CreateResetAnalysisDto,
@@ -22,26 +21,30 @@ import type { ResetAnalysisPageDto, ResetHistoryDto } from './dto/reset-analysis
 import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
-import { assertNotErased } from '../cases/case-access';
+import { assertNotErased } from '../cases/erased';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 
-/** RE_SET analyses: creation, data, reading. Periods: reset-periods.service.ts; lifecycle: reset-transition.service.ts. */
+/**
+ * RE_SET analyses: creation, data, reading. Periods: reset-periods.service.ts; lifecycle:
+ * reset-transition.service.ts. Each use case runs in one transaction scoped to the offices where
+ * the caller holds its permission (reset.write or reset.read), its access-log entry included.
+ */
 @Injectable()
 export class ResetAnalysesService {
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(ResetRepository) private readonly reset: ResetRepository,
     @Inject(ResetView) private readonly view: ResetView,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
     @Inject(HistorySealer) private readonly sealer: HistorySealer,
   ) {}
 
-  async create(ctx: RequestContext, dto: CreateResetAnalysisDto): Promise<ResetAnalysisDto> {
-    return inTransaction(this.db, async (tx) => {
-      const officeId = await this.reset.founderOffice(tx, dto.founderId, writableOffices(ctx));
+  create(ctx: RequestContext, dto: CreateResetAnalysisDto): Promise<ResetAnalysisDto> {
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.write'), async (tx) => {
+      const officeId = await this.reset.founderOffice(tx, dto.founderId);
       if (!officeId) throw new AppError('not_found', 'No such founder.');
-      await assertTargetSector(tx, dto.business.sector, 'business.sector');
+      await assertTargetSector(tx.manager, dto.business.sector, 'business.sector');
       const id = await this.reset.insert(
         tx,
         {
@@ -59,56 +62,61 @@ export class ResetAnalysesService {
         { officeId, resourceType: 'reset_analysis', resourceId: id, action: 'create' },
         tx,
       );
-      return this.view.reload(ctx, id, [officeId], tx);
+      return this.view.reload(ctx, tx, id);
     });
   }
 
-  async get(ctx: RequestContext, id: string): Promise<ResetAnalysisDto> {
-    const row = await this.readable(ctx, id);
-    await this.accessLog.record(ctx, {
-      officeId: row.office_id,
-      resourceType: 'reset_analysis',
-      resourceId: id,
-      action: 'read',
+  get(ctx: RequestContext, id: string): Promise<ResetAnalysisDto> {
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.read'), async (tx) => {
+      const row = await this.readable(tx, id);
+      await this.accessLog.record(
+        ctx,
+        { officeId: row.office_id, resourceType: 'reset_analysis', resourceId: id, action: 'read' },
+        tx,
+      );
+      return this.view.analysis(ctx, tx, row);
     });
-    return this.view.analysis(ctx, row);
   }
 
-  async list(ctx: RequestContext, q: ResetAnalysisListQueryDto): Promise<ResetAnalysisPageDto> {
+  list(ctx: RequestContext, q: ResetAnalysisListQueryDto): Promise<ResetAnalysisPageDto> {
     const limit = q.limit ?? 50;
     const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
-    const rows = await this.reset.list({
-      officeIds: readableOffices(ctx),
-      state: q.state,
-      founderId: q.founderId,
-      finalDeclarationDueBefore: q.finalDeclarationDueBefore,
-      after,
-      limit,
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.read'), async (tx) => {
+      const rows = await this.reset.list(tx, {
+        state: q.state,
+        founderId: q.founderId,
+        finalDeclarationDueBefore: q.finalDeclarationDueBefore,
+        after,
+        limit,
+      });
+      await this.accessLog.record(
+        ctx,
+        {
+          officeId: null,
+          resourceType: 'reset_analysis',
+          resourceId: null,
+          action: 'list',
+          details: { count: Math.min(rows.length, limit), state: q.state, founderId: q.founderId },
+        },
+        tx,
+      );
+      return toPage(rows, limit, toListItem, (r) => [r.updated_key, r.id]);
     });
-    await this.accessLog.record(ctx, {
-      officeId: null,
-      resourceType: 'reset_analysis',
-      resourceId: null,
-      action: 'list',
-      details: { count: Math.min(rows.length, limit), state: q.state, founderId: q.founderId },
-    });
-    return toPage(rows, limit, toListItem, (r) => [r.updated_key, r.id]);
   }
 
-  async update(
+  update(
     ctx: RequestContext,
     id: string,
     dto: UpdateResetAnalysisDto,
     ifMatch: IfMatch | null,
   ): Promise<ResetAnalysisDto> {
-    return inTransaction(this.db, async (tx) => {
-      const officeIds = writableOffices(ctx);
-      const row = await this.reset.lockForUpdate(tx, id, officeIds);
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.write'), async (tx) => {
+      const row = await this.reset.lockForUpdate(tx, id);
       if (!row) throw new AppError('not_found', 'No such analysis.');
       assertIfMatch(ifMatch, row.version, 'analysis');
       assertOpen(row);
       assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
-      await assertTargetSector(tx, dto.business?.sector, 'business.sector');
+      await assertTargetSector(tx.manager, dto.business?.sector, 'business.sector');
       await this.reset.updateData(tx, id, {
         business: dto.business && storedBusiness(dto.business),
         household: dto.household && householdColumns(dto.household),
@@ -125,34 +133,32 @@ export class ResetAnalysesService {
         },
         tx,
       );
-      return this.view.reload(ctx, id, officeIds, tx);
+      return this.view.reload(ctx, tx, id);
     });
   }
 
-  async history(ctx: RequestContext, id: string, verify = false): Promise<ResetHistoryDto> {
-    const row = await this.readable(ctx, id);
-    const rows = await this.reset.history(id);
-    await this.accessLog.record(ctx, {
-      officeId: row.office_id,
-      resourceType: 'reset_history',
-      resourceId: id,
-      action: 'read',
+  history(ctx: RequestContext, id: string, verify = false): Promise<ResetHistoryDto> {
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.read'), async (tx) => {
+      const row = await this.readable(tx, id);
+      const rows = await this.reset.history(tx, id);
+      await this.accessLog.record(
+        ctx,
+        { officeId: row.office_id, resourceType: 'reset_history', resourceId: id, action: 'read' },
+        tx,
+      );
+      return {
+        analysisId: id,
+        version: row.version,
+        // Recomputes the analysis's chain from the stored rows.
+        ...(verify ? { chain: this.sealer.storedResetChain(rows) } : {}),
+        // Auditors see codes, not the free texts (notes and reasons can name people).
+        items: rows.map((h) => readerView(ctx, row.office_id, 'reset_history_item', toResetHistoryDto(h))),
+      };
     });
-    return {
-      analysisId: id,
-      version: row.version,
-      ...(verify
-        ? {
-            chain: this.sealer.storedResetChain(rows),
-          }
-        : {}),
-      // Auditors see codes, not the free texts (notes and reasons can name people).
-      items: rows.map((h) => readerView(ctx, row.office_id, 'reset_history_item', toResetHistoryDto(h))),
-    };
   }
 
-  private async readable(ctx: RequestContext, id: string): Promise<AnalysisRow> {
-    const row = await this.reset.findById(id, readableOffices(ctx));
+  private async readable(tx: OfficeTx, id: string): Promise<AnalysisRow> {
+    const row = await this.reset.findById(tx, id);
     if (!row) throw new AppError('not_found', 'No such analysis.');
     return row;
   }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { OfficeTx } from '../database/office-transaction';
 import type { PeriodVersion } from './reset.row';
 
 export type PeriodInsert = Omit<PeriodVersion, 'id' | 'createdAt'>;
@@ -8,43 +8,42 @@ type PeriodHeaderRow = Omit<PeriodVersion, 'months'> & { monthList: string[] };
 
 const TABLE_OF = { A: 'receipts', B: 'expenses', C: 'deductions' } as const;
 
+/** The analysis ($1) is in the scope's offices ($2); uncorrelated, so PostgreSQL checks it once. */
+const IN_SCOPE = `EXISTS (SELECT 1 FROM reset_analysis a WHERE a.id = $1 AND a.office_id = ANY($2::uuid[]))`;
+
 /**
- * SQL of EKS period versions and their lines. Reads take an analysis id the caller has already
- * been allowed to see (through ResetRepository, which is office-scoped).
+ * SQL of EKS period versions and their lines. Period rows carry no office of their own: every
+ * method takes an OfficeTx and reaches them through their analysis in the scope's offices.
  */
 @Injectable()
 export class ResetPeriodsRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
-
   /** The latest version of each period (or every version), ordered by period start and version. */
-  async periods(
-    analysisId: string,
-    allVersions: boolean,
-    tx: EntityManager = this.db.manager,
-  ): Promise<PeriodVersion[]> {
-    const versions: PeriodHeaderRow[] = await tx.query(
+  async periods(tx: OfficeTx, analysisId: string, allVersions: boolean): Promise<PeriodVersion[]> {
+    const versions: PeriodHeaderRow[] = await tx.manager.query(
       `SELECT ${allVersions ? '' : 'DISTINCT ON (period_start)'}
               id, analysis_id AS "analysisId", period_start AS "periodStart", version,
               period_end AS "periodEnd", kind, final_declaration_due_on AS "finalDeclarationDueOn",
               array(SELECT to_char(m, 'YYYY-MM') FROM unnest(months) m ORDER BY m) AS "monthList",
               created_by AS "createdBy", created_at AS "createdAt"
-         FROM reset_period_version WHERE analysis_id = $1
+         FROM reset_period_version
+        WHERE analysis_id = $1 AND ${IN_SCOPE}
         ORDER BY period_start, version ${allVersions ? 'ASC' : 'DESC'}`,
-      [analysisId],
+      [analysisId, tx.officeIds],
     );
     if (versions.length === 0) return [];
-    const lines: { vid: string; month: string; code: string; cents: number }[] = await tx.query(
+    // The version ids come from the scoped read above.
+    const lines: { vid: string; month: string; code: string; cents: number }[] = await tx.manager.query(
       `SELECT period_version_id AS vid, to_char(month, 'YYYY-MM') AS month, code, cents
          FROM reset_period_line WHERE period_version_id = ANY($1::uuid[])
         ORDER BY month, code`,
       [versions.map((v) => v.id)],
     );
     return versions.map(({ monthList, ...v }) => {
-      const months = monthList.map((month) => ({
+      const months = monthList.map((month): PeriodVersion['months'][number] => ({
         month,
-        receipts: {} as Record<string, number>,
-        expenses: {} as Record<string, number>,
-        deductions: {} as Record<string, number>,
+        receipts: {},
+        expenses: {},
+        deductions: {},
       }));
       for (const l of lines.filter((x) => x.vid === v.id)) {
         const m = months.find((x) => x.month === l.month);
@@ -54,16 +53,21 @@ export class ResetPeriodsRepository {
     });
   }
 
-  async periodCount(tx: EntityManager, analysisId: string): Promise<number> {
-    const [{ n }]: { n: number }[] = await tx.query(
-      `SELECT count(DISTINCT period_start)::integer AS n FROM reset_period_version WHERE analysis_id = $1`,
-      [analysisId],
+  async periodCount(tx: OfficeTx, analysisId: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await tx.manager.query(
+      `SELECT count(DISTINCT period_start)::integer AS n FROM reset_period_version
+        WHERE analysis_id = $1 AND ${IN_SCOPE}`,
+      [analysisId, tx.officeIds],
     );
     return n;
   }
 
-  async insertPeriodVersion(tx: EntityManager, p: PeriodInsert): Promise<string> {
-    const [{ id }]: { id: string }[] = await tx.query(
+  /**
+   * For an analysis the caller has locked through the scope (ResetRepository.lockForUpdate); the
+   * row-level security policy checks the analysis's office again.
+   */
+  async insertPeriodVersion(tx: OfficeTx, p: PeriodInsert): Promise<string> {
+    const [{ id }]: { id: string }[] = await tx.manager.query(
       `INSERT INTO reset_period_version
               (analysis_id, period_start, version, period_end, kind, final_declaration_due_on, months, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7::date[], $8) RETURNING id`,
@@ -84,13 +88,16 @@ export class ResetPeriodsRepository {
       ),
     );
     if (lines.length > 0) {
-      await tx.query(
+      await tx.manager.query(
         `INSERT INTO reset_period_line (period_version_id, month, code, cents)
          SELECT $1, t.month::date, t.code, t.cents FROM unnest($2::text[], $3::text[], $4::integer[]) AS t(month, code, cents)`,
         [id, lines.map((l) => l[0]), lines.map((l) => l[1]), lines.map((l) => l[2])],
       );
     }
-    await tx.query(`UPDATE reset_analysis SET updated_at = now() WHERE id = $1`, [p.analysisId]);
+    await tx.manager.query(
+      `UPDATE reset_analysis SET updated_at = now() WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+      [p.analysisId, tx.officeIds],
+    );
     return id;
   }
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
+import { officesFor } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
-import { readableOffices, writableOffices } from '../cases/case-access';
 import { AppError, FieldError } from '../common/errors/app-error';
 import { assertIfMatch, IfMatch } from '../common/http/if-match';
 import { isCalendarDate } from '../common/time/calendar-date';
-import { inTransaction } from '../database/transaction';
+import { OfficeDb } from '../database/office-transaction';
 import type { EksPeriodListDto, RecordedEksPeriodDto } from './dto/eks-period.dto';
 import type { EksMonthDto, PutPeriodDto } from './dto/period.dto';
 import { toCents } from './dto/euro';
@@ -17,7 +16,7 @@ import { toPeriodDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
 import type { PeriodVersion } from './reset.row';
-import { assertNotErased } from '../cases/case-access';
+import { assertNotErased } from '../cases/erased';
 
 /** A period as recorded, with the version of the analysis it belongs to (its ETag after the PUT). */
 export type PeriodDto = RecordedEksPeriodDto;
@@ -25,12 +24,13 @@ export type PeriodDto = RecordedEksPeriodDto;
 /**
  * EKS periods of an analysis. Each PUT that changes something adds a version (the filed figures
  * are never edited, so a provisional declaration stays visible next to the final one); the
- * latest version per period start is the one that counts.
+ * latest version per period start is the one that counts. Each use case runs in one transaction
+ * scoped to the offices where the caller holds reset.write (PUT) or reset.read (list).
  */
 @Injectable()
 export class ResetPeriodsService {
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(ResetRepository) private readonly reset: ResetRepository,
     @Inject(ResetPeriodsRepository) private readonly periodsRepo: ResetPeriodsRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
@@ -41,7 +41,7 @@ export class ResetPeriodsService {
    * A period is part of the analysis (its indicators), so a new period version is a new version
    * of the analysis: If-Match names the analysis's ETag. An unchanged repeat changes nothing.
    */
-  async put(
+  put(
     ctx: RequestContext,
     analysisId: string,
     periodStart: string,
@@ -49,13 +49,13 @@ export class ResetPeriodsService {
     ifMatch: IfMatch | null = null,
   ): Promise<{ created: boolean; period: PeriodDto }> {
     const period = checkedPeriod(periodStart, dto);
-    return inTransaction(this.db, async (tx) => {
-      const row = await this.reset.lockForUpdate(tx, analysisId, writableOffices(ctx));
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.write'), async (tx) => {
+      const row = await this.reset.lockForUpdate(tx, analysisId);
       if (!row) throw new AppError('not_found', 'No such analysis.');
       assertIfMatch(ifMatch, row.version, 'analysis');
       assertOpen(row);
       assertNotErased(await this.reset.founderErasure(tx, row.founder_id));
-      const periods = await this.periodsRepo.periods(analysisId, false, tx);
+      const periods = await this.periodsRepo.periods(tx, analysisId, false);
       const latest = periods.find((p) => p.periodStart === periodStart);
       const overlapping = periods.find(
         (p) =>
@@ -105,29 +105,31 @@ export class ResetPeriodsService {
         },
         tx,
       );
-      const stored = (await this.periodsRepo.periods(analysisId, false, tx)).find(
+      const stored = (await this.periodsRepo.periods(tx, analysisId, false)).find(
         (p) => p.periodStart === periodStart,
       )!;
       return { created: !latest, period: { ...toPeriodDto(stored), analysisVersion } };
     });
   }
 
-  async list(
-    ctx: RequestContext,
-    analysisId: string,
-    allVersions: boolean,
-  ): Promise<EksPeriodListDto> {
-    const row = await this.reset.findById(analysisId, readableOffices(ctx));
-    if (!row) throw new AppError('not_found', 'No such analysis.');
-    const periods = await this.periodsRepo.periods(analysisId, allVersions);
-    await this.accessLog.record(ctx, {
-      officeId: row.office_id,
-      resourceType: 'reset_period',
-      resourceId: analysisId,
-      action: 'list',
-      details: { allVersions, count: periods.length },
+  list(ctx: RequestContext, analysisId: string, allVersions: boolean): Promise<EksPeriodListDto> {
+    return this.officeDb.run(officesFor(ctx.actor, 'reset.read'), async (tx) => {
+      const row = await this.reset.findById(tx, analysisId);
+      if (!row) throw new AppError('not_found', 'No such analysis.');
+      const periods = await this.periodsRepo.periods(tx, analysisId, allVersions);
+      await this.accessLog.record(
+        ctx,
+        {
+          officeId: row.office_id,
+          resourceType: 'reset_period',
+          resourceId: analysisId,
+          action: 'list',
+          details: { allVersions, count: periods.length },
+        },
+        tx,
+      );
+      return { analysisId, items: periods.map(toPeriodDto) };
     });
-    return { analysisId, items: periods.map(toPeriodDto) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { OfficeTx } from '../database/office-transaction';
 import { sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
@@ -14,7 +14,6 @@ import type {
 } from './reset.row';
 
 export interface AnalysisListFilter {
-  officeIds: string[];
   state?: string;
   founderId?: string;
   finalDeclarationDueBefore?: string;
@@ -43,44 +42,34 @@ export interface ResetHistoryInsert {
 }
 
 /**
- * SQL of RE_SET analyses and their history (periods: reset-periods.repository.ts). Every query
- * that reads an analysis takes the caller's office ids; history reads take an analysis id the
- * caller has already been allowed to see.
+ * SQL of RE_SET analyses and their history (periods: reset-periods.repository.ts). Every method
+ * takes an OfficeTx: it runs in the caller's office-scoped transaction and filters by its office
+ * ids (history through its analysis), so forgetting the office scope is a compile error rather
+ * than a data leak (and row-level security would still refuse the rows).
  */
 @Injectable()
 export class ResetRepository {
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(HistorySealer) private readonly sealer: HistorySealer,
-  ) {}
+  constructor(@Inject(HistorySealer) private readonly sealer: HistorySealer) {}
 
-  async findById(
-    id: string,
-    officeIds: string[],
-    tx: EntityManager = this.db.manager,
-  ): Promise<AnalysisRow | null> {
-    const rows: AnalysisRow[] = await tx.query(
+  async findById(tx: OfficeTx, id: string): Promise<AnalysisRow | null> {
+    const rows: AnalysisRow[] = await tx.manager.query(
       `SELECT * FROM reset_analysis WHERE id = $1 AND office_id = ANY($2::uuid[])`,
-      [id, officeIds],
+      [id, tx.officeIds],
     );
     return rows[0] ?? null;
   }
 
   /** The analysis row locked for a change: concurrent writes on one analysis queue here. */
-  async lockForUpdate(
-    tx: EntityManager,
-    id: string,
-    officeIds: string[],
-  ): Promise<AnalysisRow | null> {
-    const rows: AnalysisRow[] = await tx.query(
+  async lockForUpdate(tx: OfficeTx, id: string): Promise<AnalysisRow | null> {
+    const rows: AnalysisRow[] = await tx.manager.query(
       `SELECT * FROM reset_analysis WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
-      [id, officeIds],
+      [id, tx.officeIds],
     );
     return rows[0] ?? null;
   }
 
   async insert(
-    tx: EntityManager,
+    tx: OfficeTx,
     a: {
       officeId: string;
       founderId: string;
@@ -91,7 +80,7 @@ export class ResetRepository {
     business: StoredBusiness,
     household: HouseholdColumns,
   ): Promise<string> {
-    const [{ id }]: { id: string }[] = await tx.query(
+    const [{ id }]: { id: string }[] = await tx.manager.query(
       `INSERT INTO reset_analysis (office_id, founder_id, created_by, state, snapshot, machine_version, business,
                                    household_members, extra_needs_monthly_cents, housing_costs_monthly_cents,
                                    other_income_monthly_cents)
@@ -119,11 +108,11 @@ export class ResetRepository {
    * no change, and no new version.
    */
   async updateData(
-    tx: EntityManager,
+    tx: OfficeTx,
     id: string,
     d: { business?: StoredBusiness; household?: HouseholdColumns; assessment?: object | null },
   ): Promise<void> {
-    await tx.query(
+    await tx.manager.query(
       `UPDATE reset_analysis
           SET business = COALESCE($2::jsonb, business),
               household_members = COALESCE($3::jsonb, household_members),
@@ -133,7 +122,7 @@ export class ResetRepository {
               assessment = CASE WHEN $7::boolean THEN $8::jsonb ELSE assessment END,
               version = version + CASE WHEN $9::boolean THEN 1 ELSE 0 END,
               updated_at = now()
-        WHERE id = $1`,
+        WHERE id = $1 AND office_id = ANY($10::uuid[])`,
       [
         id,
         d.business ? JSON.stringify(d.business) : null,
@@ -144,13 +133,14 @@ export class ResetRepository {
         d.assessment !== undefined,
         d.assessment ? JSON.stringify(d.assessment) : null,
         [d.business, d.household, d.assessment].some((part) => part !== undefined),
+        tx.officeIds,
       ],
     );
   }
 
-  list(f: AnalysisListFilter): Promise<AnalysisListRow[]> {
+  list(tx: OfficeTx, f: AnalysisListFilter): Promise<AnalysisListRow[]> {
     // The earliest final-declaration date still open: of periods whose latest version is provisional.
-    return this.db.query(
+    return tx.manager.query(
       `SELECT a.id, a.office_id, a.founder_id, a.state, a.version, a.case_id, a.created_at, a.updated_at,
               a.snapshot #>> '{context,recommendation,recommendation}' AS recommendation,
               to_json(a.updated_at) #>> '{}' AS updated_key,
@@ -171,7 +161,7 @@ export class ResetRepository {
         ORDER BY a.updated_at DESC, a.id DESC
         LIMIT $7`,
       [
-        f.officeIds,
+        tx.officeIds,
         f.state ?? null,
         f.founderId ?? null,
         f.finalDeclarationDueBefore ?? null,
@@ -184,7 +174,7 @@ export class ResetRepository {
 
   /** The one write of a lifecycle step: new snapshot, version + 1 and the matching history row. */
   async writeTransition(
-    tx: EntityManager,
+    tx: OfficeTx,
     a: { id: string; state: ResetState; version: number; assessment?: object; caseId?: string },
     history: ResetHistoryInsert,
   ): Promise<void> {
@@ -193,7 +183,7 @@ export class ResetRepository {
               assessment = CASE WHEN ${a.assessment !== undefined}::boolean THEN ${a.assessment ? JSON.stringify(a.assessment) : null}::jsonb ELSE assessment END,
               case_id = COALESCE(${a.caseId ?? null}::uuid, case_id)
         WHERE id = ${a.id}`;
-    await tx.query(update.text, update.values);
+    await tx.manager.query(update.text, update.values);
     await this.insertHistory(tx, history);
   }
 
@@ -203,8 +193,8 @@ export class ResetRepository {
    * what the row is sealed with: the chain head (the next seq follows the chain, not the version:
    * data and period changes bump the version without a row) and the office code.
    */
-  private async insertHistory(tx: EntityManager, history: ResetHistoryInsert): Promise<void> {
-    const [head]: { office_code: string; head_seq: number | null; head_hash: string | null }[] = await tx.query(
+  private async insertHistory(tx: OfficeTx, history: ResetHistoryInsert): Promise<void> {
+    const [head]: { office_code: string; head_seq: number | null; head_hash: string | null }[] = await tx.manager.query(
       `SELECT o.code AS office_code, h.seq AS head_seq, h.hash AS head_hash
          FROM reset_analysis a
          JOIN office o ON o.id = a.office_id
@@ -222,20 +212,22 @@ export class ResetRepository {
        VALUES (${history.analysisId}, ${seq}, ${at}, ${history.actorType}, ${history.actorId}, ${history.event}, ${history.fromState},
                ${history.toState}, ${JSON.stringify(history.payload)}, ${history.machineVersion}, ${sealed.analysisRef}, ${sealed.actorRef},
                ${prevHash}, ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${JSON.stringify(sealed.payload)})`;
-    await tx.query(row.text, row.values);
+    await tx.manager.query(row.text, row.values);
     if (history.texts) {
       const texts = sql`INSERT INTO reset_history_text (analysis_id, seq, texts, salt)
         VALUES (${history.analysisId}, ${seq}, ${JSON.stringify(history.texts)}, ${sealed.salt})`;
-      await tx.query(texts.text, texts.values);
+      await tx.manager.query(texts.text, texts.values);
     }
   }
 
-  history(analysisId: string): Promise<ResetHistoryRow[]> {
-    return this.db.query(
-      `SELECT h.*, t.texts, t.salt FROM reset_history h
+  /** Through the analysis row: history rows carry no office of their own. */
+  history(tx: OfficeTx, analysisId: string): Promise<ResetHistoryRow[]> {
+    return tx.manager.query(
+      `SELECT h.*, t.texts, t.salt FROM reset_analysis a
+         JOIN reset_history h ON h.analysis_id = a.id
          LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq
-        WHERE h.analysis_id = $1 ORDER BY h.seq`,
-      [analysisId],
+        WHERE a.id = $1 AND a.office_id = ANY($2::uuid[]) ORDER BY h.seq`,
+      [analysisId, tx.officeIds],
     );
   }
 
@@ -243,33 +235,34 @@ export class ResetRepository {
    * A new EKS period version is a new version of the analysis, so its ETag changes and a client
    * holding the old one gets 412 (a data change bumps it in updateData). Returns the new version.
    */
-  async bumpVersion(tx: EntityManager, id: string): Promise<number> {
+  async bumpVersion(tx: OfficeTx, id: string): Promise<number> {
     // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
-    const [row]: { version: number }[] = await tx.query(
-      `WITH bumped AS (UPDATE reset_analysis SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version)
+    const [row]: { version: number }[] = await tx.manager.query(
+      `WITH bumped AS (UPDATE reset_analysis SET version = version + 1, updated_at = now()
+                        WHERE id = $1 AND office_id = ANY($2::uuid[]) RETURNING version)
        SELECT version FROM bumped`,
-      [id],
+      [id, tx.officeIds],
     );
     return row.version;
   }
 
-  /** Read after the analysis lock, so an erasure that committed while this waited is seen. */
-  async founderErasure(tx: EntityManager, founderId: string): Promise<{ founder_erased_at: Date | null }> {
-    const [row]: { founder_erased_at: Date | null }[] = await tx.query(
-      `SELECT erased_at AS founder_erased_at FROM founder WHERE id = $1`,
-      [founderId],
+  /**
+   * Read after the analysis lock, so an erasure that committed while this waited is seen. The
+   * founder is in the analysis's office (an analysis is opened in its founder's office), so the
+   * office filter keeps the row visible.
+   */
+  async founderErasure(tx: OfficeTx, founderId: string): Promise<{ founder_erased_at: Date | null }> {
+    const [row]: { founder_erased_at: Date | null }[] = await tx.manager.query(
+      `SELECT erased_at AS founder_erased_at FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+      [founderId, tx.officeIds],
     );
     return row ?? { founder_erased_at: null };
   }
 
-  async founderOffice(
-    tx: EntityManager,
-    founderId: string,
-    officeIds: string[],
-  ): Promise<string | null> {
-    const rows: { office_id: string }[] = await tx.query(
+  async founderOffice(tx: OfficeTx, founderId: string): Promise<string | null> {
+    const rows: { office_id: string }[] = await tx.manager.query(
       `SELECT office_id FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[]) AND erased_at IS NULL`,
-      [founderId, officeIds],
+      [founderId, tx.officeIds],
     );
     return rows[0]?.office_id ?? null;
   }
@@ -278,19 +271,19 @@ export class ResetRepository {
    * The founder's cases, most recently changed first. A restart reads them locked (FOR UPDATE),
    * so that it decides on a stable picture; availableEvents reads the same picture unlocked, to
    * say what a DECIDE would do. (The restart writes through CasesRepository; this only looks.)
+   * A founder's cases are all in the founder's office, so the scope's offices find all of them.
    */
   founderCases(
-    tx: EntityManager,
+    tx: OfficeTx,
     founderId: string,
-    officeIds: string[],
     lock: 'for_update' | 'none',
   ): Promise<{ id: string; status: string; machine_version: number }[]> {
-    return tx.query(
+    return tx.manager.query(
       `SELECT id, status, machine_version FROM founder_case
         WHERE founder_id = $1 AND office_id = ANY($2::uuid[])
         ORDER BY updated_at DESC, created_at DESC, id DESC
           ${lock === 'for_update' ? 'FOR UPDATE' : ''}`,
-      [founderId, officeIds],
+      [founderId, tx.officeIds],
     );
   }
 }
