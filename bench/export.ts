@@ -17,7 +17,8 @@ export interface ExportFigures {
 const LF = 0x0a;
 
 /** A client that reads and discards: only bytes and line feeds are counted. */
-function counting(): { add(chunk: Buffer): void; bytes: number; lines: number } {
+// add is a property, not a method: it is handed to stream.on('data') unbound.
+function counting(): { add: (chunk: Buffer) => void; bytes: number; lines: number } {
   const c = {
     bytes: 0,
     lines: 0,

@@ -100,7 +100,7 @@ describe('export cells that spreadsheets read safely and that still verify', () 
       .buffer(true)
       .parse(bufferBody)
       .expect(200);
-    const id = res.headers['x-export-id'] as string;
+    const id = res.headers['x-export-id'];
     const manifest = (
       await t.http().get(`/api/v1/exports/${id}/manifest`).set(w.as('leadA')).expect(200)
     ).body;
@@ -133,10 +133,12 @@ describe('export cells that spreadsheets read safely and that still verify', () 
   };
 
   const rows = (body: Buffer, delimiter: string) =>
-    parse(body, { columns: true, bom: true, delimiter, record_delimiter: '\r\n' }) as Record<
-      string,
-      string
-    >[];
+    parse<Record<string, string>>(body, {
+      columns: true,
+      bom: true,
+      delimiter,
+      record_delimiter: '\r\n',
+    });
 
   describe.each([
     ['rfc4180', '', ','],

@@ -102,10 +102,12 @@ describe('auditor exports of the phase history', () => {
       .parse(bufferBody);
 
   const csvRows = (body: Buffer, delimiter = ',') =>
-    parse(body, { columns: true, bom: true, delimiter, record_delimiter: '\r\n' }) as Record<
-      string,
-      string
-    >[];
+    parse<Record<string, string>>(body, {
+      columns: true,
+      bom: true,
+      delimiter,
+      record_delimiter: '\r\n',
+    });
 
   it('exports CSV (RFC 4180, CRLF) ordered by case and sequence, with X-Export-Id', async () => {
     const res = await exportAs('auditorA').expect(200);

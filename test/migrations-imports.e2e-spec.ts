@@ -14,7 +14,7 @@ describe('migrations import no application code', () => {
 
   it.each(files)('%s', (file) => {
     const source = readFileSync(join(dir, file), 'utf8');
-    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]!);
+    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
     const appCode = imports
       .filter((spec) => spec.startsWith('.')) // packages (typeorm) are not ours
       .map((spec) => posix.join('migrations', posix.dirname(file), spec))

@@ -8,7 +8,7 @@ import { startTestApp, TestApp } from './support/test-app';
 describe('Content-Security-Policy and https', () => {
   const csp = async (t: TestApp, headers: Record<string, string> = {}): Promise<string> => {
     const res = await t.http().get('/docs').set(headers).expect(200);
-    const policy = res.headers['content-security-policy'] as string;
+    const policy = res.headers['content-security-policy'];
     expect(policy).toContain("script-src 'self'");
     return policy;
   };

@@ -41,7 +41,7 @@ describe('verify-export resolves relative paths against the caller’s folder', 
       .buffer(true)
       .parse(bufferBody)
       .expect(200);
-    const id = res.headers['x-export-id'] as string;
+    const id = res.headers['x-export-id'];
     const manifest = await t
       .http()
       .get(`/api/v1/exports/${id}/manifest`)

@@ -171,7 +171,7 @@ describe('an auditor verifying with their own tools', () => {
       ['b.csv', 'includeText=true'],
       ['b-de.csv', 'dialect=excel-de'],
     ]) {
-      const e = await exported(name!, query!, 'phase-history', 'leadB');
+      const e = await exported(name, query, 'phase-history', 'leadB');
       expect(e.text).toContain("''-EXIS");
       if (name === 'b-de.csv') expect(e.text).toContain('01.10.2026');
       const { code, report } = await python(e.file, e.manifestFile);

@@ -42,7 +42,7 @@ export async function freePort(): Promise<number> {
 export interface Server {
   url: string;
   pid: number;
-  output(): string;
+  output: () => string;
   stop(): Promise<void>;
 }
 
@@ -66,8 +66,8 @@ export async function startServer(
   });
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const stop = () => stopChild(child, 'SIGTERM', 15_000);
   onCleanUp(stop);
   const url = `http://127.0.0.1:${port}`;

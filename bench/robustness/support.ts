@@ -217,8 +217,8 @@ export async function startService(
     output += d.toString();
     if (output.length > 400_000) output = output.slice(-200_000);
   };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   const exited = once(child, 'exit');
   const alive = () => child.exitCode === null && child.signalCode === null;
   run.onCleanup(`kill service ${name} (pid ${child.pid})`, async () => {

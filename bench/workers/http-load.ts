@@ -43,7 +43,7 @@ function requestOf(s: HttpScenario, k: number, n: number): Request {
             caseStatus.set(id, caseStatus.get(id) === 'paused' ? 'active' : 'paused');
           i++;
         },
-      } as Request;
+      };
     }
     case 'list': {
       let office = k % s.offices.length;
@@ -69,7 +69,7 @@ function requestOf(s: HttpScenario, k: number, n: number): Request {
           if (next && depth < s.pagesPerWalk) cursor = next;
           else [cursor, depth, office] = [null, 0, (office + n) % s.offices.length];
         },
-      } as Request;
+      };
     }
     case 'get': {
       let i = k * 7919; // connections start at different cases
@@ -80,10 +80,10 @@ function requestOf(s: HttpScenario, k: number, n: number): Request {
           path: `/api/v1/cases/${s.caseIds[i++ % s.caseIds.length]}`,
           headers: { 'x-api-key': s.apiKey },
         }),
-      } as Request;
+      };
     }
     case 'hello':
-      return { method: 'GET', path: '/hello' } as Request;
+      return { method: 'GET', path: '/hello' };
   }
 }
 
@@ -112,7 +112,7 @@ async function main(spec: HttpLoadSpec): Promise<LoadResult> {
       timeout: 10,
       setupClient: clientSetup(spec.scenario, spec.connections),
     };
-    const instance = autocannon(options, (error: unknown, done: autocannon.Result) =>
+    const instance = autocannon(options, (error: Error | null, done: autocannon.Result) =>
       error ? reject(error) : resolve(done),
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {

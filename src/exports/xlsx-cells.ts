@@ -33,9 +33,12 @@ export const XLSX_NUM_FMT: Record<XlsxCellKind, string> = {
   text: '@',
 };
 
-/** A value from the database (text, or null) as the cell value of its kind. */
-export function xlsxValue(kind: XlsxCellKind, value: unknown): ExcelJS.CellValue {
-  if (value === null || value === undefined) return null;
+/** What an export's SELECT yields per column (export-columns.ts): text, or int for counters. */
+export type DatabaseCell = string | number | null;
+
+/** A value from the database as the cell value of its kind. */
+export function xlsxValue(kind: XlsxCellKind, value: DatabaseCell): ExcelJS.CellValue {
+  if (value === null) return null;
   const text = String(value);
   if (kind === 'integer') return Number(text);
   if (kind === 'text') return text;
@@ -52,14 +55,13 @@ const EXCEL_EPOCH_DAYS = 25_569; // 1970-01-01 as an Excel serial (1900 system)
  * times as toISOString() text, calendar dates as YYYY-MM-DD, rich text and formula results as
  * their text.
  */
-export function cellFromXlsx(column: string, value: unknown): string | number | null {
+export function cellFromXlsx(column: string, value: ExcelJS.CellValue): string | number | null {
   if (value === undefined || value === null) return null;
   if (value instanceof Date) return timeText(column, value);
   if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; result?: unknown; text?: unknown };
-    if (v.richText) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return cellFromXlsx(column, v.result);
-    if (typeof v.text === 'string') return v.text;
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return cellFromXlsx(column, value.result);
+    if ('text' in value) return value.text; // a hyperlink
     return JSON.stringify(value);
   }
   // A date cell whose format was not recognised as one arrives as its serial number.

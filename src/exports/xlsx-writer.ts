@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { ExportTally } from './export-tally';
-import { XLSX_NUM_FMT, xlsxKind, xlsxValue } from './xlsx-cells';
+import { type DatabaseCell, XLSX_NUM_FMT, xlsxKind, xlsxValue } from './xlsx-cells';
 
 const WIDTH = { integer: 8, timestamp: 24, date: 12, text: 18 } as const;
 const DIGESTS = new Set(['hash', 'prevHash', 'textDigest']);
@@ -48,7 +48,7 @@ export async function writeXlsx(
   header.commit();
   let last = 1;
   const rows = client.query(new QueryStream(sql, params, { batchSize: 1000, rowMode: 'array' }));
-  for await (const row of rows as AsyncIterable<unknown[]>) {
+  for await (const row of rows as AsyncIterable<DatabaseCell[]>) {
     const added = sheet.addRow(row.map((v, i) => xlsxValue(kinds[i], v)));
     added.eachCell((cell, n) => (cell.style = styles[n - 1]));
     added.commit();

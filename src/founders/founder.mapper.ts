@@ -44,7 +44,7 @@ export function toColumns(dto: UpdateFounderDto): Partial<FounderColumns> {
     out.consent_version = dto.consent?.version ?? null;
   }
   if (dto.profile !== undefined) out.profile = dto.profile === null ? null : toStoredProfile(dto);
-  return out as Partial<FounderColumns>;
+  return out;
 }
 
 function toStoredProfile({ profile }: UpdateFounderDto): StoredProfile {

@@ -61,7 +61,7 @@ export class OfficesRepository {
   }
 
   async codeTaken(code: string, exceptId: string): Promise<boolean> {
-    const rows = await this.db.query(`SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`, [code, exceptId]);
+    const rows = await this.db.query<unknown[]>(`SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`, [code, exceptId]);
     return rows.length > 0;
   }
 
@@ -88,7 +88,7 @@ export class OfficesRepository {
 
   /** Revokes at once: the guard looks keys up on every request. False when there is no such key. */
   async revokeApiKey(tx: EntityManager, officeId: string, id: string): Promise<boolean> {
-    const rows = await tx.query(
+    const rows = await tx.query<{ id: string }[]>(
       `WITH revoked AS (
          UPDATE api_key SET revoked_at = COALESCE(revoked_at, now())
           WHERE id = $1 AND office_id = $2 RETURNING id)

@@ -3,7 +3,7 @@ import { ApiHeader } from '@nestjs/swagger';
 import type { HeaderObject, ReferenceObject } from '@nestjs/swagger';
 
 /** Response headers, declared once under components.headers and referenced by the operations. */
-export const RESPONSE_HEADERS: Record<string, HeaderObject> = {
+export const RESPONSE_HEADERS = {
   'X-Request-Id': {
     description: 'The id of this request (the caller\u2019s own when it was harmless); quote it in a support request',
     schema: { type: 'string' },
@@ -20,9 +20,10 @@ export const RESPONSE_HEADERS: Record<string, HeaderObject> = {
     description: 'The id of the export; GET /exports/{id}/manifest gives its signed manifest once it completed',
     schema: { type: 'string', format: 'uuid' },
   },
-};
+} satisfies Record<string, HeaderObject>;
 
-const ref = (name: keyof typeof RESPONSE_HEADERS & string): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
+// Only a declared header can be referenced: its name is a key of the object above.
+const ref = (name: keyof typeof RESPONSE_HEADERS): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
 
 /** Use as `headers: ETAG_HEADER` in an @ApiOkResponse of a route that sets the ETag. */
 export const ETAG_HEADER = { ETag: ref('ETag') };

@@ -12,6 +12,8 @@
 type Schema = Record<string, unknown>;
 
 const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
+// Array.isArray narrows unknown to any[]; the members of a schema's arrays are unknown.
+const isArray = (value: unknown): value is unknown[] => Array.isArray(value);
 
 function rewrite(schema: Schema): void {
   const allOf = schema.allOf;
@@ -32,7 +34,7 @@ function rewrite(schema: Schema): void {
     delete schema.type;
   } else if (typeof schema.type === 'string') {
     schema.type = [schema.type, 'null'];
-    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+    if (isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
   } else if (Array.isArray(schema.oneOf) || Array.isArray(schema.anyOf)) {
     const key = Array.isArray(schema.oneOf) ? 'oneOf' : 'anyOf';
     (schema[key] as unknown[]).push({ type: 'null' });

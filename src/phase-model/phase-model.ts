@@ -87,7 +87,9 @@ export interface AvailableEvent {
 
 // JSON round trip so the stored value never carries undefined keys or xstate internals.
 const toPersisted = (snapshot: CaseSnapshot): PersistedCaseState =>
-  JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context }));
+  JSON.parse(
+    JSON.stringify({ value: snapshot.value, context: snapshot.context }),
+  ) as PersistedCaseState;
 
 function statusOf(snapshot: CaseSnapshot): CaseStatus {
   if (snapshot.matches('paused')) return 'paused';
@@ -111,7 +113,7 @@ export function restoreCaseSnapshot(machine: CaseMachine, state: PersistedCaseSt
       context: state.context,
     });
   } catch (error) {
-    throw new InvalidCaseStateError(`Stored case state does not fit its machine: ${error}`);
+    throw new InvalidCaseStateError(`Stored case state does not fit its machine: ${String(error)}`);
   }
   const canonical = JSON.stringify(snapshot.value) === JSON.stringify(state.value);
   const consistent = !snapshot.matches('active') || snapshot.matches({ active: phase });

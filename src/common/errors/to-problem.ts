@@ -47,11 +47,12 @@ function fastifyProblem(error: Error & { code?: string; statusCode?: number }): 
       return problem('malformed_request', 'The URL is not validly percent-encoded.');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return problem('uri_too_long', 'A path segment is longer than any id this API uses.');
+    default:
+      if (error instanceof SyntaxError && error.statusCode === 400) {
+        return problem('malformed_body', 'The request body could not be parsed as JSON.');
+      }
+      return null;
   }
-  if (error instanceof SyntaxError && error.statusCode === 400) {
-    return problem('malformed_body', 'The request body could not be parsed as JSON.');
-  }
-  return null;
 }
 
 function httpExceptionProblem(error: HttpException): Problem {

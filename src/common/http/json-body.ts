@@ -20,6 +20,8 @@ export function parseJsonBodiesStrictly(app: NestFastifyApplication, bodyLimit: 
       done(new AppError('malformed_body', 'The request body is not valid UTF-8.'), undefined);
       return;
     }
-    parseJson(request, body.toString('utf8'), done);
+    // The default parser answers through done and returns nothing; its type also admits a body
+    // parser's promise form, which it is not.
+    void parseJson(request, body.toString('utf8'), done);
   });
 }

@@ -19,7 +19,9 @@ export function tagsOfBranches(schemas: ComponentSchemas, union: string): Record
     oneOf!.map((branch) => {
       const ref = (branch as { $ref: string }).$ref;
       const tag = schemas[componentName(ref)].properties![property] as SchemaObject;
-      return [tag.enum![0], ref];
+      const value: unknown = tag.enum?.[0];
+      if (typeof value !== 'string') throw new Error(`${ref} has no string tag in ${property}`);
+      return [value, ref];
     }),
   );
 }

@@ -38,7 +38,7 @@ export async function* exportRecords(input: Readable, format: ExportFormat): Asy
   for await (const sheet of reader) {
     let header: string[] | null = null;
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = (row.values as unknown[]).slice(1);
+      const values = (row.values as ExcelJS.CellValue[]).slice(1);
       if (!header) {
         header = values.map(String);
         continue;

@@ -57,7 +57,7 @@ export class ExportChainVerifier {
   add(record: ExportRecord): void {
     this.rows++;
     this.kind ??= kindOf(record);
-    const ref = String(record[CHAIN_REF[this.kind]] ?? '');
+    const ref = textOf(record[CHAIN_REF[this.kind]]) ?? '';
     const row = toChainedRow(this.kind, record);
     if (row === 'unknown_format') return this.markBroken(ref, seqOf(record), 'unknown_format');
     if (!row) return this.markBroken(ref, seqOf(record), 'malformed_row');
@@ -98,6 +98,11 @@ function seqOf(record: ExportRecord): number | null {
 
 const INVALID = Symbol('invalid');
 
+/** A cell as text; an object (NDJSON) in a text column has none, rather than '[object Object]'. */
+function textOf(value: ExportRecord[string] | undefined): string | null {
+  return value === undefined || value === null || typeof value === 'object' ? null : String(value);
+}
+
 /** An integer cell: a JSON number, or text of decimal digits (CSV, XLSX text). */
 function integer(value: unknown): number | null | typeof INVALID {
   if (value === null) return null;
@@ -125,9 +130,9 @@ function cellValue(type: FieldType, value: ExportRecord[string]): unknown {
         return INVALID;
       }
     case 'string':
-      return value === null ? INVALID : String(value);
+      return textOf(value) ?? INVALID;
     case 'string?':
-      return value === null ? null : String(value);
+      return value === null ? null : (textOf(value) ?? INVALID);
   }
 }
 

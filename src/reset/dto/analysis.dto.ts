@@ -148,7 +148,9 @@ export class HouseholdMemberDto {
 @ValidatorConstraint({ name: 'exactlyOneSelf' })
 class ExactlyOneSelf implements ValidatorConstraintInterface {
   validate(members: unknown): boolean {
-    return Array.isArray(members) && members.filter((m) => m?.role === 'self').length === 1;
+    const isSelf = (m: unknown) =>
+      typeof m === 'object' && m !== null && 'role' in m && m.role === 'self';
+    return Array.isArray(members) && members.filter(isSelf).length === 1;
   }
 
   defaultMessage(): string {

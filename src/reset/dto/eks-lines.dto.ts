@@ -19,10 +19,7 @@ function lineTable(
 ): LineTable {
   const table = { [name]: class {} }[name];
   for (const { code, label } of lines) {
-    ApiPropertyOptional({ ...value, description: `${code}: ${label}` } as ApiPropertyOptions)(
-      table.prototype,
-      code,
-    );
+    ApiPropertyOptional({ ...value, description: `${code}: ${label}` })(table.prototype, code);
   }
   ApiSchema({ name, description })(table);
   return table;

@@ -65,7 +65,7 @@ export const EURO_INPUT_SCHEMA = {
 
 /** A money input property (a number or a decimal string; see EURO_INPUT_SCHEMA). */
 export const EuroInput = (options: ApiPropertyOptions = {}): PropertyDecorator =>
-  ApiProperty({ type: Object, ...EURO_INPUT_SCHEMA, ...options } as ApiPropertyOptions);
+  ApiProperty({ type: Object, ...EURO_INPUT_SCHEMA, ...options });
 
 /**
  * Money in answers: euros as a JSON number (exact to the cent, cents / 100) under the plain name,

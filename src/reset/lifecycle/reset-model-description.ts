@@ -152,7 +152,7 @@ function transitionsOf(type: ResetEventType): { from: ResetStateValue; to: Reset
     const event = RESET_EVENT_EXAMPLES[type];
     if (!snapshot.can(event)) return [];
     const [next] = transition(resetMachine, snapshot, event);
-    return [{ from, to: next.value as ResetStateValue }];
+    return [{ from, to: next.value }];
   });
 }
 
