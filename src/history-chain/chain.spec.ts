@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import {
   CASE_FIELDS,
+  CHAIN_FORMAT,
   ChainedCaseRowV1,
   ChainLink,
   GENESIS_HASH,
+  isChainFormat,
   pseudonym,
   RESET_FIELDS,
   rowHash,
@@ -65,9 +67,60 @@ describe('canonicalJson', () => {
       '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
     );
   });
+
+  it('writes scalars as JSON, undefined in an array as null, and sorts keys by code unit', () => {
+    expect(canonicalJson(null)).toBe('null');
+    expect(canonicalJson('a"b')).toBe('"a\\"b"');
+    expect(canonicalJson(-1.5)).toBe('-1.5');
+    expect(canonicalJson(true)).toBe('true');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson([undefined, null, 'x'])).toBe('[null,null,"x"]');
+    // Upper case sorts before lower case, 'a' before 'aa'; equal keys cannot occur in an object.
+    expect(canonicalJson({ b: 1, aa: 2, a: 3, B: 4 })).toBe('{"B":4,"a":3,"aa":2,"b":1}');
+    expect(canonicalJson({ a: undefined })).toBe('{}');
+  });
+
+  it.each([NaN, Infinity, -Infinity])(
+    'refuses %p, which JSON would silently turn into null',
+    (n) => {
+      expect(() => canonicalJson(n)).toThrow('non-finite number');
+      expect(() => canonicalJson({ amount: n })).toThrow('non-finite number');
+      expect(() => canonicalJson([1, n])).toThrow('non-finite number');
+    },
+  );
 });
 
 describe('hash chain', () => {
+  it('starts every chain at 64 zeros', () => {
+    expect(GENESIS_HASH).toBe(
+      '0000000000000000000000000000000000000000000000000000000000000000',
+    );
+  });
+
+  it('accepts an empty chain, and a chain continuing from a given hash', () => {
+    expect(verifyChain([])).toBeNull();
+    const rows = chain([row(1, 'A'), row(2, 'B'), row(3, 'C')], [1, 1, 1]);
+    // An excerpt starting at row 2 verifies from row 1's hash, and not from the genesis.
+    expect(verifyChain(rows.slice(1), rows[0].hash)).toBeNull();
+    expect(verifyChain(rows.slice(1))).toEqual({ seq: 2, reason: 'prev_hash_mismatch' });
+    // A row whose hash was replaced breaks there, and the chain is not checked past it.
+    const forged = rows.map((r) => (r.fields.seq === 2 ? { ...r, hash: 'f'.repeat(64) } : r));
+    expect(verifyChain(forged)).toEqual({ seq: 2, reason: 'hash_mismatch' });
+  });
+
+  it('knows exactly the formats 1 and 2', () => {
+    expect(CHAIN_FORMAT).toBe(2);
+    expect([0, 1, 2, 3, '1', null].map(isChainFormat)).toEqual([
+      false,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
   it('hashes SHA-256 over prevHash and the canonical row with its format (hand-checked vector)', () => {
     // printf '%s\n%s' 0…0 '{"a":1,"v":2}' | sha256sum
     expect(rowHash(GENESIS_HASH, 2, { a: 1 })).toBe(
@@ -127,6 +180,9 @@ describe('hash chain', () => {
     expect(pseudonym('k1', 'case', id)).not.toBe(pseudonym('k2', 'case', id));
     expect(pseudonym('k1', 'case', id)).not.toBe(pseudonym('k1', 'actor', id).replace(/^a/, 'c'));
     expect(pseudonym('k1', 'case', id)).toMatch(/^c_[0-9a-f]{32}$/);
+    // printf '%s' 'case:<id>' | openssl dgst -sha256 -hmac k1, first 32 hex digits
+    expect(pseudonym('k1', 'case', id)).toBe('c_99386c4cb3dbfead610b97d5e3da5cf5');
+    expect(pseudonym('k1', 'actor', 'u-1')).toBe('a_aa84b8c10bb5eee01bc8ef0ba01b4919');
   });
 });
 

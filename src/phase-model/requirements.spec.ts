@@ -216,3 +216,44 @@ describe('requirements', () => {
     );
   });
 });
+
+describe('requirement texts', () => {
+  it('answers each unmet gate with its own sentence', () => {
+    expect(Object.fromEntries(REQUIREMENTS.map((r) => [r.code, r.message]))).toEqual({
+      consent_recorded:
+        'Consent to data processing must be recorded before first counselling starts.',
+      first_counselling_scheduled: 'A first-counselling appointment must be scheduled.',
+      first_counselling_documented: 'The first counselling must be documented as a contact.',
+      business_idea_recorded: 'The business idea must be recorded.',
+      self_employment_permitted:
+        'The residence status must allow self-employment (yes, applied or not required).',
+      language_level_recorded: 'The language level must be recorded.',
+      suitability_assessed: 'The personal suitability must be assessed.',
+      funding_route_chosen: 'A funding route must be chosen (or none).',
+      business_plan_complete: 'The business plan must be completed.',
+      finance_plan_complete: 'The finance plan must be completed.',
+      viability_statement_present:
+        'The chosen funding route requires a viability statement from an expert body.',
+      funding_applied_before_start:
+        'The funding application date and the planned start date must be recorded, and the application must be earlier than the start.',
+      permits_obtained: 'The required permits must be obtained.',
+      business_started: 'The business start date must be recorded and must not be in the future.',
+      trade_registered: 'The trade registration must be recorded unless the business is freelance.',
+      tax_registered: 'The registration with the tax office must be recorded.',
+      provisional_income_declared:
+        'A provisional income declaration (Anlage EKS) must be recorded for a person on SGB II.',
+    });
+  });
+
+  it('labels every gate in German and in English, each label its own', () => {
+    const de = REQUIREMENTS.map((r) => r.label.de);
+    const en = REQUIREMENTS.map((r) => r.label.en);
+    for (const label of [...de, ...en]) expect(label.trim()).not.toBe('');
+    expect(new Set(de).size).toBe(REQUIREMENTS.length);
+    expect(new Set(en).size).toBe(REQUIREMENTS.length);
+    expect(REQUIREMENTS[0].label).toEqual({
+      de: 'Einwilligung zur Datenverarbeitung erfasst',
+      en: 'Consent to data processing recorded',
+    });
+  });
+});

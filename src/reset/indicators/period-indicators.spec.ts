@@ -1,6 +1,8 @@
-import { computePeriodIndicators } from './period-indicators';
+import { ruleSetFor } from '../rules/rule-set';
+import { computePeriodIndicators, householdNeedMonthlyCents } from './period-indicators';
 import { business, month, months, period, single } from './fixtures';
 import { InvalidEksPeriodError } from './eks-period';
+import { Household, StandardRateLevel } from './types';
 
 const TODAY = '2026-02-15';
 
@@ -236,5 +238,66 @@ describe('degenerate and invalid input', () => {
     expect(() => computePeriodIndicators(none, business(), single(), TODAY)).toThrow(
       /must not be empty/,
     );
+  });
+});
+
+describe('household need', () => {
+  const rules = ruleSetFor('2025-03-01');
+  const march = period({ months: [month('2025-03', { A1: 200000 }, { B1: 50000 })] });
+  const indicators = (household: Household) =>
+    computePeriodIndicators(march, business(), household, TODAY);
+
+  it('adds the standard rate of every member, the extra needs and the housing costs', () => {
+    // level 1 563 € + extra needs 50 € + housing 450 €
+    expect(householdNeedMonthlyCents(single({ extraNeedsMonthlyCents: 5000 }), rules)).toBe(106300);
+    const family: Household = {
+      members: [
+        { role: 'self', standardRateLevel: 2 },
+        { role: 'partner', standardRateLevel: 2 },
+        { role: 'child', standardRateLevel: 6 },
+        { role: 'other', standardRateLevel: 3 },
+      ],
+      extraNeedsMonthlyCents: 1,
+      housingCostsMonthlyCents: 2,
+      otherIncomeMonthlyCents: 99999, // income, not a need
+    };
+    expect(householdNeedMonthlyCents(family, rules)).toBe(50600 + 50600 + 35700 + 45100 + 3);
+  });
+
+  it('makes extra needs raise the profit needed by as much as the same need in housing', () => {
+    const base = indicators(single());
+    const extra = indicators(single({ extraNeedsMonthlyCents: 10000 }));
+    expect(extra.householdNeedMonthlyCents).toBe(base.householdNeedMonthlyCents + 10000);
+    expect(extra.profitNeededMonthlyCents).toBeGreaterThan(base.profitNeededMonthlyCents);
+    expect(extra).toEqual(indicators(single({ housingCostsMonthlyCents: 55000 })));
+  });
+
+  it('refuses a standard-rate level the rule set does not know', () => {
+    const odd = single({ members: [{ role: 'self', standardRateLevel: 7 as StandardRateLevel }] });
+    expect(() => householdNeedMonthlyCents(odd, rules)).toThrow(new RangeError('unknown level 7'));
+    expect(() => indicators(odd)).toThrow(RangeError);
+  });
+
+  it('reports no coverage ratio and nothing needed when the household needs nothing', () => {
+    const none = single({ members: [], housingCostsMonthlyCents: 0 });
+    expect(indicators(none)).toMatchObject({
+      householdNeedMonthlyCents: 0,
+      coverageRatio: null,
+      profitNeededMonthlyCents: 0,
+      profitGapMonthlyCents: 0,
+    });
+  });
+
+  it('needs no profit when other income covers the need, and counts that income as coverage', () => {
+    // need 1,013 €, other income 1,100 €. Profit 1,500 €: F = 20 % of 420 + 30 % of 480 + 10 % of
+    // 200 = 84 + 144 + 20 = 248 €, counted 1,500 − 100 − 248 = 1,152 €.
+    const result = indicators(single({ otherIncomeMonthlyCents: 110000 }));
+    expect(result).toMatchObject({
+      householdNeedMonthlyCents: 101300,
+      countedIncomeMonthlyCents: 115200,
+      coverageRatio: 2.2231, // (1,152 + 1,100) / 1,013 = 2.22310…
+      profitNeededMonthlyCents: 0,
+      profitGapMonthlyCents: 0,
+    });
   });
 });
