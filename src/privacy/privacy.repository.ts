@@ -1,97 +1,110 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { OfficeTx } from '../database/office-transaction';
 import type { DataSubjectExportDto } from './dto/data-export.dto';
 import type { ErasureCountsDto } from './dto/erasure.dto';
 import { eraseAssignments } from './erase-sql';
 import { ERASED } from './redact';
 
-// Built once from the free-text list ($2 is ERASED in each statement).
-const FOUNDER_TEXTS = eraseAssignments('founder', '$2').join(', ');
-const CASE_TEXTS = eraseAssignments('founder_case', '$2').join(', ');
-const CONTACT_TEXTS = eraseAssignments('case_contact', '$2').join(', ');
-const ANALYSIS_TEXTS = eraseAssignments('reset_analysis', '$3').join(', ');
+// Built once from the free-text list (ERASED is the parameter after the office ids in each statement).
+const FOUNDER_TEXTS = eraseAssignments('founder', '$3').join(', ');
+const CASE_TEXTS = eraseAssignments('founder_case', '$3').join(', ');
+const CONTACT_TEXTS = eraseAssignments('case_contact', '$3').join(', ');
+const ANALYSIS_TEXTS = eraseAssignments('reset_analysis', '$4').join(', ');
 // PostgreSQL refuses a parameter that a statement never uses, so ERASED goes only where it is used.
 const withPlaceholder = (sql: string, n: string, params: unknown[]): unknown[] =>
   sql.includes(n) ? [...params, ERASED] : params;
 
 /**
  * The SQL of erasure and subject access. It touches every table that can hold a founder's personal
- * data; a new table with personal data must be added here (and to the data export).
+ * data; a new table with personal data must be added here (and to the data export). Every method
+ * runs in the caller's office-scoped transaction and filters by its office ids (child rows through
+ * their case or analysis), so row-level security is the second lock, not the only one.
  */
 @Injectable()
 export class PrivacyRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
-
-  async lockFounder(tx: EntityManager, id: string, officeIds: string[] | null): Promise<{ id: string; office_id: string } | null> {
-    const rows = await tx.query(
+  async lockFounder(tx: OfficeTx, id: string): Promise<{ id: string; office_id: string } | null> {
+    const rows: { id: string; office_id: string }[] = await tx.manager.query(
       `SELECT id, office_id FROM founder
-        WHERE id = $1 AND erased_at IS NULL AND ($2::uuid[] IS NULL OR office_id = ANY($2)) FOR UPDATE`,
-      [id, officeIds],
+        WHERE id = $1 AND erased_at IS NULL AND office_id = ANY($2::uuid[]) FOR UPDATE`,
+      [id, tx.officeIds],
     );
     return rows[0] ?? null;
   }
 
   /** Keeps office, year of birth and gender; everything else about the person goes. */
-  async eraseFounder(tx: EntityManager, id: string): Promise<void> {
-    await tx.query(
+  async eraseFounder(tx: OfficeTx, id: string): Promise<void> {
+    await tx.manager.query(
       `UPDATE founder SET ${FOUNDER_TEXTS},
          birth_year = extract(year FROM birth_date), birth_date = NULL, country_of_birth = NULL,
          nationalities = '{}', migration_background = NULL, languages = '[]', german_level = NULL,
          isced_level = NULL, foreign_qualification_recognition = NULL, consent_given_on = NULL,
          profile = NULL, erased_at = now(), updated_at = now()
-       WHERE id = $1`,
-      withPlaceholder(FOUNDER_TEXTS, '$2', [id]),
+       WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+      withPlaceholder(FOUNDER_TEXTS, '$3', [id, tx.officeIds]),
     );
   }
 
   /** Free texts of the founder's cases, contacts and phase history; the history rows stay. */
-  async eraseCaseTexts(tx: EntityManager, founderId: string): Promise<Omit<ErasureCountsDto, 'analyses'>> {
-    const [cases] = await tx.query(
+  async eraseCaseTexts(tx: OfficeTx, founderId: string): Promise<Omit<ErasureCountsDto, 'analyses'>> {
+    const count = async (sql: string, params: unknown[]): Promise<number> =>
+      (await tx.manager.query<{ n: number }[]>(sql, params))[0].n;
+    const cases = await count(
       `WITH c AS (
          UPDATE founder_case SET ${CASE_TEXTS}, updated_at = now()
-          WHERE founder_id = $1 RETURNING id)
+          WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) RETURNING id)
        SELECT count(*)::int AS n FROM c`,
-      withPlaceholder(CASE_TEXTS, '$2', [founderId]),
+      withPlaceholder(CASE_TEXTS, '$3', [founderId, tx.officeIds]),
     );
-    const [texts] = await tx.query(
+    const texts = await count(
       `WITH d AS (
          DELETE FROM case_history_text t USING founder_case c
-          WHERE t.case_id = c.id AND c.founder_id = $1 RETURNING t.seq)
+          WHERE t.case_id = c.id AND c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) RETURNING t.seq)
        SELECT count(*)::int AS n FROM d`,
-      [founderId],
+      [founderId, tx.officeIds],
     );
-    const [contacts] = await tx.query(
+    const contacts = await count(
       `WITH k AS (
          UPDATE case_contact k SET ${CONTACT_TEXTS} FROM founder_case c
-          WHERE k.case_id = c.id AND c.founder_id = $1 RETURNING k.id)
+          WHERE k.case_id = c.id AND c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) RETURNING k.id)
        SELECT count(*)::int AS n FROM k`,
-      withPlaceholder(CONTACT_TEXTS, '$2', [founderId]),
+      withPlaceholder(CONTACT_TEXTS, '$3', [founderId, tx.officeIds]),
     );
-    return { cases: cases.n, texts: texts.n, contacts: contacts.n };
+    return { cases, texts, contacts };
   }
 
-  analysesOf(tx: EntityManager, founderId: string): Promise<{ id: string; snapshot: object }[]> {
-    return tx.query(`SELECT id, snapshot FROM reset_analysis WHERE founder_id = $1 FOR UPDATE`, [founderId]);
+  analysesOf(tx: OfficeTx, founderId: string): Promise<{ id: string; snapshot: object }[]> {
+    return tx.manager.query(
+      `SELECT id, snapshot FROM reset_analysis WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
+      [founderId, tx.officeIds],
+    );
   }
 
-  async eraseAnalysis(tx: EntityManager, id: string, snapshot: object): Promise<void> {
-    await tx.query(
-      `UPDATE reset_analysis SET ${ANALYSIS_TEXTS}, snapshot = $2, updated_at = now() WHERE id = $1`,
-      withPlaceholder(ANALYSIS_TEXTS, '$3', [id, JSON.stringify(snapshot)]),
+  async eraseAnalysis(tx: OfficeTx, id: string, snapshot: object): Promise<void> {
+    await tx.manager.query(
+      `UPDATE reset_analysis SET ${ANALYSIS_TEXTS}, snapshot = $3, updated_at = now()
+        WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+      withPlaceholder(ANALYSIS_TEXTS, '$4', [id, tx.officeIds, JSON.stringify(snapshot)]),
     );
-    await tx.query(`DELETE FROM reset_history_text WHERE analysis_id = $1`, [id]);
+    await tx.manager.query(
+      `DELETE FROM reset_history_text t USING reset_analysis a
+        WHERE t.analysis_id = $1 AND a.id = t.analysis_id AND a.office_id = ANY($2::uuid[])`,
+      [id, tx.officeIds],
+    );
   }
 
   /** Stored answers of idempotent retries can quote case and analysis texts. */
-  async forgetStoredAnswers(tx: EntityManager, founderId: string): Promise<void> {
-    await tx.query(`DELETE FROM idempotent_request WHERE body->>'founderId' = $1`, [founderId]);
+  async forgetStoredAnswers(tx: OfficeTx, founderId: string): Promise<void> {
+    await tx.manager.query(
+      `DELETE FROM idempotent_request WHERE body->>'founderId' = $1 AND office_id = ANY($2::uuid[])`,
+      [founderId, tx.officeIds],
+    );
   }
 
   async recordErasure(
-    tx: EntityManager,
+    tx: OfficeTx,
     r: { founderId: string; officeId: string; actorType: string; actorId: string; requestId: string; counts: object },
   ): Promise<void> {
-    await tx.query(
+    await tx.manager.query(
       `INSERT INTO erasure_record (founder_id, office_id, actor_type, actor_id, request_id, counts) VALUES ($1, $2, $3, $4, $5, $6)`,
       [r.founderId, r.officeId, r.actorType, r.actorId, r.requestId, JSON.stringify(r.counts)],
     );
@@ -99,53 +112,61 @@ export class PrivacyRepository {
 
   /**
    * Everything stored about the person, as rows of each table (GDPR Art. 15). The row types are
-   * what these statements select (pg gives timestamps as Date, serialised as ISO strings).
+   * what these statements select (pg gives timestamps as Date, serialised as ISO strings). Each
+   * statement filters by the scope's office ids; access-log entries without an office are not
+   * office data, the policy lets them through.
    */
-  async everything(founderId: string): Promise<Omit<DataSubjectExportDto, 'generatedAt'>> {
-    const one = async <T>(sql: string) => (await this.db.query(sql, [founderId])) as T[];
-    const [founder] = await one<DataSubjectExportDto['founder']>(`SELECT * FROM founder WHERE id = $1`);
+  async everything(tx: OfficeTx, founderId: string): Promise<Omit<DataSubjectExportDto, 'generatedAt'>> {
+    const one = <T>(sql: string) => tx.manager.query<T[]>(sql, [founderId, tx.officeIds]);
+    const [founder] = await one<DataSubjectExportDto['founder']>(`SELECT * FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`);
     return {
       founder,
-      cases: await one(`SELECT * FROM founder_case WHERE founder_id = $1 ORDER BY created_at`),
+      cases: await one(`SELECT * FROM founder_case WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`),
       phaseHistory: await one(
         `SELECT h.case_id, h.seq, h.at, h.event, h.from_phase, h.to_phase, h.from_status, h.to_status, h.payload,
                 h.actor_type, h.actor_id, h.machine_version, h.hash, t.texts
            FROM case_history h JOIN founder_case c ON c.id = h.case_id
            LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq
-          WHERE c.founder_id = $1 ORDER BY h.case_id, h.seq`,
+          WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY h.case_id, h.seq`,
       ),
-      contacts: await one(`SELECT k.* FROM case_contact k JOIN founder_case c ON c.id = k.case_id WHERE c.founder_id = $1 ORDER BY k."on"`),
-      resetAnalyses: await one(`SELECT * FROM reset_analysis WHERE founder_id = $1 ORDER BY created_at`),
+      contacts: await one(
+        `SELECT k.* FROM case_contact k JOIN founder_case c ON c.id = k.case_id
+          WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k."on"`,
+      ),
+      resetAnalyses: await one(`SELECT * FROM reset_analysis WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`),
       resetPeriods: await one(
         // Every column of the version; months as text[]: pg would make a date[] Date objects at local midnight.
         `SELECT v.id, v.analysis_id, v.period_start, v.version, v.period_end, v.kind, v.final_declaration_due_on,
                 v.months::text[] AS months, v.created_by, v.created_at,
                 (SELECT json_agg(l ORDER BY l.month, l.code) FROM reset_period_line l WHERE l.period_version_id = v.id) AS lines
            FROM reset_period_version v JOIN reset_analysis a ON a.id = v.analysis_id
-          WHERE a.founder_id = $1 ORDER BY v.analysis_id, v.period_start, v.version`,
+          WHERE a.founder_id = $1 AND a.office_id = ANY($2::uuid[]) ORDER BY v.analysis_id, v.period_start, v.version`,
       ),
       resetHistory: await one(
         `SELECT h.analysis_id, h.seq, h.at, h.event, h.from_state, h.to_state, h.payload, h.actor_type, h.actor_id, t.texts
            FROM reset_history h JOIN reset_analysis a ON a.id = h.analysis_id
            LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq
-          WHERE a.founder_id = $1 ORDER BY h.analysis_id, h.seq`,
+          WHERE a.founder_id = $1 AND a.office_id = ANY($2::uuid[]) ORDER BY h.analysis_id, h.seq`,
       ),
       accessLog: await one(
         `SELECT l.at, l.actor_type, l.actor_id, l.resource_type, l.resource_id, l.action
            FROM access_log l
-          WHERE l.resource_id = $1::text
+          WHERE (l.office_id IS NULL OR l.office_id = ANY($2::uuid[]))
+            AND (l.resource_id = $1::text
              OR l.resource_id IN (SELECT id::text FROM founder_case WHERE founder_id = $1::uuid)
-             OR l.resource_id IN (SELECT id::text FROM reset_analysis WHERE founder_id = $1::uuid)
+             OR l.resource_id IN (SELECT id::text FROM reset_analysis WHERE founder_id = $1::uuid))
           ORDER BY l.at`,
       ),
-      erasures: await one(`SELECT erased_at, actor_type, actor_id FROM erasure_record WHERE founder_id = $1`),
+      erasures: await one(
+        `SELECT erased_at, actor_type, actor_id FROM erasure_record WHERE founder_id = $1 AND office_id = ANY($2::uuid[])`,
+      ),
     };
   }
 
-  async founderOffice(founderId: string, officeIds: string[]): Promise<string | null> {
-    const rows = await this.db.query(
+  async founderOffice(tx: OfficeTx, founderId: string): Promise<string | null> {
+    const rows: { office_id: string }[] = await tx.manager.query(
       `SELECT office_id FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
-      [founderId, officeIds],
+      [founderId, tx.officeIds],
     );
     return rows[0]?.office_id ?? null;
   }

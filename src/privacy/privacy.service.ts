@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
-import { officesWithRole } from '../auth/principal';
+import { officesFor } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
-import { inTransaction } from '../database/transaction';
+import { OfficeDb } from '../database/office-transaction';
 import type { DataSubjectExportDto } from './dto/data-export.dto';
 import type { ErasureCountsDto, ErasureResultDto } from './dto/erasure.dto';
 import { PrivacyRepository } from './privacy.repository';
@@ -19,16 +18,15 @@ import { redactStored } from './redact';
 @Injectable()
 export class PrivacyService {
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(PrivacyRepository) private readonly privacy: PrivacyRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
   async erase(ctx: RequestContext, founderId: string): Promise<ErasureResultDto> {
-    return inTransaction(this.db, async (tx) => {
-      // Admins may erase in every office; others where they lead.
-      const offices = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
-      const founder = await this.privacy.lockFounder(tx, founderId, offices);
+    // Admins may erase in every office; others where they lead.
+    return this.officeDb.run(officesFor(ctx.actor, 'founder.erase'), async (tx) => {
+      const founder = await this.privacy.lockFounder(tx, founderId);
       if (!founder) throw new AppError('not_found', 'No such founder (or already erased).');
       await this.privacy.eraseFounder(tx, founderId);
       const counts = await this.privacy.eraseCaseTexts(tx, founderId);
@@ -66,19 +64,16 @@ export class PrivacyService {
 
   async dataExport(ctx: RequestContext, founderId: string): Promise<DataSubjectExportDto> {
     // Advisors and leads of the founder's office only, admins included (as GET /founders/:id).
-    const officeId = await this.privacy.founderOffice(
-      founderId,
-      officesWithRole(ctx.actor, ['advisor', 'lead']),
-    );
-    if (!officeId) throw new AppError('not_found', 'No such founder.');
-    const data = await this.privacy.everything(founderId);
-    await this.accessLog.record(ctx, {
-      officeId,
-      resourceType: 'founder',
-      resourceId: founderId,
-      action: 'export',
-      details: { kind: 'subject_access' },
+    return this.officeDb.run(officesFor(ctx.actor, 'founder.subject_access'), async (tx) => {
+      const officeId = await this.privacy.founderOffice(tx, founderId);
+      if (!officeId) throw new AppError('not_found', 'No such founder.');
+      const data = await this.privacy.everything(tx, founderId);
+      await this.accessLog.record(
+        ctx,
+        { officeId, resourceType: 'founder', resourceId: founderId, action: 'export', details: { kind: 'subject_access' } },
+        tx,
+      );
+      return { generatedAt: new Date().toISOString(), ...data };
     });
-    return { generatedAt: new Date().toISOString(), ...data };
   }
 }
