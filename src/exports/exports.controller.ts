@@ -2,8 +2,8 @@ import { Readable } from 'node:stream';
 import { applyDecorators, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
-import { officesWithRole } from '../auth/principal';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { UuidParam } from '../common/http/uuid-param';
@@ -12,12 +12,10 @@ import { EXPORT_ID_HEADER } from '../openapi/headers';
 import { ExportQueryDto, VerifyQueryDto } from './dto/export-query.dto';
 import { ExportManifestDto, ManifestCheckDto, PublicKeyDto, VerifyResultDto } from './dto/export-results.dto';
 import { ExportSigner } from './export-signer';
-import { ExportsRepository } from './exports.repository';
 import { PhaseHistoryExportService } from './phase-history-export.service';
 import { EXPORT_UPLOAD_TYPES, formatOf } from './upload-types';
 import { verifyExport } from './verify/verify-export';
 
-const EXPORTERS = { roles: ['auditor', 'lead'] } as const;
 
 /** The bytes of an export file in each of its formats (text for CSV and NDJSON, binary XLSX). */
 const EXPORT_FILE_CONTENT = {
@@ -50,12 +48,11 @@ function ApiExportFile(): MethodDecorator {
 export class ExportsController {
   constructor(
     @Inject(PhaseHistoryExportService) private readonly exports: PhaseHistoryExportService,
-    @Inject(ExportsRepository) private readonly manifests: ExportsRepository,
     @Inject(ExportSigner) private readonly signer: ExportSigner,
   ) {}
 
   @Get('phase-history')
-  @Access(EXPORTERS)
+  @Access('exports.read')
   @ApiOperation({
     summary: 'Stream the phase history of every case in scope (pseudonymised by default)',
     description:
@@ -69,7 +66,7 @@ export class ExportsController {
   }
 
   @Get('reset-history')
-  @Access(EXPORTERS)
+  @Access('exports.read')
   @ApiOperation({
     summary: 'Stream the lifecycle history of every RE_SET analysis in scope (pseudonymised by default)',
     description: 'Ordered by analysis and sequence, with the same query, scope, manifest and verification as the phase history.',
@@ -80,7 +77,7 @@ export class ExportsController {
   }
 
   @Get('public-key')
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({ summary: 'The Ed25519 public key that verifies export manifests' })
   @ApiOkResponse({ type: PublicKeyDto, description: 'The current signing key' })
   publicKey(): PublicKeyDto {
@@ -88,7 +85,7 @@ export class ExportsController {
   }
 
   @Get(':id/manifest')
-  @Access(EXPORTERS)
+  @Access('exports.read')
   @ApiOperation({
     summary: 'The signed manifest of an export, with its chain heads',
     description: 'Auditors and leads of every office the export covered; an export that did not complete has none.',
@@ -96,14 +93,14 @@ export class ExportsController {
   @ApiOkResponse({ type: ExportManifestDto, description: 'The manifest' })
   @ApiErrors('not_found')
   async manifest(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<ExportManifestDto> {
-    const manifest = await this.manifests.find(id, officesWithRole(ctx.actor, ['auditor', 'lead']));
+    const manifest = await this.exports.manifest(ctx, id);
     if (!manifest) throw new AppError('not_found', 'No such export (or it did not complete).');
     return manifest;
   }
 
   @Post('verify')
   @HttpCode(200)
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'Verify an uploaded export file',
     description:
@@ -121,7 +118,7 @@ export class ExportsController {
     }
     let manifest;
     if (query.exportId) {
-      const stored = await this.manifests.find(query.exportId, officesWithRole(ctx.actor, ['auditor', 'lead']));
+      const stored = await this.exports.manifest(ctx, query.exportId);
       if (!stored) throw new AppError('not_found', 'No such export.');
       manifest = { manifest: stored, publicKeyPem: this.signer.publicKeyPem };
     }

@@ -7,9 +7,10 @@ import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
-import { officesWithRole, roleIn } from '../auth/principal';
+import { holdsIn, includes, narrowTo, officesFor, OfficeScope } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
+import { OfficeDb } from '../database/office-transaction';
 import { destroyClient, poolOf } from '../database/pg-driver';
 import { CHAIN_FORMAT } from '../history-chain/chain';
 import type { ExportQueryDto } from './dto/export-query.dto';
@@ -18,7 +19,7 @@ import { ExportKind, exportColumns, exportSelect, ExportShape, ndjsonSelect } fr
 import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
-import type { ExportManifest } from './manifest';
+import type { ExportManifest, ServedManifest } from './manifest';
 import { DigestTap } from './stream-taps';
 import { writeXlsx } from './xlsx-writer';
 
@@ -34,6 +35,7 @@ interface Plan {
   exportId: string;
   format: 'csv' | 'ndjson' | 'xlsx';
   dialect: 'rfc4180' | 'excel-de' | null;
+  /** The offices of the export, resolved from the caller's scope when its access is logged. */
   officeIds: string[];
   shape: ExportShape;
   params: [string[], string | null, string | null, string | null];
@@ -51,31 +53,54 @@ export class PhaseHistoryExportService {
   private readonly logger = new Logger('PhaseHistoryExport');
 
   constructor(
+    // The snapshot needs a pg client of its own (COPY); everything else runs in OfficeDb transactions.
     @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(ExportSigner) private readonly signer: ExportSigner,
     @Inject(ExportsRepository) private readonly manifests: ExportsRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
   async stream(ctx: RequestContext, q: ExportQueryDto, reply: FastifyReply, kind: ExportKind = 'phase-history'): Promise<void> {
-    const plan = this.plan(ctx, q, kind);
-    await this.accessLog.record(
-      ctx,
-      plan.officeIds.map((officeId) => ({
-        officeId,
-        resourceType: kind === 'phase-history' ? 'phase_history_export' : 'reset_history_export',
-        resourceId: plan.exportId,
-        action: 'export' as const,
-        details: { format: plan.format, dialect: plan.dialect, from: q.from, to: q.to, changedSince: q.changedSince, pseudonymize: !plan.shape.identities, includeText: plan.shape.texts },
-      })),
-    );
+    const scope = this.scopeOf(ctx, q);
+    const exportId = randomUUID();
+    const shape = { identities: q.pseudonymize === 'false', texts: q.includeText === 'true', kind };
+    const format = q.format ?? 'csv';
+    const dialect = format === 'csv' ? (q.dialect ?? 'rfc4180') : null;
+    // Logged and committed before the first byte: an export that fails mid-stream is still on record.
+    const officeIds = await this.officeDb.run(scope, async (tx) => {
+      await this.accessLog.record(
+        ctx,
+        tx.officeIds.map((officeId) => ({
+          officeId,
+          resourceType: kind === 'phase-history' ? 'phase_history_export' : 'reset_history_export',
+          resourceId: exportId,
+          action: 'export' as const,
+          details: { format, dialect, from: q.from, to: q.to, changedSince: q.changedSince, pseudonymize: !shape.identities, includeText: shape.texts },
+        })),
+        tx,
+      );
+      return [...tx.officeIds];
+    });
+    const plan: Plan = {
+      kind,
+      exportId,
+      format,
+      dialect,
+      officeIds,
+      shape,
+      params: [officeIds, q.from ?? null, q.to ?? null, q.changedSince ?? null],
+    };
     const tally = new ExportTally();
     try {
       const tap = new DigestTap();
       const snapshot = await this.streamSnapshot(plan, tap, tally, reply);
       if (snapshot === null) return; // the client went away
       const manifest = this.sign(plan, snapshot, tap, tally.rows, tally.cases, await tally.finish());
-      await this.manifests.save(manifest, tally.heads(), { type: ctx.actor.kind, id: ctx.actor.id }, plan.officeIds);
+      // Stored in the export's own offices: the manifest's office_ids are this transaction's.
+      await this.officeDb.run({ officeIds: plan.officeIds }, (tx) =>
+        this.manifests.save(tx, manifest, tally.heads(), { type: ctx.actor.kind, id: ctx.actor.id }),
+      );
       reply.raw.end();
     } catch (error) {
       if (!reply.raw.headersSent) throw error;
@@ -84,6 +109,11 @@ export class PhaseHistoryExportService {
     } finally {
       tally.dispose();
     }
+  }
+
+  /** A completed export's signed manifest, when the caller may read exports in every office it covered. */
+  manifest(ctx: RequestContext, exportId: string): Promise<ServedManifest | null> {
+    return this.officeDb.run(officesFor(ctx.actor, 'exports.read'), (tx) => this.manifests.find(tx, exportId));
   }
 
   /**
@@ -100,10 +130,13 @@ export class PhaseHistoryExportService {
     let clientError: Error | undefined;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // This connection is not an OfficeDb transaction: it binds the row-level security to the
+      // export's offices itself, as the first statement (transaction-local, like OfficeDb's).
+      await client.query(`SELECT set_config('app.office_ids', $1, true)`, [plan.officeIds.join(',')]);
       // Rows of transactions still open now are not in this snapshot but may carry an earlier `at`:
       // the next incremental export must start from the oldest of them (nextChangedSince).
       const [{ snapshot_at, next_changed_since }] = (
-        await client.query(
+        await client.query<{ snapshot_at: Date; next_changed_since: Date }>(
           `SELECT now() AS snapshot_at,
                   LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity
                                  WHERE backend_xid IS NOT NULL AND datname = current_database())) AS next_changed_since`,
@@ -115,7 +148,7 @@ export class PhaseHistoryExportService {
         return null;
       }
       await client.query('COMMIT');
-      return { snapshotAt: snapshot_at as Date, nextChangedSince: next_changed_since as Date };
+      return { snapshotAt: snapshot_at, nextChangedSince: next_changed_since };
     } catch (error) {
       clientError = error as Error;
       throw error;
@@ -127,26 +160,22 @@ export class PhaseHistoryExportService {
     }
   }
 
-  private plan(ctx: RequestContext, q: ExportQueryDto, kind: ExportKind): Plan {
-    let officeIds = officesWithRole(ctx.actor, ['auditor', 'lead']);
-    if (q.officeId) {
-      if (!officeIds.includes(q.officeId)) throw new AppError('not_found', 'No such office.');
-      officeIds = [q.officeId];
-    }
-    const shape = { identities: q.pseudonymize === 'false', texts: q.includeText === 'true', kind };
-    if ((shape.identities || shape.texts) && !officeIds.every((o) => roleIn(ctx.actor, o) === 'lead')) {
+  /**
+   * The offices of the export: where the caller may read exports, or the one office asked for.
+   * Names and texts need 'exports.identities' in every one of them.
+   */
+  private scopeOf(ctx: RequestContext, q: ExportQueryDto): OfficeScope {
+    const readable = officesFor(ctx.actor, 'exports.read');
+    if (q.officeId && !includes(readable, q.officeId)) throw new AppError('not_found', 'No such office.');
+    const scope = q.officeId ? narrowTo(readable, q.officeId) : readable;
+    const identities = q.pseudonymize === 'false' || q.includeText === 'true';
+    // 'exports.read' is no administrator permission, so its scope is never 'every' (were it, the
+    // offices would be unknown here, and names would be refused).
+    const offices = scope.officeIds === 'every' ? null : scope.officeIds;
+    if (identities && !offices?.every((o) => holdsIn(ctx.actor, 'exports.identities', o))) {
       throw new AppError('forbidden', 'Only leads of every office in the export may ask for names or texts; add officeId.');
     }
-    const format = q.format ?? 'csv';
-    return {
-      kind,
-      exportId: randomUUID(),
-      format,
-      dialect: format === 'csv' ? (q.dialect ?? 'rfc4180') : null,
-      officeIds,
-      shape,
-      params: [officeIds, q.from ?? null, q.to ?? null, q.changedSince ?? null],
-    };
+    return scope;
   }
 
   /** Headers go out before the first byte; the export id is known from the start. */
@@ -241,7 +270,7 @@ export class PhaseHistoryExportService {
       algorithm: 'Ed25519',
       keyId: this.signer.keyId,
     };
-    return { ...unsigned, signature: this.signer.sign(unsigned as unknown as Record<string, unknown>) };
+    return { ...unsigned, signature: this.signer.sign(unsigned) };
   }
 }
 
