@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { OfficeIds } from '../auth/office-scope';
 
+/** @table office */
 export interface OfficeRow {
   id: string;
   code: string;
@@ -10,36 +12,50 @@ export interface OfficeRow {
   updated_at: Date;
 }
 
-export interface ApiKeyRow {
+/** @table api_key */
+export interface ApiKeyTableRow {
   id: string;
   office_id: string;
   name: string;
   role: 'advisor' | 'auditor';
+  key_hash: string;
   key_prefix: string;
+  created_by: string | null;
   created_at: Date;
   revoked_at: Date | null;
 }
 
+/** A key as read back: never its hash. */
+export type ApiKeyRow = Omit<ApiKeyTableRow, 'key_hash' | 'created_by'>;
+
 // UPDATE … RETURNING is wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count].
+// office and api_key are not under row-level security (they are read before any office is known,
+// and hold no social data): reads without an access-log entry use the data source directly.
 @Injectable()
 export class OfficesRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async findById(id: string): Promise<OfficeRow | null> {
-    const rows: OfficeRow[] = await this.db.query(`SELECT * FROM office WHERE id = $1`, [id]);
+  async findById(id: string, tx: EntityManager = this.db.manager): Promise<OfficeRow | null> {
+    const rows: OfficeRow[] = await tx.query(`SELECT * FROM office WHERE id = $1`, [id]);
     return rows[0] ?? null;
   }
 
-  /** null = all offices */
-  list(ids: string[] | null): Promise<OfficeRow[]> {
-    return this.db.query(`SELECT * FROM office WHERE ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY code`, [ids]);
+  /** The offices of a scope ('every': all offices, also those created after the scope was taken). */
+  list(ids: OfficeIds): Promise<OfficeRow[]> {
+    return this.db.query(`SELECT * FROM office WHERE ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY code`, [
+      ids === 'every' ? null : ids,
+    ]);
   }
 
-  async insert(tx: EntityManager, office: { code: string; name: string; region: string | null }): Promise<OfficeRow | null> {
+  /** The id is the caller's: its transaction is scoped to the new office before the row exists. */
+  async insert(
+    tx: EntityManager,
+    office: { id: string; code: string; name: string; region: string | null },
+  ): Promise<OfficeRow | null> {
     const rows: OfficeRow[] = await tx.query(
-      `INSERT INTO office (code, name, region) VALUES ($1, $2, $3)
+      `INSERT INTO office (id, code, name, region) VALUES ($1, $2, $3, $4)
        ON CONFLICT ((lower(code))) DO NOTHING RETURNING *`,
-      [office.code, office.name, office.region],
+      [office.id, office.code, office.name, office.region],
     );
     return rows[0] ?? null;
   }
@@ -60,8 +76,8 @@ export class OfficesRepository {
     return rows[0];
   }
 
-  async codeTaken(code: string, exceptId: string): Promise<boolean> {
-    const rows = await this.db.query<unknown[]>(`SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`, [code, exceptId]);
+  async codeTaken(tx: EntityManager, code: string, exceptId: string): Promise<boolean> {
+    const rows = await tx.query<unknown[]>(`SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`, [code, exceptId]);
     return rows.length > 0;
   }
 

@@ -1,15 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { OfficeIds } from '../auth/office-scope';
 import type { Membership } from '../auth/principal';
 
-export interface UserRow {
+/** @table app_user */
+export interface AppUserRow {
   id: string;
   email: string;
   name: string;
+  password_hash: string;
   is_admin: boolean;
   is_active: boolean;
   created_at: Date;
   updated_at: Date;
+  token_epoch: number;
+}
+
+/** A user as read back: without the password hash and token epoch, with the memberships. */
+export interface UserRow extends Omit<AppUserRow, 'password_hash' | 'token_epoch'> {
   memberships: Membership[];
 }
 
@@ -19,6 +27,11 @@ const SELECT_USER = `
                   FILTER (WHERE m.office_id IS NOT NULL), '[]') AS memberships
     FROM app_user u LEFT JOIN membership m ON m.user_id = u.id`;
 
+/**
+ * app_user and membership are not under row-level security (sign-in reads them before any office
+ * is known): the office scope of a list or a membership change is an argument here, and 'every'
+ * (an administrator's) means no office filter, so users without any membership are included.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
@@ -28,14 +41,17 @@ export class UsersRepository {
     return rows[0] ?? null;
   }
 
-  /** Users with a membership in one of the offices (null: all users), newest first, keyset paged. */
-  /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
+  /**
+   * Users with a membership in one of the offices ('every': all users), newest first, keyset paged.
+   * Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms.
+   */
   list(
-    officeIds: string[] | null,
+    tx: EntityManager,
+    officeIds: OfficeIds,
     limit: number,
     after: [string, string] | null,
   ): Promise<(UserRow & { cursor_at: string })[]> {
-    return this.db.query(
+    return tx.query(
       `SELECT x.*, to_char(x.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM (${SELECT_USER}
         WHERE ($1::uuid[] IS NULL OR EXISTS (
                  SELECT 1 FROM membership x WHERE x.user_id = u.id AND x.office_id = ANY($1)))
@@ -44,7 +60,7 @@ export class UsersRepository {
         ORDER BY u.created_at DESC, u.id DESC
         LIMIT $4) x
         ORDER BY x.created_at DESC, x.id DESC`,
-      [officeIds, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
+      [officeIds === 'every' ? null : officeIds, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
   }
 
@@ -81,12 +97,12 @@ export class UsersRepository {
   async replaceMemberships(
     tx: EntityManager,
     userId: string,
-    inOffices: string[] | null,
+    inOffices: OfficeIds,
     memberships: Membership[],
   ): Promise<void> {
     await tx.query(
       `DELETE FROM membership WHERE user_id = $1 AND ($2::uuid[] IS NULL OR office_id = ANY($2))`,
-      [userId, inOffices],
+      [userId, inOffices === 'every' ? null : inOffices],
     );
     if (memberships.length === 0) return;
     await tx.query(

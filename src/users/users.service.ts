@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
+import { holdsIn, OfficeIds, officesFor } from '../auth/office-scope';
 import { hashPassword } from '../auth/password';
-import { Membership, officesWithRole } from '../auth/principal';
+import type { Membership } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
-import { inTransaction } from '../database/transaction';
+import { OfficeDb } from '../database/office-transaction';
 import type { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
 import { UserRow, UsersRepository } from './users.repository';
 
@@ -15,12 +16,13 @@ const LEAD_MANAGED_ROLES = ['advisor', 'lead'];
 /**
  * Users and their memberships. Admins manage everyone; a lead manages the advisor and lead
  * memberships of the offices they lead and nothing else; everyone may change their own name and
- * password.
+ * password. Users are not office data, but their access-log entries are: each use case runs in an
+ * OfficeDb transaction scoped by 'users.administer' (entries without an office pass in any scope).
  */
 @Injectable()
 export class UsersService {
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
@@ -38,37 +40,44 @@ export class UsersService {
     }
     assertOneMembershipPerOffice(memberships);
     const passwordHash = await hashPassword(dto.password);
-    const id = await inTransaction(this.db, async (tx) => {
-      await this.assertOfficesExist(memberships, tx);
-      const newId = await this.users.insert(tx, {
+    return this.officeDb.run(officesFor(ctx.actor, 'users.administer'), async (tx) => {
+      await this.assertOfficesExist(memberships, tx.manager);
+      const newId = await this.users.insert(tx.manager, {
         email: dto.email,
         name: dto.name,
         passwordHash,
         isAdmin: dto.admin ?? false,
       });
       if (!newId) throw new AppError('email_taken', 'A user with this email already exists.');
-      await this.users.replaceMemberships(tx, newId, null, memberships);
+      // A new user has no memberships yet: nothing outside the caller's offices to keep.
+      await this.users.replaceMemberships(tx.manager, newId, 'every', memberships);
       await this.accessLog.record(ctx, { officeId: memberships[0]?.officeId ?? null, resourceType: 'user', resourceId: newId, action: 'create' }, tx);
-      return newId;
+      return toUserDto((await this.users.findById(newId, tx.manager))!);
     });
-    return toUserDto((await this.users.findById(id))!);
   }
 
   async list(ctx: RequestContext, limit = 50, cursor?: string): Promise<UserPageDto> {
     const after = decodeCursor(cursor, ['timestamp', 'uuid']) as [string, string] | null;
-    const offices = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
-    const rows = await this.users.list(offices, limit, after);
-    await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' });
-    return toPage(rows, limit, (r) => toUserDto(r, offices), (r) => [r.cursor_at, r.id]);
+    const scope = officesFor(ctx.actor, 'users.administer');
+    return this.officeDb.run(scope, async (tx) => {
+      const rows = await this.users.list(tx.manager, scope.officeIds, limit, after);
+      await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' }, tx);
+      return toPage(rows, limit, (r) => toUserDto(r, scope.officeIds), (r) => [r.cursor_at, r.id]);
+    });
   }
 
+  // Anyone may read themselves: the scope is still 'users.administer' (maybe no office); the
+  // entry has no office, so it passes in any scope.
   async get(ctx: RequestContext, id: string): Promise<UserDto> {
-    const row = await this.visibleUser(ctx, id);
-    await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'read' });
-    return toUserDto(row, this.visibleOffices(ctx, id));
+    return this.officeDb.run(officesFor(ctx.actor, 'users.administer'), async (tx) => {
+      const row = await this.visibleUser(ctx, id, tx.manager);
+      await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'read' }, tx);
+      return toUserDto(row, this.visibleOffices(ctx, id));
+    });
   }
 
   async update(ctx: RequestContext, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    // Checked before the password is hashed, which is slow and must not hold a transaction open.
     const target = await this.visibleUser(ctx, id);
     const self = ctx.actor.kind === 'user' && ctx.actor.id === id;
     if (!ctx.actor.isAdmin) {
@@ -80,16 +89,15 @@ export class UsersService {
     }
     if (dto.memberships) assertOneMembershipPerOffice(dto.memberships);
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
-    await inTransaction(this.db, async (tx) => {
-      if (dto.memberships) await this.assertOfficesExist(dto.memberships, tx);
-      await this.users.update(tx, id, { name: dto.name, isActive: dto.active, passwordHash });
-      if (dto.memberships) {
-        const scope = ctx.actor.isAdmin ? null : officesWithRole(ctx.actor, ['lead']);
-        await this.users.replaceMemberships(tx, id, scope, dto.memberships);
-      }
+    const scope = officesFor(ctx.actor, 'users.administer');
+    return this.officeDb.run(scope, async (tx) => {
+      if (dto.memberships) await this.assertOfficesExist(dto.memberships, tx.manager);
+      await this.users.update(tx.manager, id, { name: dto.name, isActive: dto.active, passwordHash });
+      // A lead replaces the memberships of the offices they lead only; an admin all of them.
+      if (dto.memberships) await this.users.replaceMemberships(tx.manager, id, scope.officeIds, dto.memberships);
       await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
+      return toUserDto((await this.users.findById(id, tx.manager))!, this.visibleOffices(ctx, id));
     });
-    return toUserDto((await this.users.findById(id))!, this.visibleOffices(ctx, id));
   }
 
   async me(ctx: RequestContext): Promise<MeDto> {
@@ -101,24 +109,23 @@ export class UsersService {
   }
 
   /** A user the actor may see: admins all, leads those in their offices, anyone themselves. */
-  private async visibleUser(ctx: RequestContext, id: string): Promise<UserRow> {
-    const row = await this.users.findById(id);
+  private async visibleUser(ctx: RequestContext, id: string, manager?: EntityManager): Promise<UserRow> {
+    const row = await this.users.findById(id, manager);
     const offices = this.visibleOffices(ctx, id);
-    const visible = row && (offices === null || row.memberships.some((m) => offices.includes(m.officeId)));
+    const visible = row && (offices === 'every' || row.memberships.some((m) => offices.includes(m.officeId)));
     if (!visible) throw new AppError('not_found', 'No such user.');
     return row;
   }
 
-  /** null = all offices (admin or self), else the offices the actor leads. */
-  private visibleOffices(ctx: RequestContext, id: string): string[] | null {
-    if (ctx.actor.isAdmin || (ctx.actor.kind === 'user' && ctx.actor.id === id)) return null;
-    return officesWithRole(ctx.actor, ['lead']);
+  /** 'every' for an admin and for oneself, else the offices where the actor administers users. */
+  private visibleOffices(ctx: RequestContext, id: string): OfficeIds {
+    if (ctx.actor.kind === 'user' && ctx.actor.id === id) return 'every';
+    return officesFor(ctx.actor, 'users.administer').officeIds;
   }
 
   private assertLeadMayAssign(ctx: RequestContext, memberships: Membership[]): void {
-    const led = officesWithRole(ctx.actor, ['lead']);
     for (const m of memberships) {
-      if (!led.includes(m.officeId) || !LEAD_MANAGED_ROLES.includes(m.role)) {
+      if (!holdsIn(ctx.actor, 'users.administer', m.officeId) || !LEAD_MANAGED_ROLES.includes(m.role)) {
         throw new AppError('forbidden', 'A lead assigns only advisor and lead roles in offices they lead.');
       }
     }
@@ -126,8 +133,7 @@ export class UsersService {
 
   private assertLeadMayReplace(ctx: RequestContext, target: UserRow, memberships: Membership[]): void {
     this.assertLeadMayAssign(ctx, memberships);
-    const led = officesWithRole(ctx.actor, ['lead']);
-    if (target.memberships.some((m) => led.includes(m.officeId) && !LEAD_MANAGED_ROLES.includes(m.role))) {
+    if (target.memberships.some((m) => holdsIn(ctx.actor, 'users.administer', m.officeId) && !LEAD_MANAGED_ROLES.includes(m.role))) {
       throw new AppError('forbidden', 'Only administrators change auditor memberships.');
     }
   }
@@ -154,14 +160,14 @@ function assertOneMembershipPerOffice(memberships: Membership[]): void {
 }
 
 /** The API shape; a lead sees only the memberships in the offices they lead. */
-export function toUserDto(row: UserRow, visibleOffices: string[] | null = null): UserDto {
+export function toUserDto(row: UserRow, visibleOffices: OfficeIds = 'every'): UserDto {
   return {
     id: row.id,
     email: row.email,
     name: row.name,
     admin: row.is_admin,
     active: row.is_active,
-    memberships: row.memberships.filter((m) => visibleOffices === null || visibleOffices.includes(m.officeId)),
+    memberships: row.memberships.filter((m) => visibleOffices === 'every' || visibleOffices.includes(m.officeId)),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
