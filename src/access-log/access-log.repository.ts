@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ActorType } from './dto/access-log-entry.dto';
 import { DataSource } from 'typeorm';
 
+/** @table access_log */
 export interface AccessLogRow {
   id: string;
   at: Date;
-  actor_type: string;
+  actor_type: ActorType;
   actor_id: string | null;
   office_id: string | null;
   resource_type: string;

@@ -11,7 +11,10 @@ export interface StoredSuitability {
   summary?: string | null;
 }
 
-/** A founder_case row as the repository returns it (snake_case, dates as YYYY-MM-DD strings). */
+/**
+ * A founder_case row as the repository returns it (snake_case, dates as YYYY-MM-DD strings).
+ * @table founder_case
+ */
 export interface CaseRow {
   id: string;
   office_id: string;
@@ -49,6 +52,7 @@ export interface CaseRow {
   provisional_income_declared_on: string | null;
   follow_up_on: string | null;
   outcome: CompletionOutcome | null;
+  created_by: string | null;
   created_at: Date;
   updated_at: Date;
 }

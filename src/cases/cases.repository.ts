@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { prepared } from '../database/prepared';
 import { param, sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
-import { HistorySealer, StoredCaseHistoryRow } from '../history-chain/history-sealer';
+import { HistorySealer } from '../history-chain/history-sealer';
 import type { ActorType } from '../openapi/shared-schemas';
 import type { CaseStatus, PersistedCaseState, Phase } from '../phase-model';
 import { CASE_DATA_COLUMNS, CaseDataField, CaseGateRow, CaseRow, JSON_COLUMNS } from './case.row';
@@ -274,17 +274,52 @@ export class CasesRepository {
   }
 }
 
-/** A stored history row as the chain reads it, plus the analysis pseudonym a RESTART carries. */
-export interface HistoryRow extends StoredCaseHistoryRow {
-  reset_analysis_ref: string | null;
-  // What this service writes into the columns (writeTransition), narrower than the chain reads them.
+/**
+ * A case_history row. The event, phase, status and payload columns hold what this service writes
+ * (writeTransition), narrower than the chain reads them (StoredCaseHistoryRow).
+ * @table case_history
+ */
+export interface CaseHistoryTableRow {
+  id: string;
+  case_id: string;
+  seq: number;
+  at: Date;
   actor_type: ActorType;
+  actor_id: string | null;
   event: CaseHistoryEvent;
   from_phase: Phase | null;
   to_phase: Phase;
   from_status: CaseStatus | null;
   to_status: CaseStatus;
   payload: CaseHistoryPayload;
+  machine_version: number;
+  case_ref: string;
+  actor_ref: string | null;
+  days_in_phase: number | null;
+  prev_hash: string;
+  hash: string;
+  text_digest: string | null;
+  chain_format: number;
+  office_code: string | null;
+  /** The pseudonym of the RE_SET analysis a RESTART carries. */
+  reset_analysis_ref: string | null;
+}
+
+/**
+ * The free texts of a history row, apart from it so that an erasure can drop them.
+ * @table case_history_text
+ */
+export interface CaseHistoryTextRow {
+  case_id: string;
+  seq: number;
+  texts: Record<string, string>;
+  salt: string | null;
+}
+
+/** A history row with its texts (null when it had none or they were erased), as the chain reads it. */
+export interface HistoryRow extends CaseHistoryTableRow {
+  texts: CaseHistoryTextRow['texts'] | null;
+  salt: CaseHistoryTextRow['salt'];
 }
 
 export interface ContactInsert {
@@ -298,9 +333,19 @@ export interface ContactInsert {
   notes?: string;
 }
 
-export interface ContactRow extends ContactInsert {
+/** @table case_contact */
+export interface ContactRow {
   id: string;
   case_id: string;
+  office_id: string;
+  on: string;
+  minutes: number;
+  format: ContactFormat;
+  kind: ContactKind;
+  topics: string[];
+  language: string | null;
+  interpreter: boolean;
+  notes: string | null;
   created_by: string | null;
   created_at: Date;
 }

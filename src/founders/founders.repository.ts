@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { BenefitStatus, Gender, GermanLevel, RecognitionStatus, SelfEmploymentPermit } from './dto/founder-fields';
 import { DataSource, EntityManager } from 'typeorm';
 
 /** The profile as stored (jsonb, snake_case keys); absent keys mean "not known". */
@@ -14,7 +15,7 @@ export interface FounderColumns {
   first_name: string;
   last_name: string;
   birth_date: string | null;
-  gender: string;
+  gender: Gender;
   email: string | null;
   phone: string | null;
   postal_code: string | null;
@@ -23,20 +24,23 @@ export interface FounderColumns {
   nationalities: string[];
   migration_background: boolean | null;
   languages: { code: string; level: string }[];
-  german_level: string | null;
-  self_employment_permitted: string;
-  benefit_status: string | null;
+  german_level: GermanLevel | null;
+  self_employment_permitted: SelfEmploymentPermit;
+  benefit_status: BenefitStatus | null;
   jobcenter: string | null;
   jobcenter_customer_number: string | null;
   isced_level: number | null;
-  foreign_qualification_recognition: string | null;
+  foreign_qualification_recognition: RecognitionStatus | null;
   consent_given_on: string | null;
   consent_version: string | null;
   profile: StoredProfile | null;
 }
 
+/** @table founder */
 export interface FounderRow extends FounderColumns {
   id: string;
+  /** Kept from the birth date when the founder is erased (statistics). */
+  birth_year: number | null;
   office_id: string;
   created_by: string | null;
   created_at: Date;
@@ -49,12 +53,17 @@ export interface FounderListRow extends FounderRow {
   cursor_at: string;
 }
 
-export interface TargetSectorRow {
+/** @table target_sector */
+export interface TargetSectorTableRow {
   code: string;
   label_de: string;
   label_en: string;
   wz_section: string;
+  sort: number;
 }
+
+/** A sector as listed: in its sort order, without it. */
+export type TargetSectorRow = Omit<TargetSectorTableRow, 'sort'>;
 
 /**
  * The SQL type of every writable column. Dynamic INSERT/UPDATE statements take their column names

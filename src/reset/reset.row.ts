@@ -1,5 +1,4 @@
 import type { LegalForm } from '../cases/dto/case.dto';
-import type { StoredResetHistoryRow } from '../history-chain/history-sealer';
 import type { ActorType } from '../openapi/shared-schemas';
 import type { Premises } from './dto/analysis.dto';
 import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
@@ -33,7 +32,10 @@ export interface StoredMember {
   standardRateLevel: 1 | 2 | 3 | 4 | 5 | 6;
 }
 
-/** A reset_analysis row as the repository returns it. */
+/**
+ * A reset_analysis row as the repository returns it.
+ * @table reset_analysis
+ */
 export interface AnalysisRow {
   id: string;
   office_id: string;
@@ -54,17 +56,11 @@ export interface AnalysisRow {
   updated_at: Date;
 }
 
-export interface AnalysisListRow {
-  id: string;
-  office_id: string;
-  founder_id: string;
-  state: ResetStateValue;
-  version: number;
+/** A list row: some of the analysis's columns and what the list computes. */
+export interface AnalysisListRow
+  extends Pick<AnalysisRow, 'id' | 'office_id' | 'founder_id' | 'state' | 'version' | 'case_id' | 'created_at' | 'updated_at'> {
   recommendation: ResetRecommendation | null;
-  case_id: string | null;
   next_final_declaration_due_on: string | null;
-  created_at: Date;
-  updated_at: Date;
   /** updated_at with its microseconds, for the keyset cursor (a Date keeps only milliseconds). */
   updated_key: string;
 }
@@ -88,18 +84,46 @@ export interface PeriodVersion {
   createdAt: Date;
 }
 
-/** A stored RE_SET history row as the chain reads it, plus its pseudonyms and sealed payload. */
-export interface ResetHistoryRow extends Omit<
-  StoredResetHistoryRow,
-  'actor_type' | 'event' | 'from_state' | 'to_state' | 'payload'
-> {
-  // The columns' CHECK constraints and the write path hold these to the lifecycle's values.
+/**
+ * A reset_history row. The columns' CHECK constraints and the write path hold the actor, event,
+ * states and payload to the lifecycle's values, narrower than the chain reads them.
+ * @table reset_history
+ */
+export interface ResetHistoryTableRow {
+  id: string;
+  analysis_id: string;
+  seq: number;
+  at: Date;
   actor_type: ActorType;
+  actor_id: string | null;
   event: ResetEventType;
   from_state: ResetStateValue;
   to_state: ResetStateValue;
   payload: ResetHistoryPayload;
+  machine_version: number;
   analysis_ref: string;
   actor_ref: string | null;
+  prev_hash: string;
+  hash: string;
+  text_digest: string | null;
+  chain_format: number;
+  office_code: string | null;
   chain_payload: Record<string, unknown> | null;
+}
+
+/**
+ * The free texts of a RE_SET history row, apart from it so that an erasure can drop them.
+ * @table reset_history_text
+ */
+export interface ResetHistoryTextRow {
+  analysis_id: string;
+  seq: number;
+  texts: Record<string, string>;
+  salt: string | null;
+}
+
+/** A stored RE_SET history row with its texts (null when none or erased), as the chain reads it. */
+export interface ResetHistoryRow extends ResetHistoryTableRow {
+  texts: ResetHistoryTextRow['texts'] | null;
+  salt: ResetHistoryTextRow['salt'];
 }
