@@ -110,3 +110,49 @@ describe('computeAnalysisIndicators', () => {
     expect(result.trend.latest).toEqual(result.periods[1]);
   });
 });
+
+describe('flag messages', () => {
+  const provisional = {
+    ...period({ months: [month('2025-07', {}, {}), month('2025-08', {}, {})] }),
+    kind: 'provisional' as const,
+    finalDeclarationDueOn: '2026-01-31',
+  };
+
+  it('word each period flag with its figures in euros and the period', () => {
+    const flags = periodFlags(
+      { monthlyProfitCents: -12345, hourlyEarningsCents: 905, minimumWageCents: 1282 },
+      provisional,
+      TODAY,
+    );
+    expect(flags).toEqual([
+      {
+        code: 'negative_profit',
+        message: 'Monthly profit -123.45 € is negative (2025-07-01–2025-08-31).',
+      },
+      {
+        code: 'below_minimum_wage',
+        message:
+          'Hourly earnings 9.05 € are below the minimum wage 12.82 € (2025-07-01–2025-08-31).',
+      },
+      {
+        code: 'final_declaration_overdue',
+        message: 'The final EKS for 2025-07-01–2025-08-31 was due on 2026-01-31.',
+      },
+    ]);
+  });
+
+  it('word each business flag with its figures', () => {
+    const flags = businessFlags(business({ largestClientShare: 0.876, hoursPerWeek: 12.5 }), 30);
+    expect(flags).toEqual([
+      {
+        code: 'client_concentration',
+        message: '88 % of revenue comes from one client (more than 5/6).',
+      },
+      { code: 'long_benefit_receipt', message: 'On benefits for 30 months (more than 24).' },
+      {
+        code: 'side_occupation_hours',
+        message: '12.5 h/week is below the 15 h of a main occupation.',
+      },
+    ]);
+  });
+});

@@ -73,3 +73,30 @@ describe('rounding', () => {
     expect(roundRatio(2 / 3)).toBe(0.6667);
   });
 });
+
+describe('parseEuroAmount messages', () => {
+  it.each([
+    [NaN, 'amount must be a finite number'],
+    [Infinity, 'amount must be a finite number'],
+    [-0.01, 'amount must not be negative'],
+    ['-1', 'amount must not be negative'],
+    [' -1 ', 'amount must not be negative'],
+    ['1.005', 'amount must have at most two decimals'],
+    ['1.5x', 'amount must be a decimal number such as 12.50'],
+    ['x1.555', 'amount must be a decimal number such as 12.50'],
+    ['10000000.01', 'amount must not exceed 10,000,000 €'],
+    [true, 'amount must be a number or a string'],
+  ])('answers %p with %p', (input, message) => {
+    expect(parseEuroAmount(input as string | number)).toEqual({ ok: false, message });
+  });
+
+  it.each([
+    ['10000000', 1_000_000_000],
+    [' 12.5 ', 1250],
+    ['0.07', 7],
+    [0, 0],
+    [12.34, 1234],
+  ])('reads %p as %i cents', (input, cents) => {
+    expect(parseEuroAmount(input)).toEqual({ ok: true, cents });
+  });
+});

@@ -74,3 +74,64 @@ describe('wholeMonthsBetween', () => {
     expect(wholeMonthsBetween(from, to)).toBe(expected);
   });
 });
+
+describe('trend across a year boundary', () => {
+  it('takes the slope of exactly two months as their difference', () => {
+    expect(
+      leastSquaresSlope([
+        { x: 4, y: 10000 },
+        { x: 5, y: 30000 },
+      ]),
+    ).toBe(20000);
+    expect(
+      leastSquaresSlope([
+        { x: 5, y: 30000 },
+        { x: 7, y: 10000 },
+      ]),
+    ).toBe(-10000);
+  });
+
+  it('treats December and January as neighbouring months', () => {
+    // Revenue 100 / 200 / 300 € in Nov, Dec, Jan: +100 € a month; costs 50 € each month.
+    const winter = period({
+      months: [
+        month('2025-01', { A1: 30000 }, { B1: 5000 }),
+        month('2024-11', { A1: 10000 }, { B1: 5000 }),
+        month('2024-12', { A1: 20000 }, { B1: 5000 }),
+      ],
+    });
+    const trend = computeTrend([winter], business(), single(), TODAY);
+    expect(trend.revenueSlopeCentsPerMonth).toBe(10000);
+    expect(trend.profitSlopeCentsPerMonth).toBe(10000);
+  });
+
+  it('joins a December period and a January period in calendar order', () => {
+    const dec = period({ months: [month('2024-12', { A1: 10000 }, { B1: 20000 })] });
+    const jan = period({ months: [month('2025-01', { A1: 40000 }, { B1: 10000 })] });
+    const trend = computeTrend([jan, dec], business(), single(), TODAY);
+    expect(trend.revenueSlopeCentsPerMonth).toBe(30000);
+    expect(trend.profitSlopeCentsPerMonth).toBe(40000); // −100 € → +300 €
+    expect(trend.latest?.periodStart).toBe('2025-01-01');
+    expect(trend.latest?.monthlyProfitCents).toBe(30000);
+  });
+
+  it('counts the months on benefits and since the start up to today', () => {
+    const trend = computeTrend(
+      [],
+      business({ benefitsSinceOn: '2024-01-15', startedOn: '2025-12-16' }),
+      single(),
+      TODAY,
+    );
+    expect(trend.monthsOnBenefits).toBe(25);
+    expect(trend.monthsSinceStart).toBe(1); // 16 December to 15 February: one full month
+  });
+
+  it.each([
+    ['2025-12-31', '2026-02-28', 2],
+    ['2025-12-15', '2026-01-14', 0],
+    ['2025-12-15', '2026-01-15', 1],
+    ['2025-11-30', '2026-01-29', 1],
+  ])('%s → %s = %i whole months', (from, to, expected) => {
+    expect(wholeMonthsBetween(from, to)).toBe(expected);
+  });
+});

@@ -99,3 +99,65 @@ describe('isIsoDate', () => {
     ['20250101', false],
   ])('%s → %p', (value, expected) => expect(isIsoDate(value)).toBe(expected));
 });
+
+describe('RatesUnavailableError', () => {
+  const thrown = (date: string, table: RateTable = RATES) => {
+    try {
+      ruleSetFor(date, table);
+    } catch (e) {
+      return e as RatesUnavailableError;
+    }
+    throw new Error(`no error for ${date}`);
+  };
+
+  it('says which date is not a date', () => {
+    const e = thrown('2025-02-30');
+    expect(e).toBeInstanceOf(RatesUnavailableError);
+    expect(e).toMatchObject({
+      name: 'RatesUnavailableError',
+      code: 'rates_unavailable',
+      reason: 'invalid_date',
+      date: '2025-02-30',
+      kind: null,
+      message: '"2025-02-30" is not a valid YYYY-MM-DD date',
+    });
+  });
+
+  it('names the kind without an entry on the date', () => {
+    expect(thrown('2023-12-31')).toMatchObject({
+      date: '2023-12-31',
+      message: 'no standardRates entry is valid on 2023-12-31',
+    });
+    const table: RateTable = structuredClone(RATES);
+    table.minimumWage = table.minimumWage.filter((e) => e.validFrom >= '2025-01-01');
+    expect(thrown('2024-06-30', table)).toMatchObject({
+      reason: 'before_earliest_rate',
+      kind: 'minimumWage',
+      message: 'no minimumWage entry is valid on 2024-06-30',
+    });
+  });
+
+  it('names the kind with two entries starting on the same day', () => {
+    const table: RateTable = structuredClone(RATES);
+    table.allowance.push({ ...table.allowance[0], id: 'fb-2023-07b' });
+    expect(thrown('2026-02-01', table)).toMatchObject({
+      reason: 'ambiguous_rate',
+      kind: 'allowance',
+      date: '2026-02-01',
+      message:
+        'more than one allowance entry starts on the same day as the one in force on 2026-02-01',
+    });
+  });
+
+  it('is not ambiguous when only an older entry shares a start day', () => {
+    const table: RateTable = structuredClone(RATES);
+    table.minimumWage.push({ ...table.minimumWage[0], id: 'mw-2024-01b' });
+    expect(ruleSetFor('2026-02-01', table).minimumWageCents).toBe(1390);
+  });
+
+  it('takes an entry from its first day on', () => {
+    expect(ruleSetFor('2026-01-01').id).toBe('rb-2024-01+mw-2026-01+fb-2023-07');
+    expect(ruleSetFor('2026-01-01').validFrom).toBe('2026-01-01');
+    expect(ruleSetFor('2025-12-31').validFrom).toBe('2025-01-01');
+  });
+});
