@@ -15,7 +15,8 @@ import {
   Server,
   startServer,
 } from './lib/processes';
-import { createScratchDatabase, databaseUrl, dropScratchDatabase } from './lib/scratch-db';
+import { createScratchDatabase, databaseUrl, dropScratchDatabase, withClient } from './lib/scratch-db';
+import { ensureRequestLogin, requestRoleEnv } from '../src/database/request-role';
 import { fmt, LoadResult } from './lib/stats';
 import { Phase, renderReport, Results } from './report';
 import { seed } from './seed';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   const database = await createScratchDatabase(BENCH.adminUrl);
   onCleanUp(() => dropScratchDatabase(BENCH.adminUrl, database));
   const dbUrl = databaseUrl(BENCH.adminUrl, database);
+  await withClient(BENCH.adminUrl, ensureRequestLogin);
   const dataDir = mkdtempSync(join(tmpdir(), 'lotse-bench-'));
   onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
   const queryCountFile = join(dataDir, 'query-count');
@@ -62,7 +64,8 @@ async function main(): Promise<void> {
   const service = await startServer(
     SERVICE,
     {
-      DATABASE_URL: dbUrl,
+      // Requests as lotse_app (row-level security binds them), migrations as the owner.
+      ...requestRoleEnv(dbUrl),
       LOTSE_DATA_DIR: dataDir,
       JWT_SECRET: randomBytes(32).toString('hex'),
       PSEUDONYM_KEY: pseudonymKey,

@@ -10,6 +10,7 @@ import { ExportChainHeads1764116000000 } from './1764116000000-ExportChainHeads'
 import { ChainFormat1764116200000 } from './1764116200000-ChainFormat';
 import { SignInReservations1764116100000 } from './1764116100000-SignInReservations';
 import { UserTokenEpoch1764116110000 } from './1764116110000-UserTokenEpoch';
+import { RowLevelSecurity1764116300000 } from './1764116300000-RowLevelSecurity';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -26,4 +27,5 @@ export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders
   SignInReservations1764116100000,
   UserTokenEpoch1764116110000,
   ChainFormat1764116200000,
+  RowLevelSecurity1764116300000,
 ];

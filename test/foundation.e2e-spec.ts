@@ -102,7 +102,7 @@ describe('readiness and prepared statements', () => {
   afterAll(() => t.close());
 
   async function onEveryConnection(sql: string): Promise<void> {
-    const runners = [t.db.createQueryRunner(), t.db.createQueryRunner()];
+    const runners = [t.serviceDb.createQueryRunner(), t.serviceDb.createQueryRunner()];
     await Promise.all(runners.map((r) => r.connect()));
     try {
       await Promise.all(runners.map((r) => r.query(sql)));

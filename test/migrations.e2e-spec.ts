@@ -1,4 +1,5 @@
 import { MIGRATIONS } from '../migrations';
+import { OfficeDb } from '../src/database/office-transaction';
 import type { HistoryRow } from '../src/cases/cases.repository';
 import type { ResetHistoryRow } from '../src/reset/reset.row';
 import { loadConfig } from '../src/config/config';
@@ -7,7 +8,6 @@ import { Database } from '../src/database/database';
 import { setMigrationSecrets } from '../src/database/migration-context';
 import { CasesRepository } from '../src/cases/cases.repository';
 import type { AppConfig } from '../src/config/config';
-import { inTransaction } from '../src/database/transaction';
 import { exportColumns, ExportKind, exportSelect } from '../src/exports/export-columns';
 import { ExportChainVerifier } from '../src/exports/verify/export-verifier';
 import {
@@ -15,7 +15,7 @@ import {
   storedCaseChainState,
   storedResetChainState,
 } from '../src/history-chain/history-sealer';
-import { databaseUrl, withAdminClient } from './support/database';
+import { databaseUrl, serviceDatabaseEnv, withAdminClient } from './support/database';
 
 /** Migrations applied to an empty database, and history rows written before the chain got theirs. */
 describe('migrations', () => {
@@ -125,8 +125,12 @@ describe('migrations', () => {
 
       // The upgraded code appends a format-2 row (with a salted text) to the format-1 chain.
       const sealer = new HistorySealer({ pseudonymKey: key } as AppConfig);
-      await inTransaction(full, (tx) =>
-        new CasesRepository(full, sealer).writeTransition(
+      const [{ office_id: officeId }]: { office_id: string }[] = await full.query(
+        `SELECT office_id FROM founder_case WHERE id = $1`,
+        [c.id],
+      );
+      await new OfficeDb(full).run({ officeIds: [officeId] }, (tx) =>
+        new CasesRepository(sealer).writeTransition(
           tx,
           {
             id: c.id,
@@ -198,7 +202,7 @@ describe('migrations', () => {
     await withAdminClient((c) => c.query(`CREATE DATABASE "${fresh}"`));
     try {
       const config = loadConfig({
-        DATABASE_URL: databaseUrl(fresh),
+        ...serviceDatabaseEnv(fresh),
         PSEUDONYM_KEY: key,
         LOG_LEVEL: 'silent',
       });

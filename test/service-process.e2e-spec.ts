@@ -1,4 +1,4 @@
-import { databaseUrl, withAdminClient } from './support/database';
+import { databaseUrl, serviceDatabaseEnv, withAdminClient } from './support/database';
 import { runServiceToExit, startService } from './support/service-process';
 
 /** The built service as `npm start` runs it, against a PostgreSQL server (DATABASE_URL set). */
@@ -9,7 +9,7 @@ describe('the service process on a PostgreSQL server', () => {
   afterAll(() => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
 
   it('migrates an empty database, answers ready, exits cleanly on SIGTERM and keeps its data', async () => {
-    const env = { ...secrets, DATABASE_URL: databaseUrl(name), LOTSE_ADMIN_EMAIL: 'admin@lotse.test', LOTSE_ADMIN_PASSWORD: 'admin password 1234' };
+    const env = { ...secrets, ...serviceDatabaseEnv(name), LOTSE_ADMIN_EMAIL: 'admin@lotse.test', LOTSE_ADMIN_PASSWORD: 'admin password 1234' };
     const first = await startService(env);
     expect(await (await fetch(`${first.url}/health/ready`)).json()).toEqual({ status: 'ready', database: 'server' });
     expect(await first.stop('SIGTERM')).toBe(0);
@@ -25,6 +25,14 @@ describe('the service process on a PostgreSQL server', () => {
       expect(await second.stop('SIGINT')).toBe(0);
     }
   }, 60_000);
+
+  it('refuses to serve requests as a role that row-level security would not bind', async () => {
+    // DATABASE_URL as the superuser that owns the tables, no DATABASE_OWNER_URL: it migrates, then stops.
+    const { code, output } = await runServiceToExit({ ...secrets, DATABASE_URL: databaseUrl(name) });
+    expect(code).toBe(1);
+    expect(output).toContain('row-level security would not bind them');
+    expect(output).toContain('is a superuser');
+  }, 30_000);
 
   it('stops the start with a message naming a bad configuration variable', async () => {
     const { code, output } = await runServiceToExit({ ...secrets, DATABASE_URL: databaseUrl(name), PORT: 'eighty' });
@@ -44,7 +52,7 @@ describe('the service process on a PostgreSQL server', () => {
         await c.query(`CREATE TABLE office (id int)`);
         await c.end();
       });
-      const { code, output } = await runServiceToExit({ ...secrets, DATABASE_URL: databaseUrl(broken) });
+      const { code, output } = await runServiceToExit({ ...secrets, ...serviceDatabaseEnv(broken) });
       expect(code).toBe(1);
       expect(output).toContain('A database migration failed, the service will not start');
       expect(output).toContain('relation \\"office\\" already exists');

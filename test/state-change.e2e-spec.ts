@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OfficeDb } from '../src/database/office-transaction';
 import type { RequestContext } from '../src/auth/request-context';
 import { AppError } from '../src/common/errors/app-error';
 import type { TransitionOptions } from '../src/common/http/transition-options';
@@ -41,10 +42,11 @@ describe('the state-change skeleton', () => {
     const base: Spec = {
       record: 'case',
       requestKind: 'fake-event',
+      scope: 'case.write',
       resourceType: 'fake',
-      lock: (_tx, id, officeIds) => {
+      lock: (tx, id) => {
         steps.push('lock');
-        lockedIn = officeIds;
+        lockedIn = [...tx.officeIds];
         return Promise.resolve(id === row.id ? row : null);
       },
       mayAct: (role) => {
@@ -97,7 +99,7 @@ describe('the state-change skeleton', () => {
   }
 
   const renameOffice = (tx: StateChangeTx, officeId: string, to: string) =>
-    tx.query(`UPDATE office SET name = $2 WHERE id = $1`, [officeId, `RUN Mainz (${to})`]);
+    tx.manager.query(`UPDATE office SET name = $2 WHERE id = $1`, [officeId, `RUN Mainz (${to})`]);
   const officeName = async () =>
     ((await t.db.query(`SELECT name FROM office WHERE id = $1`, [w.officeA])) as { name: string }[])[0]
       .name;
@@ -326,8 +328,8 @@ describe('the state-change skeleton', () => {
 
   it('runs only machine, write and log for an event on an already locked record', async () => {
     const c = ctx();
-    const written = await t.db.transaction((tx) =>
-      skeleton().applyLocked(spec(), { ctx: c, tx, officeIds: [w.officeA], row, event: { type: 'GO' } }),
+    const written = await t.app.get(OfficeDb).run({ officeIds: [w.officeA] }, (tx) =>
+      skeleton().applyLocked(spec(), { ctx: c, tx, officeIds: tx.officeIds, row, event: { type: 'GO' } }),
     );
     expect(written).toBe('gone');
     expect(steps).toEqual(['machine', 'write', 'logDetails']);

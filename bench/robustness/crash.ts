@@ -16,6 +16,7 @@
  * Knobs (env): ROBUST_CASES (200), ROBUST_CLIENTS (12), ROBUST_CYCLES (3), ROBUST_LOAD_MS (2500),
  * ROBUST_MODES (server,embedded), ROBUST_TIMEOUT_MS (300000), ROBUST_ADMIN_URL.
  */
+import { requestRoleEnv } from '../../src/database/request-role';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -203,7 +204,7 @@ async function crashMode(run: Run, mode: 'server' | 'embedded'): Promise<void> {
   const env: Record<string, string> = { ...ADMIN_ENV, LOTSE_DATA_DIR: dataDir };
   if (mode === 'server') {
     databaseUrl = await scratchDatabase(run);
-    Object.assign(env, { DATABASE_URL: databaseUrl, JWT_SECRET, PSEUDONYM_KEY });
+    Object.assign(env, { ...requestRoleEnv(databaseUrl), JWT_SECRET, PSEUDONYM_KEY });
   } else {
     run.log(`embedded data dir ${dataDir}`);
   }

@@ -17,6 +17,7 @@
  * ROBUST_MAX_LATENCY_MS (6000), ROBUST_RECOVERY_MS (20000), ROBUST_TIMEOUT_MS (120000).
  * As root, initdb/pg_ctl run as the postgres OS user (runuser); otherwise as the current user.
  */
+import { ensureRequestLogin, requestRoleEnv } from '../../src/database/request-role';
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -35,6 +36,7 @@ import {
   PSEUDONYM_KEY,
   Run,
   seed,
+  sql,
   Service,
   sleep,
   startService,
@@ -420,9 +422,10 @@ run.main(async () => {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'lotse-robust-outage-'));
   run.onCleanup(`remove ${dataDir}`, () => rmSync(dataDir, { recursive: true, force: true }));
+  await ensureRequestLogin({ query: (text) => sql(pg.url, text) });
   const svc = await startService(run, 'outage', {
     ...ADMIN_ENV,
-    DATABASE_URL: pg.url,
+    ...requestRoleEnv(pg.url),
     LOTSE_DATA_DIR: dataDir,
     JWT_SECRET,
     PSEUDONYM_KEY,

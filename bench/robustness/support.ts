@@ -5,6 +5,7 @@
  *
  * Nothing here touches src/: the service is started exactly as `npm start` runs it (dist/src/main.js).
  */
+import { ensureRequestLogin } from '../../src/database/request-role';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -411,6 +412,7 @@ export async function scratchDatabase(run: Run, suffix = ''): Promise<string> {
   const name = `lotse_robust_${process.pid}${suffix ? `_${suffix}` : ''}`;
   await sql(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await sql(ADMIN_URL, `CREATE DATABASE ${name}`);
+  await ensureRequestLogin({ query: (text) => sql(ADMIN_URL, text) });
   run.onCleanup(`drop database ${name}`, async () => {
     await sql(ADMIN_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   });

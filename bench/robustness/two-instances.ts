@@ -21,6 +21,7 @@
  * Knobs (env): ROBUST_CASES (40), ROBUST_ROUNDS (30), ROBUST_CONTENDERS (2 per instance),
  * ROBUST_STARTUP_PROBES (3), ROBUST_STRICT (0), ROBUST_TIMEOUT_MS (240000), ROBUST_ADMIN_URL.
  */
+import { requestRoleEnv } from '../../src/database/request-role';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ const MODES: Mode[] = ['same', 'if-match', 'mixed', 'opposite', 'idempotent'];
 function envFor(databaseUrl: string, dataDir: string): Record<string, string> {
   return {
     ...ADMIN_ENV,
-    DATABASE_URL: databaseUrl,
+    ...requestRoleEnv(databaseUrl),
     LOTSE_DATA_DIR: dataDir,
     JWT_SECRET,
     PSEUDONYM_KEY,

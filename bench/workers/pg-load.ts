@@ -5,6 +5,7 @@ import { AccessLogService } from '../../src/access-log/access-log.service';
 import { hashApiKey } from '../../src/auth/api-key-hash';
 import { CredentialsRepository } from '../../src/auth/credentials.repository';
 import { CasesRepository } from '../../src/cases/cases.repository';
+import type { OfficeTx } from '../../src/database/office-transaction';
 import { standInDriver } from '../../src/database/pg-driver';
 import type { AppConfig } from '../../src/config/config';
 import { GENESIS_HASH } from '../../src/history-chain/chain';
@@ -103,6 +104,15 @@ function dataSourceOn(client: Client): DataSource {
     driver: standInDriver(client),
   });
   return Object.assign(db, { manager: { query, connection: db } });
+}
+
+/**
+ * The baseline runs the repositories' SQL as it is, on this client: without the service's
+ * office-scoped transaction (BEGIN, set_config, COMMIT) and, as the bench's superuser, without
+ * row-level security. So the ratio to it shows what the second lock costs the service.
+ */
+function unscoped(db: DataSource, officeIds: string[]): OfficeTx {
+  return { manager: db.manager, officeIds } as unknown as OfficeTx;
 }
 
 /**
@@ -214,13 +224,13 @@ function listWalk(
   k: number,
   n: number,
 ): Operation {
-  const repository = new CasesRepository(dataSourceOn(client), null as unknown as HistorySealer);
+  const db = dataSourceOn(client);
+  const repository = new CasesRepository(null as unknown as HistorySealer);
   let office = k % s.offices.length;
   let after: [string, string] | null = null;
   let depth = 0;
   return async () => {
-    const rows = await repository.list({
-      officeIds: [s.offices[office]],
+    const rows = await repository.list(unscoped(db, [s.offices[office]]), {
       phase: s.phase,
       after,
       limit: s.limit,
@@ -237,18 +247,20 @@ function getCase(s: Extract<PgScenario, { kind: 'get' }>, client: Client, k: num
   const db = dataSourceOn(client);
   const [credentials, cases, accessLog] = [
     new CredentialsRepository(db),
-    new CasesRepository(db, null as unknown as HistorySealer),
-    new AccessLogService(db),
+    new CasesRepository(null as unknown as HistorySealer),
+    new AccessLogService(),
   ];
   const keyHash = hashApiKey(s.apiKey);
   let i = k * 7919;
   return async () => {
     const actor = (await credentials.apiKeyPrincipal(keyHash))!;
     const id = s.caseIds[i++ % s.caseIds.length];
-    const row = (await cases.findById(id, [actor.memberships[0].officeId]))!;
+    const tx = unscoped(db, [actor.memberships[0].officeId]);
+    const row = (await cases.findById(tx, id))!;
     await accessLog.record(
       { actor, requestId: 'bench', ip: '127.0.0.1' },
       { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' },
+      tx,
     );
   };
 }

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ActorType } from './dto/access-log-entry.dto';
-import { DataSource } from 'typeorm';
+import type { OfficeTx } from '../database/office-transaction';
 
 /** @table access_log */
 export interface AccessLogRow {
@@ -17,8 +17,8 @@ export interface AccessLogRow {
 }
 
 export interface AccessLogFilter {
-  /** null = every office (admins); otherwise only entries of these offices. */
-  officeIds: string[] | null;
+  /** Also the entries without an office (lists across offices): administrators only. */
+  withoutOffice: boolean;
   userId?: string;
   resourceId?: string;
   from?: Date;
@@ -29,15 +29,14 @@ export interface AccessLogFilter {
 
 @Injectable()
 export class AccessLogRepository {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
-
-  list(f: AccessLogFilter): Promise<AccessLogRow[]> {
-    return this.db.query(
+  /** Entries of the scope's offices (and, when asked, those without an office). */
+  list(tx: OfficeTx, f: AccessLogFilter): Promise<AccessLogRow[]> {
+    return tx.manager.query(
       // Ordered by the table's bigint id: a bare "id" would name the text output column and sort
       // "98" before "240", while the cursor compares numbers, so pages would repeat and skip.
       `SELECT l.id::text AS id, at, actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details
          FROM access_log l
-        WHERE ($1::uuid[] IS NULL OR office_id = ANY($1))
+        WHERE (office_id = ANY($1::uuid[]) OR ($8::boolean AND office_id IS NULL))
           AND ($2::uuid IS NULL OR actor_id = $2)
           AND ($3::text IS NULL OR resource_id = $3)
           AND ($4::timestamptz IS NULL OR at >= $4)
@@ -46,13 +45,14 @@ export class AccessLogRepository {
         ORDER BY l.id DESC
         LIMIT $7`,
       [
-        f.officeIds,
+        tx.officeIds,
         f.userId ?? null,
         f.resourceId ?? null,
         f.from ?? null,
         f.to ?? null,
         f.after ?? null,
         f.limit + 1,
+        f.withoutOffice,
       ],
     );
   }

@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../auth/request-context';
+import type { OfficeTx } from '../database/office-transaction';
 import { prepared } from '../database/prepared';
 
 export const ACCESS_ACTIONS = ['read', 'list', 'create', 'update', 'delete', 'export', 'erase', 'transition'] as const;
@@ -18,13 +18,12 @@ export interface AccessEntry {
 /**
  * Records every read or change of personal data and every export (SGB X: social data must be
  * traceable). Changes are logged inside the use case's transaction, so a rolled-back change leaves
- * no entry and a committed one always has its entry.
+ * no entry and a committed one always has its entry. Reads are logged in the transaction of the
+ * read, so an entry is written in the office scope of what was read (row-level security checks it).
  */
 @Injectable()
 export class AccessLogService {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
-
-  async record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx?: EntityManager): Promise<void> {
+  async record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx: OfficeTx): Promise<void> {
     const list = Array.isArray(entries) ? entries : [entries];
     if (list.length === 0) return;
     // One multi-row VALUES insert: it runs on every request, so it stays a single plain statement.
@@ -36,7 +35,7 @@ export class AccessLogService {
     });
     // Named per row count (nearly always 1), so the statement is planned once per connection.
     await prepared(
-      tx ?? this.db,
+      tx.manager,
       `access_log_${list.length}`,
       `INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details)
        VALUES ${rows.join(', ')}`,

@@ -1,35 +1,23 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
-import type { Role } from './principal';
+import { requiredRoles, type RoutePermission } from './office-scope';
 
 export const ACCESS_KEY = 'lotse:access';
 export const PUBLIC_KEY = 'lotse:public';
 
-export interface AccessRule {
-  /** Membership roles (in any office) that may call the route; the service checks the office. */
-  roles: readonly Role[];
-  /** Whether a system administrator may call it without a membership. */
-  admin: boolean;
-  /** Any authenticated caller (e.g. "who am I"). */
-  anyone: boolean;
-}
-
 /**
- * Declares who may call a route. The global guard refuses every route that has neither this nor
- * @Public(), so a forgotten declaration fails closed. The rule is also written into OpenAPI
- * (x-required-roles, and the 401/403 responses the document adds to every secured operation).
+ * Declares the permission a route needs (office-scope.ts). The global guard lets in a caller who
+ * holds it in some office and refuses every route that has neither this nor @Public(), so a
+ * forgotten declaration fails closed; which office a record is in is the service's and the
+ * database's check. The roles holding the permission are written into OpenAPI (x-required-roles,
+ * and the 401/403 responses the document adds to every secured operation).
  */
-export function Access(rule: {
-  roles?: readonly Role[];
-  admin?: boolean;
-  anyone?: boolean;
-}): MethodDecorator & ClassDecorator {
-  const full: AccessRule = { roles: rule.roles ?? [], admin: rule.admin ?? false, anyone: rule.anyone ?? false };
+export function Access(permission: RoutePermission): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    SetMetadata(ACCESS_KEY, full),
+    SetMetadata(ACCESS_KEY, permission),
     ApiBearerAuth('bearer'),
     ApiSecurity('apiKey'),
-    ApiExtension('x-required-roles', full.anyone ? ['any'] : [...full.roles, ...(full.admin ? ['admin'] : [])]),
+    ApiExtension('x-required-roles', requiredRoles(permission)),
   );
 }
 

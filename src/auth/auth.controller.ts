@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi/api-errors.decorator';
 import { MeDto } from '../users/dto/user.dto';
 import { UsersService } from '../users/users.service';
+import { SIGNED_IN } from './office-scope';
 import { Access, Public } from './access.decorator';
 import { AuthService } from './auth.service';
 import { TokenRequestDto, TokenResponseDto } from './dto/token.dto';
@@ -34,7 +35,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'Who the caller is',
     description: 'The signed-in user, or the API key, with the memberships that decide what it may do.',

@@ -1,16 +1,17 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/errors/app-error';
-import { ACCESS_KEY, AccessRule, PUBLIC_KEY } from './access.decorator';
+import { ACCESS_KEY, PUBLIC_KEY } from './access.decorator';
 import { hashApiKey } from './api-key-hash';
 import { CredentialsRepository } from './credentials.repository';
+import { mayCall, type RoutePermission } from './office-scope';
 import type { Principal } from './principal';
 import type { AuthenticatedRequest } from './request-context';
 import { TokenService } from './token.service';
 
 /**
  * The one gate every route passes (registered globally): authenticate by bearer token or API key,
- * then check the route's declared roles. Routes without a declaration are refused, so a new route
+ * then check the route's declared permission (office-scope.ts). Routes without a declaration are refused, so a new route
  * can never be silently public. Office-level checks (404 for other offices) are the services' job.
  */
 @Injectable()
@@ -32,8 +33,8 @@ export class AuthGuard implements CanActivate {
     }
     request.principal = principal;
 
-    const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_KEY, targets);
-    if (!rule || !allows(rule, principal)) {
+    const permission = this.reflector.getAllAndOverride<RoutePermission | undefined>(ACCESS_KEY, targets);
+    if (!permission || !mayCall(principal, permission)) {
       throw new AppError('forbidden', 'Your role does not allow this action.');
     }
     return true;
@@ -63,10 +64,4 @@ export class AuthGuard implements CanActivate {
     // Looked up on every request so that deactivating a user or changing a password ends their tokens at once.
     return claims ? this.credentials.activeUserPrincipal(claims.userId, claims.tokenEpoch) : null;
   }
-}
-
-function allows(rule: AccessRule, principal: Principal): boolean {
-  if (rule.anyone) return true;
-  if (rule.admin && principal.isAdmin) return true;
-  return principal.memberships.some((m) => rule.roles.includes(m.role));
 }

@@ -17,11 +17,6 @@ export interface Principal {
   memberships: Membership[];
 }
 
-/** The offices in which the principal holds one of the roles. */
-export function officesWithRole(principal: Principal, roles: readonly Role[]): string[] {
-  return principal.memberships.filter((m) => roles.includes(m.role)).map((m) => m.officeId);
-}
-
 export function roleIn(principal: Principal, officeId: string): Role | null {
   return principal.memberships.find((m) => m.officeId === officeId)?.role ?? null;
 }

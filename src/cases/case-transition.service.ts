@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { roleHolds } from '../auth/office-scope';
 import type { Role } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import type { TransitionOptions } from '../common/http/transition-options';
@@ -152,12 +153,14 @@ export class CaseTransitionService {
 
 /** 403 before the payload is looked at: the event type alone decides who may send it. */
 function maySend(role: Role | null, body: unknown): Permission {
-  if (role !== 'advisor' && role !== 'lead') {
+  if (!roleHolds(role, 'case.write')) {
     return { ok: false, detail: 'Only advisors and leads of the office may change a case.' };
   }
   const sent = typeof body === 'object' && body !== null && 'type' in body ? body.type : undefined;
   const known = CASE_EVENT_TYPES.find((type) => type === sent);
-  if (known && !maySendCaseEvent(role, known)) {
+  // The phase model names the lead-only events; the policy names who holds case.lead_event.
+  const leadOnly = known !== undefined && !maySendCaseEvent('advisor', known);
+  if (leadOnly && !roleHolds(role, 'case.lead_event')) {
     return { ok: false, detail: `Only a lead of the office may send ${known}.` };
   }
   return { ok: true };

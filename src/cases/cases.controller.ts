@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { parseIfMatch } from '../common/http/if-match';
@@ -22,8 +23,6 @@ import {
 import { CaseDto, CaseHistoryDto, CasePageDto, ContactListDto, RecordedContactDto } from './dto/case-response.dto';
 import { PhaseModelDto } from './dto/phase-model.dto';
 
-const READERS = { roles: ['advisor', 'lead', 'auditor'] } as const;
-const WRITERS = { roles: ['advisor', 'lead'] } as const;
 /** The description of the :id of the case routes (UuidParam declares its uuid format and answers 400 for anything else). */
 const CaseId = () => ApiParam({ name: 'id', description: 'The id of the case' });
 
@@ -36,7 +35,7 @@ export class CasesController {
   ) {}
 
   @Get('phase-model')
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'The 4+1 phase model',
     description:
@@ -49,7 +48,7 @@ export class CasesController {
   }
 
   @Post('cases')
-  @Access(WRITERS)
+  @Access('case.write')
   @ApiOperation({
     summary: 'Open a case for a founder',
     description:
@@ -67,7 +66,7 @@ export class CasesController {
   }
 
   @Get('cases')
-  @Access(READERS)
+  @Access('cases.list')
   @ApiOperation({
     summary: 'List cases',
     description:
@@ -81,7 +80,7 @@ export class CasesController {
 
   @Get('cases/:id')
   @CaseId()
-  @Access(READERS)
+  @Access('case.read')
   @ApiOperation({
     summary: 'Read a case',
     description:
@@ -101,7 +100,7 @@ export class CasesController {
 
   @Patch('cases/:id')
   @CaseId()
-  @Access(WRITERS)
+  @Access('case.write')
   @ApiOperation({
     summary: 'Change case data and milestones',
     description:
@@ -124,7 +123,7 @@ export class CasesController {
   @Post('cases/:id/events')
   @CaseId()
   @HttpCode(200)
-  @Access(WRITERS)
+  @Access('case.write')
   @ApiOperation({
     summary: 'Send a phase-model event',
     description:
@@ -159,7 +158,7 @@ export class CasesController {
 
   @Get('cases/:id/history')
   @CaseId()
-  @Access(READERS)
+  @Access('case.read')
   @ApiOperation({
     summary: 'Read the phase history of a case',
     description:
@@ -174,7 +173,7 @@ export class CasesController {
 
   @Post('cases/:id/contacts')
   @CaseId()
-  @Access(WRITERS)
+  @Access('case.write')
   @ApiOperation({
     summary: 'Record a counselling contact',
     description:
@@ -195,7 +194,7 @@ export class CasesController {
 
   @Get('cases/:id/contacts')
   @CaseId()
-  @Access(WRITERS)
+  @Access('case.contacts.read')
   @ApiOperation({ summary: 'List the counselling contacts of a case', description: 'Latest first. Advisors and leads only: contacts carry free texts.' })
   @ApiOkResponse({ type: ContactListDto })
   @ApiErrors('not_found')

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { OfficeTx } from '../database/office-transaction';
 import { prepared } from '../database/prepared';
 import { param, sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
@@ -18,7 +18,6 @@ const GATE_SELECT = `
     FROM founder_case c JOIN founder f ON f.id = c.founder_id`;
 
 export interface CaseListFilter {
-  officeIds: string[];
   phase?: string;
   status?: string;
   advisorId?: string;
@@ -56,18 +55,16 @@ export interface HistoryInsert {
 export type LockedCase = CaseGateRow & { head_hash: string | null; head_seq: number; office_code: string };
 
 /**
- * All SQL of cases. Every query that reads a case takes the caller's office ids, so forgetting the
- * office scope is a compile error rather than a data leak.
+ * All SQL of cases. Every method takes an OfficeTx: it runs in the caller's office-scoped
+ * transaction and filters by its office ids, so forgetting the office scope is a compile error
+ * rather than a data leak (and row-level security would still refuse the rows).
  */
 @Injectable()
 export class CasesRepository {
-  constructor(
-    @Inject(DataSource) private readonly db: DataSource,
-    @Inject(HistorySealer) private readonly sealer: HistorySealer,
-  ) {}
+  constructor(@Inject(HistorySealer) private readonly sealer: HistorySealer) {}
 
-  async findById(id: string, officeIds: string[], tx: EntityManager = this.db.manager): Promise<CaseGateRow | null> {
-    const rows = await prepared<CaseGateRow>(tx, 'case_by_id', `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`, [id, officeIds]);
+  async findById(tx: OfficeTx, id: string): Promise<CaseGateRow | null> {
+    const rows = await prepared<CaseGateRow>(tx.manager, 'case_by_id', `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`, [id, tx.officeIds]);
     return rows[0] ?? null;
   }
 
@@ -78,16 +75,16 @@ export class CasesRepository {
    * before the wait, and the new history row would link to a stale head. In READ COMMITTED the
    * second statement sees everything committed before the lock was granted.
    */
-  async lockForUpdate(tx: EntityManager, id: string, officeIds: string[]): Promise<LockedCase | null> {
+  async lockForUpdate(tx: OfficeTx, id: string): Promise<LockedCase | null> {
     const locked = await prepared<{ id: string }>(
-      tx,
+      tx.manager,
       'case_lock',
       `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
-      [id, officeIds],
+      [id, tx.officeIds],
     );
     if (locked.length === 0) return null;
     const rows = await prepared<LockedCase>(
-      tx,
+      tx.manager,
       'case_locked_facts',
       `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
          head.hash AS head_hash, COALESCE(head.seq, 0)::integer AS head_seq, o.code AS office_code,`)}
@@ -102,8 +99,8 @@ export class CasesRepository {
   }
 
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
-  list(f: CaseListFilter): Promise<(CaseRow & { cursor_at: string })[]> {
-    return this.db.query(
+  list(tx: OfficeTx, f: CaseListFilter): Promise<(CaseRow & { cursor_at: string })[]> {
+    return tx.manager.query(
       // One index walk per office, merged: with office_id = ANY(…) the planner cannot read the
       // (office_id, phase, updated_at, id) index in order and sorts the whole office instead.
       `SELECT c.*, to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
@@ -122,7 +119,7 @@ export class CasesRepository {
         ORDER BY c.updated_at DESC, c.id DESC
         LIMIT $9`,
       [
-        f.officeIds,
+        tx.officeIds,
         f.phase ?? null,
         f.status ?? null,
         f.advisorId ?? null,
@@ -136,11 +133,11 @@ export class CasesRepository {
   }
 
   async insert(
-    tx: EntityManager,
+    tx: OfficeTx,
     c: { officeId: string; founderId: string; createdBy: string; phase: string; status: string; machineVersion: number; state: PersistedCaseState; coaching?: boolean },
     data: Partial<Record<CaseDataField, unknown>>,
   ): Promise<string> {
-    const [{ id }]: { id: string }[] = await tx.query(
+    const [{ id }]: { id: string }[] = await tx.manager.query(
       `INSERT INTO founder_case (office_id, founder_id, created_by, phase, status, machine_version, state, coaching)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [c.officeId, c.founderId, c.createdBy, c.phase, c.status, c.machineVersion, JSON.stringify(c.state), c.coaching ?? false],
@@ -155,7 +152,7 @@ export class CasesRepository {
    * statement; nothing given changes nothing, the version neither.
    */
   async updateData(
-    tx: EntityManager,
+    tx: OfficeTx,
     id: string,
     data: Partial<Record<CaseDataField, unknown>>,
     { newVersion = false } = {},
@@ -171,7 +168,10 @@ export class CasesRepository {
       return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
     });
     if (newVersion) sets.push('version = version + 1');
-    await tx.query(`UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, [id, ...values]);
+    await tx.manager.query(
+      `UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND office_id = ANY($${values.length + 2}::uuid[])`,
+      [id, ...values, tx.officeIds],
+    );
   }
 
   /**
@@ -179,7 +179,7 @@ export class CasesRepository {
    * history row sealed into the chain, and its free texts. Returns the updated case row.
    */
   async writeTransition(
-    tx: EntityManager,
+    tx: OfficeTx,
     c: { id: string; phase: string; status: string; state: PersistedCaseState; version: number; phaseChanged: boolean; outcome?: string | null; followUpOn?: string | null },
     h: HistoryInsert,
   ): Promise<CaseRow> {
@@ -189,7 +189,7 @@ export class CasesRepository {
     const sealed = this.sealer.sealCase(prevHash, { ...h, at });
     const [id, seq, texts] = [param(c.id), param(h.seq), param(h.texts ? JSON.stringify(h.texts) : null)];
     const [row] = await prepared<CaseRow>(
-      tx,
+      tx.manager,
       'case_transition',
       sql`WITH updated AS (
          UPDATE founder_case
@@ -218,33 +218,38 @@ export class CasesRepository {
    * A change outside the phase model (case data, a contact) is a new version of the case too, so
    * that its ETag changes and a client holding the old one gets 412. Returns the new version.
    */
-  async bumpVersion(tx: EntityManager, id: string): Promise<number> {
+  async bumpVersion(tx: OfficeTx, id: string): Promise<number> {
     // A SELECT around the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
-    const [row]: { version: number }[] = await tx.query(
-      `WITH bumped AS (UPDATE founder_case SET version = version + 1, updated_at = now() WHERE id = $1 RETURNING version)
+    const [row]: { version: number }[] = await tx.manager.query(
+      `WITH bumped AS (UPDATE founder_case SET version = version + 1, updated_at = now()
+                        WHERE id = $1 AND office_id = ANY($2::uuid[]) RETURNING version)
        SELECT version FROM bumped`,
-      [id],
+      [id, tx.officeIds],
     );
     return row.version;
   }
 
   /** Links a case to the RE_SET analysis that restarted it; a restart always comes with coaching. */
-  async linkResetAnalysis(tx: EntityManager, caseId: string, analysisId: string): Promise<void> {
-    await tx.query(`UPDATE founder_case SET reset_analysis_id = $2, coaching = true WHERE id = $1`, [caseId, analysisId]);
+  async linkResetAnalysis(tx: OfficeTx, caseId: string, analysisId: string): Promise<void> {
+    await tx.manager.query(
+      `UPDATE founder_case SET reset_analysis_id = $2, coaching = true WHERE id = $1 AND office_id = ANY($3::uuid[])`,
+      [caseId, analysisId, tx.officeIds],
+    );
   }
 
-  history(caseId: string): Promise<HistoryRow[]> {
-    return this.db.query(
-      `SELECT h.*, t.texts, t.salt FROM case_history h
+  history(tx: OfficeTx, caseId: string): Promise<HistoryRow[]> {
+    return tx.manager.query(
+      `SELECT h.*, t.texts, t.salt FROM founder_case c
+         JOIN case_history h ON h.case_id = c.id
          LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq
-        WHERE h.case_id = $1 ORDER BY h.seq`,
-      [caseId],
+        WHERE c.id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY h.seq`,
+      [caseId, tx.officeIds],
     );
   }
 
   /** A user who may be assigned as the case's advisor: an advisor or lead of that office. */
-  async isAssignableAdvisor(userId: string, officeId: string, tx: EntityManager = this.db.manager): Promise<boolean> {
-    const rows = await tx.query(
+  async isAssignableAdvisor(tx: OfficeTx, userId: string, officeId: string): Promise<boolean> {
+    const rows = await tx.manager.query(
       `SELECT 1 FROM membership m JOIN app_user u ON u.id = m.user_id
         WHERE m.user_id = $1 AND m.office_id = $2 AND m.role IN ('advisor', 'lead') AND u.is_active`,
       [userId, officeId],
@@ -252,16 +257,16 @@ export class CasesRepository {
     return rows.length > 0;
   }
 
-  async founderOffice(founderId: string, officeIds: string[], tx: EntityManager = this.db.manager): Promise<string | null> {
-    const rows: { office_id: string }[] = await tx.query(
+  async founderOffice(tx: OfficeTx, founderId: string): Promise<string | null> {
+    const rows: { office_id: string }[] = await tx.manager.query(
       `SELECT office_id FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[]) AND erased_at IS NULL`,
-      [founderId, officeIds],
+      [founderId, tx.officeIds],
     );
     return rows[0]?.office_id ?? null;
   }
 
-  async insertContact(tx: EntityManager, caseId: string, officeId: string, createdBy: string, c: ContactInsert): Promise<ContactRow> {
-    const [row]: ContactRow[] = await tx.query(
+  async insertContact(tx: OfficeTx, caseId: string, officeId: string, createdBy: string, c: ContactInsert): Promise<ContactRow> {
+    const [row]: ContactRow[] = await tx.manager.query(
       `INSERT INTO case_contact (case_id, office_id, created_by, "on", minutes, format, kind, topics, language, interpreter, notes)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [caseId, officeId, createdBy, c.on, c.minutes, c.format, c.kind, c.topics ?? [], c.language ?? null, c.interpreter ?? false, c.notes ?? null],
@@ -269,8 +274,11 @@ export class CasesRepository {
     return row; // the caller bumps the case's version (and updated_at)
   }
 
-  contacts(caseId: string): Promise<ContactRow[]> {
-    return this.db.query(`SELECT * FROM case_contact WHERE case_id = $1 ORDER BY "on" DESC, created_at DESC`, [caseId]);
+  contacts(tx: OfficeTx, caseId: string): Promise<ContactRow[]> {
+    return tx.manager.query(
+      `SELECT * FROM case_contact WHERE case_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY "on" DESC, created_at DESC`,
+      [caseId, tx.officeIds],
+    );
   }
 }
 

@@ -8,8 +8,13 @@ import { resolve } from 'node:path';
 export interface AppConfig {
   port: number;
   host: string;
-  /** Unset means the embedded PostgreSQL (PGlite) under dataDir. */
+  /** Unset means the embedded PostgreSQL (PGlite) under dataDir. Requests connect with it. */
   databaseUrl: string | null;
+  /**
+   * The role that owns the tables and runs the migrations (server mode). Unset: migrations run over
+   * databaseUrl, which then must be allowed to (and the start refuses to serve as an owner).
+   */
+  databaseOwnerUrl: string | null;
   dataDir: string;
   databasePoolSize: number;
   /** Idle pooled connections are closed after this; 0 = never (the default for the embedded database). */
@@ -71,17 +76,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function databaseUrl(env: Env): string | null {
-  const raw = text(env, 'DATABASE_URL');
+function databaseUrl(env: Env, name = 'DATABASE_URL'): string | null {
+  const raw = text(env, name);
   if (raw === null) return null;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user@host:port/db)');
+    throw new ConfigError(name, 'is not a URL (expected postgres://user@host:port/db)');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError('DATABASE_URL', `must use postgres://, got ${url.protocol}//`);
+    throw new ConfigError(name, `must use postgres://, got ${url.protocol}//`);
   }
   return raw;
 }
@@ -159,10 +164,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError('LOTSE_ADMIN_PASSWORD', 'must be at least 12 characters long');
   }
   const serverUrl = databaseUrl(env); // null: the embedded database
+  const ownerUrl = databaseUrl(env, 'DATABASE_OWNER_URL');
+  if (ownerUrl !== null && serverUrl === null) {
+    throw new ConfigError('DATABASE_OWNER_URL', 'needs DATABASE_URL (the embedded database has no roles to choose)');
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
     databaseUrl: serverUrl,
+    databaseOwnerUrl: ownerUrl,
     dataDir: resolve(text(env, 'LOTSE_DATA_DIR') ?? './data'),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     // The embedded database is one session in this process: nothing is gained by closing its

@@ -15,11 +15,22 @@ export interface DataSourceSettings {
   /** How long an idle pooled connection is kept; 0 keeps it for ever (the default when embedded). */
   idleTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * The embedded database has one login, a superuser: its request connections switch to this role
+   * (SET ROLE) as they connect, so that row-level security binds them as in server mode.
+   */
+  actAs?: string;
 }
 
-/** A new connection to the embedded session starts without the statements of the one before. */
-async function forgetPreparedStatements(client: ClientBase): Promise<void> {
-  await client.query('DEALLOCATE ALL');
+/**
+ * A new connection to the embedded session starts without the statements of the one before, and
+ * (for request connections) as the request role.
+ */
+function onEmbeddedConnect(actAs: string | undefined) {
+  return async (client: ClientBase): Promise<void> => {
+    await client.query('DEALLOCATE ALL');
+    if (actAs) await client.query(`SET ROLE ${actAs}`);
+  };
 }
 
 /** One DataSource definition for the service, the CLI and the tests. `synchronize` is never on. */
@@ -45,7 +56,7 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
       idleTimeoutMillis: settings.idleTimeoutMs ?? (settings.embedded ? 0 : 30_000),
       // The embedded session outlives every connection to it, and so do the statements prepared in
       // it: a new connection would prepare them again and fail with 42P05 ("already exists").
-      ...(settings.embedded ? { onConnect: forgetPreparedStatements } : {}),
+      ...(settings.embedded ? { onConnect: onEmbeddedConnect(settings.actAs) } : {}),
       // A statement that runs away must not hold a connection (and its locks) for ever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,

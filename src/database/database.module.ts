@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@n
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Database } from './database';
+import { OfficeDb } from './office-transaction';
 
 @Global()
 @Module({})
@@ -18,8 +19,9 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [APP_CONFIG],
         },
         { provide: DataSource, useFactory: (db: Database) => db.dataSource, inject: [Database] },
+        OfficeDb,
       ],
-      exports: [Database, DataSource],
+      exports: [Database, DataSource, OfficeDb],
     };
   }
 

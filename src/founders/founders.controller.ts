@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Inject, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { UuidParam } from '../common/http/uuid-param';
@@ -15,7 +16,6 @@ import { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
 import { FoundersService } from './founders.service';
 
 // Advisors and leads only: auditors get pseudonymised exports, admins no social data.
-const FOUNDER_ACCESS = { roles: ['advisor', 'lead'] } as const;
 
 @ApiTags('founders')
 @Controller('founders')
@@ -23,7 +23,7 @@ export class FoundersController {
   constructor(@Inject(FoundersService) private readonly founders: FoundersService) {}
 
   @Post()
-  @Access(FOUNDER_ACCESS)
+  @Access('founders.write')
   @ApiOperation({
     summary: 'Create a founder',
     description:
@@ -45,7 +45,7 @@ export class FoundersController {
   }
 
   @Get()
-  @Access(FOUNDER_ACCESS)
+  @Access('founders.read')
   @ApiOperation({
     summary: 'List founders',
     description:
@@ -59,7 +59,7 @@ export class FoundersController {
   }
 
   @Get(':id')
-  @Access(FOUNDER_ACCESS)
+  @Access('founders.read')
   @ApiOperation({
     summary: 'Read a founder',
     description:
@@ -73,7 +73,7 @@ export class FoundersController {
   }
 
   @Patch(':id')
-  @Access(FOUNDER_ACCESS)
+  @Access('founders.write')
   @ApiOperation({
     summary: 'Change a founder',
     description:
@@ -99,7 +99,7 @@ export class TargetSectorsController {
   constructor(@Inject(FoundersService) private readonly founders: FoundersService) {}
 
   @Get()
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'List the target sectors',
     description:

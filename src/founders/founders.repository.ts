@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BenefitStatus, Gender, GermanLevel, RecognitionStatus, SelfEmploymentPermit } from './dto/founder-fields';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { OfficeTx } from '../database/office-transaction';
 
 /** The profile as stored (jsonb, snake_case keys); absent keys mean "not known". */
 export interface StoredProfile {
@@ -115,33 +116,29 @@ const cast = (name: keyof FounderColumns, index: number) => `$${index}::${COLUMN
 const LIVE = 'erased_at IS NULL';
 
 /**
- * All founder SQL. Every query on founders takes the caller's office ids, so a founder of another
- * office is simply not found. UPDATE … RETURNING is wrapped in a CTE: TypeORM answers a bare UPDATE
+ * All founder SQL. Every query on founders takes an OfficeTx (the caller's office-scoped
+ * transaction and its office ids), so a founder of another office is simply not found. UPDATE … RETURNING is wrapped in a CTE: TypeORM answers a bare UPDATE
  * with [rows, count].
  */
 @Injectable()
 export class FoundersRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  async findById(
-    id: string,
-    officeIds: readonly string[],
-    tx: EntityManager = this.db.manager,
-  ): Promise<FounderRow | null> {
-    const rows: FounderRow[] = await tx.query(
+  async findById(tx: OfficeTx, id: string): Promise<FounderRow | null> {
+    const rows: FounderRow[] = await tx.manager.query(
       `SELECT * FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[]) AND ${LIVE}`,
-      [id, officeIds],
+      [id, tx.officeIds],
     );
     return rows[0] ?? null;
   }
 
   /** Newest-updated first; `q` matches first, last or "first last" name, case-insensitively. */
   list(
-    officeIds: readonly string[],
+    tx: OfficeTx,
     page: { q: string | null; limit: number; after: [string, string] | null },
   ): Promise<FounderListRow[]> {
     const pattern = page.q ? `%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-    return this.db.query(
+    return tx.manager.query(
       // One index walk per office, merged (as for cases): office_id = ANY(…) cannot read the
       // (office_id, updated_at, id) index in order and would sort the whole office.
       `SELECT f.*,
@@ -158,16 +155,18 @@ export class FoundersRepository {
             LIMIT $5) f
         ORDER BY f.updated_at DESC, f.id DESC
         LIMIT $5`,
-      [officeIds, pattern, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit + 1],
+      [tx.officeIds, pattern, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit + 1],
     );
   }
 
+  /** The office must be one of the scope's (row-level security refuses the row otherwise). */
   async insert(
-    tx: EntityManager,
+    tx: OfficeTx,
     founder: { officeId: string; createdBy: string | null; columns: Partial<FounderColumns> },
   ): Promise<FounderRow> {
+    if (!tx.officeIds.includes(founder.officeId)) throw new Error('founder insert outside the office scope');
     const { names, values } = writes(founder.columns);
-    const rows: FounderRow[] = await tx.query(
+    const rows: FounderRow[] = await tx.manager.query(
       `INSERT INTO founder (office_id, created_by${names.map((n) => `, ${n}`).join('')})
        VALUES ($1, $2${names.map((n, i) => `, ${cast(n, i + 3)}`).join('')})
        RETURNING *`,
@@ -178,19 +177,18 @@ export class FoundersRepository {
 
   /** Null when there is no such founder in these offices. */
   async update(
-    tx: EntityManager,
+    tx: OfficeTx,
     id: string,
-    officeIds: readonly string[],
     columns: Partial<FounderColumns>,
   ): Promise<FounderRow | null> {
     const { names, values } = writes(columns);
     const sets = names.map((n, i) => `${n} = ${cast(n, i + 3)}, `).join('');
-    const rows: FounderRow[] = await tx.query(
+    const rows: FounderRow[] = await tx.manager.query(
       `WITH changed AS (
          UPDATE founder SET ${sets}updated_at = now()
           WHERE id = $1 AND office_id = ANY($2::uuid[]) AND ${LIVE} RETURNING *)
        SELECT * FROM changed`,
-      [id, officeIds, ...values],
+      [id, tx.officeIds, ...values],
     );
     return rows[0] ?? null;
   }
@@ -200,12 +198,12 @@ export class FoundersRepository {
    * concurrent creates cannot both pass the duplicate check.
    */
   async lockName(
-    tx: EntityManager,
+    tx: OfficeTx,
     officeId: string,
     firstName: string,
     lastName: string,
   ): Promise<void> {
-    await tx.query(
+    await tx.manager.query(
       `SELECT pg_advisory_xact_lock(
                 hashtext('founder'), hashtext($1 || '/' || lower($2) || '/' || lower($3)))`,
       [officeId, firstName, lastName],
@@ -214,19 +212,20 @@ export class FoundersRepository {
 
   /** The oldest founder of the office with this name (case-insensitive) and postal code. */
   async findDuplicate(
-    tx: EntityManager,
+    tx: OfficeTx,
     key: { officeId: string; firstName: string; lastName: string; postalCode: string | null },
   ): Promise<string | null> {
-    const rows: { id: string }[] = await tx.query(
+    const rows: { id: string }[] = await tx.manager.query(
       `SELECT id FROM founder
-        WHERE office_id = $1 AND lower(first_name) = lower($2) AND lower(last_name) = lower($3)
+        WHERE office_id = $1 AND office_id = ANY($5::uuid[]) AND lower(first_name) = lower($2) AND lower(last_name) = lower($3)
           AND postal_code IS NOT DISTINCT FROM $4::text AND ${LIVE}
         ORDER BY created_at, id LIMIT 1`,
-      [key.officeId, key.firstName, key.lastName, key.postalCode],
+      [key.officeId, key.firstName, key.lastName, key.postalCode, tx.officeIds],
     );
     return rows[0]?.id ?? null;
   }
 
+  /** A code list, not office data. */
   listTargetSectors(): Promise<TargetSectorRow[]> {
     return this.db.query(
       `SELECT code, label_de, label_en, wz_section FROM target_sector ORDER BY sort, code`,

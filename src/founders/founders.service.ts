@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
-import { officesWithRole } from '../auth/principal';
+import { officesFor, type OfficeScope } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
-import { inTransaction } from '../database/transaction';
+import { OfficeDb } from '../database/office-transaction';
 import type { FounderDto, FounderPageDto, TargetSectorListDto } from './dto/founder.dto';
 import type { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
 import { toColumns, toFounderDto } from './founder.mapper';
@@ -16,19 +15,20 @@ const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The offices whose founders the caller may see and change: those where they are advisor or lead.
- * Admins get no implicit access: founder data are social data (SGB X), and admins administer
- * offices and users only. Auditors get pseudonymised exports, never these records.
+ * The offices whose founders the caller may see (founders.read) and change (founders.write): those
+ * where they are advisor or lead. Admins get no implicit access: founder data are social data
+ * (SGB X), and admins administer offices and users only. Auditors get pseudonymised exports, never
+ * these records.
  */
-function founderOffices(ctx: RequestContext): string[] {
-  return officesWithRole(ctx.actor, ['advisor', 'lead']);
+function idsOf(scope: OfficeScope): readonly string[] {
+  return scope.officeIds === 'every' ? [] : scope.officeIds;
 }
 
 /** Founders: the people an office serves. Every read and change is written to the access log. */
 @Injectable()
 export class FoundersService {
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(FoundersRepository) private readonly founders: FoundersRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
@@ -38,10 +38,11 @@ export class FoundersService {
     dto: CreateFounderDto,
     allowDuplicate: boolean,
   ): Promise<FounderDto> {
-    const officeId = this.officeForCreate(ctx, dto.officeId ?? undefined);
+    const scope = officesFor(ctx.actor, 'founders.write');
+    const officeId = this.officeForCreate(scope, dto.officeId ?? undefined);
     const columns = toColumns(dto);
-    const row = await inTransaction(this.db, async (tx) => {
-      await assertTargetSector(tx, columns.profile?.target_sector, 'profile.targetSector');
+    const row = await this.officeDb.run(scope, async (tx) => {
+      await assertTargetSector(tx.manager, columns.profile?.target_sector, 'profile.targetSector');
       if (!allowDuplicate) {
         await this.founders.lockName(tx, officeId, dto.firstName, dto.lastName);
         const existingId = await this.founders.findDuplicate(tx, {
@@ -74,25 +75,26 @@ export class FoundersService {
     return toFounderDto(row);
   }
 
-  async get(ctx: RequestContext, id: string): Promise<FounderDto> {
-    const row = await this.founders.findById(id, founderOffices(ctx));
-    if (!row) throw new AppError('not_found', 'No such founder.');
-    await this.accessLog.record(ctx, {
-      officeId: row.office_id,
-      resourceType: 'founder',
-      resourceId: id,
-      action: 'read',
+  get(ctx: RequestContext, id: string): Promise<FounderDto> {
+    return this.officeDb.run(officesFor(ctx.actor, 'founders.read'), async (tx) => {
+      const row = await this.founders.findById(tx, id);
+      if (!row) throw new AppError('not_found', 'No such founder.');
+      await this.accessLog.record(
+        ctx,
+        { officeId: row.office_id, resourceType: 'founder', resourceId: id, action: 'read' },
+        tx,
+      );
+      return toFounderDto(row);
     });
-    return toFounderDto(row);
   }
 
   async update(ctx: RequestContext, id: string, dto: UpdateFounderDto): Promise<FounderDto> {
     const columns = toColumns(dto);
     // An empty PATCH changes nothing (and must not move the founder to the top of the list).
     if (Object.keys(columns).length === 0) return this.get(ctx, id);
-    const row = await inTransaction(this.db, async (tx) => {
-      await assertTargetSector(tx, columns.profile?.target_sector, 'profile.targetSector');
-      const updated = await this.founders.update(tx, id, founderOffices(ctx), columns);
+    const row = await this.officeDb.run(officesFor(ctx.actor, 'founders.write'), async (tx) => {
+      await assertTargetSector(tx.manager, columns.profile?.target_sector, 'profile.targetSector');
+      const updated = await this.founders.update(tx, id, columns);
       if (!updated) throw new AppError('not_found', 'No such founder.');
       await this.accessLog.record(
         ctx,
@@ -114,7 +116,8 @@ export class FoundersService {
     ctx: RequestContext,
     query: { q?: string; limit?: number; cursor?: string },
   ): Promise<FounderPageDto> {
-    const offices = founderOffices(ctx);
+    const scope = officesFor(ctx.actor, 'founders.read');
+    const offices = idsOf(scope);
     const limit = query.limit ?? 50;
     const after = decodeCursor(query.cursor, ['string', 'string']) as [string, string] | null;
     if (after && !(CURSOR_AT.test(after[0]) && UUID.test(after[1]))) {
@@ -123,16 +126,22 @@ export class FoundersService {
       });
     }
     const q = query.q?.trim() || null;
-    const rows = await this.founders.list(offices, { q, limit, after });
-    // Never the search text in the log: it is usually a name.
-    await this.accessLog.record(ctx, {
-      officeId: offices.length === 1 ? offices[0] : null,
-      resourceType: 'founder',
-      resourceId: null,
-      action: 'list',
-      details: { count: Math.min(rows.length, limit) },
+    return this.officeDb.run(scope, async (tx) => {
+      const rows = await this.founders.list(tx, { q, limit, after });
+      // Never the search text in the log: it is usually a name.
+      await this.accessLog.record(
+        ctx,
+        {
+          officeId: offices.length === 1 ? offices[0] : null,
+          resourceType: 'founder',
+          resourceId: null,
+          action: 'list',
+          details: { count: Math.min(rows.length, limit) },
+        },
+        tx,
+      );
+      return toPage(rows, limit, toFounderDto, (r) => [r.cursor_at, r.id]);
     });
-    return toPage(rows, limit, toFounderDto, (r) => [r.cursor_at, r.id]);
   }
 
   async listTargetSectors(_ctx: RequestContext): Promise<TargetSectorListDto> {
@@ -148,8 +157,8 @@ export class FoundersService {
   }
 
   /** The given office if the caller works there, else the caller's only office. */
-  private officeForCreate(ctx: RequestContext, officeId: string | undefined): string {
-    const offices = founderOffices(ctx);
+  private officeForCreate(scope: OfficeScope, officeId: string | undefined): string {
+    const offices = idsOf(scope);
     if (officeId !== undefined) {
       // An office the caller does not work in is not revealed to exist.
       if (!offices.includes(officeId)) throw new AppError('not_found', 'No such office.');

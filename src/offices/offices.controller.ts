@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { UuidParam } from '../common/http/uuid-param';
@@ -21,7 +22,7 @@ export class OfficesController {
   constructor(@Inject(OfficesService) private readonly offices: OfficesService) {}
 
   @Post()
-  @Access({ admin: true })
+  @Access('offices.administer')
   @ApiOperation({ summary: 'Create an office', description: 'Administrators only. The code must be unused (compared case-insensitively).' })
   @ApiCreatedResponse({ type: OfficeDto, description: 'The new office' })
   @ApiErrors('office_code_taken')
@@ -30,7 +31,7 @@ export class OfficesController {
   }
 
   @Get()
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({ summary: 'The offices the caller belongs to (admins: all), by code' })
   @ApiOkResponse({ type: OfficeListDto, description: 'The offices' })
   list(@Ctx() ctx: RequestContext): Promise<OfficeListDto> {
@@ -38,7 +39,7 @@ export class OfficesController {
   }
 
   @Get(':id')
-  @Access({ roles: ['advisor', 'lead', 'auditor'], admin: true })
+  @Access('offices.read')
   @ApiOperation({ summary: 'One office', description: 'Members of the office and admins; any other office is not found.' })
   @ApiOkResponse({ type: OfficeDto, description: 'The office' })
   @ApiErrors('not_found')
@@ -47,7 +48,7 @@ export class OfficesController {
   }
 
   @Patch(':id')
-  @Access({ admin: true })
+  @Access('offices.administer')
   @ApiOperation({ summary: 'Rename an office, change its code or region', description: 'Administrators only.' })
   @ApiOkResponse({ type: OfficeDto, description: 'The office as changed' })
   @ApiErrors('not_found', 'office_code_taken')
@@ -56,7 +57,7 @@ export class OfficesController {
   }
 
   @Post(':officeId/api-keys')
-  @Access({ roles: ['lead'], admin: true })
+  @Access('api_keys.administer')
   @ApiOperation({
     summary: 'Create an API key for an integrated frontend',
     description:
@@ -74,7 +75,7 @@ export class OfficesController {
   }
 
   @Get(':officeId/api-keys')
-  @Access({ roles: ['lead'], admin: true })
+  @Access('api_keys.administer')
   @ApiOperation({ summary: 'The office\u2019s API keys, without secrets', description: 'Leads of the office and admins; revoked keys included.' })
   @ApiOkResponse({ type: ApiKeyListDto, description: 'The keys' })
   @ApiErrors('not_found')
@@ -83,7 +84,7 @@ export class OfficesController {
   }
 
   @Delete(':officeId/api-keys/:id')
-  @Access({ roles: ['lead'], admin: true })
+  @Access('api_keys.administer')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Revoke an API key',

@@ -15,7 +15,7 @@ export class PrivacyController {
 
   @Post(':id/erase')
   @HttpCode(200)
-  @Access({ roles: ['lead'], admin: true })
+  @Access('founder.erase')
   @ApiOperation({
     summary: 'Erase a founder\u2019s personal data and free texts (GDPR Art. 17)',
     description:
@@ -33,7 +33,7 @@ export class PrivacyController {
 
   // Not for admins as such: like GET /founders/:id, social data go only to the founder's office.
   @Get(':id/data-export')
-  @Access({ roles: ['advisor', 'lead'] })
+  @Access('founder.subject_access')
   @ApiOperation({
     summary: 'Everything stored about a founder, as JSON (GDPR Art. 15)',
     description:

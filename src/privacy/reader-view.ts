@@ -1,4 +1,4 @@
-import { officesWithRole } from '../auth/principal';
+import { holdsIn } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
 import { SECTOR_CODE } from '../founders/dto/founder-fields';
 import { ApiResource, FORMERLY_FREE_CODES, FREE_TEXT_FIELDS } from './free-text-fields';
@@ -41,5 +41,5 @@ export function readerView<T>(
 }
 
 export function mayReadFreeText(ctx: RequestContext, officeId: string): boolean {
-  return officesWithRole(ctx.actor, ['advisor', 'lead']).includes(officeId);
+  return holdsIn(ctx.actor, 'free_texts.read', officeId);
 }

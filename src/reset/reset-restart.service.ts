@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OfficeTx } from '../database/office-transaction';
 import { AccessLogService } from '../access-log/access-log.service';
-import { roleIn } from '../auth/principal';
+import { holdsIn } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
 import { CaseTransitionService } from '../cases/case-transition.service';
 import { CasesRepository } from '../cases/cases.repository';
@@ -13,7 +13,6 @@ import {
   type RestartEvent,
 } from '../phase-model';
 import type { RestartCaseAction } from './dto/reset-analysis.dto';
-import { mayAcceptDecision } from './lifecycle';
 import { ResetRepository } from './reset.repository';
 import type { AnalysisRow } from './reset.row';
 
@@ -74,7 +73,7 @@ export class ResetRestartService {
         },
       );
     }
-    if (plan.kind === 'reopen' && !mayAcceptDecision(roleIn(ctx.actor, analysis.office_id), true)) {
+    if (plan.kind === 'reopen' && !holdsIn(ctx.actor, 'reset.reopen_case', analysis.office_id)) {
       throw new AppError(
         'forbidden',
         'Accepting this restart reopens the founder\u2019s closed case: only a lead of the office may do that.',

@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { HistoryQueryDto } from '../cases/dto/case.dto';
@@ -39,8 +40,6 @@ import { ResetPeriodsService } from './reset-periods.service';
 import { ResetTransitionService } from './reset-transition.service';
 
 // Auditors read analyses (business figures, no founder identity); only advisors and leads write.
-const READERS = { roles: ['advisor', 'lead', 'auditor'] } as const;
-const WRITERS = { roles: ['advisor', 'lead'] } as const;
 const MONEY =
   'Money: requests take euros as a number or a decimal string (at most two decimals, never negative); ' +
   'answers give every amount twice, in euros as a number under its name and in integer cents under the ' +
@@ -60,7 +59,7 @@ export class ResetController {
   ) {}
 
   @Post()
-  @Access(WRITERS)
+  @Access('reset.write')
   @ApiOperation({
     summary: 'Start an as-is analysis of a founder',
     description:
@@ -79,7 +78,7 @@ export class ResetController {
   }
 
   @Get()
-  @Access(READERS)
+  @Access('reset.read')
   @ApiOperation({
     summary: 'List analyses',
     description:
@@ -93,7 +92,7 @@ export class ResetController {
 
   // Declared before ':id' (Fastify prefers the static path anyway; this keeps the order obvious).
   @Get('model')
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'Read the RE_SET lifecycle model',
     description:
@@ -107,7 +106,7 @@ export class ResetController {
 
   @Get(':id')
   @ApiAnalysisId()
-  @Access(READERS)
+  @Access('reset.read')
   @ApiOperation({
     summary: 'Read an analysis',
     description:
@@ -126,7 +125,7 @@ export class ResetController {
 
   @Patch(':id')
   @ApiAnalysisId()
-  @Access(WRITERS)
+  @Access('reset.write')
   @ApiOperation({
     summary: 'Change business, household or the assessment draft',
     description:
@@ -149,7 +148,7 @@ export class ResetController {
 
   @Put(':id/periods/:periodStart')
   @ApiAnalysisId()
-  @Access(WRITERS)
+  @Access('reset.write')
   @ApiOperation({
     summary: 'Record an EKS period or a new version of it',
     description:
@@ -191,7 +190,7 @@ export class ResetController {
 
   @Get(':id/periods')
   @ApiAnalysisId()
-  @Access(READERS)
+  @Access('reset.read')
   @ApiOperation({
     summary: 'List the EKS periods of an analysis',
     description: `The latest version of each period by period start, or with allVersions=true every version. ${MONEY}`,
@@ -209,7 +208,7 @@ export class ResetController {
   @Post(':id/events')
   @ApiAnalysisId()
   @HttpCode(200)
-  @Access(WRITERS)
+  @Access('reset.write')
   @ApiOperation({
     summary: 'Send a lifecycle event',
     description:
@@ -247,7 +246,7 @@ export class ResetController {
 
   @Get(':id/history')
   @ApiAnalysisId()
-  @Access(READERS)
+  @Access('reset.read')
   @ApiOperation({
     summary: 'Read the lifecycle history of an analysis',
     description:

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Inject, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
 import { PageQueryDto } from '../common/pagination/page-query.dto';
@@ -14,7 +15,7 @@ export class UsersController {
   constructor(@Inject(UsersService) private readonly users: UsersService) {}
 
   @Post()
-  @Access({ roles: ['lead'], admin: true })
+  @Access('users.administer')
   @ApiOperation({
     summary: 'Create a user',
     description:
@@ -28,7 +29,7 @@ export class UsersController {
   }
 
   @Get()
-  @Access({ roles: ['lead'], admin: true })
+  @Access('users.administer')
   @ApiOperation({
     summary: 'List users, newest first',
     description: 'Admins see every user; a lead the users of the offices they lead, with only those memberships.',
@@ -39,7 +40,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'One user',
     description: 'Admins see every user, leads the users of their offices, everyone themselves; any other user is not found.',
@@ -51,7 +52,7 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @Access({ anyone: true })
+  @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'Change name, active, memberships or password',
     description:

@@ -1,5 +1,5 @@
 import { createDataSource, runMigrations } from '../../src/database/data-source';
-import { databaseUrl, withAdminClient } from './database';
+import { databaseUrl, ensureRequestLogin, withAdminClient } from './database';
 
 /**
  * Migrates one template database per test run; every test file clones it (CREATE DATABASE …
@@ -20,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
       if (Number.isNaN(pid) || isAlive(pid)) continue;
       await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
+    await ensureRequestLogin(client);
     await client.query(`CREATE DATABASE "${template}"`);
   });
   const dataSource = createDataSource({ url: databaseUrl(template), poolSize: 1, embedded: false });

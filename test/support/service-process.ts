@@ -74,7 +74,7 @@ export function runCli(
 
 export async function startService(
   env: Record<string, string>,
-  readyWithinMs = 20_000,
+  readyWithinMs = 45_000,
 ): Promise<ServiceProcess> {
   const { child, output, port } = await spawnService(env);
   const url = `http://127.0.0.1:${port}`;

@@ -5,14 +5,21 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/common/logging/logger';
-import { databaseUrl, templateName, withAdminClient } from './database';
+import { createDataSource } from '../../src/database/data-source';
+import { databaseUrl, serviceDatabaseEnv, templateName, withAdminClient } from './database';
 import { OpenApiContract, recordViolations } from './openapi-contract';
 
 export interface TestApp {
   app: NestFastifyApplication;
   /** supertest agent on the running app */
   http: () => ReturnType<typeof request>;
+  /**
+   * The test's database as its owner (a superuser here): for setting up and checking rows. It
+   * bypasses row-level security; the service's own pool (`serviceDb`) does not.
+   */
   db: DataSource;
+  /** The service's request pool (role lotse_app, bound by row-level security). */
+  serviceDb: DataSource;
   config: AppConfig;
   close(): Promise<void>;
 }
@@ -75,7 +82,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const name = `lotse_t_${pid}_${process.env.JEST_WORKER_ID ?? '0'}_${Date.now().toString(36)}${counter++}`;
   await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const config = loadConfig({
-    DATABASE_URL: databaseUrl(name),
+    ...serviceDatabaseEnv(name),
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     PSEUDONYM_KEY: 'test-pseudonym-key-test-pseudonym-key-01',
@@ -86,13 +93,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     instrument: checkResponsesAgainstContract,
   });
   const server = app.getHttpServer();
+  const owner = createDataSource({ url: databaseUrl(name), poolSize: 4, embedded: false, applicationName: 'lotse-test-owner' });
+  await owner.initialize();
   return {
     app,
     http: () => request(server),
-    db: app.get(DataSource),
+    db: owner,
+    serviceDb: app.get(DataSource),
     config,
     async close() {
       await app.close();
+      await owner.destroy();
       await withAdminClient((client) =>
         client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
       );

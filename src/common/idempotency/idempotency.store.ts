@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import type { OfficeScope } from '../../auth/office-scope';
+import { OfficeDb, OfficeTx } from '../../database/office-transaction';
 import { AppError } from '../errors/app-error';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
@@ -12,7 +13,7 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  */
 @Injectable()
 export class IdempotencyStore {
-  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+  constructor(@Inject(OfficeDb) private readonly officeDb: OfficeDb) {}
 
   static validKey(key: string | undefined): string | null {
     if (key === undefined) return null;
@@ -29,8 +30,8 @@ export class IdempotencyStore {
   }
 
   /** The stored answer of an earlier request with this key, or null. */
-  async replay(actorId: string, key: string, requestHash: string, tx?: EntityManager): Promise<unknown | null> {
-    const rows: { request_hash: string; body: unknown }[] = await (tx ?? this.db.manager).query(
+  async replay(tx: OfficeTx, actorId: string, key: string, requestHash: string): Promise<unknown> {
+    const rows: { request_hash: string; body: unknown }[] = await tx.manager.query(
       `SELECT request_hash, body FROM idempotent_request WHERE actor_id = $1 AND key = $2`,
       [actorId, key],
     );
@@ -42,10 +43,11 @@ export class IdempotencyStore {
     return row.body;
   }
 
-  async save(tx: EntityManager, actorId: string, key: string, requestHash: string, body: unknown): Promise<void> {
-    await tx.query(
-      `INSERT INTO idempotent_request (actor_id, key, request_hash, status, body) VALUES ($1, $2, $3, 200, $4)`,
-      [actorId, key, requestHash, JSON.stringify(body)],
+  /** The answer belongs to the office of the record it shows (row-level security checks it). */
+  async save(tx: OfficeTx, officeId: string, actorId: string, key: string, requestHash: string, body: unknown): Promise<void> {
+    await tx.manager.query(
+      `INSERT INTO idempotent_request (actor_id, key, request_hash, status, body, office_id) VALUES ($1, $2, $3, 200, $4, $5)`,
+      [actorId, key, requestHash, JSON.stringify(body), officeId],
     );
   }
 
@@ -53,28 +55,30 @@ export class IdempotencyStore {
    * Runs `work` at most once per key: a retry gets the stored answer. `work` receives `remember`,
    * to store its answer inside its own transaction, and `replayLocked`, to look again once it holds
    * its row lock: a duplicate sent at the same moment as the first request waits on that lock and
-   * must then answer what the first one answered, not judge the new state.
+   * must then answer what the first one answered, not judge the new state. `scope` is the office
+   * scope a duplicate that lost the race reads the winner's answer in.
    */
   async once<T>(
     actorId: string,
     key: string | null,
     requestHash: string,
+    scope: OfficeScope,
     work: (
-      remember: (tx: EntityManager, body: T) => Promise<void>,
-      replayLocked: (tx: EntityManager) => Promise<T | null>,
+      remember: (tx: OfficeTx, officeId: string, body: T) => Promise<void>,
+      replayLocked: (tx: OfficeTx) => Promise<T | null>,
     ) => Promise<T>,
   ): Promise<T> {
-    if (key === null) return work(async () => undefined, async () => null);
+    if (key === null) return work(() => Promise.resolve(), () => Promise.resolve(null));
     // No replay before `work` has checked access: a caller who lost the office must not get the
     // stored answer back. `work` replays through `replayLocked` once it holds its row lock.
     try {
       return await work(
-        (tx, body) => this.save(tx, actorId, key, requestHash, body),
-        async (tx) => (await this.replay(actorId, key, requestHash, tx)) as T | null,
+        (tx, officeId, body) => this.save(tx, officeId, actorId, key, requestHash, body),
+        async (tx) => (await this.replay(tx, actorId, key, requestHash)) as T | null,
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        const winner = await this.replay(actorId, key, requestHash);
+        const winner = await this.officeDb.run(scope, (tx) => this.replay(tx, actorId, key, requestHash));
         if (winner !== null) return winner as T;
       }
       throw error;

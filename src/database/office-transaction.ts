@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { OfficeIds, OfficeScope } from '../auth/office-scope';
+import type { IsolationLevel } from './transaction';
+
+const SCOPED: unique symbol = Symbol('office-scoped');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A transaction bound to a set of offices, twice: the office ids every office-scoped repository
+ * query filters by, and the same ids in PostgreSQL's `app.office_ids`, which the row-level
+ * security policies read. Only OfficeDb.run makes one, so a repository method that takes an
+ * OfficeTx cannot be called outside such a transaction, and cannot be called without the ids.
+ */
+export interface OfficeTx {
+  readonly manager: EntityManager;
+  /** The offices of the scope; empty: the caller holds the permission nowhere (no rows). */
+  readonly officeIds: readonly string[];
+  readonly [SCOPED]: true;
+}
+
+/**
+ * Opens the office-scoped transactions all request work runs in. The first statement of each is
+ * `SELECT set_config('app.office_ids', $1, true)`: transaction-local, so a pooled connection never
+ * carries one request's offices into the next, whatever the request did.
+ */
+@Injectable()
+export class OfficeDb {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {}
+
+  /**
+   * Runs `work` in a transaction scoped to the offices of `scope` (a permission's scope from
+   * office-scope.ts, or explicit office ids for system work that names its own). Scope `every`
+   * (an administrator's) is resolved to every office at the start.
+   */
+  async run<T>(
+    scope: OfficeScope | { officeIds: OfficeIds },
+    work: (tx: OfficeTx) => Promise<T>,
+    isolation: IsolationLevel = 'READ COMMITTED',
+  ): Promise<T> {
+    const officeIds = scope.officeIds === 'every' ? await this.everyOffice() : [...scope.officeIds];
+    for (const id of officeIds) {
+      if (!UUID.test(id)) throw new Error(`office scope with a malformed office id`);
+    }
+    const body = async (manager: EntityManager): Promise<T> => {
+      await manager.query(`SELECT set_config('app.office_ids', $1, true)`, [officeIds.join(',')]);
+      return work({ manager, officeIds, [SCOPED]: true });
+    };
+    // READ COMMITTED is PostgreSQL's default: naming it would cost a SET TRANSACTION round trip.
+    return isolation === 'READ COMMITTED' ? this.db.transaction(body) : this.db.transaction(isolation, body);
+  }
+
+  private async everyOffice(): Promise<string[]> {
+    // office is not under row-level security: it names offices, it holds no social data.
+    const rows: { id: string }[] = await this.db.query(`SELECT id FROM office ORDER BY id`);
+    return rows.map((r) => r.id);
+  }
+}
