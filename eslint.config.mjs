@@ -39,6 +39,17 @@ export default tseslint.config(
     },
   },
   {
+    // Each feature declares its error codes by merging `interface ErrorCodes extends Record<…> {}`
+    // into common/errors/error-codes.ts: the empty body is the point of that idiom.
+    files: ['src/**/*.errors.ts', 'src/common/errors/error-codes.ts'],
+    rules: {
+      '@typescript-eslint/no-empty-object-type': [
+        'error',
+        { allowInterfaces: 'with-single-extends' },
+      ],
+    },
+  },
+  {
     // Plain JavaScript (the client's generator script) is in no tsconfig: linted without types.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,

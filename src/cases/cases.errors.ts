@@ -7,3 +7,8 @@ export type CasesErrorCode =
   | 'idempotency_key_reused'
   | 'office_required'
   | 'founder_erased';
+
+// Declares these codes to the one map of HTTP statuses (common/errors/error-codes.ts).
+declare module '../common/errors/error-codes' {
+  interface ErrorCodes extends Record<CasesErrorCode, 'cases'> {}
+}

@@ -14,3 +14,8 @@ export type ResetErrorCode =
   | 'eks_period_overlap'
   /** No SGB II rates are on record for the period's start, so no indicators could be computed. */
   | 'rates_unavailable';
+
+// Declares these codes to the one map of HTTP statuses (common/errors/error-codes.ts).
+declare module '../common/errors/error-codes' {
+  interface ErrorCodes extends Record<ResetErrorCode, 'reset'> {}
+}

@@ -1,14 +1,4 @@
-import type { AuthErrorCode } from '../../auth/auth.errors';
-import type { CasesErrorCode } from '../../cases/cases.errors';
-import type { FoundersErrorCode } from '../../founders/founders.errors';
-import type { OfficesErrorCode } from '../../offices/offices.errors';
-import type { ResetErrorCode } from '../../reset/reset.errors';
-import type { UsersErrorCode } from '../../users/users.errors';
-
-/**
- * Every machine-readable error code of the API and its HTTP status, in one exhaustive map: adding
- * a code to a feature's union without a status here is a compile error.
- */
+/** The codes of the HTTP edge itself and of errors that every feature may answer with. */
 export type CommonErrorCode =
   | 'validation_failed'
   | 'malformed_body'
@@ -25,8 +15,26 @@ export type CommonErrorCode =
   | 'database_unavailable'
   | 'internal_error';
 
-export type ErrorCode = CommonErrorCode | AuthErrorCode | UsersErrorCode | OfficesErrorCode | FoundersErrorCode | CasesErrorCode | ResetErrorCode;
+/**
+ * Every error code of the API, by the part of it that declares the code. A feature adds its union
+ * in its *.errors.ts by declaration merging, so that common/ imports no feature:
+ *
+ *     declare module '../common/errors/error-codes' {
+ *       interface ErrorCodes extends Record<CasesErrorCode, 'cases'> {}
+ *     }
+ *
+ * Two parts declaring the same code do not compile (the interface cannot extend both).
+ */
+export interface ErrorCodes extends Record<CommonErrorCode, 'common'> {}
 
+export type ErrorCode = keyof ErrorCodes;
+
+/**
+ * Every error code and its HTTP status, in one exhaustive map: a declared code without a status
+ * here, or a status for a code that nothing declares, is a compile error. The HTTP status is the
+ * edge's concern; the features say only what went wrong. (The order is the order of the ErrorCode
+ * enum in openapi.json.)
+ */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
   malformed_body: 400,

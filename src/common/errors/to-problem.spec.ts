@@ -1,4 +1,5 @@
 import { AppError } from './app-error';
+import { ERROR_STATUS } from './error-codes';
 import { toProblem } from './to-problem';
 
 describe('toProblem', () => {
@@ -19,6 +20,20 @@ describe('toProblem', () => {
     const { problem, unexpected } = toProblem(error);
     expect(problem).toMatchObject({ status: 503, code: 'database_unavailable' });
     expect(unexpected).toBe(false);
+  });
+
+  it('answers a feature code with the status of the one map', () => {
+    // founder_duplicate is declared by founders.errors.ts, merged into ErrorCodes.
+    const { problem } = toProblem(new AppError('founder_duplicate', 'twice'));
+    expect(problem).toMatchObject({ status: 409, code: 'founder_duplicate' });
+  });
+
+  it('takes only declared codes (checked by tsc)', () => {
+    // @ts-expect-error: no part of the API declares this code
+    const unknown = new AppError('unknown_code', 'x');
+    // @ts-expect-error: the map has no status for an undeclared code
+    const status = ERROR_STATUS.unknown_code;
+    expect([unknown.code, status]).toEqual(['unknown_code', undefined]);
   });
 
   it('hides unknown errors behind a bare 500', () => {
