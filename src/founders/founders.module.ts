@@ -6,7 +6,5 @@ import { FoundersService } from './founders.service';
 @Module({
   controllers: [FoundersController, TargetSectorsController],
   providers: [FoundersService, FoundersRepository],
-  // Cases look founders up (office-scoped) through the repository.
-  exports: [FoundersRepository],
 })
 export class FoundersModule {}

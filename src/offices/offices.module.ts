@@ -6,6 +6,5 @@ import { OfficesService } from './offices.service';
 @Module({
   controllers: [OfficesController],
   providers: [OfficesService, OfficesRepository],
-  exports: [OfficesRepository],
 })
 export class OfficesModule {}

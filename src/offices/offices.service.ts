@@ -8,7 +8,6 @@ import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { OfficeDb } from '../database/office-transaction';
 import type {
-  ApiKeyDto,
   ApiKeyListDto,
   CreateApiKeyDto,
   CreatedApiKeyDto,
@@ -17,7 +16,8 @@ import type {
   OfficeListDto,
   UpdateOfficeDto,
 } from './dto/office.dto';
-import { ApiKeyRow, OfficeRow, OfficesRepository } from './offices.repository';
+import { toApiKeyDto, toOfficeDto } from './office.mapper';
+import { OfficeRow, OfficesRepository } from './offices.repository';
 
 /**
  * Offices (administered by admins) and their API keys (managed by the office's leads and admins).
@@ -109,26 +109,4 @@ export class OfficesService {
     await this.visibleOffice(ctx, officeId);
     requireAccess(ctx.actor, 'api_keys.administer', officeId, 'Only leads of this office and admins manage its API keys.');
   }
-}
-
-function toOfficeDto(row: OfficeRow): OfficeDto {
-  return {
-    id: row.id,
-    name: row.name,
-    code: row.code,
-    region: row.region,
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
-  return {
-    id: row.id,
-    name: row.name,
-    role: row.role,
-    prefix: row.key_prefix,
-    createdAt: row.created_at.toISOString(),
-    revokedAt: row.revoked_at?.toISOString() ?? null,
-  };
 }
