@@ -66,7 +66,7 @@ export function toFounderDto(row: FounderRow): FounderDto {
     firstName: row.first_name,
     lastName: row.last_name,
     birthDate: row.birth_date,
-    gender: row.gender as F.Gender,
+    gender: row.gender,
     email: row.email,
     phone: row.phone,
     postalCode: row.postal_code,
@@ -75,14 +75,13 @@ export function toFounderDto(row: FounderRow): FounderDto {
     nationalities: row.nationalities,
     migrationBackground: row.migration_background,
     languages: row.languages.map((l) => ({ code: l.code, level: l.level as F.LanguageLevel })),
-    germanLevel: row.german_level as F.GermanLevel | null,
-    selfEmploymentPermitted: row.self_employment_permitted as F.SelfEmploymentPermit,
-    benefitStatus: row.benefit_status as F.BenefitStatus | null,
+    germanLevel: row.german_level,
+    selfEmploymentPermitted: row.self_employment_permitted,
+    benefitStatus: row.benefit_status,
     jobcenter: row.jobcenter,
     jobcenterCustomerNumber: row.jobcenter_customer_number,
     iscedLevel: row.isced_level,
-    foreignQualificationRecognition:
-      row.foreign_qualification_recognition as F.RecognitionStatus | null,
+    foreignQualificationRecognition: row.foreign_qualification_recognition,
     consent:
       row.consent_given_on !== null && row.consent_version !== null
         ? { givenOn: row.consent_given_on, version: row.consent_version }
