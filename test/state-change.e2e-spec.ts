@@ -101,15 +101,15 @@ describe('the state-change skeleton', () => {
   const renameOffice = (tx: StateChangeTx, officeId: string, to: string) =>
     tx.manager.query(`UPDATE office SET name = $2 WHERE id = $1`, [officeId, `RUN Mainz (${to})`]);
   const officeName = async () =>
-    ((await t.db.query(`SELECT name FROM office WHERE id = $1`, [w.officeA])) as { name: string }[])[0]
-      .name;
+    (await t.db.query<{ name: string }[]>(`SELECT name FROM office WHERE id = $1`, [w.officeA]))[0].name;
   const logged = async (requestId: string) =>
-    (await t.db.query(
-      `SELECT office_id, resource_type, resource_id, action, details FROM access_log WHERE request_id = $1`,
-      [requestId],
-    )) as { office_id: string; resource_type: string; resource_id: string; action: string; details: unknown }[];
-  const storedAnswers = async (key: string) =>
-    (await t.db.query(`SELECT body FROM idempotent_request WHERE key = $1`, [key])) as { body: unknown }[];
+    await t.db.query<
+      { office_id: string; resource_type: string; resource_id: string; action: string; details: unknown }[]
+    >(`SELECT office_id, resource_type, resource_id, action, details FROM access_log WHERE request_id = $1`, [
+      requestId,
+    ]);
+  const storedAnswers = (key: string) =>
+    t.db.query<{ body: unknown }[]>(`SELECT body FROM idempotent_request WHERE key = $1`, [key]);
 
   function ctx(role: 'advisor' | 'lead' | 'auditor' = 'advisor'): RequestContext {
     return {
