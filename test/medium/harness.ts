@@ -217,3 +217,50 @@ export async function refusal(work: Promise<unknown>): Promise<AppError> {
   if (!(outcome.error instanceof AppError)) throw outcome.error;
   return outcome.error;
 }
+
+/**
+ * Runs `starts` one after another while the owner holds the row locks of `table`/`ids`, each started
+ * only once the one before waits on that lock (pg_stat_activity), then releases the lock. So the
+ * requests really overlap (each on its own pool connection) and queue in a known order.
+ */
+export async function queuedOnLock<T>(
+  m: Medium,
+  table: 'founder_case' | 'reset_analysis',
+  ids: string | string[],
+  starts: (() => Promise<T>)[],
+): Promise<PromiseSettledResult<T>[]> {
+  const holder = m.owner.createQueryRunner();
+  await holder.connect();
+  const running: Promise<T>[] = [];
+  try {
+    await holder.startTransaction();
+    await holder.query(`SELECT 1 FROM ${table} WHERE id = ANY($1::uuid[]) FOR UPDATE`, [[ids].flat()]);
+    for (const start of starts) {
+      const promise = start();
+      // Observed as settled below; until then a rejection is not unhandled.
+      promise.catch(() => undefined);
+      running.push(promise);
+      await waitForLockWaiters(m, running.length);
+    }
+    await holder.commitTransaction();
+  } finally {
+    if (holder.isTransactionActive) await holder.rollbackTransaction();
+    await holder.release();
+  }
+  return Promise.allSettled(running);
+}
+
+/** Waits until `count` request connections wait on a lock (fails after 5 s). */
+export async function waitForLockWaiters(m: Medium, count: number): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const [{ n }]: { n: number }[] = await m.owner.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
+      [REQUEST_APPLICATION],
+    );
+    if (n >= count) return;
+    if (Date.now() > deadline) throw new Error(`${n} of ${count} requests wait on the lock after 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
