@@ -78,7 +78,8 @@ describe('Idempotency-Key of a case transition (services, no HTTP)', () => {
     const transitions = m.module.get(CaseTransitionService);
     const options = { ifMatch: null, idempotencyKey: 'medium-two-cases' };
     // Both hold their own case's lock before either stores its answer: the second insert of the
-    // key waits on the first, fails on the primary key (23505) and reads the winner's answer.
+    // key waits on the first, fails on the primary key (23505) and reads the winner's answer (or,
+    // had the winner committed before its replay, finds that answer there): either way reused.
     const results = await queuedOnLock(
       m,
       'founder_case',
