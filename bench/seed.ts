@@ -92,14 +92,14 @@ export async function seed(db: Client): Promise<BenchWorld> {
     // In case_id order, so the (case_id, seq) index is appended to rather than split at random.
     await db.query(
       `INSERT INTO case_history (case_id, seq, at, actor_type, event, from_phase, to_phase, from_status, to_status,
-                                 payload, machine_version, case_ref, actor_ref, prev_hash, hash, chain_format)
+                                 payload, machine_version, case_ref, actor_ref, prev_hash, hash, chain_format, office_id)
        SELECT e.id, s, now() - ($1::int + 1 - s) * interval '1 hour', 'api_key',
               CASE WHEN s % 2 = 1 THEN 'PAUSE' ELSE 'RESUME' END, 'access', 'access',
               CASE WHEN s % 2 = 1 THEN 'active' ELSE 'paused' END, CASE WHEN s % 2 = 1 THEN 'paused' ELSE 'active' END,
               '{}', 1, md5(e.id::text) || md5(e.id::text || 'r'), md5('actor') || md5('ref'),
-              md5(e.id::text || (s - 1)) || md5((s - 1)::text), md5(e.id::text || s) || md5(s::text), 1
+              md5(e.id::text || (s - 1)) || md5((s - 1)::text), md5(e.id::text || s) || md5(s::text), 1, $2::uuid
          FROM (SELECT id FROM export_case ORDER BY id) e CROSS JOIN generate_series(1, $1::int) s`,
-      [ex.rowsPerCase],
+      [ex.rowsPerCase, officeId],
     );
     await db.query('COMMIT');
   }

@@ -3,17 +3,30 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /** The role the service's request connections act as: it owns nothing and cannot bypass RLS. */
 export const REQUEST_ROLE = 'lotse_app';
 
-/** Tables whose rows belong to one office, by their own office_id column. */
-const OFFICE_TABLES = ['founder', 'founder_case', 'case_contact', 'reset_analysis', 'erasure_record', 'idempotent_request'];
+/**
+ * Histories, texts and EKS periods get the office of their parent row, in this order (a period
+ * line's parent is its version). Their own column, not a policy through the parent: measured on
+ * 250,000 history rows of one office, reading them took 2.1 times as long with a policy asking
+ * the parent case (0.70 s against 0.33 s without row-level security) and the same time with the
+ * row's own office id.
+ */
+const INHERITING: [table: string, parent: string, key: string][] = [
+  ['case_history', 'founder_case', 'case_id'],
+  ['case_history_text', 'founder_case', 'case_id'],
+  ['reset_history', 'reset_analysis', 'analysis_id'],
+  ['reset_history_text', 'reset_analysis', 'analysis_id'],
+  ['reset_period_version', 'reset_analysis', 'analysis_id'],
+  ['reset_period_line', 'reset_period_version', 'period_version_id'],
+];
 
-/** Tables whose rows belong to the office of their parent row: the policy asks the parent. */
+/** Tables whose rows belong to one office, by their own office_id column. */
+const OFFICE_TABLES = [
+  'founder', 'founder_case', 'case_contact', 'reset_analysis', 'erasure_record', 'idempotent_request',
+  ...INHERITING.map(([table]) => table),
+];
+
+/** Chain heads of an export belong to the export: their policy asks the (small) manifest table. */
 const CHILD_TABLES: [table: string, parent: string, key: string, parentKey: string][] = [
-  ['case_history', 'founder_case', 'case_id', 'id'],
-  ['case_history_text', 'founder_case', 'case_id', 'id'],
-  ['reset_history', 'reset_analysis', 'analysis_id', 'id'],
-  ['reset_history_text', 'reset_analysis', 'analysis_id', 'id'],
-  ['reset_period_version', 'reset_analysis', 'analysis_id', 'id'],
-  ['reset_period_line', 'reset_period_version', 'period_version_id', 'id'],
   ['export_chain_head', 'export_manifest', 'export_id', 'id'],
 ];
 
@@ -25,9 +38,9 @@ const CHILD_TABLES: [table: string, parent: string, key: string, parentKey: stri
  * (src/database/office-transaction.ts) and connects as `lotse_app`, a role that owns no table and
  * has NOBYPASSRLS; migrations run as the owner.
  *
- * Histories, texts and EKS periods have no office id of their own: their policy asks whether the
- * parent row (case, analysis, period version, export) is visible, which the parent's own policy
- * decides. That keeps the append-only rows and their hash chains unchanged.
+ * Histories, texts and EKS periods get an office_id of their own, filled from their parent row
+ * (the column is not part of any hash, so the chains are unchanged). An export's chain heads are
+ * bound through their manifest.
  *
  * Not under RLS, because they hold no social data and are read before any office is known: office,
  * app_user, membership, api_key (sign-in and credential lookup), auth_failure (sign-in throttle),
@@ -53,13 +66,25 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
     await q.query(`DELETE FROM idempotent_request WHERE office_id IS NULL`);
     await q.query(`ALTER TABLE idempotent_request ALTER COLUMN office_id SET NOT NULL`);
 
+    for (const [table, parent, key] of INHERITING) {
+      await q.query(`ALTER TABLE ${table} ADD COLUMN office_id uuid REFERENCES office (id)`);
+      // The append-only triggers refuse every UPDATE; this one fills a new column and changes
+      // nothing the triggers protect (the hashed fields).
+      await q.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+      await q.query(`UPDATE ${table} t SET office_id = p.office_id FROM ${parent} p WHERE p.id = t.${key}`);
+      await q.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      await q.query(`ALTER TABLE ${table} ALTER COLUMN office_id SET NOT NULL`);
+    }
+
+    // `(SELECT lotse_office_ids())`, not the bare call: a sub-select is an InitPlan, evaluated once
+    // per statement; the bare call would parse the setting again for every row it filters.
     for (const table of OFFICE_TABLES) {
-      await secure(q, table, `office_id = ANY (lotse_office_ids())`);
+      await secure(q, table, `office_id = ANY ((SELECT lotse_office_ids())::uuid[])`);
     }
     // Entries without an office (a list across offices, a user change) carry no personal data.
-    await secure(q, 'access_log', `office_id IS NULL OR office_id = ANY (lotse_office_ids())`);
+    await secure(q, 'access_log', `office_id IS NULL OR office_id = ANY ((SELECT lotse_office_ids())::uuid[])`);
     // An export is visible when every office it covered is in scope.
-    await secure(q, 'export_manifest', `office_ids <@ lotse_office_ids()`);
+    await secure(q, 'export_manifest', `office_ids <@ (SELECT lotse_office_ids())`);
     for (const [table, parent, key, parentKey] of CHILD_TABLES) {
       await secure(q, table, `EXISTS (SELECT 1 FROM ${parent} p WHERE p.${parentKey} = ${table}.${key})`);
     }
@@ -89,6 +114,7 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
       await q.query(`DROP POLICY office_scope ON ${table}`);
       await q.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY`);
     }
+    for (const [table] of [...INHERITING].reverse()) await q.query(`ALTER TABLE ${table} DROP COLUMN office_id`);
     await q.query(`ALTER TABLE idempotent_request DROP COLUMN office_id`);
     await q.query(`DROP FUNCTION lotse_office_ids()`);
     // The role stays: it may hold grants in other databases of the cluster.

@@ -557,8 +557,9 @@ describe('auditor exports of the phase history', () => {
     // Enough rows that the export is still running when the client goes away.
     await t.db.query(`ALTER TABLE case_history DISABLE TRIGGER case_history_append_only`);
     await t.db.query(
-      `INSERT INTO case_history (case_id, seq, at, actor_type, event, to_phase, to_status, machine_version, case_ref, prev_hash, hash, chain_format)
-       SELECT $1, g, now(), 'system', 'PAUSE', 'access', 'paused', 1, 'c_bulk', repeat('0', 64), repeat('1', 64), 1
+      `INSERT INTO case_history (case_id, seq, at, actor_type, event, to_phase, to_status, machine_version, case_ref, prev_hash, hash, chain_format, office_id)
+       SELECT $1, g, now(), 'system', 'PAUSE', 'access', 'paused', 1, 'c_bulk', repeat('0', 64), repeat('1', 64), 1,
+              (SELECT office_id FROM founder_case WHERE id = $1)
          FROM generate_series(100, 400099) g`,
       [caseIds[1]],
     );

@@ -177,8 +177,8 @@ function transition(
       await client.query(
         `INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
                                    payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest,
-                                   chain_format, office_code, reset_analysis_ref)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
+                                   chain_format, office_code, reset_analysis_ref, office_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
         [
           caseId,
           facts.seq,
@@ -201,12 +201,13 @@ function transition(
           sealed.format,
           sealed.officeCode,
           sealed.resetAnalysisRef,
+          s.officeId,
         ],
       );
       if (texts)
         await client.query(
-          `INSERT INTO case_history_text (case_id, seq, texts, salt) VALUES ($1, $2, $3, $4)`,
-          [caseId, facts.seq, JSON.stringify(texts), sealed.salt],
+          `INSERT INTO case_history_text (case_id, seq, texts, salt, office_id) VALUES ($1, $2, $3, $4, $5)`,
+          [caseId, facts.seq, JSON.stringify(texts), sealed.salt, s.officeId],
         );
       await client.query('COMMIT');
       heads.set(caseId, sealed.hash);

@@ -202,13 +202,14 @@ export class CasesRepository {
        history AS (
          INSERT INTO case_history (case_id, seq, at, actor_type, actor_id, event, from_phase, to_phase, from_status, to_status,
                                    payload, machine_version, days_in_phase, case_ref, actor_ref, prev_hash, hash, text_digest,
-                                   chain_format, office_code, reset_analysis_ref)
-         VALUES (${id}, ${seq}, ${at}, ${h.actorType}, ${h.actorId}, ${h.event}, ${h.fromPhase}, ${h.toPhase}, ${h.fromStatus}, ${h.toStatus},
-                 ${JSON.stringify(h.payload)}, ${h.machineVersion}, ${h.daysInPhase ?? null}, ${sealed.caseRef}, ${sealed.actorRef}, ${prevHash},
-                 ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${sealed.resetAnalysisRef})),
+                                   chain_format, office_code, reset_analysis_ref, office_id)
+         SELECT ${id}, ${seq}, ${at}, ${h.actorType}, ${h.actorId}, ${h.event}, ${h.fromPhase}, ${h.toPhase}, ${h.fromStatus}, ${h.toStatus},
+                ${JSON.stringify(h.payload)}, ${h.machineVersion}, ${h.daysInPhase ?? null}, ${sealed.caseRef}, ${sealed.actorRef}, ${prevHash},
+                ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${sealed.resetAnalysisRef}, u.office_id
+           FROM updated u),
        texts AS (
-         INSERT INTO case_history_text (case_id, seq, texts, salt)
-         SELECT ${id}, ${seq}, ${texts}::jsonb, ${sealed.salt} WHERE ${texts}::jsonb IS NOT NULL)
+         INSERT INTO case_history_text (case_id, seq, texts, salt, office_id)
+         SELECT ${id}, ${seq}, ${texts}::jsonb, ${sealed.salt}, u.office_id FROM updated u WHERE ${texts}::jsonb IS NOT NULL)
        SELECT * FROM updated`,
     );
     return row;
@@ -239,10 +240,9 @@ export class CasesRepository {
 
   history(tx: OfficeTx, caseId: string): Promise<HistoryRow[]> {
     return tx.manager.query(
-      `SELECT h.*, t.texts, t.salt FROM founder_case c
-         JOIN case_history h ON h.case_id = c.id
+      `SELECT h.*, t.texts, t.salt FROM case_history h
          LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq
-        WHERE c.id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY h.seq`,
+        WHERE h.case_id = $1 AND h.office_id = ANY($2::uuid[]) ORDER BY h.seq`,
       [caseId, tx.officeIds],
     );
   }
@@ -311,6 +311,8 @@ export interface CaseHistoryTableRow {
   office_code: string | null;
   /** The pseudonym of the RE_SET analysis a RESTART carries. */
   reset_analysis_ref: string | null;
+  /** The case's office, for row-level security (not hashed). */
+  office_id: string;
 }
 
 /**
@@ -322,6 +324,7 @@ export interface CaseHistoryTextRow {
   seq: number;
   texts: Record<string, string>;
   salt: string | null;
+  office_id: string;
 }
 
 /** A history row with its texts (null when it had none or they were erased), as the chain reads it. */

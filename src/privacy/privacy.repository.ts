@@ -138,7 +138,9 @@ export class PrivacyRepository {
         // Every column of the version; months as text[]: pg would make a date[] Date objects at local midnight.
         `SELECT v.id, v.analysis_id, v.period_start, v.version, v.period_end, v.kind, v.final_declaration_due_on,
                 v.months::text[] AS months, v.created_by, v.created_at,
-                (SELECT json_agg(l ORDER BY l.month, l.code) FROM reset_period_line l WHERE l.period_version_id = v.id) AS lines
+                (SELECT json_agg(json_build_object('period_version_id', l.period_version_id, 'month', l.month, 'code', l.code,
+                                                  'cents', l.cents) ORDER BY l.month, l.code)
+                   FROM reset_period_line l WHERE l.period_version_id = v.id) AS lines
            FROM reset_period_version v JOIN reset_analysis a ON a.id = v.analysis_id
           WHERE a.founder_id = $1 AND a.office_id = ANY($2::uuid[]) ORDER BY v.analysis_id, v.period_start, v.version`,
       ),

@@ -9,11 +9,11 @@ type PeriodHeaderRow = Omit<PeriodVersion, 'months'> & { monthList: string[] };
 const TABLE_OF = { A: 'receipts', B: 'expenses', C: 'deductions' } as const;
 
 /** The analysis ($1) is in the scope's offices ($2); uncorrelated, so PostgreSQL checks it once. */
-const IN_SCOPE = `EXISTS (SELECT 1 FROM reset_analysis a WHERE a.id = $1 AND a.office_id = ANY($2::uuid[]))`;
+const IN_SCOPE = `office_id = ANY($2::uuid[])`;
 
 /**
- * SQL of EKS period versions and their lines. Period rows carry no office of their own: every
- * method takes an OfficeTx and reaches them through their analysis in the scope's offices.
+ * SQL of EKS period versions and their lines. Every method takes an OfficeTx and filters by its
+ * offices (the rows carry their analysis's office, as row-level security needs).
  */
 @Injectable()
 export class ResetPeriodsRepository {
@@ -31,12 +31,11 @@ export class ResetPeriodsRepository {
       [analysisId, tx.officeIds],
     );
     if (versions.length === 0) return [];
-    // The version ids come from the scoped read above.
     const lines: { vid: string; month: string; code: string; cents: number }[] = await tx.manager.query(
       `SELECT period_version_id AS vid, to_char(month, 'YYYY-MM') AS month, code, cents
-         FROM reset_period_line WHERE period_version_id = ANY($1::uuid[])
+         FROM reset_period_line WHERE period_version_id = ANY($1::uuid[]) AND office_id = ANY($2::uuid[])
         ORDER BY month, code`,
-      [versions.map((v) => v.id)],
+      [versions.map((v) => v.id), tx.officeIds],
     );
     return versions.map(({ monthList, ...v }) => {
       const months = monthList.map((month): PeriodVersion['months'][number] => ({
@@ -63,14 +62,16 @@ export class ResetPeriodsRepository {
   }
 
   /**
-   * For an analysis the caller has locked through the scope (ResetRepository.lockForUpdate); the
-   * row-level security policy checks the analysis's office again.
+   * For an analysis the caller has locked through the scope (ResetRepository.lockForUpdate). The
+   * version and its lines carry the analysis's office, which row-level security checks again.
    */
   async insertPeriodVersion(tx: OfficeTx, p: PeriodInsert): Promise<string> {
     const [{ id }]: { id: string }[] = await tx.manager.query(
       `INSERT INTO reset_period_version
-              (analysis_id, period_start, version, period_end, kind, final_declaration_due_on, months, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::date[], $8) RETURNING id`,
+              (analysis_id, period_start, version, period_end, kind, final_declaration_due_on, months, created_by, office_id)
+       SELECT $1, $2, $3, $4, $5, $6, $7::date[], $8, a.office_id
+         FROM reset_analysis a WHERE a.id = $1 AND a.office_id = ANY($9::uuid[])
+       RETURNING id`,
       [
         p.analysisId,
         p.periodStart,
@@ -80,6 +81,7 @@ export class ResetPeriodsRepository {
         p.finalDeclarationDueOn,
         p.months.map((m) => `${m.month}-01`),
         p.createdBy,
+        tx.officeIds,
       ],
     );
     const lines = p.months.flatMap((m) =>
@@ -89,8 +91,10 @@ export class ResetPeriodsRepository {
     );
     if (lines.length > 0) {
       await tx.manager.query(
-        `INSERT INTO reset_period_line (period_version_id, month, code, cents)
-         SELECT $1, t.month::date, t.code, t.cents FROM unnest($2::text[], $3::text[], $4::integer[]) AS t(month, code, cents)`,
+        `INSERT INTO reset_period_line (period_version_id, month, code, cents, office_id)
+         SELECT v.id, t.month::date, t.code, t.cents, v.office_id
+           FROM reset_period_version v, unnest($2::text[], $3::text[], $4::integer[]) AS t(month, code, cents)
+          WHERE v.id = $1`,
         [id, lines.map((l) => l[0]), lines.map((l) => l[1]), lines.map((l) => l[2])],
       );
     }

@@ -194,8 +194,8 @@ export class ResetRepository {
    * data and period changes bump the version without a row) and the office code.
    */
   private async insertHistory(tx: OfficeTx, history: ResetHistoryInsert): Promise<void> {
-    const [head]: { office_code: string; head_seq: number | null; head_hash: string | null }[] = await tx.manager.query(
-      `SELECT o.code AS office_code, h.seq AS head_seq, h.hash AS head_hash
+    const [head]: { office_id: string; office_code: string; head_seq: number | null; head_hash: string | null }[] = await tx.manager.query(
+      `SELECT a.office_id, o.code AS office_code, h.seq AS head_seq, h.hash AS head_hash
          FROM reset_analysis a
          JOIN office o ON o.id = a.office_id
          LEFT JOIN LATERAL (SELECT seq, hash FROM reset_history WHERE analysis_id = a.id ORDER BY seq DESC LIMIT 1) h ON true
@@ -208,25 +208,24 @@ export class ResetRepository {
     const sealed = this.sealer.sealReset(prevHash, { ...history, seq, at, officeCode: head.office_code });
     const row = sql`INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload,
                                   machine_version, analysis_ref, actor_ref, prev_hash, hash, text_digest, chain_format, office_code,
-                                  chain_payload)
+                                  chain_payload, office_id)
        VALUES (${history.analysisId}, ${seq}, ${at}, ${history.actorType}, ${history.actorId}, ${history.event}, ${history.fromState},
                ${history.toState}, ${JSON.stringify(history.payload)}, ${history.machineVersion}, ${sealed.analysisRef}, ${sealed.actorRef},
-               ${prevHash}, ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${JSON.stringify(sealed.payload)})`;
+               ${prevHash}, ${sealed.hash}, ${sealed.textDigest}, ${sealed.format}, ${sealed.officeCode}, ${JSON.stringify(sealed.payload)},
+               ${head.office_id})`;
     await tx.manager.query(row.text, row.values);
     if (history.texts) {
-      const texts = sql`INSERT INTO reset_history_text (analysis_id, seq, texts, salt)
-        VALUES (${history.analysisId}, ${seq}, ${JSON.stringify(history.texts)}, ${sealed.salt})`;
+      const texts = sql`INSERT INTO reset_history_text (analysis_id, seq, texts, salt, office_id)
+        VALUES (${history.analysisId}, ${seq}, ${JSON.stringify(history.texts)}, ${sealed.salt}, ${head.office_id})`;
       await tx.manager.query(texts.text, texts.values);
     }
   }
 
-  /** Through the analysis row: history rows carry no office of their own. */
   history(tx: OfficeTx, analysisId: string): Promise<ResetHistoryRow[]> {
     return tx.manager.query(
-      `SELECT h.*, t.texts, t.salt FROM reset_analysis a
-         JOIN reset_history h ON h.analysis_id = a.id
+      `SELECT h.*, t.texts, t.salt FROM reset_history h
          LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq
-        WHERE a.id = $1 AND a.office_id = ANY($2::uuid[]) ORDER BY h.seq`,
+        WHERE h.analysis_id = $1 AND h.office_id = ANY($2::uuid[]) ORDER BY h.seq`,
       [analysisId, tx.officeIds],
     );
   }

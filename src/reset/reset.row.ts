@@ -109,6 +109,8 @@ export interface ResetHistoryTableRow {
   chain_format: number;
   office_code: string | null;
   chain_payload: Record<string, unknown> | null;
+  /** The analysis's office, for row-level security (not hashed). */
+  office_id: string;
 }
 
 /**
@@ -120,6 +122,7 @@ export interface ResetHistoryTextRow {
   seq: number;
   texts: Record<string, string>;
   salt: string | null;
+  office_id: string;
 }
 
 /** A stored RE_SET history row with its texts (null when none or erased), as the chain reads it. */
