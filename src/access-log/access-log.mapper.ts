@@ -1,4 +1,4 @@
-import type { AccessLogEntryDto, ActorType } from './dto/access-log-entry.dto';
+import type { AccessLogEntryDto } from './dto/access-log-entry.dto';
 import type { AccessLogRow } from './access-log.repository';
 import type { AccessAction } from './access-log.service';
 
@@ -7,7 +7,7 @@ export function toAccessLogEntry(r: AccessLogRow): AccessLogEntryDto {
   return {
     id: r.id,
     at: r.at.toISOString(),
-    actorType: r.actor_type as ActorType,
+    actorType: r.actor_type,
     actorId: r.actor_id,
     officeId: r.office_id,
     resourceType: r.resource_type,

@@ -28,7 +28,7 @@ export class SignInThrottleRepository {
            FROM unnest($1::text[]) WITH ORDINALITY AS k(key, ord) ORDER BY k.ord`,
         [sorted],
       );
-      return tx.query(
+      return tx.query<{ ids: string[] | null; retry_after: number | null }[]>(
         `WITH counted AS (
            SELECT k.key, count(f.id) AS n, bool_or(f.pending) AS any_pending,
                   min(f.failed_at) FILTER (WHERE NOT f.pending) AS oldest_failure
@@ -46,7 +46,7 @@ export class SignInThrottleRepository {
                                  ELSE ceil(extract(epoch FROM oldest_failure + make_interval(secs => $2) - now()))
                             END)::int FROM blocked) AS retry_after`,
         [sorted, windowSeconds, maxFailures],
-      ) as Promise<{ ids: string[] | null; retry_after: number | null }[]>;
+      );
     });
     const { ids, retry_after } = rows[0];
     if (retry_after !== null)

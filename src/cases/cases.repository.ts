@@ -249,7 +249,7 @@ export class CasesRepository {
 
   /** A user who may be assigned as the case's advisor: an advisor or lead of that office. */
   async isAssignableAdvisor(tx: OfficeTx, userId: string, officeId: string): Promise<boolean> {
-    const rows = await tx.manager.query(
+    const rows = await tx.manager.query<unknown[]>(
       `SELECT 1 FROM membership m JOIN app_user u ON u.id = m.user_id
         WHERE m.user_id = $1 AND m.office_id = $2 AND m.role IN ('advisor', 'lead') AND u.is_active`,
       [userId, officeId],

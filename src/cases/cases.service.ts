@@ -10,7 +10,7 @@ import { OfficeDb, OfficeTx } from '../database/office-transaction';
 import { initialCaseState } from '../phase-model';
 import { assertNotErased } from './erased';
 import { toCaseDto, toCaseListItemDto, toContactDto, toHistoryDto } from './case.mapper';
-import type { CaseDataField, CaseGateRow } from './case.row';
+import type { CaseGateRow } from './case.row';
 import { CasesRepository } from './cases.repository';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
@@ -41,7 +41,7 @@ export class CasesService {
       const caseId = await this.cases.insert(
         tx,
         { officeId, founderId, createdBy: ctx.actor.id, ...initialCaseState() },
-        data as Partial<Record<CaseDataField, unknown>>,
+        data,
       );
       await this.accessLog.record(ctx, { officeId, resourceType: 'case', resourceId: caseId, action: 'create' }, tx);
       return this.answer(ctx, (await this.cases.findById(tx, caseId))!);
@@ -85,7 +85,7 @@ export class CasesService {
       if (dto.advisorId) await this.assertAssignable(tx, dto.advisorId, row.office_id);
       await assertTargetSector(tx.manager, dto.sector, 'sector');
       // An empty PATCH changes nothing, so it is no new version either.
-      await this.cases.updateData(tx, id, dto as Partial<Record<CaseDataField, unknown>>, { newVersion: true });
+      await this.cases.updateData(tx, id, dto, { newVersion: true });
       await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
       return this.answer(ctx, (await this.cases.findById(tx, id))!);
     });

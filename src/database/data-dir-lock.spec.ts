@@ -27,7 +27,7 @@ describe('lockDataDir', () => {
   });
 
   it('takes over the lock of a process that is gone, or of our own pid from an earlier start', () => {
-    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
     writeFileSync(join(dir, LOCK_FILE), `${gone}\n`);
     lockDataDir(dir).release();
     writeFileSync(join(dir, LOCK_FILE), `${process.pid}\n`);

@@ -69,7 +69,7 @@ export async function send(t: TestApp, w: World, req: FuzzRequest): Promise<Fuzz
       stream.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
     });
     const text = typeof res.body === 'string' ? res.body : ''; // HEAD: no body, so no parse
-    return { status: res.status, headers: res.headers as Record<string, string>, text };
+    return { status: res.status, headers: res.headers, text };
   } catch (error) {
     // No complete answer at all (the server dropped the connection): status 0.
     if ((error as { status?: number }).status !== undefined) throw error;
