@@ -22,6 +22,7 @@ import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper'
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
 import { assertNotErased } from '../cases/erased';
+import { assertOpen } from './open-analysis';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 
@@ -164,19 +165,6 @@ export class ResetAnalysesService {
   }
 }
 
-
-/** A decided or cancelled analysis is a closed record: its data and periods no longer change. */
-export function assertOpen(row: AnalysisRow): void {
-  if (row.state === 'decided' || row.state === 'cancelled') {
-    throw new AppError(
-      'reset_analysis_closed',
-      `The analysis is ${row.state}; its data can no longer change.`,
-      {
-        state: row.state,
-      },
-    );
-  }
-}
 
 function storedBusiness(b: BusinessDto): StoredBusiness {
   return {

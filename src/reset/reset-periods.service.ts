@@ -11,7 +11,7 @@ import type { EksMonthDto, PutPeriodDto } from './dto/period.dto';
 import { toCents } from './dto/euro';
 import { EksPeriod, validateEksPeriod } from './indicators';
 import { RatesUnavailableError, ruleSetFor } from './rules';
-import { assertOpen } from './reset-analyses.service';
+import { assertOpen } from './open-analysis';
 import { toPeriodDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';

@@ -9,6 +9,7 @@ import { AppError } from '../common/errors/app-error';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { OfficeDb } from '../database/office-transaction';
 import type { CreateUserDto, MeDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto';
+import { toUserDto } from './user.mapper';
 import { UserRow, UsersRepository } from './users.repository';
 
 const LEAD_MANAGED_ROLES = ['advisor', 'lead'];
@@ -157,18 +158,4 @@ function assertOneMembershipPerOffice(memberships: Membership[]): void {
       errors: [{ field: 'memberships', message: 'an office appears twice' }],
     });
   }
-}
-
-/** The API shape; a lead sees only the memberships in the offices they lead. */
-export function toUserDto(row: UserRow, visibleOffices: OfficeIds = 'every'): UserDto {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    admin: row.is_admin,
-    active: row.is_active,
-    memberships: row.memberships.filter((m) => visibleOffices === 'every' || visibleOffices.includes(m.officeId)),
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
 }
