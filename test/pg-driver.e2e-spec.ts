@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { clientOf, destroyClient, poolOf } from '../src/database/pg-driver';
+import { beginWith, clientOf, destroyClient, poolOf } from '../src/database/pg-driver';
 import { prepared } from '../src/database/prepared';
 import { sql } from '../src/database/sql';
 import { ClonedDatabase, cloneTemplate } from './support/cloned-database';
@@ -85,5 +85,33 @@ describe('pg driver adapter', () => {
     while ((await running()) && Date.now() < deadline) await sleep(50);
     expect(await running()).toBe(false);
     expect(poolOf(db).totalCount).toBe(0); // released with the error: the pool dropped it
+  });
+
+  it('opens a transaction with its first statement in the same round trip, and TypeORM ends it', async () => {
+    const runner = db.createQueryRunner();
+    try {
+      await beginWith(runner, 'BEGIN ISOLATION LEVEL REPEATABLE READ', `SELECT set_config('app.test', 'inside', true)`);
+      expect(runner.isTransactionActive).toBe(true);
+      const [inside] = await runner.query(
+        `SELECT current_setting('app.test', true) AS v, current_setting('transaction_isolation') AS iso`,
+      );
+      expect(inside).toMatchObject({ v: 'inside', iso: 'repeatable read' });
+      await runner.query(`CREATE TEMP TABLE driver_test_tx (n int)`);
+      await runner.rollbackTransaction();
+      expect(runner.isTransactionActive).toBe(false);
+      // Rolled back: the table is gone, the setting with it.
+      const [after] = await runner.query(
+        `SELECT to_regclass('pg_temp.driver_test_tx') IS NULL AS gone, current_setting('app.test', true) AS v`,
+      );
+      expect(after).toMatchObject({ gone: true, v: '' });
+      await beginWith(runner, 'BEGIN', `SELECT set_config('app.test', 'again', true)`);
+      await runner.commitTransaction();
+      expect(runner.isTransactionActive).toBe(false);
+      await expect(beginWith(runner, 'BEGIN', 'SELECT 1')).resolves.toBeUndefined();
+      await expect(beginWith(runner, 'BEGIN', 'SELECT 1')).rejects.toThrow(/inside a transaction/);
+      await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
   });
 });

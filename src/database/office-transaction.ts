@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { beginWith } from './pg-driver';
 import type { OfficeIds, OfficeScope } from '../auth/office-scope';
 import type { IsolationLevel } from './transaction';
 
@@ -21,8 +22,8 @@ export interface OfficeTx {
 
 /**
  * Opens the office-scoped transactions all request work runs in. The first statement of each is
- * `SELECT set_config('app.office_ids', $1, true)`: transaction-local, so a pooled connection never
- * carries one request's offices into the next, whatever the request did.
+ * `SELECT set_config('app.office_ids', <ids>, true)`, sent with its BEGIN: transaction-local, so a
+ * pooled connection never carries one request's offices into the next, whatever the request did.
  */
 @Injectable()
 export class OfficeDb {
@@ -42,12 +43,25 @@ export class OfficeDb {
     for (const id of officeIds) {
       if (!UUID.test(id)) throw new Error(`office scope with a malformed office id`);
     }
-    const body = async (manager: EntityManager): Promise<T> => {
-      await manager.query(`SELECT set_config('app.office_ids', $1, true)`, [officeIds.join(',')]);
-      return work({ manager, officeIds, [SCOPED]: true });
-    };
-    // READ COMMITTED is PostgreSQL's default: naming it would cost a SET TRANSACTION round trip.
-    return isolation === 'READ COMMITTED' ? this.db.transaction(body) : this.db.transaction(isolation, body);
+    const runner = this.db.createQueryRunner();
+    try {
+      // BEGIN and the scope in one round trip (every request pays it). The ids are checked UUIDs
+      // above, so writing them into the statement is safe; the setting is transaction-local.
+      await beginWith(
+        runner,
+        `BEGIN ISOLATION LEVEL ${isolation}`,
+        `SELECT set_config('app.office_ids', '${officeIds.join(',')}', true)`,
+      );
+      const result = await work({ manager: runner.manager, officeIds, [SCOPED]: true });
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      // The first error is the answer; a rollback on a broken connection would only hide it.
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   private async everyOffice(): Promise<string[]> {

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /*
  * The one place that knows how TypeORM holds its pg objects. TypeORM has no public API for the
@@ -50,4 +50,19 @@ export function destroyClient(client: PoolClient): void {
   const stream = (client as { connection?: { stream?: { destroy?(): void } } }).connection?.stream;
   if (typeof stream?.destroy !== 'function') throw missing('no socket on the pg client');
   stream.destroy();
+}
+
+/**
+ * Opens a transaction on `runner` with `first` sent in the same round trip as BEGIN (pg's simple
+ * query protocol takes several statements when there are no parameters), then tells TypeORM the
+ * transaction is open, so that its commitTransaction and rollbackTransaction end it as one it had
+ * started itself (PostgresQueryRunner keeps that in isTransactionActive and transactionDepth).
+ */
+export async function beginWith(runner: QueryRunner, begin: string, first: string): Promise<void> {
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth?: unknown };
+  if (typeof state.transactionDepth !== 'number') throw missing('no transaction depth on the query runner');
+  if (state.transactionDepth !== 0 || state.isTransactionActive) throw new Error('beginWith on a runner inside a transaction');
+  await runner.query(`${begin}; ${first}`);
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
 }
