@@ -77,6 +77,7 @@ describe('canonicalJson', () => {
     expect(canonicalJson({})).toBe('{}');
     expect(canonicalJson([undefined, null, 'x'])).toBe('[null,null,"x"]');
     // Upper case sorts before lower case, 'a' before 'aa'; equal keys cannot occur in an object.
+    expect(canonicalJson({ aa: 2, b: 1, B: 4, a: 3 })).toBe('{"B":4,"a":3,"aa":2,"b":1}');
     expect(canonicalJson({ b: 1, aa: 2, a: 3, B: 4 })).toBe('{"B":4,"a":3,"aa":2,"b":1}');
     expect(canonicalJson({ a: undefined })).toBe('{}');
   });

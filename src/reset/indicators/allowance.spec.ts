@@ -110,3 +110,14 @@ describe('profit needed (inverse of counted income)', () => {
     }
   });
 });
+
+describe('profit needed under tables without percentage brackets', () => {
+  it('is the target plus the base deduction when no bracket applies', () => {
+    // No brackets: counted = P − 100 €, and the 400 € region cannot reach 500 €.
+    const flat = { ...rule, brackets: [] };
+    expect(profitNeededCents(50000, 0, flat, false)).toBe(60000);
+    expect(profitNeededCents(20000, 0, flat, false)).toBe(30000);
+    // Above 400 € the higher table C deductions apply: 500 € + 250 €.
+    expect(profitNeededCents(50000, 25000, flat, false)).toBe(75000);
+  });
+});

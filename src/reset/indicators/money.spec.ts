@@ -84,6 +84,7 @@ describe('parseEuroAmount messages', () => {
     ['1.005', 'amount must have at most two decimals'],
     ['1.5x', 'amount must be a decimal number such as 12.50'],
     ['x1.555', 'amount must be a decimal number such as 12.50'],
+    ['1.555x', 'amount must be a decimal number such as 12.50'],
     ['10000000.01', 'amount must not exceed 10,000,000 €'],
     [true, 'amount must be a number or a string'],
   ])('answers %p with %p', (input, message) => {

@@ -115,6 +115,12 @@ describe('trend across a year boundary', () => {
     expect(trend.latest?.monthlyProfitCents).toBe(30000);
   });
 
+  it('reports the latest of three periods', () => {
+    const p = (m: string) => period({ months: [month(m, { A1: 10000 }, {})] });
+    const trend = computeTrend([p('2025-02'), p('2025-03'), p('2025-01')], business(), single(), TODAY);
+    expect(trend.latest?.periodStart).toBe('2025-03-01');
+  });
+
   it('counts the months on benefits and since the start up to today', () => {
     const trend = computeTrend(
       [],
