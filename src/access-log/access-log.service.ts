@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../auth/request-context';
 import type { OfficeTx } from '../database/office-transaction';
-import { prepared } from '../database/prepared';
+import { escapeLiteral } from 'pg';
 
 export const ACCESS_ACTIONS = ['read', 'list', 'create', 'update', 'delete', 'export', 'erase', 'transition'] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
@@ -23,23 +23,37 @@ export interface AccessEntry {
  */
 @Injectable()
 export class AccessLogService {
-  async record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx: OfficeTx): Promise<void> {
-    const list = Array.isArray(entries) ? entries : [entries];
-    if (list.length === 0) return;
-    // One multi-row VALUES insert: it runs on every request, so it stays a single plain statement.
-    const params: unknown[] = [ctx.actor.kind, ctx.actor.id, ctx.requestId];
-    const rows = list.map((e) => {
-      params.push(e.officeId, e.resourceType, e.resourceId, e.action, e.details ? JSON.stringify(e.details) : null);
-      const n = params.length;
-      return `($1, $2, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $3, $${n})`;
-    });
-    // Named per row count (nearly always 1), so the statement is planned once per connection.
-    await prepared(
-      tx.manager,
-      `access_log_${list.length}`,
-      `INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details)
-       VALUES ${rows.join(', ')}`,
-      params,
-    );
+  /**
+   * Adds the entries to the transaction: they are written with its COMMIT, in the same round trip
+   * (every request logs, so this saves one), and exist exactly when the transaction commits.
+   */
+  record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx: OfficeTx): void {
+    const statement = accessLogInsert(ctx, Array.isArray(entries) ? entries : [entries]);
+    if (statement) tx.atCommit(statement);
   }
+}
+
+/**
+ * The INSERT of the entries with every value as an escaped literal (pg's escapeLiteral), so that
+ * it can travel in one simple-protocol message with the COMMIT; null when there are none.
+ */
+export function accessLogInsert(ctx: RequestContext, entries: readonly AccessEntry[]): string | null {
+  if (entries.length === 0) return null;
+  const literal = (v: string | null): string => (v === null ? 'NULL' : escapeLiteral(v));
+  const rows = entries.map((e) =>
+    [
+      ctx.actor.kind,
+      ctx.actor.id,
+      e.officeId,
+      e.resourceType,
+      e.resourceId,
+      e.action,
+      ctx.requestId,
+      e.details ? JSON.stringify(e.details) : null,
+    ]
+      .map(literal)
+      .join(', '),
+  );
+  return `INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details)
+       VALUES ${rows.map((r) => `(${r})`).join(', ')}`;
 }

@@ -43,7 +43,7 @@ export class CasesService {
         { officeId, founderId, createdBy: ctx.actor.id, ...initialCaseState() },
         data,
       );
-      await this.accessLog.record(ctx, { officeId, resourceType: 'case', resourceId: caseId, action: 'create' }, tx);
+      this.accessLog.record(ctx, { officeId, resourceType: 'case', resourceId: caseId, action: 'create' }, tx);
       return this.answer(ctx, (await this.cases.findById(tx, caseId))!);
     });
   }
@@ -51,7 +51,7 @@ export class CasesService {
   get(ctx: RequestContext, id: string): Promise<CaseDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'case.read'), async (tx) => {
       const row = await this.found(tx, id);
-      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' }, tx);
+      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' }, tx);
       return readerView(ctx, row.office_id, 'case', this.answer(ctx, row));
     });
   }
@@ -63,7 +63,7 @@ export class CasesService {
     const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     return this.officeDb.run(scope, async (tx) => {
       const rows = await this.cases.list(tx, { ...q, after, limit });
-      await this.accessLog.record(ctx, {
+      this.accessLog.record(ctx, {
         // An office the caller is not in is not theirs to log against (row-level security agrees).
         officeId: q.officeId && includes(scope, q.officeId) ? q.officeId : null,
         resourceType: 'case',
@@ -86,7 +86,7 @@ export class CasesService {
       await assertTargetSector(tx.manager, dto.sector, 'sector');
       // An empty PATCH changes nothing, so it is no new version either.
       await this.cases.updateData(tx, id, dto, { newVersion: true });
-      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
+      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
       return this.answer(ctx, (await this.cases.findById(tx, id))!);
     });
   }
@@ -95,7 +95,7 @@ export class CasesService {
     return this.officeDb.run(officesFor(ctx.actor, 'case.read'), async (tx) => {
       const row = await this.found(tx, id);
       const rows = await this.cases.history(tx, id);
-      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' }, tx);
+      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' }, tx);
       return {
         caseId: id,
         version: row.version,
@@ -119,7 +119,7 @@ export class CasesService {
       assertIfMatch(ifMatch, row.version, 'case');
       const inserted = await this.cases.insertContact(tx, caseId, row.office_id, ctx.actor.id, dto);
       const caseVersion = await this.cases.bumpVersion(tx, caseId);
-      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
+      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
       return { ...toContactDto(inserted), caseVersion };
     });
   }
@@ -128,7 +128,7 @@ export class CasesService {
     return this.officeDb.run(officesFor(ctx.actor, 'case.contacts.read'), async (tx) => {
       const row = await this.found(tx, caseId);
       const rows = await this.cases.contacts(tx, caseId);
-      await this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: caseId, action: 'list' }, tx);
+      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: caseId, action: 'list' }, tx);
       return { items: rows.map(toContactDto) };
     });
   }

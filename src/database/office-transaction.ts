@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { beginWith } from './pg-driver';
+import { beginWith, commitWith } from './pg-driver';
 import type { OfficeIds, OfficeScope } from '../auth/office-scope';
 import type { IsolationLevel } from './transaction';
 
@@ -17,6 +17,11 @@ export interface OfficeTx {
   readonly manager: EntityManager;
   /** The offices of the scope; empty: the caller holds the permission nowhere (no rows). */
   readonly officeIds: readonly string[];
+  /**
+   * A statement (no parameters: literals escaped by the caller) sent with the COMMIT in one round
+   * trip: it commits with the transaction or not at all. The access log's entries go this way.
+   */
+  atCommit(statement: string): void;
   readonly [SCOPED]: true;
 }
 
@@ -52,8 +57,10 @@ export class OfficeDb {
         `BEGIN ISOLATION LEVEL ${isolation}`,
         `SELECT set_config('app.office_ids', '${officeIds.join(',')}', true)`,
       );
-      const result = await work({ manager: runner.manager, officeIds, [SCOPED]: true });
-      await runner.commitTransaction();
+      const atCommit: string[] = [];
+      const tx: OfficeTx = { manager: runner.manager, officeIds, atCommit: (s) => void atCommit.push(s), [SCOPED]: true };
+      const result = await work(tx);
+      await commitWith(runner, atCommit);
       return result;
     } catch (error) {
       // The first error is the answer; a rollback on a broken connection would only hide it.

@@ -66,3 +66,17 @@ export async function beginWith(runner: QueryRunner, begin: string, first: strin
   state.isTransactionActive = true;
   state.transactionDepth = 1;
 }
+
+/**
+ * Ends the transaction `beginWith` opened: `statements` and the COMMIT in one round trip. When one
+ * of them fails nothing is committed; the transaction stays open (aborted) for the caller's
+ * rollback.
+ */
+export async function commitWith(runner: QueryRunner, statements: readonly string[]): Promise<void> {
+  if (statements.length === 0) return runner.commitTransaction();
+  const state = runner as unknown as { isTransactionActive: boolean; transactionDepth?: unknown };
+  if (state.transactionDepth !== 1 || !state.isTransactionActive) throw new Error('commitWith outside a beginWith transaction');
+  await runner.query([...statements, 'COMMIT'].join(';\n'));
+  state.isTransactionActive = false;
+  state.transactionDepth = 0;
+}

@@ -68,8 +68,8 @@ export class PhaseHistoryExportService {
     const format = q.format ?? 'csv';
     const dialect = format === 'csv' ? (q.dialect ?? 'rfc4180') : null;
     // Logged and committed before the first byte: an export that fails mid-stream is still on record.
-    const officeIds = await this.officeDb.run(scope, async (tx) => {
-      await this.accessLog.record(
+    const officeIds = await this.officeDb.run(scope, (tx) => {
+      this.accessLog.record(
         ctx,
         tx.officeIds.map((officeId) => ({
           officeId,
@@ -80,7 +80,7 @@ export class PhaseHistoryExportService {
         })),
         tx,
       );
-      return [...tx.officeIds];
+      return Promise.resolve([...tx.officeIds]);
     });
     const plan: Plan = {
       kind,

@@ -63,7 +63,7 @@ export class FoundersService {
         createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
         columns,
       });
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         { officeId, resourceType: 'founder', resourceId: inserted.id, action: 'create' },
         tx,
@@ -77,7 +77,7 @@ export class FoundersService {
     return this.officeDb.run(officesFor(ctx.actor, 'founders.read'), async (tx) => {
       const row = await this.founders.findById(tx, id);
       if (!row) throw new AppError('not_found', 'No such founder.');
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         { officeId: row.office_id, resourceType: 'founder', resourceId: id, action: 'read' },
         tx,
@@ -94,7 +94,7 @@ export class FoundersService {
       await assertTargetSector(tx.manager, columns.profile?.target_sector, 'profile.targetSector');
       const updated = await this.founders.update(tx, id, columns);
       if (!updated) throw new AppError('not_found', 'No such founder.');
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           officeId: updated.office_id,
@@ -122,7 +122,7 @@ export class FoundersService {
     return this.officeDb.run(scope, async (tx) => {
       const rows = await this.founders.list(tx, { q, limit, after });
       // Never the search text in the log: it is usually a name.
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           officeId: offices.length === 1 ? offices[0] : null,

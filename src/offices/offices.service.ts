@@ -39,7 +39,7 @@ export class OfficesService {
     const row = await this.officeDb.run({ officeIds: [id] }, async (tx) => {
       const inserted = await this.offices.insert(tx.manager, { id, code: dto.code, name: dto.name, region: dto.region ?? null });
       if (!inserted) throw new AppError('office_code_taken', `The office code ${dto.code} is already in use.`);
-      await this.accessLog.record(ctx, { officeId: id, resourceType: 'office', resourceId: id, action: 'create' }, tx);
+      this.accessLog.record(ctx, { officeId: id, resourceType: 'office', resourceId: id, action: 'create' }, tx);
       return inserted;
     });
     return toOfficeDto(row);
@@ -61,7 +61,7 @@ export class OfficesService {
         throw new AppError('office_code_taken', `The office code ${dto.code} is already in use.`);
       }
       const updated = await this.offices.update(tx.manager, id, dto);
-      await this.accessLog.record(ctx, { officeId: id, resourceType: 'office', resourceId: id, action: 'update' }, tx);
+      this.accessLog.record(ctx, { officeId: id, resourceType: 'office', resourceId: id, action: 'update' }, tx);
       return updated;
     });
     return toOfficeDto(row);
@@ -79,7 +79,7 @@ export class OfficesService {
         prefix: secret.prefix,
         createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
       });
-      await this.accessLog.record(ctx, { officeId, resourceType: 'api_key', resourceId: inserted.id, action: 'create' }, tx);
+      this.accessLog.record(ctx, { officeId, resourceType: 'api_key', resourceId: inserted.id, action: 'create' }, tx);
       return inserted;
     });
     return { ...toApiKeyDto(row), key: secret.key };
@@ -94,7 +94,7 @@ export class OfficesService {
     await this.officeLedBy(ctx, officeId);
     await this.officeDb.run(narrowTo(officesFor(ctx.actor, 'api_keys.administer'), officeId), async (tx) => {
       if (!(await this.offices.revokeApiKey(tx.manager, officeId, id))) throw new AppError('not_found', 'No such API key.');
-      await this.accessLog.record(ctx, { officeId, resourceType: 'api_key', resourceId: id, action: 'delete' }, tx);
+      this.accessLog.record(ctx, { officeId, resourceType: 'api_key', resourceId: id, action: 'delete' }, tx);
     });
   }
 

@@ -47,7 +47,7 @@ export class PrivacyService {
         requestId: ctx.requestId,
         counts: all,
       });
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           officeId: founder.office_id,
@@ -68,7 +68,7 @@ export class PrivacyService {
       const officeId = await this.privacy.founderOffice(tx, founderId);
       if (!officeId) throw new AppError('not_found', 'No such founder.');
       const data = await this.privacy.everything(tx, founderId);
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         { officeId, resourceType: 'founder', resourceId: founderId, action: 'export', details: { kind: 'subject_access' } },
         tx,

@@ -58,7 +58,7 @@ export class ResetAnalysesService {
         storedBusiness(dto.business),
         householdColumns(dto.household),
       );
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         { officeId, resourceType: 'reset_analysis', resourceId: id, action: 'create' },
         tx,
@@ -70,7 +70,7 @@ export class ResetAnalysesService {
   get(ctx: RequestContext, id: string): Promise<ResetAnalysisDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'reset.read'), async (tx) => {
       const row = await this.readable(tx, id);
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         { officeId: row.office_id, resourceType: 'reset_analysis', resourceId: id, action: 'read' },
         tx,
@@ -90,7 +90,7 @@ export class ResetAnalysesService {
         after,
         limit,
       });
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           officeId: null,
@@ -123,7 +123,7 @@ export class ResetAnalysesService {
         household: dto.household && householdColumns(dto.household),
         assessment: dto.assessment,
       });
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           officeId: row.office_id,
@@ -142,7 +142,7 @@ export class ResetAnalysesService {
     return this.officeDb.run(officesFor(ctx.actor, 'reset.read'), async (tx) => {
       const row = await this.readable(tx, id);
       const rows = await this.reset.history(tx, id);
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         { officeId: row.office_id, resourceType: 'reset_history', resourceId: id, action: 'read' },
         tx,

@@ -81,7 +81,7 @@ export class ResetPeriodsService {
       const log = { officeId: row.office_id, resourceType: 'reset_period', resourceId: analysisId };
       // A repeated PUT of the same figures is a no-op, as PUT should be.
       if (latest && canonical(latest) === canonical(period)) {
-        await this.accessLog.record(
+        this.accessLog.record(
           ctx,
           { ...log, action: 'read', details: { periodStart, version: latest.version } },
           tx,
@@ -96,7 +96,7 @@ export class ResetPeriodsService {
         createdBy: ctx.actor.id,
       });
       const analysisVersion = await this.reset.bumpVersion(tx, analysisId);
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           ...log,
@@ -117,7 +117,7 @@ export class ResetPeriodsService {
       const row = await this.reset.findById(tx, analysisId);
       if (!row) throw new AppError('not_found', 'No such analysis.');
       const periods = await this.periodsRepo.periods(tx, analysisId, allVersions);
-      await this.accessLog.record(
+      this.accessLog.record(
         ctx,
         {
           officeId: row.office_id,

@@ -114,7 +114,7 @@ export class ResetRestartService {
         mainOccupation: b.mainOccupation,
       },
     );
-    await this.accessLog.record(
+    this.accessLog.record(
       ctx,
       {
         officeId: analysis.office_id,

@@ -167,7 +167,7 @@ export class StateChange {
     const verdict = await spec.machine(step);
     if (!verdict.ok) throw refusal(spec, step, verdict);
     const written = await spec.write(step, verdict);
-    await this.accessLog.record(
+    this.accessLog.record(
       step.ctx,
       {
         officeId: step.row.office_id,

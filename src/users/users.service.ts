@@ -52,7 +52,7 @@ export class UsersService {
       if (!newId) throw new AppError('email_taken', 'A user with this email already exists.');
       // A new user has no memberships yet: nothing outside the caller's offices to keep.
       await this.users.replaceMemberships(tx.manager, newId, 'every', memberships);
-      await this.accessLog.record(ctx, { officeId: memberships[0]?.officeId ?? null, resourceType: 'user', resourceId: newId, action: 'create' }, tx);
+      this.accessLog.record(ctx, { officeId: memberships[0]?.officeId ?? null, resourceType: 'user', resourceId: newId, action: 'create' }, tx);
       return toUserDto((await this.users.findById(newId, tx.manager))!);
     });
   }
@@ -62,7 +62,7 @@ export class UsersService {
     const scope = officesFor(ctx.actor, 'users.administer');
     return this.officeDb.run(scope, async (tx) => {
       const rows = await this.users.list(tx.manager, scope.officeIds, limit, after);
-      await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' }, tx);
+      this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' }, tx);
       return toPage(rows, limit, (r) => toUserDto(r, scope.officeIds), (r) => [r.cursor_at, r.id]);
     });
   }
@@ -72,7 +72,7 @@ export class UsersService {
   async get(ctx: RequestContext, id: string): Promise<UserDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'users.administer'), async (tx) => {
       const row = await this.visibleUser(ctx, id, tx.manager);
-      await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'read' }, tx);
+      this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'read' }, tx);
       return toUserDto(row, this.visibleOffices(ctx, id));
     });
   }
@@ -96,7 +96,7 @@ export class UsersService {
       await this.users.update(tx.manager, id, { name: dto.name, isActive: dto.active, passwordHash });
       // A lead replaces the memberships of the offices they lead only; an admin all of them.
       if (dto.memberships) await this.users.replaceMemberships(tx.manager, id, scope.officeIds, dto.memberships);
-      await this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
+      this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
       return toUserDto((await this.users.findById(id, tx.manager))!, this.visibleOffices(ctx, id));
     });
   }
