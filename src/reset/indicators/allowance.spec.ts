@@ -120,4 +120,11 @@ describe('profit needed under tables without percentage brackets', () => {
     // Above 400 € the higher table C deductions apply: 500 € + 250 €.
     expect(profitNeededCents(50000, 25000, flat, false)).toBe(75000);
   });
+
+  it('finds the profit below the first bracket when the brackets start above 400 €', () => {
+    // 20 % only from 500 € on: 300 € profit − 100 € base = 200 € counted, no percentage part.
+    const late = { ...rule, brackets: [{ fromCents: 50000, toCents: null, rate: 0.2 }] };
+    expect(profitNeededCents(20000, 0, late, false)).toBe(30000);
+    expect(counted(30000, 0)).toBe(16000); // the shipped brackets would leave 160 € only
+  });
 });
