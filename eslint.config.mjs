@@ -25,7 +25,10 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-unsafe-function-type': 'off',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
@@ -75,7 +78,10 @@ export default tseslint.config(
   {
     // Landed migrations are frozen (never edited, not even for types); TypeORM's QueryRunner.query
     // answers `any`. Only these two read rows: new migrations type their rows (query<T>).
-    files: ['migrations/1764115600000-HistoryHashChain.ts', 'migrations/1764115800000-ResetHistoryChain.ts'],
+    files: [
+      'migrations/1764115600000-HistoryHashChain.ts',
+      'migrations/1764115800000-ResetHistoryChain.ts',
+    ],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {

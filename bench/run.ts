@@ -15,7 +15,12 @@ import {
   Server,
   startServer,
 } from './lib/processes';
-import { createScratchDatabase, databaseUrl, dropScratchDatabase, withClient } from './lib/scratch-db';
+import {
+  createScratchDatabase,
+  databaseUrl,
+  dropScratchDatabase,
+  withClient,
+} from './lib/scratch-db';
 import { ensureRequestLogin, requestRoleEnv } from '../src/database/request-role';
 import { fmt, LoadResult } from './lib/stats';
 import { Phase, renderReport, Results } from './report';

@@ -21,7 +21,12 @@ const INHERITING: [table: string, parent: string, key: string][] = [
 
 /** Tables whose rows belong to one office, by their own office_id column. */
 const OFFICE_TABLES = [
-  'founder', 'founder_case', 'case_contact', 'reset_analysis', 'erasure_record', 'idempotent_request',
+  'founder',
+  'founder_case',
+  'case_contact',
+  'reset_analysis',
+  'erasure_record',
+  'idempotent_request',
   ...INHERITING.map(([table]) => table),
 ];
 
@@ -58,7 +63,9 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
 
     // A stored answer is a copy of a case or an analysis: it belongs to that office. Answers whose
     // office cannot be read are retries of the past; dropping them only ends their replay.
-    await q.query(`ALTER TABLE idempotent_request ADD COLUMN office_id uuid REFERENCES office (id)`);
+    await q.query(
+      `ALTER TABLE idempotent_request ADD COLUMN office_id uuid REFERENCES office (id)`,
+    );
     await q.query(`
       UPDATE idempotent_request SET office_id = (body->>'officeId')::uuid
        WHERE body->>'officeId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
@@ -71,7 +78,9 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
       // The append-only triggers refuse every UPDATE; this one fills a new column and changes
       // nothing the triggers protect (the hashed fields).
       await q.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
-      await q.query(`UPDATE ${table} t SET office_id = p.office_id FROM ${parent} p WHERE p.id = t.${key}`);
+      await q.query(
+        `UPDATE ${table} t SET office_id = p.office_id FROM ${parent} p WHERE p.id = t.${key}`,
+      );
       await q.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
       await q.query(`ALTER TABLE ${table} ALTER COLUMN office_id SET NOT NULL`);
     }
@@ -82,15 +91,25 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
       await secure(q, table, `office_id = ANY ((SELECT lotse_office_ids())::uuid[])`);
     }
     // Entries without an office (a list across offices, a user change) carry no personal data.
-    await secure(q, 'access_log', `office_id IS NULL OR office_id = ANY ((SELECT lotse_office_ids())::uuid[])`);
+    await secure(
+      q,
+      'access_log',
+      `office_id IS NULL OR office_id = ANY ((SELECT lotse_office_ids())::uuid[])`,
+    );
     // An export is visible when every office it covered is in scope.
     await secure(q, 'export_manifest', `office_ids <@ (SELECT lotse_office_ids())`);
     for (const [table, parent, key, parentKey] of CHILD_TABLES) {
-      await secure(q, table, `EXISTS (SELECT 1 FROM ${parent} p WHERE p.${parentKey} = ${table}.${key})`);
+      await secure(
+        q,
+        table,
+        `EXISTS (SELECT 1 FROM ${parent} p WHERE p.${parentKey} = ${table}.${key})`,
+      );
     }
 
     await q.query(`GRANT USAGE ON SCHEMA public TO ${REQUEST_ROLE}`);
-    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${REQUEST_ROLE}`);
+    await q.query(
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${REQUEST_ROLE}`,
+    );
     // The access log is append-only for the service too (its triggers refuse it anyway).
     await q.query(`REVOKE UPDATE, DELETE ON access_log FROM ${REQUEST_ROLE}`);
     await q.query(`REVOKE INSERT, UPDATE, DELETE ON migrations FROM ${REQUEST_ROLE}`);
@@ -100,21 +119,33 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
     await q.query(
       `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${REQUEST_ROLE}`,
     );
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${REQUEST_ROLE}`);
+    await q.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${REQUEST_ROLE}`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM ${REQUEST_ROLE}`);
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM ${REQUEST_ROLE}`);
+    await q.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM ${REQUEST_ROLE}`,
+    );
+    await q.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES FROM ${REQUEST_ROLE}`,
+    );
     await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${REQUEST_ROLE}`);
     await q.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${REQUEST_ROLE}`);
     await q.query(`REVOKE USAGE ON SCHEMA public FROM ${REQUEST_ROLE}`);
-    const all = [...OFFICE_TABLES, 'access_log', 'export_manifest', ...CHILD_TABLES.map(([t]) => t)];
+    const all = [
+      ...OFFICE_TABLES,
+      'access_log',
+      'export_manifest',
+      ...CHILD_TABLES.map(([t]) => t),
+    ];
     for (const table of all) {
       await q.query(`DROP POLICY office_scope ON ${table}`);
       await q.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY`);
     }
-    for (const [table] of [...INHERITING].reverse()) await q.query(`ALTER TABLE ${table} DROP COLUMN office_id`);
+    for (const [table] of [...INHERITING].reverse())
+      await q.query(`ALTER TABLE ${table} DROP COLUMN office_id`);
     await q.query(`ALTER TABLE idempotent_request DROP COLUMN office_id`);
     await q.query(`DROP FUNCTION lotse_office_ids()`);
     // The role stays: it may hold grants in other databases of the cluster.

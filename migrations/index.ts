@@ -17,7 +17,10 @@ import { RowLevelSecurity1764116300000 } from './1764116300000-RowLevelSecurity'
  * TypeScript in tests and from the compiled JavaScript of the service and the CLI.
  * A migration is never edited after it has landed: add a new one.
  */
-export const MIGRATIONS: Function[] = [OfficesUsersAccess1764115200000, Founders1764115300000, Cases1764115400000,
+export const MIGRATIONS: Function[] = [
+  OfficesUsersAccess1764115200000,
+  Founders1764115300000,
+  Cases1764115400000,
   ResetAnalyses1764115500000,
   HistoryHashChain1764115600000,
   ExportManifests1764115700000,

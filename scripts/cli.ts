@@ -31,9 +31,14 @@ async function readPassword(): Promise<string> {
 async function createUser(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { email: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean', default: false } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+    },
   });
-  if (!values.email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email)) throw new Error(`--email is required\n${USAGE}`);
+  if (!values.email || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.email))
+    throw new Error(`--email is required\n${USAGE}`);
   const password = await readPassword();
   if (password.length < 12) throw new Error('The password must be at least 12 characters long.');
   const database = await Database.open(loadConfig());
@@ -41,7 +46,12 @@ async function createUser(args: string[]): Promise<void> {
     const users = new UsersRepository(database.dataSource);
     const passwordHash = await hashPassword(password);
     const id = await inTransaction(database.dataSource, (tx) =>
-      users.insert(tx, { email: values.email!, name: values.name ?? values.email!, passwordHash, isAdmin: values.admin ?? false }),
+      users.insert(tx, {
+        email: values.email!,
+        name: values.name ?? values.email!,
+        passwordHash,
+        isAdmin: values.admin ?? false,
+      }),
     );
     if (!id) throw new Error(`A user with the email ${values.email} already exists.`);
     console.log(`Created user ${id}${values.admin ? ' (admin)' : ''}.`);

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const applied = await Database.migrateOnly(config);
   const mode = config.databaseUrl ? 'server' : 'embedded';
-  console.log(`Migrations are up to date (${mode} database${applied.length ? `; applied ${applied.join(', ')}` : ''}).`);
+  console.log(
+    `Migrations are up to date (${mode} database${applied.length ? `; applied ${applied.join(', ')}` : ''}).`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -29,7 +29,11 @@ function formatFromName(path: string): ExportFormat {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { manifest: { type: 'string' }, 'public-key': { type: 'string' }, format: { type: 'string' } },
+    options: {
+      manifest: { type: 'string' },
+      'public-key': { type: 'string' },
+      format: { type: 'string' },
+    },
   });
   const file = positionals[0] && fromCaller(positionals[0]);
   if (!file) {
@@ -37,7 +41,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (values.manifest && !values['public-key']) {
-    console.error('--manifest needs --public-key (GET /api/v1/exports/public-key, field publicKeyPem)');
+    console.error(
+      '--manifest needs --public-key (GET /api/v1/exports/public-key, field publicKeyPem)',
+    );
     return 2;
   }
   const manifest = values.manifest
@@ -51,7 +57,9 @@ async function main(): Promise<number> {
   console.log(`file: ${file} (${format}), ${result.bytes} bytes, sha256 ${result.sha256}`);
   console.log(`rows: ${result.chains.rows}, cases: ${result.chains.cases}`);
   for (const b of result.chains.broken) {
-    console.log(`BROKEN chain ${b.caseRef || '(file)'}: first broken row seq ${b.seq ?? '?'} (${b.reason})`);
+    console.log(
+      `BROKEN chain ${b.caseRef || '(file)'}: first broken row seq ${b.seq ?? '?'} (${b.reason})`,
+    );
   }
   if (result.manifest) {
     for (const [check, ok] of Object.entries(result.manifest)) {
@@ -65,7 +73,9 @@ async function main(): Promise<number> {
 /** Accepts a PEM file or the JSON answer of GET /api/v1/exports/public-key. */
 function readPublicKey(path: string): string {
   const text = readFileSync(path, 'utf8');
-  return text.trim().startsWith('{') ? (JSON.parse(text) as { publicKeyPem: string }).publicKeyPem : text;
+  return text.trim().startsWith('{')
+    ? (JSON.parse(text) as { publicKeyPem: string }).publicKeyPem
+    : text;
 }
 
 main().then(

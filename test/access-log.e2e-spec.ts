@@ -79,12 +79,20 @@ describe('access-log entries written with the COMMIT', () => {
   useSeededApp((app, world) => ([t, w] = [app, world]));
 
   const ctx = (requestId: string) => ({
-    actor: { kind: 'user' as const, id: w.users.advisorA.id, isAdmin: false, memberships: [{ officeId: w.officeA, role: 'advisor' as const }] },
+    actor: {
+      kind: 'user' as const,
+      id: w.users.advisorA.id,
+      isAdmin: false,
+      memberships: [{ officeId: w.officeA, role: 'advisor' as const }],
+    },
     requestId,
     ip: '127.0.0.1',
   });
   const entries = (requestId: string) =>
-    t.db.query(`SELECT office_id, resource_type, resource_id, action, details FROM access_log WHERE request_id = $1 ORDER BY id`, [requestId]);
+    t.db.query(
+      `SELECT office_id, resource_type, resource_id, action, details FROM access_log WHERE request_id = $1 ORDER BY id`,
+      [requestId],
+    );
 
   it('keeps every value as it was given, however it is quoted', async () => {
     const hostile = `O'Brien \\ "x" '); DELETE FROM access_log; -- \u00e4\u{1F600} $1 E'\\x00'`;
@@ -92,7 +100,13 @@ describe('access-log entries written with the COMMIT', () => {
       t.app.get(AccessLogService).record(
         ctx('quoted-1'),
         [
-          { officeId: w.officeA, resourceType: 'case', resourceId: hostile, action: 'read', details: { q: hostile, n: 1 } },
+          {
+            officeId: w.officeA,
+            resourceType: 'case',
+            resourceId: hostile,
+            action: 'read',
+            details: { q: hostile, n: 1 },
+          },
           { officeId: null, resourceType: 'case', resourceId: null, action: 'list' },
         ],
         tx,
@@ -100,7 +114,13 @@ describe('access-log entries written with the COMMIT', () => {
       return Promise.resolve();
     });
     expect(await entries('quoted-1')).toEqual([
-      { office_id: w.officeA, resource_type: 'case', resource_id: hostile, action: 'read', details: { q: hostile, n: 1 } },
+      {
+        office_id: w.officeA,
+        resource_type: 'case',
+        resource_id: hostile,
+        action: 'read',
+        details: { q: hostile, n: 1 },
+      },
       { office_id: null, resource_type: 'case', resource_id: null, action: 'list', details: null },
     ]);
     expect((await t.db.query(`SELECT count(*)::int AS n FROM access_log`))[0].n).toBeGreaterThan(1);
@@ -110,7 +130,13 @@ describe('access-log entries written with the COMMIT', () => {
     const failed = await t.app
       .get(OfficeDb)
       .run({ officeIds: [w.officeA] }, (tx) => {
-        t.app.get(AccessLogService).record(ctx('rolled-back'), { officeId: w.officeA, resourceType: 'case', resourceId: null, action: 'read' }, tx);
+        t.app
+          .get(AccessLogService)
+          .record(
+            ctx('rolled-back'),
+            { officeId: w.officeA, resourceType: 'case', resourceId: null, action: 'read' },
+            tx,
+          );
         return Promise.reject(new Error('the use case failed after logging'));
       })
       .catch((e: Error) => e.message);
@@ -122,7 +148,13 @@ describe('access-log entries written with the COMMIT', () => {
       .get(OfficeDb)
       .run({ officeIds: [w.officeA] }, async (tx) => {
         await tx.manager.query(`UPDATE founder_case SET coaching = coaching`);
-        t.app.get(AccessLogService).record(ctx('refused'), { officeId: w.officeB, resourceType: 'case', resourceId: null, action: 'read' }, tx);
+        t.app
+          .get(AccessLogService)
+          .record(
+            ctx('refused'),
+            { officeId: w.officeB, resourceType: 'case', resourceId: null, action: 'read' },
+            tx,
+          );
       })
       .catch((e: Error) => e.message);
     expect(refused).toMatch(/row-level security/);

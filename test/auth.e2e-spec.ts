@@ -26,7 +26,11 @@ describe('authentication and authorisation', () => {
         .post('/api/v1/auth/token')
         .send({ email: 'ADVISORA@lotse.test', password: PASSWORD })
         .expect(200);
-      expect(res.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+      expect(res.body).toEqual({
+        accessToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: 900,
+      });
       const me = await t
         .http()
         .get('/api/v1/auth/me')
@@ -61,7 +65,11 @@ describe('authentication and authorisation', () => {
     it('throttles repeated failures for one email with 429 and Retry-After', async () => {
       await t.db.query(`DELETE FROM auth_failure`);
       for (let i = 0; i < 3; i++) {
-        await t.http().post('/api/v1/auth/token').send({ email: 'auditorb@lotse.test', password: 'wrong' }).expect(401);
+        await t
+          .http()
+          .post('/api/v1/auth/token')
+          .send({ email: 'auditorb@lotse.test', password: 'wrong' })
+          .expect(401);
       }
       const res = await t
         .http()
@@ -80,10 +88,17 @@ describe('authentication and authorisation', () => {
       for (const email of ['x1@lotse.test', 'x2@lotse.test', 'x3@lotse.test']) {
         await t.http().post('/api/v1/auth/token').send({ email, password: 'wrong' }).expect(401);
       }
-      const res = await t.http().post('/api/v1/auth/token').send({ email: 'leada@lotse.test', password: PASSWORD });
+      const res = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ email: 'leada@lotse.test', password: PASSWORD });
       expect(res.status).toBe(429);
       await t.db.query(`DELETE FROM auth_failure`);
-      await t.http().post('/api/v1/auth/token').send({ email: 'leada@lotse.test', password: PASSWORD }).expect(200);
+      await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ email: 'leada@lotse.test', password: PASSWORD })
+        .expect(200);
     });
 
     it('rejects unknown fields in the body with 400 and field details', async () => {
@@ -101,17 +116,39 @@ describe('authentication and authorisation', () => {
       const [u] = await t.db.query(
         `INSERT INTO app_user (email, name, password_hash) SELECT 'temp@lotse.test', 'Temp', password_hash FROM app_user WHERE email = 'leada@lotse.test' RETURNING id`,
       );
-      await t.db.query(`INSERT INTO membership (user_id, office_id, role) VALUES ($1, $2, 'advisor')`, [u.id, w.officeA]);
-      const token = (await t.http().post('/api/v1/auth/token').send({ email: 'temp@lotse.test', password: PASSWORD })).body.accessToken;
+      await t.db.query(
+        `INSERT INTO membership (user_id, office_id, role) VALUES ($1, $2, 'advisor')`,
+        [u.id, w.officeA],
+      );
+      const token = (
+        await t
+          .http()
+          .post('/api/v1/auth/token')
+          .send({ email: 'temp@lotse.test', password: PASSWORD })
+      ).body.accessToken;
       await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
-      await t.http().patch(`/api/v1/users/${u.id}`).set(w.as('admin')).send({ active: false }).expect(200);
+      await t
+        .http()
+        .patch(`/api/v1/users/${u.id}`)
+        .set(w.as('admin'))
+        .send({ active: false })
+        .expect(200);
       await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${token}`).expect(401);
-      await t.http().post('/api/v1/auth/token').send({ email: 'temp@lotse.test', password: PASSWORD }).expect(401);
+      await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ email: 'temp@lotse.test', password: PASSWORD })
+        .expect(401);
     });
 
     it('refuses forged, expired-looking and malformed credentials', async () => {
       const [h, p] = w.tokens.leadA.split('.');
-      for (const header of [`Bearer ${h}.${p}.forged`, 'Bearer nonsense', 'Basic abc', `Bearer ${w.tokens.leadA}x`]) {
+      for (const header of [
+        `Bearer ${h}.${p}.forged`,
+        'Bearer nonsense',
+        'Basic abc',
+        `Bearer ${w.tokens.leadA}x`,
+      ]) {
         const res = await t.http().get('/api/v1/auth/me').set('Authorization', header).expect(401);
         expect(res.body.code).toBe('unauthenticated');
       }
@@ -121,14 +158,19 @@ describe('authentication and authorisation', () => {
 
   describe('every route needs credentials except the public list', () => {
     it('answers 401 without credentials on every non-public route', async () => {
-      const routes = registeredRoutes(t.app).filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
+      const routes = registeredRoutes(t.app).filter(
+        (r) => r.method !== 'HEAD' && r.method !== 'OPTIONS',
+      );
       expect(routes.length).toBeGreaterThan(10);
       const unprotected: string[] = [];
       for (const route of routes) {
         const key = `${route.method} ${route.url}`;
         // Swagger UI's page and static assets are public by design.
-        if (PUBLIC_ROUTES.has(key) || (route.method === 'GET' && route.url.startsWith('/docs'))) continue;
-        const url = route.url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000').replace('*', 'x');
+        if (PUBLIC_ROUTES.has(key) || (route.method === 'GET' && route.url.startsWith('/docs')))
+          continue;
+        const url = route.url
+          .replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000')
+          .replace('*', 'x');
         const res = await t.http()[route.method.toLowerCase() as 'get'](url).send({});
         if (res.status !== 401) unprotected.push(`${key} -> ${res.status}`);
       }
@@ -150,14 +192,37 @@ describe('authentication and authorisation', () => {
         .set(w.as('admin'))
         .send({ name: 'EXIS Dresden', code: 'EXIS-DD', region: 'Sachsen' })
         .expect(201);
-      expect(created.body).toMatchObject({ name: 'EXIS Dresden', code: 'EXIS-DD', region: 'Sachsen' });
-      const dup = await t.http().post('/api/v1/offices').set(w.as('admin')).send({ name: 'X', code: 'exis-dd' });
+      expect(created.body).toMatchObject({
+        name: 'EXIS Dresden',
+        code: 'EXIS-DD',
+        region: 'Sachsen',
+      });
+      const dup = await t
+        .http()
+        .post('/api/v1/offices')
+        .set(w.as('admin'))
+        .send({ name: 'X', code: 'exis-dd' });
       expect(dup.status).toBe(400); // lower case is not a valid code
-      const taken = await t.http().post('/api/v1/offices').set(w.as('admin')).send({ name: 'X', code: 'EXIS-DD' }).expect(409);
+      const taken = await t
+        .http()
+        .post('/api/v1/offices')
+        .set(w.as('admin'))
+        .send({ name: 'X', code: 'EXIS-DD' })
+        .expect(409);
       expect(taken.body.code).toBe('office_code_taken');
       for (const p of ['leadA', 'advisorA', 'auditorA'] as Persona[]) {
-        await t.http().post('/api/v1/offices').set(w.as(p)).send({ name: 'Y', code: 'Y-1' }).expect(403);
-        await t.http().patch(`/api/v1/offices/${w.officeA}`).set(w.as(p)).send({ name: 'Y' }).expect(403);
+        await t
+          .http()
+          .post('/api/v1/offices')
+          .set(w.as(p))
+          .send({ name: 'Y', code: 'Y-1' })
+          .expect(403);
+        await t
+          .http()
+          .patch(`/api/v1/offices/${w.officeA}`)
+          .set(w.as(p))
+          .send({ name: 'Y' })
+          .expect(403);
       }
       const patched = await t
         .http()
@@ -165,7 +230,11 @@ describe('authentication and authorisation', () => {
         .set(w.as('admin'))
         .send({ region: null, name: 'EXIS Europa Dresden' })
         .expect(200);
-      expect(patched.body).toMatchObject({ name: 'EXIS Europa Dresden', region: null, code: 'EXIS-DD' });
+      expect(patched.body).toMatchObject({
+        name: 'EXIS Europa Dresden',
+        region: null,
+        code: 'EXIS-DD',
+      });
     });
 
     it.each<[Persona, number, number]>([
@@ -194,11 +263,24 @@ describe('authentication and authorisation', () => {
         .http()
         .post('/api/v1/users')
         .set(w.as('admin'))
-        .send({ email: 'New.Auditor@lotse.test', name: 'Neue Prüferin', password: 'long enough password', memberships: [{ officeId: w.officeB, role: 'auditor' }] })
+        .send({
+          email: 'New.Auditor@lotse.test',
+          name: 'Neue Prüferin',
+          password: 'long enough password',
+          memberships: [{ officeId: w.officeB, role: 'auditor' }],
+        })
         .expect(201);
-      expect(res.body).toMatchObject({ email: 'New.Auditor@lotse.test', admin: false, active: true, memberships: [{ officeId: w.officeB, role: 'auditor' }] });
+      expect(res.body).toMatchObject({
+        email: 'New.Auditor@lotse.test',
+        admin: false,
+        active: true,
+        memberships: [{ officeId: w.officeB, role: 'auditor' }],
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/password|argon/i);
-      const [{ password_hash }] = await t.db.query(`SELECT password_hash FROM app_user WHERE id = $1`, [res.body.id]);
+      const [{ password_hash }] = await t.db.query(
+        `SELECT password_hash FROM app_user WHERE id = $1`,
+        [res.body.id],
+      );
       expect(password_hash).toMatch(/^\$argon2id\$/);
       const dup = await t
         .http()
@@ -214,7 +296,12 @@ describe('authentication and authorisation', () => {
         .http()
         .post('/api/v1/users')
         .set(w.as('leadA'))
-        .send({ email: 'advisor2@lotse.test', name: 'Zweite Beraterin', password: 'long enough password', memberships: [{ officeId: w.officeA, role: 'advisor' }] })
+        .send({
+          email: 'advisor2@lotse.test',
+          name: 'Zweite Beraterin',
+          password: 'long enough password',
+          memberships: [{ officeId: w.officeA, role: 'advisor' }],
+        })
         .expect(201);
       expect(ok.body.memberships).toEqual([{ officeId: w.officeA, role: 'advisor' }]);
       const cases: [object, number][] = [
@@ -228,11 +315,21 @@ describe('authentication and authorisation', () => {
           .http()
           .post('/api/v1/users')
           .set(w.as('leadA'))
-          .send({ email: `x${Math.random()}@lotse.test`, name: 'X', password: 'long enough password', ...extra })
+          .send({
+            email: `x${Math.random()}@lotse.test`,
+            name: 'X',
+            password: 'long enough password',
+            ...extra,
+          })
           .expect(status);
       }
       for (const p of ['advisorA', 'auditorA'] as Persona[]) {
-        await t.http().post('/api/v1/users').set(w.as(p)).send({ email: 'y@lotse.test', name: 'Y', password: 'long enough password' }).expect(403);
+        await t
+          .http()
+          .post('/api/v1/users')
+          .set(w.as(p))
+          .send({ email: 'y@lotse.test', name: 'Y', password: 'long enough password' })
+          .expect(403);
       }
     });
 
@@ -258,16 +355,58 @@ describe('authentication and authorisation', () => {
 
     it('leads change memberships in their office and nothing else', async () => {
       const target = w.users.advisorA.id;
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('leadA')).send({ memberships: [{ officeId: w.officeA, role: 'lead' }] }).expect(200);
-      const [{ role }] = await t.db.query(`SELECT role FROM membership WHERE user_id = $1`, [target]);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('leadA'))
+        .send({ memberships: [{ officeId: w.officeA, role: 'lead' }] })
+        .expect(200);
+      const [{ role }] = await t.db.query(`SELECT role FROM membership WHERE user_id = $1`, [
+        target,
+      ]);
       expect(role).toBe('lead');
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('leadA')).send({ memberships: [{ officeId: w.officeA, role: 'advisor' }] }).expect(200);
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('leadA')).send({ name: 'Renamed' }).expect(403);
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('leadA')).send({ active: false }).expect(403);
-      await t.http().patch(`/api/v1/users/${w.users.auditorA.id}`).set(w.as('leadA')).send({ memberships: [] }).expect(403);
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('leadB')).send({ memberships: [] }).expect(404);
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('advisorA')).send({ name: 'Selbst Umbenannt' }).expect(200);
-      await t.http().patch(`/api/v1/users/${target}`).set(w.as('advisorA')).send({ memberships: [{ officeId: w.officeA, role: 'lead' }] }).expect(403);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('leadA'))
+        .send({ memberships: [{ officeId: w.officeA, role: 'advisor' }] })
+        .expect(200);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('leadA'))
+        .send({ name: 'Renamed' })
+        .expect(403);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('leadA'))
+        .send({ active: false })
+        .expect(403);
+      await t
+        .http()
+        .patch(`/api/v1/users/${w.users.auditorA.id}`)
+        .set(w.as('leadA'))
+        .send({ memberships: [] })
+        .expect(403);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('leadB'))
+        .send({ memberships: [] })
+        .expect(404);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('advisorA'))
+        .send({ name: 'Selbst Umbenannt' })
+        .expect(200);
+      await t
+        .http()
+        .patch(`/api/v1/users/${target}`)
+        .set(w.as('advisorA'))
+        .send({ memberships: [{ officeId: w.officeA, role: 'lead' }] })
+        .expect(403);
     });
   });
 
@@ -281,19 +420,41 @@ describe('authentication and authorisation', () => {
         .expect(201);
       const key: string = created.body.key;
       expect(key).toMatch(/^lotse_/);
-      const [{ key_hash }] = await t.db.query(`SELECT key_hash FROM api_key WHERE id = $1`, [created.body.id]);
+      const [{ key_hash }] = await t.db.query(`SELECT key_hash FROM api_key WHERE id = $1`, [
+        created.body.id,
+      ]);
       expect(key_hash).not.toContain(key);
-      const listed = await t.http().get(`/api/v1/offices/${w.officeA}/api-keys`).set(w.as('leadA')).expect(200);
+      const listed = await t
+        .http()
+        .get(`/api/v1/offices/${w.officeA}/api-keys`)
+        .set(w.as('leadA'))
+        .expect(200);
       expect(JSON.stringify(listed.body)).not.toContain(key);
-      expect(listed.body.items[0]).toMatchObject({ id: created.body.id, name: 'Frontend RUN', role: 'advisor' });
+      expect(listed.body.items[0]).toMatchObject({
+        id: created.body.id,
+        name: 'Frontend RUN',
+        role: 'advisor',
+      });
 
       const me = await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(200);
-      expect(me.body).toMatchObject({ kind: 'api_key', memberships: [{ officeId: w.officeA, role: 'advisor' }] });
+      expect(me.body).toMatchObject({
+        kind: 'api_key',
+        memberships: [{ officeId: w.officeA, role: 'advisor' }],
+      });
       await t.http().get(`/api/v1/offices/${w.officeA}`).set('X-API-Key', key).expect(200);
       await t.http().get(`/api/v1/offices/${w.officeB}`).set('X-API-Key', key).expect(404);
-      await t.http().post('/api/v1/offices').set('X-API-Key', key).send({ name: 'Z', code: 'ZZ' }).expect(403);
+      await t
+        .http()
+        .post('/api/v1/offices')
+        .set('X-API-Key', key)
+        .send({ name: 'Z', code: 'ZZ' })
+        .expect(403);
 
-      await t.http().delete(`/api/v1/offices/${w.officeA}/api-keys/${created.body.id}`).set(w.as('leadA')).expect(204);
+      await t
+        .http()
+        .delete(`/api/v1/offices/${w.officeA}/api-keys/${created.body.id}`)
+        .set(w.as('leadA'))
+        .expect(204);
       await t.http().get('/api/v1/auth/me').set('X-API-Key', key).expect(401);
     });
 
@@ -306,23 +467,52 @@ describe('authentication and authorisation', () => {
       ['leadB', 'A', 404],
     ])('%s creates a key in office %s → %i', async (persona, office, status) => {
       const id = office === 'A' ? w.officeA : w.officeB;
-      await t.http().post(`/api/v1/offices/${id}/api-keys`).set(w.as(persona)).send({ name: 'k', role: 'auditor' }).expect(status);
-      await t.http().get(`/api/v1/offices/${id}/api-keys`).set(w.as(persona)).expect(status === 201 ? 200 : status);
+      await t
+        .http()
+        .post(`/api/v1/offices/${id}/api-keys`)
+        .set(w.as(persona))
+        .send({ name: 'k', role: 'auditor' })
+        .expect(status);
+      await t
+        .http()
+        .get(`/api/v1/offices/${id}/api-keys`)
+        .set(w.as(persona))
+        .expect(status === 201 ? 200 : status);
     });
 
     it('refuses a lead role for keys and unknown keys on revoke', async () => {
-      await t.http().post(`/api/v1/offices/${w.officeA}/api-keys`).set(w.as('leadA')).send({ name: 'k', role: 'lead' }).expect(400);
-      await t.http().delete(`/api/v1/offices/${w.officeA}/api-keys/00000000-0000-4000-8000-000000000000`).set(w.as('leadA')).expect(404);
+      await t
+        .http()
+        .post(`/api/v1/offices/${w.officeA}/api-keys`)
+        .set(w.as('leadA'))
+        .send({ name: 'k', role: 'lead' })
+        .expect(400);
+      await t
+        .http()
+        .delete(`/api/v1/offices/${w.officeA}/api-keys/00000000-0000-4000-8000-000000000000`)
+        .set(w.as('leadA'))
+        .expect(404);
     });
   });
 
   describe('access log', () => {
     it('records reads and changes with actor, office, resource and request id', async () => {
-      const res = await t.http().get(`/api/v1/users/${w.users.advisorB.id}`).set(w.as('leadB')).set('X-Request-Id', 'req-log-1').expect(200);
+      const res = await t
+        .http()
+        .get(`/api/v1/users/${w.users.advisorB.id}`)
+        .set(w.as('leadB'))
+        .set('X-Request-Id', 'req-log-1')
+        .expect(200);
       expect(res.body.id).toBe(w.users.advisorB.id);
       const rows = await t.db.query(`SELECT * FROM access_log WHERE request_id = 'req-log-1'`);
       expect(rows).toEqual([
-        expect.objectContaining({ actor_type: 'user', actor_id: w.users.leadB.id, resource_type: 'user', resource_id: w.users.advisorB.id, action: 'read' }),
+        expect.objectContaining({
+          actor_type: 'user',
+          actor_id: w.users.leadB.id,
+          resource_type: 'user',
+          resource_id: w.users.advisorB.id,
+          action: 'read',
+        }),
       ]);
     });
 
@@ -332,9 +522,15 @@ describe('authentication and authorisation', () => {
     });
 
     it('is readable by admins and by leads for their office, filtered', async () => {
-      const all = await t.http().get(`/api/v1/access-log?userId=${w.users.leadB.id}`).set(w.as('admin')).expect(200);
+      const all = await t
+        .http()
+        .get(`/api/v1/access-log?userId=${w.users.leadB.id}`)
+        .set(w.as('admin'))
+        .expect(200);
       expect(all.body.items.length).toBeGreaterThan(0);
-      expect(all.body.items.every((e: { actorId: string }) => e.actorId === w.users.leadB.id)).toBe(true);
+      expect(all.body.items.every((e: { actorId: string }) => e.actorId === w.users.leadB.id)).toBe(
+        true,
+      );
       await t.http().get('/api/v1/access-log').set(w.as('advisorA')).expect(403);
       await t.http().get('/api/v1/access-log?from=yesterday').set(w.as('admin')).expect(400);
     });
@@ -343,10 +539,21 @@ describe('authentication and authorisation', () => {
 
 describe('first admin from the environment', () => {
   it('creates the admin when no user exists, and signs in', async () => {
-    const t = await startTestApp({ LOTSE_ADMIN_EMAIL: 'first@lotse.test', LOTSE_ADMIN_PASSWORD: 'first admin password' });
+    const t = await startTestApp({
+      LOTSE_ADMIN_EMAIL: 'first@lotse.test',
+      LOTSE_ADMIN_PASSWORD: 'first admin password',
+    });
     try {
-      const res = await t.http().post('/api/v1/auth/token').send({ email: 'first@lotse.test', password: 'first admin password' }).expect(200);
-      const me = await t.http().get('/api/v1/auth/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
+      const res = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ email: 'first@lotse.test', password: 'first admin password' })
+        .expect(200);
+      const me = await t
+        .http()
+        .get('/api/v1/auth/me')
+        .set('Authorization', `Bearer ${res.body.accessToken}`)
+        .expect(200);
       expect(me.body).toMatchObject({ admin: true, email: 'first@lotse.test' });
     } finally {
       await t.close();

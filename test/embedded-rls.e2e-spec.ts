@@ -63,7 +63,12 @@ describe('row-level security on the embedded database (PGlite)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves requests as the request role, which the policies bind', () => {
-    expect(seen.role).toEqual({ role: REQUEST_ROLE, login: 'postgres', superuser: false, bypass: false });
+    expect(seen.role).toEqual({
+      role: REQUEST_ROLE,
+      login: 'postgres',
+      superuser: false,
+      bypass: false,
+    });
     expect(seen).toMatchObject({ unset: 0, own: 1, other: 0, none: 0 });
     expect(seen.foreignInsert).toMatch(/row-level security/);
     expect(seen.forced).toBeGreaterThanOrEqual(15);

@@ -32,17 +32,32 @@ describe('the database refuses what the code forgets (row-level security)', () =
   });
   beforeAll(async () => {
     caseA = (await openCase(t, w, 'advisorA', await insertFounder(t, w.officeA))).id;
-    caseB = (await openCase(t, w, 'advisorB', await insertFounder(t, w.officeB, { last_name: 'Nowak' }))).id;
+    caseB = (
+      await openCase(t, w, 'advisorB', await insertFounder(t, w.officeB, { last_name: 'Nowak' }))
+    ).id;
     // A contact and a history row in each office, so that the child tables have rows too.
-    for (const [persona, id] of [['advisorA', caseA], ['advisorB', caseB]] as const) {
-      await t.http().post(`/api/v1/cases/${id}/contacts`).set(w.as(persona))
-        .send({ on: '2026-02-01', minutes: 30, format: 'in_person', kind: 'first_counselling' }).expect(201);
-      await t.http().post(`/api/v1/cases/${id}/events`).set(w.as(persona)).send({ type: 'PAUSE', reason: 'Urlaub' }).expect(200);
+    for (const [persona, id] of [
+      ['advisorA', caseA],
+      ['advisorB', caseB],
+    ] as const) {
+      await t
+        .http()
+        .post(`/api/v1/cases/${id}/contacts`)
+        .set(w.as(persona))
+        .send({ on: '2026-02-01', minutes: 30, format: 'in_person', kind: 'first_counselling' })
+        .expect(201);
+      await t
+        .http()
+        .post(`/api/v1/cases/${id}/events`)
+        .set(w.as(persona))
+        .send({ type: 'PAUSE', reason: 'Urlaub' })
+        .expect(200);
     }
   });
 
   it('puts every table with office data under ENABLE and FORCE row-level security', async () => {
-    const rows: { table: string; rls: boolean; forced: boolean; office: boolean }[] = await t.db.query(`
+    const rows: { table: string; rls: boolean; forced: boolean; office: boolean }[] = await t.db
+      .query(`
       SELECT c.relname AS table, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
              EXISTS (SELECT 1 FROM information_schema.columns k
                       WHERE k.table_schema = 'public' AND k.table_name = c.relname AND k.column_name IN ('office_id', 'office_ids')) AS office
@@ -51,11 +66,25 @@ describe('the database refuses what the code forgets (row-level security)', () =
     const secured = rows.filter((r) => r.rls).map((r) => r.table);
     expect(rows.filter((r) => r.rls && !r.forced)).toEqual([]);
     expect(rows.filter((r) => r.office && !r.rls).map((r) => r.table)).toEqual(IDENTITY_TABLES);
-    expect(secured).toEqual(expect.arrayContaining([
-      'access_log', 'case_contact', 'case_history', 'case_history_text', 'erasure_record', 'export_chain_head',
-      'export_manifest', 'founder', 'founder_case', 'idempotent_request', 'reset_analysis', 'reset_history',
-      'reset_history_text', 'reset_period_line', 'reset_period_version',
-    ]));
+    expect(secured).toEqual(
+      expect.arrayContaining([
+        'access_log',
+        'case_contact',
+        'case_history',
+        'case_history_text',
+        'erasure_record',
+        'export_chain_head',
+        'export_manifest',
+        'founder',
+        'founder_case',
+        'idempotent_request',
+        'reset_analysis',
+        'reset_history',
+        'reset_history_text',
+        'reset_period_line',
+        'reset_period_version',
+      ]),
+    );
   });
 
   it('returns no rows of any office table to a query run without app.office_ids', async () => {
@@ -71,7 +100,10 @@ describe('the database refuses what the code forgets (row-level security)', () =
       // The same with the setting present but empty (what a finished transaction leaves behind).
       await c.query(`BEGIN`);
       await c.query(`SELECT set_config('app.office_ids', '', true)`);
-      for (const { table } of secured) out[`${table} (empty)`] = (await c.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+      for (const { table } of secured)
+        out[`${table} (empty)`] = (
+          await c.query(`SELECT count(*)::int AS n FROM ${table}`)
+        ).rows[0].n;
       await c.query(`COMMIT`);
       return out;
     });
@@ -95,7 +127,9 @@ describe('the database refuses what the code forgets (row-level security)', () =
       const moved = await c.query(`UPDATE founder_case SET coaching = true WHERE id = $1`, [caseB]);
       expect(moved.rowCount).toBe(0);
       const refused = await c
-        .query(`INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'X', 'Y')`, [w.officeB])
+        .query(`INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'X', 'Y')`, [
+          w.officeB,
+        ])
         .catch((e: Error) => e);
       await c.query(`ROLLBACK`);
       return refused;
@@ -148,11 +182,17 @@ describe('the database refuses what the code forgets (row-level security)', () =
       return rows[0] ?? null;
     };
     // Without row-level security (the owner, a superuser) the leaky query does leak: the check is really off.
-    const leaked = await new OfficeDb(t.db).run({ officeIds: [w.officeA] }, (tx) => leaky(tx, caseB));
+    const leaked = await new OfficeDb(t.db).run({ officeIds: [w.officeA] }, (tx) =>
+      leaky(tx, caseB),
+    );
     expect(leaked?.office_id).toBe(w.officeB);
     repository.findById = leaky;
     try {
-      const refused = await t.http().get(`/api/v1/cases/${caseB}`).set(w.as('advisorA')).expect(404);
+      const refused = await t
+        .http()
+        .get(`/api/v1/cases/${caseB}`)
+        .set(w.as('advisorA'))
+        .expect(404);
       expect(refused.body.code).toBe('not_found');
       // The route itself works: the caller's own case comes back through the same leaky code.
       await t.http().get(`/api/v1/cases/${caseA}`).set(w.as('advisorA')).expect(200);

@@ -31,8 +31,14 @@ describe('the OpenAPI document', () => {
         expect([where, statuses.some((s) => /^2/.test(s))]).toEqual([where, true]);
         for (const status of statuses.filter((s) => Number(s) >= 400)) {
           const content = operation.responses[status].content;
-          expect([where, status, Object.keys(content)]).toEqual([where, status, ['application/problem+json']]);
-          expect(content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+          expect([where, status, Object.keys(content)]).toEqual([
+            where,
+            status,
+            ['application/problem+json'],
+          ]);
+          expect(content['application/problem+json'].schema).toEqual({
+            $ref: '#/components/schemas/Problem',
+          });
         }
       }
     }
@@ -40,29 +46,46 @@ describe('the OpenAPI document', () => {
 
   const operations = (): Array<[string, Json]> =>
     Object.entries(served.paths as Json).flatMap(([path, item]) =>
-      Object.entries(item as Json).map(([method, operation]): [string, Json] => [`${method.toUpperCase()} ${path}`, operation]),
+      Object.entries(item as Json).map(([method, operation]): [string, Json] => [
+        `${method.toUpperCase()} ${path}`,
+        operation,
+      ]),
     );
 
   it('groups every operation under one described tag', () => {
-    const described = (served.tags as Json[]).filter((tag) => tag.description).map((tag) => tag.name);
-    const ungrouped = operations().filter(([, operation]) => !(operation.tags?.length === 1 && described.includes(operation.tags[0])));
-    expect(ungrouped.map(([where, operation]) => `${where}: ${JSON.stringify(operation.tags)}`)).toEqual([]);
+    const described = (served.tags as Json[])
+      .filter((tag) => tag.description)
+      .map((tag) => tag.name);
+    const ungrouped = operations().filter(
+      ([, operation]) => !(operation.tags?.length === 1 && described.includes(operation.tags[0])),
+    );
+    expect(
+      ungrouped.map(([where, operation]) => `${where}: ${JSON.stringify(operation.tags)}`),
+    ).toEqual([]);
   });
 
   it('lists under each error status its codes, each with its own example (Swagger UI shows them by name)', () => {
     const wrong: string[] = [];
     for (const [where, operation] of operations()) {
-      for (const [status, response] of Object.entries(operation.responses as Json).filter(([s]) => Number(s) >= 400)) {
+      for (const [status, response] of Object.entries(operation.responses as Json).filter(
+        ([s]) => Number(s) >= 400,
+      )) {
         const examples = (response as Json).content['application/problem+json'].examples ?? {};
         const codes = Object.keys(examples) as ErrorCode[];
         if (codes.length === 0) wrong.push(`${where} ${status}: no code`);
         for (const code of codes) {
           const example = served.components.examples[`problem_${code}`]?.value;
-          if (ERROR_STATUS[code] !== Number(status)) wrong.push(`${where} ${status}: ${code} is answered with ${ERROR_STATUS[code]}`);
-          if (examples[code].$ref !== `#/components/examples/problem_${code}` || example?.code !== code || example?.status !== Number(status)) {
+          if (ERROR_STATUS[code] !== Number(status))
+            wrong.push(`${where} ${status}: ${code} is answered with ${ERROR_STATUS[code]}`);
+          if (
+            examples[code].$ref !== `#/components/examples/problem_${code}` ||
+            example?.code !== code ||
+            example?.status !== Number(status)
+          ) {
             wrong.push(`${where} ${status}: the example of ${code}`);
           }
-          if (!(response as Json).description.includes(`\`${code}\``)) wrong.push(`${where} ${status}: ${code} not in the description`);
+          if (!(response as Json).description.includes(`\`${code}\``))
+            wrong.push(`${where} ${status}: ${code} not in the description`);
         }
       }
     }
@@ -73,11 +96,16 @@ describe('the OpenAPI document', () => {
   it('documents If-Match and Idempotency-Key on exactly the routes that answer their errors', () => {
     const withHeader = (name: string) =>
       operations()
-        .filter(([, operation]) => (operation.parameters as Json[]).some((p) => p.in === 'header' && p.name === name))
+        .filter(([, operation]) =>
+          (operation.parameters as Json[]).some((p) => p.in === 'header' && p.name === name),
+        )
         .map(([where]) => where);
     const answering = (status: string, code: ErrorCode) =>
       operations()
-        .filter(([, operation]) => operation.responses[status]?.content['application/problem+json'].examples[code])
+        .filter(
+          ([, operation]) =>
+            operation.responses[status]?.content['application/problem+json'].examples[code],
+        )
         .map(([where]) => where);
     expect(withHeader('If-Match')).toEqual(answering('412', 'version_conflict'));
     expect(withHeader('If-Match').length).toBeGreaterThan(0);
@@ -88,7 +116,9 @@ describe('the OpenAPI document', () => {
   it('says security: [] on exactly the public routes', () => {
     const open = Object.entries(served.paths as Json).flatMap(([path, item]) =>
       Object.entries(item as Json)
-        .filter(([, operation]) => Array.isArray(operation.security) && operation.security.length === 0)
+        .filter(
+          ([, operation]) => Array.isArray(operation.security) && operation.security.length === 0,
+        )
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
     expect(open.sort()).toEqual(['GET /health', 'GET /health/ready', 'POST /api/v1/auth/token']);
@@ -102,7 +132,13 @@ describe('the OpenAPI document', () => {
       if (typeof node !== 'object' || node === null) return;
       const schema = node as Json;
       if ('nullable' in schema) untyped.push(`${at} (nullable is OpenAPI 3.0)`);
-      if (schema.type === 'object' && !schema.properties && !schema.additionalProperties && !schema.oneOf) untyped.push(at);
+      if (
+        schema.type === 'object' &&
+        !schema.properties &&
+        !schema.additionalProperties &&
+        !schema.oneOf
+      )
+        untyped.push(at);
       for (const [key, value] of Object.entries(schema)) walk(value, `${at}/${key}`);
     };
     walk(served.components.schemas, '#/components/schemas');
@@ -144,30 +180,46 @@ describe('the response contract check', () => {
   });
 
   it('fails a body that a deliberately wrong schema does not accept', () => {
-    const wrong = withHealthSchema({ type: 'object', required: ['status'], properties: { status: { type: 'integer' } } });
-    expect(wrong.check(health)).toEqual([expect.stringContaining('GET /health → 200: body/status must be integer')]);
+    const wrong = withHealthSchema({
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'integer' } },
+    });
+    expect(wrong.check(health)).toEqual([
+      expect.stringContaining('GET /health → 200: body/status must be integer'),
+    ]);
   });
 
   it('fails a property the document does not name (objects are closed)', () => {
     const closed = withHealthSchema({ type: 'object', properties: {} });
-    expect(closed.check(health)).toEqual([expect.stringContaining('must NOT have additional properties (status)')]);
+    expect(closed.check(health)).toEqual([
+      expect.stringContaining('must NOT have additional properties (status)'),
+    ]);
   });
 
   it('fails an ETag, X-Export-Id, Retry-After or X-Request-Id the response does not document', () => {
     expect(health.headers).toContain('x-request-id');
     const contract = new OpenApiContract(served);
-    expect(contract.check({ ...health, headers: [...health.headers!, 'ETag', 'x-frame-options'] })).toEqual([
-      expect.stringContaining('GET /health → 200: header etag is not documented'),
-    ]);
+    expect(
+      contract.check({ ...health, headers: [...health.headers!, 'ETag', 'x-frame-options'] }),
+    ).toEqual([expect.stringContaining('GET /health → 200: header etag is not documented')]);
     const bare = structuredClone(served);
     delete bare.paths['/health'].get.responses['200'].headers;
-    expect(new OpenApiContract(bare).check(health)).toEqual([expect.stringContaining('header x-request-id is not documented')]);
+    expect(new OpenApiContract(bare).check(health)).toEqual([
+      expect.stringContaining('header x-request-id is not documented'),
+    ]);
   });
 
   it('fails an undocumented status, content type or operation', () => {
-    expect(withHealthSchema(undefined).check(health)).toEqual([expect.stringContaining('status 200 is not documented')]);
+    expect(withHealthSchema(undefined).check(health)).toEqual([
+      expect.stringContaining('status 200 is not documented'),
+    ]);
     const contract = new OpenApiContract(served);
-    expect(contract.check({ ...health, contentType: 'text/html' })).toEqual([expect.stringContaining('content type text/html is not documented')]);
-    expect(contract.check({ ...health, route: '/health/nothing' })).toEqual([expect.stringContaining('the document has no operation GET /health/nothing')]);
+    expect(contract.check({ ...health, contentType: 'text/html' })).toEqual([
+      expect.stringContaining('content type text/html is not documented'),
+    ]);
+    expect(contract.check({ ...health, route: '/health/nothing' })).toEqual([
+      expect.stringContaining('the document has no operation GET /health/nothing'),
+    ]);
   });
 });

@@ -22,23 +22,44 @@ describe('pg driver adapter', () => {
   afterAll(() => database.drop());
 
   const backendPid = async (runner: DataSource | Parameters<typeof prepared>[0]) =>
-    (await prepared<{ pid: number }>(runner, 'driver_test_pid', 'SELECT pg_backend_pid() AS pid', []))[0].pid;
+    (
+      await prepared<{ pid: number }>(
+        runner,
+        'driver_test_pid',
+        'SELECT pg_backend_pid() AS pid',
+        [],
+      )
+    )[0].pid;
 
   it('runs a named prepared statement on the pool of a DataSource', async () => {
     const pool = poolOf(db);
     expect(typeof pool.connect).toBe('function');
     const client = await pool.connect();
     try {
-      const statement = { name: 'driver_test_on_pool', text: 'SELECT $1::integer + 1 AS n', values: [41] };
+      const statement = {
+        name: 'driver_test_on_pool',
+        text: 'SELECT $1::integer + 1 AS n',
+        values: [41],
+      };
       expect((await client.query<{ n: number }>(statement)).rows).toEqual([{ n: 42 }]);
       // Named: the session now holds the statement under that name.
-      const held = await client.query(`SELECT statement FROM pg_prepared_statements WHERE name = 'driver_test_on_pool'`);
+      const held = await client.query(
+        `SELECT statement FROM pg_prepared_statements WHERE name = 'driver_test_on_pool'`,
+      );
       expect(held.rows).toHaveLength(1);
     } finally {
       client.release();
     }
-    expect(await prepared<{ n: number }>(db, 'driver_test_on_pool', 'SELECT $1::integer + 1 AS n', [1])).toEqual([{ n: 2 }]);
-    expect(await prepared<{ n: number }>(db.manager, 'driver_test_on_pool', sql`SELECT ${2}::integer + 1 AS n`)).toEqual([{ n: 3 }]);
+    expect(
+      await prepared<{ n: number }>(db, 'driver_test_on_pool', 'SELECT $1::integer + 1 AS n', [1]),
+    ).toEqual([{ n: 2 }]);
+    expect(
+      await prepared<{ n: number }>(
+        db.manager,
+        'driver_test_on_pool',
+        sql`SELECT ${2}::integer + 1 AS n`,
+      ),
+    ).toEqual([{ n: 3 }]);
     await expect(clientOf(db.manager)).resolves.toBeUndefined();
   });
 
@@ -48,18 +69,30 @@ describe('pg driver adapter', () => {
         const [{ pid }]: { pid: number }[] = await tx.query('SELECT pg_backend_pid() AS pid');
         expect(await backendPid(tx)).toBe(pid);
         const own = await clientOf(tx);
-        expect((await own!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid).toBe(pid);
+        expect(
+          (await own!.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid,
+        ).toBe(pid);
         // A temporary table exists only in its own session, the row below only in this transaction.
         await tx.query('CREATE TEMPORARY TABLE driver_test_seen (n integer) ON COMMIT DROP');
         await tx.query('INSERT INTO driver_test_seen VALUES (7)');
-        const rows = await prepared<{ n: number }>(tx, 'driver_test_temp', sql`SELECT n + ${1} AS n FROM driver_test_seen`);
+        const rows = await prepared<{ n: number }>(
+          tx,
+          'driver_test_temp',
+          sql`SELECT n + ${1} AS n FROM driver_test_seen`,
+        );
         expect(rows).toEqual([{ n: 8 }]);
-        await prepared(tx, 'driver_test_write', sql`INSERT INTO office (code, name) VALUES (${'DRVTEST'}, ${'Rolled back'})`);
+        await prepared(
+          tx,
+          'driver_test_write',
+          sql`INSERT INTO office (code, name) VALUES (${'DRVTEST'}, ${'Rolled back'})`,
+        );
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
     // The statement's write went with the rolled-back transaction.
-    expect(await prepared(db, 'driver_test_office', sql`SELECT 1 FROM office WHERE code = ${'DRVTEST'}`)).toEqual([]);
+    expect(
+      await prepared(db, 'driver_test_office', sql`SELECT 1 FROM office WHERE code = ${'DRVTEST'}`),
+    ).toEqual([]);
   });
 
   it('a hard destroy of a client ends the query running on it', async () => {
@@ -67,14 +100,22 @@ describe('pg driver adapter', () => {
     client.on('error', () => undefined); // the cut connection reports here too
     const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
     // generate_series in the select list streams its rows (in FROM it would first build them all).
-    const copy = client.query(copyTo(`COPY (SELECT generate_series(1, 50000000), repeat('x', 200)) TO STDOUT`));
+    const copy = client.query(
+      copyTo(`COPY (SELECT generate_series(1, 50000000), repeat('x', 200)) TO STDOUT`),
+    );
     const failed = new Promise<Error>((resolve) => copy.on('error', resolve));
     // The reader stops reading, as a slow client does: the server blocks on a full socket.
     await new Promise((resolve) => copy.once('data', resolve));
     copy.pause();
     const running = () =>
-      withAdminClient(async (admin) =>
-        (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'COPY%'`, [pid])).rows.length > 0,
+      withAdminClient(
+        async (admin) =>
+          (
+            await admin.query(
+              `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'COPY%'`,
+              [pid],
+            )
+          ).rows.length > 0,
       );
     expect(await running()).toBe(true);
 
@@ -90,7 +131,11 @@ describe('pg driver adapter', () => {
   it('opens a transaction with its first statement in the same round trip, and TypeORM ends it', async () => {
     const runner = db.createQueryRunner();
     try {
-      await beginWith(runner, 'BEGIN ISOLATION LEVEL REPEATABLE READ', `SELECT set_config('app.test', 'inside', true)`);
+      await beginWith(
+        runner,
+        'BEGIN ISOLATION LEVEL REPEATABLE READ',
+        `SELECT set_config('app.test', 'inside', true)`,
+      );
       expect(runner.isTransactionActive).toBe(true);
       const [inside] = await runner.query(
         `SELECT current_setting('app.test', true) AS v, current_setting('transaction_isolation') AS iso`,

@@ -882,24 +882,65 @@ describe('hash-chained RE_SET history', () => {
     const t = await startTestApp();
     try {
       const w = await seedWorld(t);
-      const [f] = await t.db.query(`INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'Mehmet', 'Kaya') RETURNING id`, [w.officeA]);
+      const [f] = await t.db.query(
+        `INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'Mehmet', 'Kaya') RETURNING id`,
+        [w.officeA],
+      );
       const created = await t
         .http()
         .post('/api/v1/reset-analyses')
         .set(w.as('advisorA'))
         .send({
           founderId: f.id,
-          business: { description: 'Kurierdienst', sector: 'transport_logistics', legalForm: 'sole_proprietorship', startedOn: '2024-03-01', mainOccupation: true, hoursPerWeek: 40, clientCount: 3, largestClientShare: 0.7, premises: 'none', vatSmallBusiness: true, benefitsSinceOn: '2024-03-01' },
-          household: { members: [{ role: 'self', standardRateLevel: 1 }], extraNeedsMonthly: 0, housingCostsMonthly: 450, otherIncomeMonthly: 0 },
+          business: {
+            description: 'Kurierdienst',
+            sector: 'transport_logistics',
+            legalForm: 'sole_proprietorship',
+            startedOn: '2024-03-01',
+            mainOccupation: true,
+            hoursPerWeek: 40,
+            clientCount: 3,
+            largestClientShare: 0.7,
+            premises: 'none',
+            vatSmallBusiness: true,
+            benefitsSinceOn: '2024-03-01',
+          },
+          household: {
+            members: [{ role: 'self', standardRateLevel: 1 }],
+            extraNeedsMonthly: 0,
+            housingCostsMonthly: 450,
+            otherIncomeMonthly: 0,
+          },
         })
         .expect(201);
       const id = created.body.id;
-      await t.http().post(`/api/v1/reset-analyses/${id}/events`).set(w.as('advisorA')).send({ type: 'CANCEL', reason: 'Umzug nach Dresden' }).expect(200);
-      const res = await t.http().get(`/api/v1/reset-analyses/${id}/history?verify=true`).set(w.as('auditorA')).expect(200);
-      expect(res.body.chain).toEqual({ valid: true, length: 1, head: res.body.items[0].hash, firstBroken: null });
+      await t
+        .http()
+        .post(`/api/v1/reset-analyses/${id}/events`)
+        .set(w.as('advisorA'))
+        .send({ type: 'CANCEL', reason: 'Umzug nach Dresden' })
+        .expect(200);
+      const res = await t
+        .http()
+        .get(`/api/v1/reset-analyses/${id}/history?verify=true`)
+        .set(w.as('auditorA'))
+        .expect(200);
+      expect(res.body.chain).toEqual({
+        valid: true,
+        length: 1,
+        head: res.body.items[0].hash,
+        firstBroken: null,
+      });
       expect(res.body.items[0].prevHash).toBe('0'.repeat(64));
-      await t.db.query(`UPDATE reset_history_text SET texts = '{"reason":"anders"}' WHERE analysis_id = $1`, [id]);
-      const broken = await t.http().get(`/api/v1/reset-analyses/${id}/history?verify=true`).set(w.as('advisorA')).expect(200);
+      await t.db.query(
+        `UPDATE reset_history_text SET texts = '{"reason":"anders"}' WHERE analysis_id = $1`,
+        [id],
+      );
+      const broken = await t
+        .http()
+        .get(`/api/v1/reset-analyses/${id}/history?verify=true`)
+        .set(w.as('advisorA'))
+        .expect(200);
       expect(broken.body.chain.firstBroken).toEqual({ seq: 1, reason: 'text_mismatch' });
     } finally {
       await t.close();

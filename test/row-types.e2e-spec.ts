@@ -96,7 +96,10 @@ function kindOf(checker: ts.TypeChecker, type: ts.Type): string {
     if (kindOf(checker, element) === 'string') return 'string[]';
   }
   // Anything else that is an object (records, arrays, interfaces): what a jsonb column holds.
-  if (parts.every((t) => (t.flags & ts.TypeFlags.Object) !== 0 && t.getSymbol()?.getName() !== 'Date')) return 'json';
+  if (
+    parts.every((t) => (t.flags & ts.TypeFlags.Object) !== 0 && t.getSymbol()?.getName() !== 'Date')
+  )
+    return 'json';
   return checker.typeToString(type);
 }
 
@@ -108,8 +111,19 @@ function literalsOf(type: ts.Type): string[] | null {
 
 /** The interfaces marked `@table`, read with the compiler (inherited properties included). */
 function tableRows(): TableRow[] {
-  const files = sourceFiles(join(ROOT, 'src')).filter((f) => readFileSync(f, 'utf8').includes('@table'));
-  const program = ts.createProgram(files, { strict: true, skipLibCheck: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Bundler, experimentalDecorators: true, types: [] });
+  const files = sourceFiles(join(ROOT, 'src')).filter((f) =>
+    readFileSync(f, 'utf8').includes('@table'),
+  );
+  const program = ts.createProgram(files, {
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    experimentalDecorators: true,
+    types: [],
+  });
   const checker = program.getTypeChecker();
   const rows: TableRow[] = [];
   for (const file of files) {
@@ -155,16 +169,25 @@ function differences(row: TableRow, columns: Column[], allowed: Allowed = new Ma
     }
     const nullable = column.is_nullable === 'YES';
     if (p.optional) problems.push(`${where}: ${p.name} is optional; a row always has every column`);
-    if (p.nullable !== nullable) problems.push(`${where}: ${p.name} is ${nullable ? 'nullable: add | null' : 'NOT NULL: drop | null'}`);
+    if (p.nullable !== nullable)
+      problems.push(
+        `${where}: ${p.name} is ${nullable ? 'nullable: add | null' : 'NOT NULL: drop | null'}`,
+      );
     const expected = KIND_OF_UDT[column.udt_name] ?? `(no mapping for ${column.udt_name})`;
-    if (p.kind !== expected) problems.push(`${where}: ${p.name} is ${p.kind}, the column (${column.udt_name}) gives ${expected}`);
+    if (p.kind !== expected)
+      problems.push(
+        `${where}: ${p.name} is ${p.kind}, the column (${column.udt_name}) gives ${expected}`,
+      );
     const values = allowed.get(`${row.table}.${p.name}`);
     if (values && values.join('|') !== p.literals?.join('|')) {
-      problems.push(`${where}: ${p.name} is ${p.literals?.join(' | ') ?? p.kind}, the CHECK allows ${values.map((v) => `'${v}'`).join(' | ')}`);
+      problems.push(
+        `${where}: ${p.name} is ${p.literals?.join(' | ') ?? p.kind}, the CHECK allows ${values.map((v) => `'${v}'`).join(' | ')}`,
+      );
     }
   }
   const names = new Set(columns.map((c) => c.column_name));
-  for (const p of row.properties) if (!names.has(p.name)) problems.push(`${where}: ${p.name} is no column of the table`);
+  for (const p of row.properties)
+    if (!names.has(p.name)) problems.push(`${where}: ${p.name} is no column of the table`);
   return problems;
 }
 
@@ -186,20 +209,38 @@ describe('row interfaces against the migrated schema', () => {
     );
     for (const { table, definition } of checks) {
       const match = /^CHECK \(\((\w+) = ANY \(ARRAY\[(.*)\]\)\)\)$/.exec(definition);
-      if (match) allowed.set(`${table}.${match[1]}`, [...match[2].matchAll(/'([^']*)'::text/g)].map((m) => m[1]).sort());
+      if (match)
+        allowed.set(
+          `${table}.${match[1]}`,
+          [...match[2].matchAll(/'([^']*)'::text/g)].map((m) => m[1]).sort(),
+        );
     }
     rows = tableRows();
   }, 120_000);
   afterAll(() => database.drop());
 
   it('finds a marked row interface for every table the service reads rows of', () => {
-    expect([...new Set(rows.map((r) => r.table))].sort()).toEqual(expect.arrayContaining(EXPECTED_TABLES));
+    expect([...new Set(rows.map((r) => r.table))].sort()).toEqual(
+      expect.arrayContaining(EXPECTED_TABLES),
+    );
     expect(rows.length).toBeGreaterThanOrEqual(EXPECTED_TABLES.length);
   });
 
   it('gives each marked interface exactly its table’s columns, nullability and types', () => {
-    expect(allowed.get('founder_case.phase')).toEqual(['access', 'consolidation', 'first_counselling', 'launch', 'planning']);
-    const problems = rows.flatMap((row) => differences(row, columns.filter((c) => c.table_name === row.table), allowed));
+    expect(allowed.get('founder_case.phase')).toEqual([
+      'access',
+      'consolidation',
+      'first_counselling',
+      'launch',
+      'planning',
+    ]);
+    const problems = rows.flatMap((row) =>
+      differences(
+        row,
+        columns.filter((c) => c.table_name === row.table),
+        allowed,
+      ),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -230,7 +271,13 @@ describe('row interfaces against the migrated schema', () => {
           if (p.name === 'coaching') return { ...p, optional: true };
           return p;
         })
-        .concat({ name: 'office_code', optional: false, nullable: false, kind: 'string', literals: null }),
+        .concat({
+          name: 'office_code',
+          optional: false,
+          nullable: false,
+          kind: 'string',
+          literals: null,
+        }),
     };
     expect(differences(broken, caseColumns, allowed)).toEqual([
       expect.stringContaining('advisor_id is nullable: add | null'),

@@ -4,14 +4,25 @@ import { runServiceToExit, startService } from './support/service-process';
 /** The built service as `npm start` runs it, against a PostgreSQL server (DATABASE_URL set). */
 describe('the service process on a PostgreSQL server', () => {
   const name = `lotse_t_${process.pid}_proc_${Date.now().toString(36)}`;
-  const secrets = { JWT_SECRET: 'process-test-secret-process-test-secret-01', PSEUDONYM_KEY: 'process-test-pseudonym-key-0123456789ab' };
+  const secrets = {
+    JWT_SECRET: 'process-test-secret-process-test-secret-01',
+    PSEUDONYM_KEY: 'process-test-pseudonym-key-0123456789ab',
+  };
   beforeAll(() => withAdminClient((c) => c.query(`CREATE DATABASE "${name}"`)));
   afterAll(() => withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)));
 
   it('migrates an empty database, answers ready, exits cleanly on SIGTERM and keeps its data', async () => {
-    const env = { ...secrets, ...serviceDatabaseEnv(name), LOTSE_ADMIN_EMAIL: 'admin@lotse.test', LOTSE_ADMIN_PASSWORD: 'admin password 1234' };
+    const env = {
+      ...secrets,
+      ...serviceDatabaseEnv(name),
+      LOTSE_ADMIN_EMAIL: 'admin@lotse.test',
+      LOTSE_ADMIN_PASSWORD: 'admin password 1234',
+    };
     const first = await startService(env);
-    expect(await (await fetch(`${first.url}/health/ready`)).json()).toEqual({ status: 'ready', database: 'server' });
+    expect(await (await fetch(`${first.url}/health/ready`)).json()).toEqual({
+      status: 'ready',
+      database: 'server',
+    });
     expect(await first.stop('SIGTERM')).toBe(0);
     const second = await startService(env);
     try {
@@ -28,14 +39,21 @@ describe('the service process on a PostgreSQL server', () => {
 
   it('refuses to serve requests as a role that row-level security would not bind', async () => {
     // DATABASE_URL as the superuser that owns the tables, no DATABASE_OWNER_URL: it migrates, then stops.
-    const { code, output } = await runServiceToExit({ ...secrets, DATABASE_URL: databaseUrl(name) });
+    const { code, output } = await runServiceToExit({
+      ...secrets,
+      DATABASE_URL: databaseUrl(name),
+    });
     expect(code).toBe(1);
     expect(output).toContain('row-level security would not bind them');
     expect(output).toContain('is a superuser');
   }, 30_000);
 
   it('stops the start with a message naming a bad configuration variable', async () => {
-    const { code, output } = await runServiceToExit({ ...secrets, DATABASE_URL: databaseUrl(name), PORT: 'eighty' });
+    const { code, output } = await runServiceToExit({
+      ...secrets,
+      DATABASE_URL: databaseUrl(name),
+      PORT: 'eighty',
+    });
     expect(code).toBe(78);
     expect(output).toContain('PORT must be a whole number');
   });
@@ -52,7 +70,10 @@ describe('the service process on a PostgreSQL server', () => {
         await c.query(`CREATE TABLE office (id int)`);
         await c.end();
       });
-      const { code, output } = await runServiceToExit({ ...secrets, ...serviceDatabaseEnv(broken) });
+      const { code, output } = await runServiceToExit({
+        ...secrets,
+        ...serviceDatabaseEnv(broken),
+      });
       expect(code).toBe(1);
       expect(output).toContain('A database migration failed, the service will not start');
       expect(output).toContain('relation \\"office\\" already exists');

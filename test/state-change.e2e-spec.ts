@@ -25,7 +25,14 @@ interface FakeRow {
 }
 type FakeEvent = { type: 'GO' } | { type: 'HALT' };
 type Accepted = { ok: true; to: string };
-type Spec = ClientEventSpec<FakeRow, FakeEvent, FakeEvent, Accepted, string, { id: string; to: string }>;
+type Spec = ClientEventSpec<
+  FakeRow,
+  FakeEvent,
+  FakeEvent,
+  Accepted,
+  string,
+  { id: string; to: string }
+>;
 
 describe('the state-change skeleton', () => {
   let t: TestApp;
@@ -101,13 +108,21 @@ describe('the state-change skeleton', () => {
   const renameOffice = (tx: StateChangeTx, officeId: string, to: string) =>
     tx.manager.query(`UPDATE office SET name = $2 WHERE id = $1`, [officeId, `RUN Mainz (${to})`]);
   const officeName = async () =>
-    (await t.db.query<{ name: string }[]>(`SELECT name FROM office WHERE id = $1`, [w.officeA]))[0].name;
+    (await t.db.query<{ name: string }[]>(`SELECT name FROM office WHERE id = $1`, [w.officeA]))[0]
+      .name;
   const logged = async (requestId: string) =>
     await t.db.query<
-      { office_id: string; resource_type: string; resource_id: string; action: string; details: unknown }[]
-    >(`SELECT office_id, resource_type, resource_id, action, details FROM access_log WHERE request_id = $1`, [
-      requestId,
-    ]);
+      {
+        office_id: string;
+        resource_type: string;
+        resource_id: string;
+        action: string;
+        details: unknown;
+      }[]
+    >(
+      `SELECT office_id, resource_type, resource_id, action, details FROM access_log WHERE request_id = $1`,
+      [requestId],
+    );
   const storedAnswers = (key: string) =>
     t.db.query<{ body: unknown }[]>(`SELECT body FROM idempotent_request WHERE key = $1`, [key]);
 
@@ -177,7 +192,9 @@ describe('the state-change skeleton', () => {
   });
 
   it('answers 404 for a record outside the writable offices before anything else', async () => {
-    const error = await rejection(skeleton().apply(spec(), ctx(), randomUUID(), { type: 'GO' }, options()));
+    const error = await rejection(
+      skeleton().apply(spec(), ctx(), randomUUID(), { type: 'GO' }, options()),
+    );
     expect(error).toMatchObject({ code: 'not_found', detail: 'No such case.' });
     expect(steps).toEqual(['lock']);
   });
@@ -186,20 +203,28 @@ describe('the state-change skeleton', () => {
     const refused = spec({
       mayAct: (role, body) => {
         steps.push('mayAct');
-        const lead = typeof body === 'object' && body !== null && 'type' in body && body.type === 'REOPEN';
+        const lead =
+          typeof body === 'object' && body !== null && 'type' in body && body.type === 'REOPEN';
         return lead && role !== 'lead'
           ? { ok: false, detail: 'Only a lead of the office may send REOPEN.' }
           : { ok: true };
       },
     });
     const c = ctx('advisor');
-    const error = await rejection(skeleton().apply(refused, c, row.id, { type: 'REOPEN' }, options()));
+    const error = await rejection(
+      skeleton().apply(refused, c, row.id, { type: 'REOPEN' }, options()),
+    );
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: 'forbidden', detail: 'Only a lead of the office may send REOPEN.' });
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      detail: 'Only a lead of the office may send REOPEN.',
+    });
     expect(steps).toEqual(['lock', 'mayAct']);
     // A lead gets past the role to the payload, which is not an event of this machine.
     steps = [];
-    const invalid = await rejection(skeleton().apply(refused, ctx('lead'), row.id, { type: 'REOPEN' }, options()));
+    const invalid = await rejection(
+      skeleton().apply(refused, ctx('lead'), row.id, { type: 'REOPEN' }, options()),
+    );
     expect(invalid).toMatchObject({
       code: 'invalid_event',
       extra: { errors: [{ field: 'type', message: 'is unknown' }] },
@@ -223,7 +248,13 @@ describe('the state-change skeleton', () => {
 
   it('checks If-Match before the payload', async () => {
     const error = await rejection(
-      skeleton().apply(spec(), ctx(), row.id, { type: 'FLY' }, options({ ifMatch: { versions: [7] } })),
+      skeleton().apply(
+        spec(),
+        ctx(),
+        row.id,
+        { type: 'FLY' },
+        options({ ifMatch: { versions: [7] } }),
+      ),
     );
     expect(error).toMatchObject({
       code: 'version_conflict',
@@ -259,7 +290,13 @@ describe('the state-change skeleton', () => {
     expect(await logged(c.requestId)).toEqual([]);
     // Without the key the same If-Match is stale.
     const stale = await rejection(
-      skeleton().apply(spec(), ctx(), row.id, { type: 'GO' }, options({ ifMatch: { versions: [1] } })),
+      skeleton().apply(
+        spec(),
+        ctx(),
+        row.id,
+        { type: 'GO' },
+        options({ ifMatch: { versions: [1] } }),
+      ),
     );
     expect(stale).toMatchObject({ code: 'version_conflict', extra: { currentVersion: 2 } });
   });
@@ -268,24 +305,36 @@ describe('the state-change skeleton', () => {
     const cases: [MachineRefusal, object][] = [
       [
         { ok: false, code: 'transition_not_allowed', allowedEvents: ['GO'] },
-        { code: 'transition_not_allowed', detail: 'HALT is not possible here.', extra: { allowedEvents: ['GO'] } },
+        {
+          code: 'transition_not_allowed',
+          detail: 'HALT is not possible here.',
+          extra: { allowedEvents: ['GO'] },
+        },
       ],
       [
         { ok: false, code: 'requirements_unmet', unmet: [{ code: 'x', message: 'y' }] },
-        { code: 'requirements_unmet', detail: 'HALT needs more.', extra: { unmet: [{ code: 'x', message: 'y' }] } },
+        {
+          code: 'requirements_unmet',
+          detail: 'HALT needs more.',
+          extra: { unmet: [{ code: 'x', message: 'y' }] },
+        },
       ],
     ];
     for (const [verdict, expected] of cases) {
       steps = [];
       const refusing = spec({ machine: () => (steps.push('machine'), verdict) });
-      const error = await rejection(skeleton().apply(refusing, ctx(), row.id, { type: 'HALT' }, options()));
+      const error = await rejection(
+        skeleton().apply(refusing, ctx(), row.id, { type: 'HALT' }, options()),
+      );
       expect(error).toBeInstanceOf(AppError);
       expect(error).toMatchObject(expected);
       expect(steps).toEqual(['lock', 'mayAct', 'assertWritable', 'version', 'parse', 'machine']);
     }
     // A snapshot the machine cannot restore is a defect of the data: a plain Error (500).
     const broken = spec({ machine: () => ({ ok: false, code: 'invalid_state' }) });
-    const defect = await rejection(skeleton().apply(broken, ctx(), row.id, { type: 'GO' }, options()));
+    const defect = await rejection(
+      skeleton().apply(broken, ctx(), row.id, { type: 'GO' }, options()),
+    );
     expect(defect).not.toBeInstanceOf(AppError);
     expect(defect).toMatchObject({ message: `row ${row.id}: invalid_state` });
     expect(await officeName()).toBe('RUN Mainz');
@@ -329,7 +378,13 @@ describe('the state-change skeleton', () => {
   it('runs only machine, write and log for an event on an already locked record', async () => {
     const c = ctx();
     const written = await t.app.get(OfficeDb).run({ officeIds: [w.officeA] }, (tx) =>
-      skeleton().applyLocked(spec(), { ctx: c, tx, officeIds: tx.officeIds, row, event: { type: 'GO' } }),
+      skeleton().applyLocked(spec(), {
+        ctx: c,
+        tx,
+        officeIds: tx.officeIds,
+        row,
+        event: { type: 'GO' },
+      }),
     );
     expect(written).toBe('gone');
     expect(steps).toEqual(['machine', 'write', 'logDetails']);
@@ -340,8 +395,13 @@ describe('the state-change skeleton', () => {
   describe('through the case and RE_SET routes', () => {
     it('answers an advisor\u2019s REOPEN with an invalid payload 403, a lead\u2019s 400', async () => {
       const c = await openCase(t, w, 'advisorA', await insertFounder(t, w.officeA));
-      await sendEvent(t, w, 'advisorA', c.id, { type: 'DROP_OUT', reasonCode: 'employment' }).expect(200);
-      const advisor = await sendEvent(t, w, 'advisorA', c.id, { type: 'REOPEN', reason: 7 }).expect(403);
+      await sendEvent(t, w, 'advisorA', c.id, {
+        type: 'DROP_OUT',
+        reasonCode: 'employment',
+      }).expect(200);
+      const advisor = await sendEvent(t, w, 'advisorA', c.id, { type: 'REOPEN', reason: 7 }).expect(
+        403,
+      );
       expect(advisor.body.detail).toBe('Only a lead of the office may send REOPEN.');
       const lead = await sendEvent(t, w, 'leadA', c.id, { type: 'REOPEN', reason: 7 }).expect(400);
       expect(lead.body.code).toBe('invalid_event');
@@ -360,7 +420,9 @@ describe('the state-change skeleton', () => {
       const first = await send().expect(200);
       expect(first.body.version).toBe(c.version + 1);
       expect((await send().expect(200)).body).toEqual(first.body);
-      await sendEvent(t, w, 'advisorA', c.id, { type: 'RESUME' }).set('If-Match', `"${c.version}"`).expect(412);
+      await sendEvent(t, w, 'advisorA', c.id, { type: 'RESUME' })
+        .set('If-Match', `"${c.version}"`)
+        .expect(412);
     });
 
     it('replays an analysis event\u2019s Idempotency-Key before its stale If-Match', async () => {
@@ -371,7 +433,9 @@ describe('the state-change skeleton', () => {
           .set('Idempotency-Key', `analysis-${id}`);
       const first = await send().expect(200);
       expect((await send().expect(200)).body).toEqual(first.body);
-      const stale = await sendResetEvent(t, w, id, { type: 'CANCEL', reason: 'x' }).set('If-Match', '"1"').expect(412);
+      const stale = await sendResetEvent(t, w, id, { type: 'CANCEL', reason: 'x' })
+        .set('If-Match', '"1"')
+        .expect(412);
       expect(stale.body.detail).toBe('The analysis is at version 2; reload it and try again.');
     });
   });

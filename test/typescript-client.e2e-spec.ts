@@ -1,7 +1,13 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createLotseClient, ifMatch, type CaseEvent, type LotseClient, type UpdateCase } from '../clients/typescript/src';
+import {
+  createLotseClient,
+  ifMatch,
+  type CaseEvent,
+  type LotseClient,
+  type UpdateCase,
+} from '../clients/typescript/src';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
@@ -17,19 +23,29 @@ const CLIENT_DIR = resolve(__dirname, '..', 'clients', 'typescript');
 describe('the generated TypeScript client (clients/typescript)', () => {
   it('is up to date with openapi.json and compiles with tsc --strict (its own TypeScript 5)', async () => {
     // The drift check: src/schema.ts regenerated into memory must equal the committed file.
-    const drift = await run(process.execPath, [resolve(CLIENT_DIR, 'scripts', 'generate.mjs'), '--check'], {
-      cwd: CLIENT_DIR,
-    }).catch((error: { stderr?: string; message: string }) => {
+    const drift = await run(
+      process.execPath,
+      [resolve(CLIENT_DIR, 'scripts', 'generate.mjs'), '--check'],
+      {
+        cwd: CLIENT_DIR,
+      },
+    ).catch((error: { stderr?: string; message: string }) => {
       throw new Error(error.stderr || error.message);
     });
     expect(drift.stdout).toContain('matches openapi.json');
 
     const tsc = require.resolve('typescript/bin/tsc', { paths: [CLIENT_DIR] });
-    const { stdout: version } = await run(process.execPath, [tsc, '--version'], { cwd: CLIENT_DIR });
-    expect(version).toMatch(/^Version 5\./);
-    const compiled = await run(process.execPath, [tsc, '--strict', '--noEmit', '-p', 'tsconfig.json'], {
+    const { stdout: version } = await run(process.execPath, [tsc, '--version'], {
       cwd: CLIENT_DIR,
-    }).then(
+    });
+    expect(version).toMatch(/^Version 5\./);
+    const compiled = await run(
+      process.execPath,
+      [tsc, '--strict', '--noEmit', '-p', 'tsconfig.json'],
+      {
+        cwd: CLIENT_DIR,
+      },
+    ).then(
       () => '',
       (error: { stdout?: string; message: string }) => error.stdout || error.message,
     );
@@ -44,7 +60,10 @@ describe('a case walked to closed through the generated client only', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ LOTSE_ADMIN_EMAIL: ADMIN.email, LOTSE_ADMIN_PASSWORD: ADMIN.password });
+    t = await startTestApp({
+      LOTSE_ADMIN_EMAIL: ADMIN.email,
+      LOTSE_ADMIN_PASSWORD: ADMIN.password,
+    });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await t.app.getUrl();
   });
@@ -53,7 +72,9 @@ describe('a case walked to closed through the generated client only', () => {
   /** data of a 2xx answer; anything else fails the test with the status and the problem. */
   function ok<T>(result: { data?: T; error?: unknown; response: Response }): T {
     if (result.data === undefined) {
-      throw new Error(`${result.response.status} ${result.response.url}: ${JSON.stringify(result.error)}`);
+      throw new Error(
+        `${result.response.status} ${result.response.url}: ${JSON.stringify(result.error)}`,
+      );
     }
     return result.data;
   }
@@ -68,10 +89,18 @@ describe('a case walked to closed through the generated client only', () => {
   it('signs in, creates an office, an advisor, a founder and a case, and walks it to closed', async () => {
     // The first admin comes from LOTSE_ADMIN_EMAIL/LOTSE_ADMIN_PASSWORD at start.
     const admin = await signIn(ADMIN);
-    const office = ok(await admin.POST('/api/v1/offices', { body: { code: 'RUN-MZ', name: 'RUN Mainz', region: 'Rheinhessen' } }));
+    const office = ok(
+      await admin.POST('/api/v1/offices', {
+        body: { code: 'RUN-MZ', name: 'RUN Mainz', region: 'Rheinhessen' },
+      }),
+    );
     const advisorUser = ok(
       await admin.POST('/api/v1/users', {
-        body: { ...ADVISOR, name: 'Berk Kaya', memberships: [{ officeId: office.id, role: 'advisor' }] },
+        body: {
+          ...ADVISOR,
+          name: 'Berk Kaya',
+          memberships: [{ officeId: office.id, role: 'advisor' }],
+        },
       }),
     );
     expect(advisorUser.memberships).toEqual([{ officeId: office.id, role: 'advisor' }]);
@@ -103,21 +132,29 @@ describe('a case walked to closed through the generated client only', () => {
 
     // Each change names the version last read (If-Match).
     const send = (event: CaseEvent) =>
-      advisor.POST('/api/v1/cases/{id}/events', { params: { path, header: { 'If-Match': ifMatch(current.version) } }, body: event });
+      advisor.POST('/api/v1/cases/{id}/events', {
+        params: { path, header: { 'If-Match': ifMatch(current.version) } },
+        body: event,
+      });
     const patch = (body: UpdateCase) =>
-      advisor.PATCH('/api/v1/cases/{id}', { params: { path, header: { 'If-Match': ifMatch(current.version) } }, body });
+      advisor.PATCH('/api/v1/cases/{id}', {
+        params: { path, header: { 'If-Match': ifMatch(current.version) } },
+        body,
+      });
 
     // 409: LAUNCH is no event of the access phase; the answer lists the events it accepts.
     const refused = await send({ type: 'LAUNCH' });
     expect(refused.response.status).toBe(409);
-    if (refused.error?.code !== 'transition_not_allowed') throw new Error(`expected 409 transition_not_allowed, got ${refused.response.status}`);
+    if (refused.error?.code !== 'transition_not_allowed')
+      throw new Error(`expected 409 transition_not_allowed, got ${refused.response.status}`);
     const allowed: string[] = refused.error.allowedEvents ?? [];
     expect([...allowed].sort()).toEqual(['DROP_OUT', 'PAUSE', 'START_COUNSELLING']);
 
     // 422: the stage gate of START_COUNSELLING needs a first-counselling appointment.
     const gated = await send({ type: 'START_COUNSELLING' });
     expect(gated.response.status).toBe(422);
-    if (gated.error?.code !== 'requirements_unmet') throw new Error(`expected 422 requirements_unmet, got ${gated.response.status}`);
+    if (gated.error?.code !== 'requirements_unmet')
+      throw new Error(`expected 422 requirements_unmet, got ${gated.response.status}`);
     const unmet = gated.error.unmet ?? [];
     expect(unmet.map((u) => u.code)).toEqual(['first_counselling_scheduled']);
     expect(unmet[0]?.message).toEqual(expect.any(String));
@@ -128,7 +165,8 @@ describe('a case walked to closed through the generated client only', () => {
     current = ok(patched);
     expect(current.firstCounsellingScheduledOn).toBe('2026-01-12');
     expect(stale.response.status).toBe(412);
-    if (stale.error?.code !== 'version_conflict') throw new Error(`expected 412 version_conflict, got ${stale.response.status}`);
+    if (stale.error?.code !== 'version_conflict')
+      throw new Error(`expected 412 version_conflict, got ${stale.response.status}`);
     expect(stale.error.currentVersion).toBe(current.version);
 
     current = ok(await send({ type: 'START_COUNSELLING' }));
@@ -137,7 +175,13 @@ describe('a case walked to closed through the generated client only', () => {
     const contact = ok(
       await advisor.POST('/api/v1/cases/{id}/contacts', {
         params: { path },
-        body: { on: '2026-01-20', minutes: 60, format: 'video', kind: 'first_counselling', topics: ['Idee'] },
+        body: {
+          on: '2026-01-20',
+          minutes: 60,
+          format: 'video',
+          kind: 'first_counselling',
+          topics: ['Idee'],
+        },
       }),
     );
     expect(contact.kind).toBe('first_counselling');
@@ -148,7 +192,14 @@ describe('a case walked to closed through the generated client only', () => {
         businessIdea: 'Änderungsschneiderei mit Lieferservice',
         legalForm: 'sole_proprietorship',
         fundingRoute: 'einstiegsgeld',
-        suitability: { motivation: 5, tradeKnowledge: 4, businessSkills: 3, familySituation: 4, resilience: 4, summary: 'geeignet' },
+        suitability: {
+          motivation: 5,
+          tradeKnowledge: 4,
+          businessSkills: 3,
+          familySituation: 4,
+          resilience: 4,
+          summary: 'geeignet',
+        },
         businessPlanCompletedOn: '2026-03-01',
         financePlanCompletedOn: '2026-03-01',
         viabilityStatement: { issuedBy: 'HWK Rheinhessen', issuedOn: '2026-03-10' },
@@ -180,8 +231,15 @@ describe('a case walked to closed through the generated client only', () => {
     expect(invalid.error?.code).toBe('invalid_event');
     expect(invalid.error?.errors?.map((e) => e.field)).toContain('outcome');
 
-    current = ok(await send({ type: 'COMPLETE', outcome: 'founded_main', followUpOn: '2026-10-01' }));
-    expect(current).toMatchObject({ status: 'closed', phase: 'consolidation', outcome: 'founded_main', followUpOn: '2026-10-01' });
+    current = ok(
+      await send({ type: 'COMPLETE', outcome: 'founded_main', followUpOn: '2026-10-01' }),
+    );
+    expect(current).toMatchObject({
+      status: 'closed',
+      phase: 'consolidation',
+      outcome: 'founded_main',
+      followUpOn: '2026-10-01',
+    });
     expect(current.availableEvents.map((e) => e.type)).toEqual(['REOPEN']);
 
     const history = ok(await advisor.GET('/api/v1/cases/{id}/history', { params: { path } }));
@@ -194,12 +252,18 @@ describe('a case walked to closed through the generated client only', () => {
     ]);
 
     // The case list is keyset-paged: follow nextCursor until it is null.
-    const second = ok(await advisor.POST('/api/v1/founders', { body: { firstName: 'Omar', lastName: 'Nasser' } }));
+    const second = ok(
+      await advisor.POST('/api/v1/founders', { body: { firstName: 'Omar', lastName: 'Nasser' } }),
+    );
     ok(await advisor.POST('/api/v1/cases', { body: { founderId: second.id } }));
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = ok(await advisor.GET('/api/v1/cases', { params: { query: { limit: 1, ...(cursor ? { cursor } : {}) } } }));
+      const page = ok(
+        await advisor.GET('/api/v1/cases', {
+          params: { query: { limit: 1, ...(cursor ? { cursor } : {}) } },
+        }),
+      );
       seen.push(...page.items.map((c) => c.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -132,7 +132,9 @@ function transition(
   return async () => {
     const caseId = mine[i++ % mine.length];
     // The service reads the office code with the row lock; the code of this office never changes.
-    officeCode ??= (await client.query<{ code: string }>(`SELECT code FROM office WHERE id = $1`, [s.officeId])).rows[0].code;
+    officeCode ??= (
+      await client.query<{ code: string }>(`SELECT code FROM office WHERE id = $1`, [s.officeId])
+    ).rows[0].code;
     await client.query('BEGIN');
     try {
       const { rows } = await client.query<{
@@ -246,7 +248,10 @@ function listWalk(
 /** The three statements of GET /cases/:id, from the service's own code: API key, the case, the access log entry. */
 function getCase(s: Extract<PgScenario, { kind: 'get' }>, client: Client, k: number): Operation {
   const db = dataSourceOn(client);
-  const [credentials, cases] = [new CredentialsRepository(db), new CasesRepository(null as unknown as HistorySealer)];
+  const [credentials, cases] = [
+    new CredentialsRepository(db),
+    new CasesRepository(null as unknown as HistorySealer),
+  ];
   const keyHash = hashApiKey(s.apiKey);
   let i = k * 7919;
   return async () => {

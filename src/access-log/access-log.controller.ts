@@ -32,15 +32,17 @@ export class AccessLogController {
     const limit = q.limit ?? 100;
     const after = decodeCursor(q.cursor, ['id']);
     const scope = officesFor(ctx.actor, 'access_log.read');
-    const rows = await this.officeDb.run(scope, (tx) => this.log.list(tx, {
-      withoutOffice: scope.officeIds === 'every',
-      userId: q.userId,
-      resourceId: q.resourceId,
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
-      after: after ? Number(after[0]) : undefined,
-      limit,
-    }));
+    const rows = await this.officeDb.run(scope, (tx) =>
+      this.log.list(tx, {
+        withoutOffice: scope.officeIds === 'every',
+        userId: q.userId,
+        resourceId: q.resourceId,
+        from: q.from ? new Date(q.from) : undefined,
+        to: q.to ? new Date(q.to) : undefined,
+        after: after ? Number(after[0]) : undefined,
+        limit,
+      }),
+    );
     return toPage(rows, limit, toAccessLogEntry, (r) => [Number(r.id)]);
   }
 }

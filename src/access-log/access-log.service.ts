@@ -3,7 +3,16 @@ import type { RequestContext } from '../auth/request-context';
 import type { OfficeTx } from '../database/office-transaction';
 import { escapeLiteral } from 'pg';
 
-export const ACCESS_ACTIONS = ['read', 'list', 'create', 'update', 'delete', 'export', 'erase', 'transition'] as const;
+export const ACCESS_ACTIONS = [
+  'read',
+  'list',
+  'create',
+  'update',
+  'delete',
+  'export',
+  'erase',
+  'transition',
+] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 export interface AccessEntry {
@@ -37,7 +46,10 @@ export class AccessLogService {
  * The INSERT of the entries with every value as an escaped literal (pg's escapeLiteral), so that
  * it can travel in one simple-protocol message with the COMMIT; null when there are none.
  */
-export function accessLogInsert(ctx: RequestContext, entries: readonly AccessEntry[]): string | null {
+export function accessLogInsert(
+  ctx: RequestContext,
+  entries: readonly AccessEntry[],
+): string | null {
   if (entries.length === 0) return null;
   const literal = (v: string | null): string => (v === null ? 'NULL' : escapeLiteral(v));
   const rows = entries.map((e) =>

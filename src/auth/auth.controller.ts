@@ -38,7 +38,8 @@ export class AuthController {
   @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'Who the caller is',
-    description: 'The signed-in user, or the API key, with the memberships that decide what it may do.',
+    description:
+      'The signed-in user, or the API key, with the memberships that decide what it may do.',
   })
   @ApiOkResponse({ type: MeDto, description: 'The caller' })
   me(@Ctx() ctx: RequestContext): Promise<MeDto> {

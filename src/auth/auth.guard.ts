@@ -33,7 +33,10 @@ export class AuthGuard implements CanActivate {
     }
     request.principal = principal;
 
-    const permission = this.reflector.getAllAndOverride<RoutePermission | undefined>(ACCESS_KEY, targets);
+    const permission = this.reflector.getAllAndOverride<RoutePermission | undefined>(
+      ACCESS_KEY,
+      targets,
+    );
     if (!permission || !mayCall(principal, permission)) {
       throw new AppError('forbidden', 'Your role does not allow this action.');
     }

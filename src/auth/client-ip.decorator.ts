@@ -3,5 +3,6 @@ import type { FastifyRequest } from 'fastify';
 
 /** The client address as Fastify sees it (set trustProxy behind a reverse proxy). */
 export const ClientIp = createParamDecorator(
-  (_: unknown, context: ExecutionContext): string => context.switchToHttp().getRequest<FastifyRequest>().ip,
+  (_: unknown, context: ExecutionContext): string =>
+    context.switchToHttp().getRequest<FastifyRequest>().ip,
 );

@@ -28,7 +28,12 @@ export class FirstAdmin implements OnApplicationBootstrap {
       // Two instances starting at once must not both create an admin.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('lotse:first-admin'))`);
       if (await this.users.anyUserExists(tx)) return false;
-      await this.users.insert(tx, { email: adminEmail, name: 'Administrator', passwordHash, isAdmin: true });
+      await this.users.insert(tx, {
+        email: adminEmail,
+        name: 'Administrator',
+        passwordHash,
+        isAdmin: true,
+      });
       return true;
     });
     if (created) this.logger.log('Created the first administrator from LOTSE_ADMIN_EMAIL');

@@ -4,16 +4,39 @@ import type { AccessLogRepository } from '../access-log/access-log.repository';
 import type { CasesRepository } from '../cases/cases.repository';
 import type { FoundersRepository } from '../founders/founders.repository';
 import type { ResetRepository } from '../reset/reset.repository';
-import { holdsIn, includes, mayCall, narrowTo, officesFor, requiredRoles, requireAccess, roleHolds, SIGNED_IN } from './office-scope';
-import { MATRIX_END, MATRIX_START, permissionMatrix, withPermissionMatrix } from './permission-matrix';
+import {
+  holdsIn,
+  includes,
+  mayCall,
+  narrowTo,
+  officesFor,
+  requiredRoles,
+  requireAccess,
+  roleHolds,
+  SIGNED_IN,
+} from './office-scope';
+import {
+  MATRIX_END,
+  MATRIX_START,
+  permissionMatrix,
+  withPermissionMatrix,
+} from './permission-matrix';
 import type { Principal } from './principal';
 
 const A = '00000000-0000-4000-8000-00000000000a';
 const B = '00000000-0000-4000-8000-00000000000b';
-const user = (memberships: Principal['memberships'], isAdmin = false): Principal => ({ kind: 'user', id: 'u', isAdmin, memberships });
+const user = (memberships: Principal['memberships'], isAdmin = false): Principal => ({
+  kind: 'user',
+  id: 'u',
+  isAdmin,
+  memberships,
+});
 
 describe('the office-scope policy', () => {
-  const leadA_advisorB = user([{ officeId: A, role: 'lead' }, { officeId: B, role: 'advisor' }]);
+  const leadA_advisorB = user([
+    { officeId: A, role: 'lead' },
+    { officeId: B, role: 'advisor' },
+  ]);
   const auditorA = user([{ officeId: A, role: 'auditor' }]);
   const admin = user([], true);
 
@@ -62,10 +85,15 @@ describe('the office-scope policy', () => {
 
   it('is the README\u2019s role matrix, which cannot drift from it', () => {
     const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf(MATRIX_START), readme.indexOf(MATRIX_END) + MATRIX_END.length);
+    const section = readme.slice(
+      readme.indexOf(MATRIX_START),
+      readme.indexOf(MATRIX_END) + MATRIX_END.length,
+    );
     expect(section).toBe(`${MATRIX_START}\n${permissionMatrix()}\n${MATRIX_END}`);
     expect(withPermissionMatrix(readme)).toBe(readme);
-    expect(permissionMatrix()).toContain('| `case.lead_event` | send a lead-only event (REOPEN) | – | its offices | – | – |');
+    expect(permissionMatrix()).toContain(
+      '| `case.lead_event` | send a lead-only event (REOPEN) | – | its offices | – | – |',
+    );
   });
 });
 

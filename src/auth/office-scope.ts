@@ -12,28 +12,44 @@ import type { Principal, Role } from './principal';
  */
 export const PERMISSIONS = {
   'cases.list': { roles: ['advisor', 'lead', 'auditor'], admin: false, what: 'read the case list' },
-  'case.read': { roles: ['advisor', 'lead', 'auditor'], admin: false, what: 'read a case and its phase history' },
+  'case.read': {
+    roles: ['advisor', 'lead', 'auditor'],
+    admin: false,
+    what: 'read a case and its phase history',
+  },
   'case.write': {
     roles: ['advisor', 'lead'],
     admin: false,
     what: 'create a case, change its data, record contacts, send phase events',
   },
   'case.lead_event': { roles: ['lead'], admin: false, what: 'send a lead-only event (REOPEN)' },
-  'case.contacts.read': { roles: ['advisor', 'lead'], admin: false, what: 'read a case\u2019s contacts' },
+  'case.contacts.read': {
+    roles: ['advisor', 'lead'],
+    admin: false,
+    what: 'read a case\u2019s contacts',
+  },
   'free_texts.read': {
     roles: ['advisor', 'lead'],
     admin: false,
     what: 'read free texts (notes, reasons); others get them as null',
   },
   'founders.read': { roles: ['advisor', 'lead'], admin: false, what: 'read founders' },
-  'founders.write': { roles: ['advisor', 'lead'], admin: false, what: 'register and change founders' },
+  'founders.write': {
+    roles: ['advisor', 'lead'],
+    admin: false,
+    what: 'register and change founders',
+  },
   'founder.subject_access': {
     roles: ['advisor', 'lead'],
     admin: false,
     what: 'export all data of a founder (GDPR Art. 15)',
   },
   'founder.erase': { roles: ['lead'], admin: true, what: 'erase a founder (GDPR Art. 17)' },
-  'reset.read': { roles: ['advisor', 'lead', 'auditor'], admin: false, what: 'read RE_SET analyses' },
+  'reset.read': {
+    roles: ['advisor', 'lead', 'auditor'],
+    admin: false,
+    what: 'read RE_SET analyses',
+  },
   'reset.write': {
     roles: ['advisor', 'lead'],
     admin: false,
@@ -51,8 +67,16 @@ export const PERMISSIONS = {
   },
   'exports.identities': { roles: ['lead'], admin: false, what: 'export with names and free texts' },
   'access_log.read': { roles: ['lead'], admin: true, what: 'read the access log' },
-  'users.administer': { roles: ['lead'], admin: true, what: 'create users and set advisor/lead memberships' },
-  'api_keys.administer': { roles: ['lead'], admin: true, what: 'issue and revoke an office\u2019s API keys' },
+  'users.administer': {
+    roles: ['lead'],
+    admin: true,
+    what: 'create users and set advisor/lead memberships',
+  },
+  'api_keys.administer': {
+    roles: ['lead'],
+    admin: true,
+    what: 'issue and revoke an office\u2019s API keys',
+  },
   'offices.read': { roles: ['advisor', 'lead', 'auditor'], admin: true, what: 'read an office' },
   'offices.administer': { roles: [], admin: true, what: 'create and change offices' },
 } as const satisfies Record<string, { roles: readonly Role[]; admin: boolean; what: string }>;
@@ -81,7 +105,9 @@ function rolesOf(permission: Permission): readonly Role[] {
 
 export function holdsIn(actor: Principal, permission: Permission, officeId: string): boolean {
   if (actor.isAdmin && PERMISSIONS[permission].admin) return true;
-  return actor.memberships.some((m) => m.officeId === officeId && rolesOf(permission).includes(m.role));
+  return actor.memberships.some(
+    (m) => m.officeId === officeId && rolesOf(permission).includes(m.role),
+  );
 }
 
 /** Whether a membership role holds a permission (in its office). */

@@ -10,7 +10,10 @@ export function hashPassword(password: string): Promise<string> {
 // Verified against when the email is unknown, so that a wrong email takes as long as a wrong password.
 let dummyHash: Promise<string> | null = null;
 
-export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean> {
   if (passwordHash === null) {
     dummyHash ??= hashPassword('no such user: equalise timing');
     await verify(await dummyHash, password).catch(() => false);

@@ -3,13 +3,22 @@ import { todayInBerlin } from '../common/time/calendar-date';
 import { caseFacts } from './case-facts.mapper';
 import type { CaseGateRow, CaseRow } from './case.row';
 import type { ContactRow, HistoryRow } from './cases.repository';
-import type { CaseDto, CaseHistoryEntryDto, CaseListItemDto, ContactDto } from './dto/case-response.dto';
+import type {
+  CaseDto,
+  CaseHistoryEntryDto,
+  CaseListItemDto,
+  ContactDto,
+} from './dto/case-response.dto';
 
 /**
  * The API shape of a case, with what the machine accepts now, what this caller's role (in the
  * case's office) may send, and what is still missing.
  */
-export function toCaseDto(row: CaseGateRow, role: CaseActorRole | null, today = todayInBerlin()): CaseDto {
+export function toCaseDto(
+  row: CaseGateRow,
+  role: CaseActorRole | null,
+  today = todayInBerlin(),
+): CaseDto {
   return {
     id: row.id,
     officeId: row.office_id,

@@ -1,4 +1,10 @@
-import type { CaseStatus, CompletionOutcome, FundingRoute, PersistedCaseState, Phase } from '../phase-model';
+import type {
+  CaseStatus,
+  CompletionOutcome,
+  FundingRoute,
+  PersistedCaseState,
+  Phase,
+} from '../phase-model';
 import type { Channel, LegalForm } from './dto/case.dto';
 
 /** The suitability as a PATCH stored it (SuitabilityDto). */

@@ -1,5 +1,22 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
@@ -20,7 +37,13 @@ import {
   HistoryQueryDto,
   UpdateCaseDto,
 } from './dto/case.dto';
-import { CaseDto, CaseHistoryDto, CasePageDto, ContactListDto, RecordedContactDto } from './dto/case-response.dto';
+import {
+  CaseDto,
+  CaseHistoryDto,
+  CasePageDto,
+  ContactListDto,
+  RecordedContactDto,
+} from './dto/case-response.dto';
 import { PhaseModelDto } from './dto/phase-model.dto';
 
 /** The description of the :id of the case routes (UuidParam declares its uuid format and answers 400 for anything else). */
@@ -58,10 +81,7 @@ export class CasesController {
   @ApiCreatedResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The new case' })
   @ApiErrors('not_found', 'advisor_unknown', 'target_sector_unknown')
   @AnswersWithVersionETag()
-  create(
-    @Ctx() ctx: RequestContext,
-    @Body() body: CreateCaseDto,
-  ): Promise<CaseDto> {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateCaseDto): Promise<CaseDto> {
     return this.cases.create(ctx, body);
   }
 
@@ -91,10 +111,7 @@ export class CasesController {
   @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER })
   @ApiErrors('not_found')
   @AnswersWithVersionETag()
-  get(
-    @Ctx() ctx: RequestContext,
-    @UuidParam('id') id: string,
-  ): Promise<CaseDto> {
+  get(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<CaseDto> {
     return this.cases.get(ctx, id);
   }
 
@@ -109,7 +126,13 @@ export class CasesController {
   })
   @ApiIfMatch('case')
   @ApiOkResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The case as changed' })
-  @ApiErrors('not_found', 'version_conflict', 'founder_erased', 'advisor_unknown', 'target_sector_unknown')
+  @ApiErrors(
+    'not_found',
+    'version_conflict',
+    'founder_erased',
+    'advisor_unknown',
+    'target_sector_unknown',
+  )
   @AnswersWithVersionETag()
   update(
     @Ctx() ctx: RequestContext,
@@ -145,7 +168,10 @@ export class CasesController {
     'requirements_unmet',
     'idempotency_key_reused',
   )
-  @ApiBody({ schema: { $ref: '#/components/schemas/CaseEvent' }, examples: CASE_EVENT_BODY_EXAMPLES })
+  @ApiBody({
+    schema: { $ref: '#/components/schemas/CaseEvent' },
+    examples: CASE_EVENT_BODY_EXAMPLES,
+  })
   @AnswersWithVersionETag()
   event(
     @Ctx() ctx: RequestContext,
@@ -167,7 +193,11 @@ export class CasesController {
   })
   @ApiOkResponse({ type: CaseHistoryDto })
   @ApiErrors('not_found')
-  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto): Promise<CaseHistoryDto> {
+  history(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id') id: string,
+    @Query() query: HistoryQueryDto,
+  ): Promise<CaseHistoryDto> {
     return this.cases.history(ctx, id, query.verify === 'true');
   }
 
@@ -195,7 +225,10 @@ export class CasesController {
   @Get('cases/:id/contacts')
   @CaseId()
   @Access('case.contacts.read')
-  @ApiOperation({ summary: 'List the counselling contacts of a case', description: 'Latest first. Advisors and leads only: contacts carry free texts.' })
+  @ApiOperation({
+    summary: 'List the counselling contacts of a case',
+    description: 'Latest first. Advisors and leads only: contacts carry free texts.',
+  })
   @ApiOkResponse({ type: ContactListDto })
   @ApiErrors('not_found')
   contacts(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<ContactListDto> {

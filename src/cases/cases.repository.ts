@@ -52,7 +52,11 @@ export interface HistoryInsert {
  * The locked case with what its next history row is sealed with: the chain head (its hash, null
  * when there is no row yet, and its seq, 0 then: the next row is head_seq + 1) and the office code.
  */
-export type LockedCase = CaseGateRow & { head_hash: string | null; head_seq: number; office_code: string };
+export type LockedCase = CaseGateRow & {
+  head_hash: string | null;
+  head_seq: number;
+  office_code: string;
+};
 
 /**
  * All SQL of cases. Every method takes an OfficeTx: it runs in the caller's office-scoped
@@ -64,7 +68,12 @@ export class CasesRepository {
   constructor(@Inject(HistorySealer) private readonly sealer: HistorySealer) {}
 
   async findById(tx: OfficeTx, id: string): Promise<CaseGateRow | null> {
-    const rows = await prepared<CaseGateRow>(tx.manager, 'case_by_id', `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`, [id, tx.officeIds]);
+    const rows = await prepared<CaseGateRow>(
+      tx.manager,
+      'case_by_id',
+      `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`,
+      [id, tx.officeIds],
+    );
     return rows[0] ?? null;
   }
 
@@ -86,8 +95,11 @@ export class CasesRepository {
     const rows = await prepared<LockedCase>(
       tx.manager,
       'case_locked_facts',
-      `${GATE_SELECT.replace('SELECT c.*,', `SELECT c.*,
-         head.hash AS head_hash, COALESCE(head.seq, 0)::integer AS head_seq, o.code AS office_code,`)}
+      `${GATE_SELECT.replace(
+        'SELECT c.*,',
+        `SELECT c.*,
+         head.hash AS head_hash, COALESCE(head.seq, 0)::integer AS head_seq, o.code AS office_code,`,
+      )}
          JOIN office o ON o.id = c.office_id
          LEFT JOIN LATERAL (
            SELECT h.hash, h.seq FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1
@@ -134,13 +146,31 @@ export class CasesRepository {
 
   async insert(
     tx: OfficeTx,
-    c: { officeId: string; founderId: string; createdBy: string; phase: string; status: string; machineVersion: number; state: PersistedCaseState; coaching?: boolean },
+    c: {
+      officeId: string;
+      founderId: string;
+      createdBy: string;
+      phase: string;
+      status: string;
+      machineVersion: number;
+      state: PersistedCaseState;
+      coaching?: boolean;
+    },
     data: Partial<Record<CaseDataField, unknown>>,
   ): Promise<string> {
     const [{ id }]: { id: string }[] = await tx.manager.query(
       `INSERT INTO founder_case (office_id, founder_id, created_by, phase, status, machine_version, state, coaching)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [c.officeId, c.founderId, c.createdBy, c.phase, c.status, c.machineVersion, JSON.stringify(c.state), c.coaching ?? false],
+      [
+        c.officeId,
+        c.founderId,
+        c.createdBy,
+        c.phase,
+        c.status,
+        c.machineVersion,
+        JSON.stringify(c.state),
+        c.coaching ?? false,
+      ],
     );
     await this.updateData(tx, id, data);
     return id;
@@ -180,14 +210,27 @@ export class CasesRepository {
    */
   async writeTransition(
     tx: OfficeTx,
-    c: { id: string; phase: string; status: string; state: PersistedCaseState; version: number; phaseChanged: boolean; outcome?: string | null; followUpOn?: string | null },
+    c: {
+      id: string;
+      phase: string;
+      status: string;
+      state: PersistedCaseState;
+      version: number;
+      phaseChanged: boolean;
+      outcome?: string | null;
+      followUpOn?: string | null;
+    },
     h: HistoryInsert,
   ): Promise<CaseRow> {
     const prevHash = h.prevHash ?? GENESIS_HASH;
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
     const sealed = this.sealer.sealCase(prevHash, { ...h, at });
-    const [id, seq, texts] = [param(c.id), param(h.seq), param(h.texts ? JSON.stringify(h.texts) : null)];
+    const [id, seq, texts] = [
+      param(c.id),
+      param(h.seq),
+      param(h.texts ? JSON.stringify(h.texts) : null),
+    ];
     const [row] = await prepared<CaseRow>(
       tx.manager,
       'case_transition',
@@ -265,11 +308,29 @@ export class CasesRepository {
     return rows[0]?.office_id ?? null;
   }
 
-  async insertContact(tx: OfficeTx, caseId: string, officeId: string, createdBy: string, c: ContactInsert): Promise<ContactRow> {
+  async insertContact(
+    tx: OfficeTx,
+    caseId: string,
+    officeId: string,
+    createdBy: string,
+    c: ContactInsert,
+  ): Promise<ContactRow> {
     const [row]: ContactRow[] = await tx.manager.query(
       `INSERT INTO case_contact (case_id, office_id, created_by, "on", minutes, format, kind, topics, language, interpreter, notes)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [caseId, officeId, createdBy, c.on, c.minutes, c.format, c.kind, c.topics ?? [], c.language ?? null, c.interpreter ?? false, c.notes ?? null],
+      [
+        caseId,
+        officeId,
+        createdBy,
+        c.on,
+        c.minutes,
+        c.format,
+        c.kind,
+        c.topics ?? [],
+        c.language ?? null,
+        c.interpreter ?? false,
+        c.notes ?? null,
+      ],
     );
     return row; // the caller bumps the case's version (and updated_at)
   }

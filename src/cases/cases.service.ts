@@ -15,8 +15,19 @@ import { CasesRepository } from './cases.repository';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 import { HistorySealer } from '../history-chain/history-sealer';
-import type { CaseListQueryDto, CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
-import type { CaseDto, CaseHistoryDto, CasePageDto, ContactListDto, RecordedContactDto } from './dto/case-response.dto';
+import type {
+  CaseListQueryDto,
+  CreateCaseDto,
+  CreateContactDto,
+  UpdateCaseDto,
+} from './dto/case.dto';
+import type {
+  CaseDto,
+  CaseHistoryDto,
+  CasePageDto,
+  ContactListDto,
+  RecordedContactDto,
+} from './dto/case-response.dto';
 
 /**
  * Cases: creation, case data and milestones, contacts, reading. Phase changes: case-transition.service.ts.
@@ -43,7 +54,11 @@ export class CasesService {
         { officeId, founderId, createdBy: ctx.actor.id, ...initialCaseState() },
         data,
       );
-      this.accessLog.record(ctx, { officeId, resourceType: 'case', resourceId: caseId, action: 'create' }, tx);
+      this.accessLog.record(
+        ctx,
+        { officeId, resourceType: 'case', resourceId: caseId, action: 'create' },
+        tx,
+      );
       return this.answer(ctx, (await this.cases.findById(tx, caseId))!);
     });
   }
@@ -51,7 +66,11 @@ export class CasesService {
   get(ctx: RequestContext, id: string): Promise<CaseDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'case.read'), async (tx) => {
       const row = await this.found(tx, id);
-      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' }, tx);
+      this.accessLog.record(
+        ctx,
+        { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' },
+        tx,
+      );
       return readerView(ctx, row.office_id, 'case', this.answer(ctx, row));
     });
   }
@@ -63,20 +82,34 @@ export class CasesService {
     const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     return this.officeDb.run(scope, async (tx) => {
       const rows = await this.cases.list(tx, { ...q, after, limit });
-      this.accessLog.record(ctx, {
-        // An office the caller is not in is not theirs to log against (row-level security agrees).
-        officeId: q.officeId && includes(scope, q.officeId) ? q.officeId : null,
-        resourceType: 'case',
-        resourceId: null,
-        action: 'list',
-        details: { count: Math.min(rows.length, limit), phase: q.phase, status: q.status },
-      }, tx);
-      return toPage(rows, limit, (r) => readerView(ctx, r.office_id, 'case_list_item', toCaseListItemDto(r)), (r) => [r.cursor_at, r.id]);
+      this.accessLog.record(
+        ctx,
+        {
+          // An office the caller is not in is not theirs to log against (row-level security agrees).
+          officeId: q.officeId && includes(scope, q.officeId) ? q.officeId : null,
+          resourceType: 'case',
+          resourceId: null,
+          action: 'list',
+          details: { count: Math.min(rows.length, limit), phase: q.phase, status: q.status },
+        },
+        tx,
+      );
+      return toPage(
+        rows,
+        limit,
+        (r) => readerView(ctx, r.office_id, 'case_list_item', toCaseListItemDto(r)),
+        (r) => [r.cursor_at, r.id],
+      );
     });
   }
 
   /** Every PATCH that is let through is a new version of the case (a new ETag). */
-  update(ctx: RequestContext, id: string, dto: UpdateCaseDto, ifMatch: IfMatch | null): Promise<CaseDto> {
+  update(
+    ctx: RequestContext,
+    id: string,
+    dto: UpdateCaseDto,
+    ifMatch: IfMatch | null,
+  ): Promise<CaseDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'case.write'), async (tx) => {
       const row = await this.cases.lockForUpdate(tx, id);
       if (!row) throw new AppError('not_found', 'No such case.');
@@ -86,7 +119,17 @@ export class CasesService {
       await assertTargetSector(tx.manager, dto.sector, 'sector');
       // An empty PATCH changes nothing, so it is no new version either.
       await this.cases.updateData(tx, id, dto, { newVersion: true });
-      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
+      this.accessLog.record(
+        ctx,
+        {
+          officeId: row.office_id,
+          resourceType: 'case',
+          resourceId: id,
+          action: 'update',
+          details: { fields: Object.keys(dto) },
+        },
+        tx,
+      );
       return this.answer(ctx, (await this.cases.findById(tx, id))!);
     });
   }
@@ -95,14 +138,20 @@ export class CasesService {
     return this.officeDb.run(officesFor(ctx.actor, 'case.read'), async (tx) => {
       const row = await this.found(tx, id);
       const rows = await this.cases.history(tx, id);
-      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' }, tx);
+      this.accessLog.record(
+        ctx,
+        { officeId: row.office_id, resourceType: 'case_history', resourceId: id, action: 'read' },
+        tx,
+      );
       return {
         caseId: id,
         version: row.version,
         // Recomputes the case's chain from the stored rows.
         ...(verify ? { chain: this.sealer.storedCaseChain(rows) } : {}),
         // Auditors see codes, not the free texts (reasons and notes can name people).
-        items: rows.map((h) => readerView(ctx, row.office_id, 'case_history_item', toHistoryDto(h))),
+        items: rows.map((h) =>
+          readerView(ctx, row.office_id, 'case_history_item', toHistoryDto(h)),
+        ),
       };
     });
   }
@@ -111,7 +160,12 @@ export class CasesService {
    * A contact is part of the case (it can open the first-counselling gate), so recording one is
    * a new version of the case: If-Match names the case's ETag, and the answer gives the new one.
    */
-  addContact(ctx: RequestContext, caseId: string, dto: CreateContactDto, ifMatch: IfMatch | null = null): Promise<RecordedContactDto> {
+  addContact(
+    ctx: RequestContext,
+    caseId: string,
+    dto: CreateContactDto,
+    ifMatch: IfMatch | null = null,
+  ): Promise<RecordedContactDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'case.write'), async (tx) => {
       const row = await this.cases.lockForUpdate(tx, caseId);
       if (!row) throw new AppError('not_found', 'No such case.');
@@ -119,7 +173,17 @@ export class CasesService {
       assertIfMatch(ifMatch, row.version, 'case');
       const inserted = await this.cases.insertContact(tx, caseId, row.office_id, ctx.actor.id, dto);
       const caseVersion = await this.cases.bumpVersion(tx, caseId);
-      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: inserted.id, action: 'create', details: { caseId } }, tx);
+      this.accessLog.record(
+        ctx,
+        {
+          officeId: row.office_id,
+          resourceType: 'case_contact',
+          resourceId: inserted.id,
+          action: 'create',
+          details: { caseId },
+        },
+        tx,
+      );
       return { ...toContactDto(inserted), caseVersion };
     });
   }
@@ -128,7 +192,16 @@ export class CasesService {
     return this.officeDb.run(officesFor(ctx.actor, 'case.contacts.read'), async (tx) => {
       const row = await this.found(tx, caseId);
       const rows = await this.cases.contacts(tx, caseId);
-      this.accessLog.record(ctx, { officeId: row.office_id, resourceType: 'case_contact', resourceId: caseId, action: 'list' }, tx);
+      this.accessLog.record(
+        ctx,
+        {
+          officeId: row.office_id,
+          resourceType: 'case_contact',
+          resourceId: caseId,
+          action: 'list',
+        },
+        tx,
+      );
       return { items: rows.map(toContactDto) };
     });
   }
@@ -144,11 +217,19 @@ export class CasesService {
     return row;
   }
 
-  private async assertAssignable(tx: OfficeTx, advisorId: string | null | undefined, officeId: string): Promise<void> {
+  private async assertAssignable(
+    tx: OfficeTx,
+    advisorId: string | null | undefined,
+    officeId: string,
+  ): Promise<void> {
     if (advisorId && !(await this.cases.isAssignableAdvisor(tx, advisorId, officeId))) {
-      throw new AppError('advisor_unknown', 'advisorId is not an active advisor or lead of the case\u2019s office.', {
-        errors: [{ field: 'advisorId', message: 'not an advisor of this office' }],
-      });
+      throw new AppError(
+        'advisor_unknown',
+        'advisorId is not an active advisor or lead of the case\u2019s office.',
+        {
+          errors: [{ field: 'advisorId', message: 'not an advisor of this office' }],
+        },
+      );
     }
   }
 }

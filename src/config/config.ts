@@ -166,7 +166,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const serverUrl = databaseUrl(env); // null: the embedded database
   const ownerUrl = databaseUrl(env, 'DATABASE_OWNER_URL');
   if (ownerUrl !== null && serverUrl === null) {
-    throw new ConfigError('DATABASE_OWNER_URL', 'needs DATABASE_URL (the embedded database has no roles to choose)');
+    throw new ConfigError(
+      'DATABASE_OWNER_URL',
+      'needs DATABASE_URL (the embedded database has no roles to choose)',
+    );
   }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),

@@ -73,7 +73,11 @@ export class Database {
   static async migrateOnly(config: AppConfig): Promise<string[]> {
     const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir);
     try {
-      return await migrate(config.databaseOwnerUrl ?? config.databaseUrl ?? embedded!.url, embedded !== null, config);
+      return await migrate(
+        config.databaseOwnerUrl ?? config.databaseUrl ?? embedded!.url,
+        embedded !== null,
+        config,
+      );
     } finally {
       await embedded?.stop();
     }

@@ -58,7 +58,12 @@ export class OfficeDb {
         `SELECT set_config('app.office_ids', '${officeIds.join(',')}', true)`,
       );
       const atCommit: string[] = [];
-      const tx: OfficeTx = { manager: runner.manager, officeIds, atCommit: (s) => void atCommit.push(s), [SCOPED]: true };
+      const tx: OfficeTx = {
+        manager: runner.manager,
+        officeIds,
+        atCommit: (s) => void atCommit.push(s),
+        [SCOPED]: true,
+      };
       const result = await work(tx);
       await commitWith(runner, atCommit);
       return result;

@@ -9,7 +9,9 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
  */
 
 function missing(what: string): Error {
-  return new Error(`${what}: TypeORM or pg changed its internals; update src/database/pg-driver.ts`);
+  return new Error(
+    `${what}: TypeORM or pg changed its internals; update src/database/pg-driver.ts`,
+  );
 }
 
 /** The pg pool behind a DataSource (PostgresDriver keeps it in `master`). */
@@ -60,8 +62,10 @@ export function destroyClient(client: PoolClient): void {
  */
 export async function beginWith(runner: QueryRunner, begin: string, first: string): Promise<void> {
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth?: unknown };
-  if (typeof state.transactionDepth !== 'number') throw missing('no transaction depth on the query runner');
-  if (state.transactionDepth !== 0 || state.isTransactionActive) throw new Error('beginWith on a runner inside a transaction');
+  if (typeof state.transactionDepth !== 'number')
+    throw missing('no transaction depth on the query runner');
+  if (state.transactionDepth !== 0 || state.isTransactionActive)
+    throw new Error('beginWith on a runner inside a transaction');
   await runner.query(`${begin}; ${first}`);
   state.isTransactionActive = true;
   state.transactionDepth = 1;
@@ -72,10 +76,14 @@ export async function beginWith(runner: QueryRunner, begin: string, first: strin
  * of them fails nothing is committed; the transaction stays open (aborted) for the caller's
  * rollback.
  */
-export async function commitWith(runner: QueryRunner, statements: readonly string[]): Promise<void> {
+export async function commitWith(
+  runner: QueryRunner,
+  statements: readonly string[],
+): Promise<void> {
   if (statements.length === 0) return runner.commitTransaction();
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth?: unknown };
-  if (state.transactionDepth !== 1 || !state.isTransactionActive) throw new Error('commitWith outside a beginWith transaction');
+  if (state.transactionDepth !== 1 || !state.isTransactionActive)
+    throw new Error('commitWith outside a beginWith transaction');
   await runner.query([...statements, 'COMMIT'].join(';\n'));
   state.isTransactionActive = false;
   state.transactionDepth = 0;

@@ -15,11 +15,12 @@ export class RequestRoleError extends Error {}
  * off). Run once at start, on a connection of the request pool.
  */
 export async function assertRequestRole(dataSource: DataSource): Promise<void> {
-  const [role]: { name: string; superuser: boolean; bypass: boolean; owned: number }[] = await dataSource.query(
-    `SELECT r.rolname AS name, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+  const [role]: { name: string; superuser: boolean; bypass: boolean; owned: number }[] =
+    await dataSource.query(
+      `SELECT r.rolname AS name, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
             (SELECT count(*)::int FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = current_user) AS owned
        FROM pg_roles r WHERE r.rolname = current_user`,
-  );
+    );
   const reasons = [
     role.superuser ? 'is a superuser' : null,
     role.bypass ? 'has BYPASSRLS' : null,
@@ -39,7 +40,10 @@ export async function assertRequestRole(dataSource: DataSource): Promise<void> {
  * as the request role without a password (tests, bench, robustness scripts on trust auth):
  * requests as lotse_app, migrations as the owner.
  */
-export function requestRoleEnv(ownerUrl: string): { DATABASE_URL: string; DATABASE_OWNER_URL: string } {
+export function requestRoleEnv(ownerUrl: string): {
+  DATABASE_URL: string;
+  DATABASE_OWNER_URL: string;
+} {
   const url = new URL(ownerUrl);
   url.username = REQUEST_ROLE;
   url.password = '';
@@ -50,7 +54,9 @@ export function requestRoleEnv(ownerUrl: string): { DATABASE_URL: string; DATABA
  * Gives the request role a login (roles are the cluster's: created once, kept); the migration would
  * create it without one. Needs a role that may create roles.
  */
-export async function ensureRequestLogin(client: { query(text: string): Promise<unknown> }): Promise<void> {
+export async function ensureRequestLogin(client: {
+  query(text: string): Promise<unknown>;
+}): Promise<void> {
   await client.query(`
     DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${REQUEST_ROLE}') THEN

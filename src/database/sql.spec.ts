@@ -28,7 +28,9 @@ describe('sql', () => {
     const id = param('case-1');
     const texts = param(null);
     const statement = sql`INSERT INTO h SELECT ${id}, ${7}, ${texts}::jsonb WHERE ${texts}::jsonb IS NOT NULL AND ${id} <> ${'case-1'}`;
-    expect(statement.text).toBe('INSERT INTO h SELECT $1, $2, $3::jsonb WHERE $3::jsonb IS NOT NULL AND $1 <> $4');
+    expect(statement.text).toBe(
+      'INSERT INTO h SELECT $1, $2, $3::jsonb WHERE $3::jsonb IS NOT NULL AND $1 <> $4',
+    );
     expect(statement.values).toEqual(['case-1', 7, null, 'case-1']);
   });
 
@@ -43,7 +45,9 @@ describe('sql', () => {
 
   it('refuses undefined, which pg would silently send as NULL', () => {
     const missing = undefined as unknown as SqlValue;
-    expect(() => sql`UPDATE t SET a = ${'x'}, b = ${missing}`).toThrow('placeholder $2 is undefined');
+    expect(() => sql`UPDATE t SET a = ${'x'}, b = ${missing}`).toThrow(
+      'placeholder $2 is undefined',
+    );
     expect(() => sql`SELECT ${param(missing)}`).toThrow('placeholder $1 is undefined');
   });
 });

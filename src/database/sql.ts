@@ -5,7 +5,8 @@ import type { QueryResultRow } from 'pg';
  * and no plain objects (pg would send an array as a PostgreSQL array, not JSON): a jsonb value
  * is given as JSON.stringify(...) and cast in the SQL (`${json}::jsonb`).
  */
-export type SqlValue = string | number | bigint | boolean | Date | Buffer | null | readonly SqlValue[];
+export type SqlValue =
+  string | number | bigint | boolean | Date | Buffer | null | readonly SqlValue[];
 
 /** A statement with its values in order; `R` is the row it answers (for `prepared`). */
 export interface Sql<R extends QueryResultRow = QueryResultRow> {
@@ -46,7 +47,8 @@ export function sql<R extends QueryResultRow = QueryResultRow>(
     } else {
       n = values.push(value);
     }
-    if (values[n - 1] === undefined) throw new Error(`sql: the value of placeholder $${n} is undefined`);
+    if (values[n - 1] === undefined)
+      throw new Error(`sql: the value of placeholder $${n} is undefined`);
     text += `$${n}${strings[i + 1]}`;
   });
   return { text, values };

@@ -13,5 +13,7 @@ export function inTransaction<T>(
   isolation: IsolationLevel = 'READ COMMITTED',
 ): Promise<T> {
   // READ COMMITTED is PostgreSQL's default: naming it would cost a SET TRANSACTION round trip.
-  return isolation === 'READ COMMITTED' ? dataSource.transaction(work) : dataSource.transaction(isolation, work);
+  return isolation === 'READ COMMITTED'
+    ? dataSource.transaction(work)
+    : dataSource.transaction(isolation, work);
 }

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  sign,
+  verify,
+} from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { configuredOrStoredSecret } from '../config/secrets';
@@ -15,12 +23,21 @@ export class ExportSigner {
   readonly keyId: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const pem = configuredOrStoredSecret(config.exportSigningKey, config.dataDir, 'export-signing-key.pem', () =>
-      generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    const pem = configuredOrStoredSecret(
+      config.exportSigningKey,
+      config.dataDir,
+      'export-signing-key.pem',
+      () =>
+        generateKeyPairSync('ed25519')
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
     );
     this.privateKey = createPrivateKey(pem.includes('BEGIN') ? pem : pem.replace(/\\n/g, '\n'));
-    if (this.privateKey.asymmetricKeyType !== 'ed25519') throw new Error('EXPORT_SIGNING_KEY must be an Ed25519 private key (PEM)');
-    this.publicKeyPem = createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    if (this.privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error('EXPORT_SIGNING_KEY must be an Ed25519 private key (PEM)');
+    this.publicKeyPem = createPublicKey(this.privateKey)
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     this.keyId = createHash('sha256').update(this.publicKeyPem).digest('hex').slice(0, 16);
   }
 
@@ -31,12 +48,20 @@ export class ExportSigner {
 }
 
 /** Verification needs only the public key (used by the CLI and the verify endpoint). */
-export function verifyManifestSignature(manifest: Record<string, unknown>, publicKeyPem: string): boolean {
+export function verifyManifestSignature(
+  manifest: Record<string, unknown>,
+  publicKeyPem: string,
+): boolean {
   // The chain-head list is served beside the manifest; the signature covers its digest.
   const { signature, chainHeads: _served, ...unsigned } = manifest;
   if (typeof signature !== 'string') return false;
   try {
-    return verify(null, Buffer.from(canonicalJson(unsigned)), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64'));
+    return verify(
+      null,
+      Buffer.from(canonicalJson(unsigned)),
+      createPublicKey(publicKeyPem),
+      Buffer.from(signature, 'base64'),
+    );
   } catch {
     return false;
   }

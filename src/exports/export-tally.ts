@@ -55,14 +55,18 @@ export class ExportTally {
     if (!this.finished) {
       this.close();
       this.finished = true;
-      await new Promise<void>((resolve, reject) => this.spool.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        this.spool.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
     }
     return this.digest.digest('hex');
   }
 
   /** The heads in file order, read back from the spool. */
   async *heads(): AsyncGenerator<[string, string]> {
-    for await (const line of createInterface({ input: createReadStream(join(this.dir, 'heads')) })) {
+    for await (const line of createInterface({
+      input: createReadStream(join(this.dir, 'heads')),
+    })) {
       const space = line.indexOf(' ');
       yield [line.slice(0, space), line.slice(space + 1)];
     }
@@ -122,7 +126,12 @@ export class CsvTally extends Transform {
     let quotes = 0;
     let scanFrom = 0;
     for (let nl = data.indexOf(LF); nl !== -1; nl = data.indexOf(LF, nl + 1)) {
-      for (let q = data.indexOf(QUOTE, scanFrom); q !== -1 && q < nl; q = data.indexOf(QUOTE, q + 1)) quotes++;
+      for (
+        let q = data.indexOf(QUOTE, scanFrom);
+        q !== -1 && q < nl;
+        q = data.indexOf(QUOTE, q + 1)
+      )
+        quotes++;
       scanFrom = nl + 1;
       if (quotes % 2 === 1) continue; // inside a quoted field
       this.record(data, start, nl);
@@ -143,7 +152,10 @@ export class CsvTally extends Transform {
     if (data[last - 1] === CR) last--;
     const firstDelimiter = data.indexOf(this.delimiter, start);
     const lastDelimiter = data.lastIndexOf(this.delimiter, last - 1);
-    this.tally.add(data.toString('latin1', start, firstDelimiter), data.toString('latin1', lastDelimiter + 1, last));
+    this.tally.add(
+      data.toString('latin1', start, firstDelimiter),
+      data.toString('latin1', lastDelimiter + 1, last),
+    );
   }
 }
 

@@ -34,7 +34,12 @@ export class ExportsRepository {
     if (batch.length) await this.insertHeads(tx, m.exportId, ord, batch);
   }
 
-  private async insertHeads(tx: OfficeTx, exportId: string, from: number, heads: [string, string][]): Promise<number> {
+  private async insertHeads(
+    tx: OfficeTx,
+    exportId: string,
+    from: number,
+    heads: [string, string][],
+  ): Promise<number> {
     await tx.manager.query(
       `INSERT INTO export_chain_head (export_id, ord, case_ref, head)
        SELECT $1, $2::int + i, r, h FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(r, h, i)`,
@@ -55,6 +60,9 @@ export class ExportsRepository {
         WHERE h.export_id = $1 AND m.office_ids <@ $2::uuid[] ORDER BY h.ord`,
       [id, tx.officeIds],
     );
-    return { ...rows[0].manifest, chainHeads: Object.fromEntries(heads.map((h) => [h.case_ref, h.head])) };
+    return {
+      ...rows[0].manifest,
+      chainHeads: Object.fromEntries(heads.map((h) => [h.case_ref, h.head])),
+    };
   }
 }

@@ -15,7 +15,13 @@ import { destroyClient, poolOf } from '../database/pg-driver';
 import { CHAIN_FORMAT } from '../history-chain/chain';
 import type { ExportQueryDto } from './dto/export-query.dto';
 import { csvCellSql } from './csv-cells';
-import { ExportKind, exportColumns, exportSelect, ExportShape, ndjsonSelect } from './export-columns';
+import {
+  ExportKind,
+  exportColumns,
+  exportSelect,
+  ExportShape,
+  ndjsonSelect,
+} from './export-columns';
 import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
@@ -61,7 +67,12 @@ export class PhaseHistoryExportService {
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
-  async stream(ctx: RequestContext, q: ExportQueryDto, reply: FastifyReply, kind: ExportKind = 'phase-history'): Promise<void> {
+  async stream(
+    ctx: RequestContext,
+    q: ExportQueryDto,
+    reply: FastifyReply,
+    kind: ExportKind = 'phase-history',
+  ): Promise<void> {
     const scope = this.scopeOf(ctx, q);
     const exportId = randomUUID();
     const shape = { identities: q.pseudonymize === 'false', texts: q.includeText === 'true', kind };
@@ -76,7 +87,15 @@ export class PhaseHistoryExportService {
           resourceType: kind === 'phase-history' ? 'phase_history_export' : 'reset_history_export',
           resourceId: exportId,
           action: 'export' as const,
-          details: { format, dialect, from: q.from, to: q.to, changedSince: q.changedSince, pseudonymize: !shape.identities, includeText: shape.texts },
+          details: {
+            format,
+            dialect,
+            from: q.from,
+            to: q.to,
+            changedSince: q.changedSince,
+            pseudonymize: !shape.identities,
+            includeText: shape.texts,
+          },
         })),
         tx,
       );
@@ -96,10 +115,20 @@ export class PhaseHistoryExportService {
       const tap = new DigestTap();
       const snapshot = await this.streamSnapshot(plan, tap, tally, reply);
       if (snapshot === null) return; // the client went away
-      const manifest = this.sign(plan, snapshot, tap, tally.rows, tally.cases, await tally.finish());
+      const manifest = this.sign(
+        plan,
+        snapshot,
+        tap,
+        tally.rows,
+        tally.cases,
+        await tally.finish(),
+      );
       // Stored in the export's own offices: the manifest's office_ids are this transaction's.
       await this.officeDb.run({ officeIds: plan.officeIds }, (tx) =>
-        this.manifests.save(tx, manifest, tally.heads(), { type: ctx.actor.kind, id: ctx.actor.id }),
+        this.manifests.save(tx, manifest, tally.heads(), {
+          type: ctx.actor.kind,
+          id: ctx.actor.id,
+        }),
       );
       reply.raw.end();
     } catch (error) {
@@ -113,7 +142,9 @@ export class PhaseHistoryExportService {
 
   /** A completed export's signed manifest, when the caller may read exports in every office it covered. */
   manifest(ctx: RequestContext, exportId: string): Promise<ServedManifest | null> {
-    return this.officeDb.run(officesFor(ctx.actor, 'exports.read'), (tx) => this.manifests.find(tx, exportId));
+    return this.officeDb.run(officesFor(ctx.actor, 'exports.read'), (tx) =>
+      this.manifests.find(tx, exportId),
+    );
   }
 
   /**
@@ -132,7 +163,9 @@ export class PhaseHistoryExportService {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // This connection is not an OfficeDb transaction: it binds the row-level security to the
       // export's offices itself, as the first statement (transaction-local, like OfficeDb's).
-      await client.query(`SELECT set_config('app.office_ids', $1, true)`, [plan.officeIds.join(',')]);
+      await client.query(`SELECT set_config('app.office_ids', $1, true)`, [
+        plan.officeIds.join(','),
+      ]);
       // Rows of transactions still open now are not in this snapshot but may carry an earlier `at`:
       // the next incremental export must start from the oldest of them (nextChangedSince).
       const [{ snapshot_at, next_changed_since }] = (
@@ -166,14 +199,18 @@ export class PhaseHistoryExportService {
    */
   private scopeOf(ctx: RequestContext, q: ExportQueryDto): OfficeScope {
     const readable = officesFor(ctx.actor, 'exports.read');
-    if (q.officeId && !includes(readable, q.officeId)) throw new AppError('not_found', 'No such office.');
+    if (q.officeId && !includes(readable, q.officeId))
+      throw new AppError('not_found', 'No such office.');
     const scope = q.officeId ? narrowTo(readable, q.officeId) : readable;
     const identities = q.pseudonymize === 'false' || q.includeText === 'true';
     // 'exports.read' is no administrator permission, so its scope is never 'every' (were it, the
     // offices would be unknown here, and names would be refused).
     const offices = scope.officeIds === 'every' ? null : scope.officeIds;
     if (identities && !offices?.every((o) => holdsIn(ctx.actor, 'exports.identities', o))) {
-      throw new AppError('forbidden', 'Only leads of every office in the export may ask for names or texts; add officeId.');
+      throw new AppError(
+        'forbidden',
+        'Only leads of every office in the export may ask for names or texts; add officeId.',
+      );
     }
     return scope;
   }
@@ -192,7 +229,13 @@ export class PhaseHistoryExportService {
   }
 
   /** Moves the rows to the client; false when the client went away first. */
-  private async pump(client: PoolClient, plan: Plan, tap: DigestTap, tally: ExportTally, reply: FastifyReply): Promise<boolean> {
+  private async pump(
+    client: PoolClient,
+    plan: Plan,
+    tap: DigestTap,
+    tally: ExportTally,
+    reply: FastifyReply,
+  ): Promise<boolean> {
     const raw = reply.raw;
     let closed = false;
     const sink = new Writable({
@@ -213,10 +256,20 @@ export class PhaseHistoryExportService {
         const columns = exportColumns(plan.shape);
         const body = new PassThrough();
         const writing = pipeline(body, tap, sink);
-        await writeXlsx(client, exportSelect(columns, plan.shape), plan.params, columns, body, tally);
+        await writeXlsx(
+          client,
+          exportSelect(columns, plan.shape),
+          plan.params,
+          columns,
+          body,
+          tally,
+        );
         await writing;
       } else {
-        await pipeline([...this.copyStages(client, plan, tally), tap, sink] as unknown as [Readable, Writable]);
+        await pipeline([...this.copyStages(client, plan, tally), tap, sink] as unknown as [
+          Readable,
+          Writable,
+        ]);
       }
       return true;
     } catch (error) {
@@ -227,16 +280,36 @@ export class PhaseHistoryExportService {
     }
   }
 
-  private copyStages(client: PoolClient, plan: Plan, tally: ExportTally): (Readable | NodeJS.ReadWriteStream)[] {
+  private copyStages(
+    client: PoolClient,
+    plan: Plan,
+    tally: ExportTally,
+  ): (Readable | NodeJS.ReadWriteStream)[] {
     const columns = exportColumns(plan.shape);
-    const sql = inlineParams(plan.format === 'ndjson' ? ndjsonSelect(columns, plan.shape) : exportSelect(columns, plan.shape, csvCellSql(plan.dialect ?? 'rfc4180')), plan.params, client);
+    const sql = inlineParams(
+      plan.format === 'ndjson'
+        ? ndjsonSelect(columns, plan.shape)
+        : exportSelect(columns, plan.shape, csvCellSql(plan.dialect ?? 'rfc4180')),
+      plan.params,
+      client,
+    );
     if (plan.format === 'ndjson') {
       // Quote and delimiter bytes that JSON text never holds raw: each line is the JSON as is.
-      return [client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`)), new NdjsonTally(tally)];
+      return [
+        client.query(
+          copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`),
+        ),
+        new NdjsonTally(tally),
+      ];
     }
     const delimiter = plan.dialect === 'excel-de' ? ';' : ',';
-    const copy = client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER, DELIMITER '${delimiter}')`));
-    const stages: (Readable | NodeJS.ReadWriteStream)[] = [copy, new CsvTally(tally, delimiter.charCodeAt(0))];
+    const copy = client.query(
+      copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER, DELIMITER '${delimiter}')`),
+    );
+    const stages: (Readable | NodeJS.ReadWriteStream)[] = [
+      copy,
+      new CsvTally(tally, delimiter.charCodeAt(0)),
+    ];
     // German Excel needs the BOM to read UTF-8; it has no decimal numbers to localise here.
     if (plan.dialect === 'excel-de') stages.splice(1, 0, withPrefix(UTF8_BOM));
     return stages;
@@ -255,7 +328,12 @@ export class PhaseHistoryExportService {
       kind: plan.kind,
       format: plan.format,
       dialect: plan.dialect,
-      filters: { officeIds: plan.officeIds, from: plan.params[1], to: plan.params[2], changedSince: plan.params[3] },
+      filters: {
+        officeIds: plan.officeIds,
+        from: plan.params[1],
+        to: plan.params[2],
+        changedSince: plan.params[3],
+      },
       pseudonymized: !plan.shape.identities,
       includeText: plan.shape.texts,
       snapshotAt: snapshot.snapshotAt.toISOString(),
@@ -277,7 +355,11 @@ export class PhaseHistoryExportService {
 /** COPY takes no bind parameters: the (already validated) values are inlined as escaped literals. */
 function inlineParams(sql: string, params: Plan['params'], client: PoolClient): string {
   const literal = (v: string | string[] | null): string =>
-    v === null ? 'NULL' : Array.isArray(v) ? `ARRAY[${v.map((x) => client.escapeLiteral(x)).join(',')}]::uuid[]` : client.escapeLiteral(v);
+    v === null
+      ? 'NULL'
+      : Array.isArray(v)
+        ? `ARRAY[${v.map((x) => client.escapeLiteral(x)).join(',')}]::uuid[]`
+        : client.escapeLiteral(v);
   return sql.replace(/\$(\d)/g, (_, i: string) => literal(params[Number(i) - 1]));
 }
 

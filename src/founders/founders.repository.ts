@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { BenefitStatus, Gender, GermanLevel, RecognitionStatus, SelfEmploymentPermit } from './dto/founder-fields';
+import type {
+  BenefitStatus,
+  Gender,
+  GermanLevel,
+  RecognitionStatus,
+  SelfEmploymentPermit,
+} from './dto/founder-fields';
 import { DataSource } from 'typeorm';
 import type { OfficeTx } from '../database/office-transaction';
 
@@ -164,7 +170,8 @@ export class FoundersRepository {
     tx: OfficeTx,
     founder: { officeId: string; createdBy: string | null; columns: Partial<FounderColumns> },
   ): Promise<FounderRow> {
-    if (!tx.officeIds.includes(founder.officeId)) throw new Error('founder insert outside the office scope');
+    if (!tx.officeIds.includes(founder.officeId))
+      throw new Error('founder insert outside the office scope');
     const { names, values } = writes(founder.columns);
     const rows: FounderRow[] = await tx.manager.query(
       `INSERT INTO founder (office_id, created_by${names.map((n) => `, ${n}`).join('')})

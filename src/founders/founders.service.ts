@@ -11,7 +11,6 @@ import { toColumns, toFounderDto } from './founder.mapper';
 import { assertTargetSector } from './target-sector-check';
 import { FoundersRepository } from './founders.repository';
 
-
 /**
  * The offices whose founders the caller may see (founders.read) and change (founders.write): those
  * where they are advisor or lead. Admins get no implicit access: founder data are social data

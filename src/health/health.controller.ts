@@ -24,7 +24,8 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'Readiness: the database answers and all migrations are applied',
-    description: 'Send traffic to the instance only while this answers 200; 503 while the database is away or behind.',
+    description:
+      'Send traffic to the instance only while this answers 200; 503 while the database is away or behind.',
   })
   @ApiOkResponse({ type: ReadinessDto, description: 'Ready for traffic' })
   async ready(): Promise<ReadinessDto> {

@@ -94,9 +94,7 @@ describe('canonicalJson', () => {
 
 describe('hash chain', () => {
   it('starts every chain at 64 zeros', () => {
-    expect(GENESIS_HASH).toBe(
-      '0000000000000000000000000000000000000000000000000000000000000000',
-    );
+    expect(GENESIS_HASH).toBe('0000000000000000000000000000000000000000000000000000000000000000');
   });
 
   it('accepts an empty chain, and a chain continuing from a given hash', () => {

@@ -60,7 +60,11 @@ const resetFacts = (seq: number, over: Partial<ResetHistoryFacts> = {}): ResetHi
 });
 
 /** A sealed case row as the repository stores it (snake_case columns). */
-function storedCase(f: CaseHistoryFacts, s: Sealed<object>, prevHash: string): StoredCaseHistoryRow {
+function storedCase(
+  f: CaseHistoryFacts,
+  s: Sealed<object>,
+  prevHash: string,
+): StoredCaseHistoryRow {
   return {
     case_id: f.caseId,
     seq: f.seq,
@@ -234,7 +238,12 @@ describe('chainedCaseRow', () => {
 
   it('names every payload key the chain would not cover, and a missing office code', () => {
     expect(() =>
-      chainedCaseRow(KEY, caseFacts(1, { payload: { surprise: 1, outcome: 'x', extra: 2 } }), 2, null),
+      chainedCaseRow(
+        KEY,
+        caseFacts(1, { payload: { surprise: 1, outcome: 'x', extra: 2 } }),
+        2,
+        null,
+      ),
     ).toThrow(new Error('case history payload keys not covered by the chain: surprise, extra'));
     expect(() => chainedCaseRow(KEY, caseFacts(1, { officeCode: undefined }), 2, null)).toThrow(
       new Error('officeCode is needed to seal a history row'),

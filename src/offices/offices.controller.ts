@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
 import { Ctx, RequestContext } from '../auth/request-context';
@@ -23,7 +29,10 @@ export class OfficesController {
 
   @Post()
   @Access('offices.administer')
-  @ApiOperation({ summary: 'Create an office', description: 'Administrators only. The code must be unused (compared case-insensitively).' })
+  @ApiOperation({
+    summary: 'Create an office',
+    description: 'Administrators only. The code must be unused (compared case-insensitively).',
+  })
   @ApiCreatedResponse({ type: OfficeDto, description: 'The new office' })
   @ApiErrors('office_code_taken')
   create(@Ctx() ctx: RequestContext, @Body() body: CreateOfficeDto): Promise<OfficeDto> {
@@ -40,7 +49,10 @@ export class OfficesController {
 
   @Get(':id')
   @Access('offices.read')
-  @ApiOperation({ summary: 'One office', description: 'Members of the office and admins; any other office is not found.' })
+  @ApiOperation({
+    summary: 'One office',
+    description: 'Members of the office and admins; any other office is not found.',
+  })
   @ApiOkResponse({ type: OfficeDto, description: 'The office' })
   @ApiErrors('not_found')
   get(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<OfficeDto> {
@@ -49,10 +61,17 @@ export class OfficesController {
 
   @Patch(':id')
   @Access('offices.administer')
-  @ApiOperation({ summary: 'Rename an office, change its code or region', description: 'Administrators only.' })
+  @ApiOperation({
+    summary: 'Rename an office, change its code or region',
+    description: 'Administrators only.',
+  })
   @ApiOkResponse({ type: OfficeDto, description: 'The office as changed' })
   @ApiErrors('not_found', 'office_code_taken')
-  update(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Body() body: UpdateOfficeDto): Promise<OfficeDto> {
+  update(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateOfficeDto,
+  ): Promise<OfficeDto> {
     return this.offices.update(ctx, id, body);
   }
 
@@ -76,10 +95,16 @@ export class OfficesController {
 
   @Get(':officeId/api-keys')
   @Access('api_keys.administer')
-  @ApiOperation({ summary: 'The office\u2019s API keys, without secrets', description: 'Leads of the office and admins; revoked keys included.' })
+  @ApiOperation({
+    summary: 'The office\u2019s API keys, without secrets',
+    description: 'Leads of the office and admins; revoked keys included.',
+  })
   @ApiOkResponse({ type: ApiKeyListDto, description: 'The keys' })
   @ApiErrors('not_found')
-  listApiKeys(@Ctx() ctx: RequestContext, @UuidParam('officeId') officeId: string): Promise<ApiKeyListDto> {
+  listApiKeys(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('officeId') officeId: string,
+  ): Promise<ApiKeyListDto> {
     return this.offices.listApiKeys(ctx, officeId);
   }
 
@@ -88,11 +113,16 @@ export class OfficesController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Revoke an API key',
-    description: 'Effective at once: the next request with the key is refused. Revoking a revoked key again changes nothing.',
+    description:
+      'Effective at once: the next request with the key is refused. Revoking a revoked key again changes nothing.',
   })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors('not_found')
-  revokeApiKey(@Ctx() ctx: RequestContext, @UuidParam('officeId') officeId: string, @UuidParam('id') id: string): Promise<void> {
+  revokeApiKey(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('officeId') officeId: string,
+    @UuidParam('id') id: string,
+  ): Promise<void> {
     return this.offices.revokeApiKey(ctx, officeId, id);
   }
 }

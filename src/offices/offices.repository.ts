@@ -42,9 +42,10 @@ export class OfficesRepository {
 
   /** The offices of a scope ('every': all offices, also those created after the scope was taken). */
   list(ids: OfficeIds): Promise<OfficeRow[]> {
-    return this.db.query(`SELECT * FROM office WHERE ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY code`, [
-      ids === 'every' ? null : ids,
-    ]);
+    return this.db.query(
+      `SELECT * FROM office WHERE ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY code`,
+      [ids === 'every' ? null : ids],
+    );
   }
 
   /** The id is the caller's: its transaction is scoped to the new office before the row exists. */
@@ -71,19 +72,35 @@ export class OfficesRepository {
                 region = CASE WHEN $4 THEN $5 ELSE region END, updated_at = now()
           WHERE id = $1 RETURNING *)
        SELECT * FROM changed`,
-      [id, fields.code ?? null, fields.name ?? null, fields.region !== undefined, fields.region ?? null],
+      [
+        id,
+        fields.code ?? null,
+        fields.name ?? null,
+        fields.region !== undefined,
+        fields.region ?? null,
+      ],
     );
     return rows[0];
   }
 
   async codeTaken(tx: EntityManager, code: string, exceptId: string): Promise<boolean> {
-    const rows = await tx.query<unknown[]>(`SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`, [code, exceptId]);
+    const rows = await tx.query<unknown[]>(
+      `SELECT 1 FROM office WHERE lower(code) = lower($1) AND id <> $2`,
+      [code, exceptId],
+    );
     return rows.length > 0;
   }
 
   async insertApiKey(
     tx: EntityManager,
-    key: { officeId: string; name: string; role: string; hash: string; prefix: string; createdBy: string | null },
+    key: {
+      officeId: string;
+      name: string;
+      role: string;
+      hash: string;
+      prefix: string;
+      createdBy: string | null;
+    },
   ): Promise<ApiKeyRow> {
     const rows: ApiKeyRow[] = await tx.query(
       `INSERT INTO api_key (office_id, name, role, key_hash, key_prefix, created_by)

@@ -37,9 +37,19 @@ export class OfficesService {
     // hold an office that does not exist yet. So the id comes first and the scope is that office.
     const id = randomUUID();
     const row = await this.officeDb.run({ officeIds: [id] }, async (tx) => {
-      const inserted = await this.offices.insert(tx.manager, { id, code: dto.code, name: dto.name, region: dto.region ?? null });
-      if (!inserted) throw new AppError('office_code_taken', `The office code ${dto.code} is already in use.`);
-      this.accessLog.record(ctx, { officeId: id, resourceType: 'office', resourceId: id, action: 'create' }, tx);
+      const inserted = await this.offices.insert(tx.manager, {
+        id,
+        code: dto.code,
+        name: dto.name,
+        region: dto.region ?? null,
+      });
+      if (!inserted)
+        throw new AppError('office_code_taken', `The office code ${dto.code} is already in use.`);
+      this.accessLog.record(
+        ctx,
+        { officeId: id, resourceType: 'office', resourceId: id, action: 'create' },
+        tx,
+      );
       return inserted;
     });
     return toOfficeDto(row);
@@ -47,7 +57,11 @@ export class OfficesService {
 
   // No access-log entry and no office data: a plain read of the offices in the caller's scope.
   async list(ctx: RequestContext): Promise<OfficeListDto> {
-    return { items: (await this.offices.list(officesFor(ctx.actor, 'offices.read').officeIds)).map(toOfficeDto) };
+    return {
+      items: (await this.offices.list(officesFor(ctx.actor, 'offices.read').officeIds)).map(
+        toOfficeDto,
+      ),
+    };
   }
 
   async get(ctx: RequestContext, id: string): Promise<OfficeDto> {
@@ -55,33 +69,51 @@ export class OfficesService {
   }
 
   async update(ctx: RequestContext, id: string, dto: UpdateOfficeDto): Promise<OfficeDto> {
-    const row = await this.officeDb.run(narrowTo(officesFor(ctx.actor, 'offices.administer'), id), async (tx) => {
-      await this.visibleOffice(ctx, id, tx.manager);
-      if (dto.code && (await this.offices.codeTaken(tx.manager, dto.code, id))) {
-        throw new AppError('office_code_taken', `The office code ${dto.code} is already in use.`);
-      }
-      const updated = await this.offices.update(tx.manager, id, dto);
-      this.accessLog.record(ctx, { officeId: id, resourceType: 'office', resourceId: id, action: 'update' }, tx);
-      return updated;
-    });
+    const row = await this.officeDb.run(
+      narrowTo(officesFor(ctx.actor, 'offices.administer'), id),
+      async (tx) => {
+        await this.visibleOffice(ctx, id, tx.manager);
+        if (dto.code && (await this.offices.codeTaken(tx.manager, dto.code, id))) {
+          throw new AppError('office_code_taken', `The office code ${dto.code} is already in use.`);
+        }
+        const updated = await this.offices.update(tx.manager, id, dto);
+        this.accessLog.record(
+          ctx,
+          { officeId: id, resourceType: 'office', resourceId: id, action: 'update' },
+          tx,
+        );
+        return updated;
+      },
+    );
     return toOfficeDto(row);
   }
 
-  async createApiKey(ctx: RequestContext, officeId: string, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+  async createApiKey(
+    ctx: RequestContext,
+    officeId: string,
+    dto: CreateApiKeyDto,
+  ): Promise<CreatedApiKeyDto> {
     await this.officeLedBy(ctx, officeId);
     const secret = generateApiKey();
-    const row = await this.officeDb.run(narrowTo(officesFor(ctx.actor, 'api_keys.administer'), officeId), async (tx) => {
-      const inserted = await this.offices.insertApiKey(tx.manager, {
-        officeId,
-        name: dto.name,
-        role: dto.role,
-        hash: secret.hash,
-        prefix: secret.prefix,
-        createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
-      });
-      this.accessLog.record(ctx, { officeId, resourceType: 'api_key', resourceId: inserted.id, action: 'create' }, tx);
-      return inserted;
-    });
+    const row = await this.officeDb.run(
+      narrowTo(officesFor(ctx.actor, 'api_keys.administer'), officeId),
+      async (tx) => {
+        const inserted = await this.offices.insertApiKey(tx.manager, {
+          officeId,
+          name: dto.name,
+          role: dto.role,
+          hash: secret.hash,
+          prefix: secret.prefix,
+          createdBy: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+        });
+        this.accessLog.record(
+          ctx,
+          { officeId, resourceType: 'api_key', resourceId: inserted.id, action: 'create' },
+          tx,
+        );
+        return inserted;
+      },
+    );
     return { ...toApiKeyDto(row), key: secret.key };
   }
 
@@ -92,21 +124,39 @@ export class OfficesService {
 
   async revokeApiKey(ctx: RequestContext, officeId: string, id: string): Promise<void> {
     await this.officeLedBy(ctx, officeId);
-    await this.officeDb.run(narrowTo(officesFor(ctx.actor, 'api_keys.administer'), officeId), async (tx) => {
-      if (!(await this.offices.revokeApiKey(tx.manager, officeId, id))) throw new AppError('not_found', 'No such API key.');
-      this.accessLog.record(ctx, { officeId, resourceType: 'api_key', resourceId: id, action: 'delete' }, tx);
-    });
+    await this.officeDb.run(
+      narrowTo(officesFor(ctx.actor, 'api_keys.administer'), officeId),
+      async (tx) => {
+        if (!(await this.offices.revokeApiKey(tx.manager, officeId, id)))
+          throw new AppError('not_found', 'No such API key.');
+        this.accessLog.record(
+          ctx,
+          { officeId, resourceType: 'api_key', resourceId: id, action: 'delete' },
+          tx,
+        );
+      },
+    );
   }
 
   /** Admins see every office, everyone else the offices they belong to; others do not exist (404). */
-  private async visibleOffice(ctx: RequestContext, id: string, manager?: EntityManager): Promise<OfficeRow> {
+  private async visibleOffice(
+    ctx: RequestContext,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<OfficeRow> {
     const row = await this.offices.findById(id, manager);
-    if (!row || !holdsIn(ctx.actor, 'offices.read', id)) throw new AppError('not_found', 'No such office.');
+    if (!row || !holdsIn(ctx.actor, 'offices.read', id))
+      throw new AppError('not_found', 'No such office.');
     return row;
   }
 
   private async officeLedBy(ctx: RequestContext, officeId: string): Promise<void> {
     await this.visibleOffice(ctx, officeId);
-    requireAccess(ctx.actor, 'api_keys.administer', officeId, 'Only leads of this office and admins manage its API keys.');
+    requireAccess(
+      ctx.actor,
+      'api_keys.administer',
+      officeId,
+      'Only leads of this office and admins manage its API keys.',
+    );
   }
 }

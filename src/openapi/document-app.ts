@@ -31,4 +31,5 @@ export async function openApiDocumentWithoutDatabase(): Promise<OpenAPIObject> {
 }
 
 /** The committed document's bytes: two-space JSON with a final newline. */
-export const serializeDocument = (document: OpenAPIObject): string => `${JSON.stringify(document, null, 2)}\n`;
+export const serializeDocument = (document: OpenAPIObject): string =>
+  `${JSON.stringify(document, null, 2)}\n`;

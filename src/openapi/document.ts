@@ -23,7 +23,8 @@ const TAGS: Record<string, string> = {
   users: 'Staff accounts and their memberships (role per office)',
   founders: 'The people counselled: identity, profile (Kennung), consent',
   cases: 'Cases along the 4+1 phase model: data, events with stage gates, history, contacts',
-  reset: 'RE_SET as-is analyses of self-employed people on benefits: EKS periods, indicators, lifecycle',
+  reset:
+    'RE_SET as-is analyses of self-employed people on benefits: EKS periods, indicators, lifecycle',
   exports: 'Signed, verifiable exports of the histories for auditors',
   privacy: 'Data subjects\u2019 rights: access (Art. 15) and erasure (Art. 17 GDPR)',
   'access-log': 'Who read or changed which record (social data access log)',
@@ -34,7 +35,8 @@ const REQUEST_ID_PARAMETER: ParameterObject = {
   name: 'X-Request-Id',
   in: 'header',
   required: false,
-  description: 'Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id)',
+  description:
+    'Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id)',
   schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
 };
 
@@ -59,8 +61,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .setLicense('Proprietary', 'https://www.gnu.org/licenses/license-list.html#NonFreeSoftware')
     .addServer('/', 'The Lotse instance that serves this document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /api/v1/auth/token' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An office API key (lotse_…)' }, 'apiKey');
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A token from POST /api/v1/auth/token',
+      },
+      'bearer',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'An office API key (lotse_…)',
+      },
+      'apiKey',
+    );
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     extraModels: [ProblemSchema],
@@ -78,12 +96,15 @@ function commonErrors(operation: OperationObject, method: (typeof METHODS)[numbe
   // Routes open to any authenticated caller are never refused for a role.
   const roles = (operation as unknown as Record<string, unknown>)['x-required-roles'];
   if (secured && !(Array.isArray(roles) && roles.includes('any'))) codes.push('forbidden');
-  if ((operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))) {
+  if (
+    (operation.parameters ?? []).some((p) => 'in' in p && (p.in === 'path' || p.in === 'query'))
+  ) {
     codes.push('validation_failed');
   }
   if (operation.requestBody) codes.push('validation_failed');
   // Fastify reads a body sent with any of these methods, whether the route wants one or not.
-  if (operation.requestBody || method !== 'get') codes.push('malformed_body', 'payload_too_large', 'unsupported_media_type');
+  if (operation.requestBody || method !== 'get')
+    codes.push('malformed_body', 'payload_too_large', 'unsupported_media_type');
   return codes;
 }
 
@@ -92,7 +113,9 @@ const EXAMPLE_MEMBERS: Partial<Record<ErrorCode, Record<string, unknown>>> = {
   validation_failed: { errors: [{ field: 'email', message: 'email must be an email' }] },
   invalid_event: { errors: [{ field: 'reasonCode', message: 'is required' }] },
   transition_not_allowed: { allowedEvents: ['START_PLANNING', 'STEP_BACK', 'DROP_OUT', 'PAUSE'] },
-  requirements_unmet: { unmet: [{ code: 'business_plan_complete', message: 'The business plan is not completed yet.' }] },
+  requirements_unmet: {
+    unmet: [{ code: 'business_plan_complete', message: 'The business plan is not completed yet.' }],
+  },
   version_conflict: { currentVersion: 4 },
   too_many_attempts: { retryAfterSeconds: 60 },
 };
@@ -118,9 +141,16 @@ function problemExample(code: ErrorCode): ExampleObject {
 }
 const exampleRef = (code: ErrorCode) => ({ $ref: `#/components/examples/problem_${code}` });
 
-function problemResponse(status: number, codes: ErrorCode[], roles: string[] | undefined): ResponseObject {
-  const headers: ResponseObject['headers'] = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } };
-  if (status === 429 || status === 503) headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
+function problemResponse(
+  status: number,
+  codes: ErrorCode[],
+  roles: string[] | undefined,
+): ResponseObject {
+  const headers: ResponseObject['headers'] = {
+    'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+  };
+  if (status === 429 || status === 503)
+    headers['Retry-After'] = { $ref: '#/components/headers/Retry-After' };
   return {
     description:
       codes.map((code) => `\`${code}\``).join(', ') +
@@ -135,11 +165,18 @@ function problemResponse(status: number, codes: ErrorCode[], roles: string[] | u
   };
 }
 
-function finishOperation(operation: OperationObject, method: (typeof METHODS)[number], used: Set<ErrorCode>): void {
+function finishOperation(
+  operation: OperationObject,
+  method: (typeof METHODS)[number],
+  used: Set<ErrorCode>,
+): void {
   const extensions = operation as unknown as Record<string, unknown>;
   const own = (extensions[ERRORS_EXTENSION] as ErrorCode[] | undefined) ?? [];
   delete extensions[ERRORS_EXTENSION];
-  operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/X-Request-Id' }];
+  operation.parameters = [
+    ...(operation.parameters ?? []),
+    { $ref: '#/components/parameters/X-Request-Id' },
+  ];
   // A route without @Access is public (the guard refuses every other undeclared one).
   if (!operation.security) operation.security = [];
   const byStatus = new Map<number, ErrorCode[]>();
@@ -151,11 +188,18 @@ function finishOperation(operation: OperationObject, method: (typeof METHODS)[nu
   for (const [status, response] of Object.entries(operation.responses)) {
     if (Number(status) >= 400) delete operation.responses[status];
     else if (response && !('$ref' in response)) {
-      response.headers = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...response.headers };
+      response.headers = {
+        'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+        ...response.headers,
+      };
     }
   }
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
-    operation.responses[String(status)] = problemResponse(status, byStatus.get(status)!, extensions['x-required-roles'] as string[] | undefined);
+    operation.responses[String(status)] = problemResponse(
+      status,
+      byStatus.get(status)!,
+      extensions['x-required-roles'] as string[] | undefined,
+    );
   }
 }
 
@@ -177,7 +221,9 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
     headers: { ...RESPONSE_HEADERS, ...document.components?.headers },
     parameters: { ...document.components?.parameters, 'X-Request-Id': REQUEST_ID_PARAMETER },
     examples: Object.fromEntries(
-      (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => used.has(code)).map((code) => [`problem_${code}`, problemExample(code)]),
+      (Object.keys(ERROR_STATUS) as ErrorCode[])
+        .filter((code) => used.has(code))
+        .map((code) => [`problem_${code}`, problemExample(code)]),
     ),
   };
   return document;

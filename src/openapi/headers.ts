@@ -5,11 +5,13 @@ import type { HeaderObject, ReferenceObject } from '@nestjs/swagger';
 /** Response headers, declared once under components.headers and referenced by the operations. */
 export const RESPONSE_HEADERS = {
   'X-Request-Id': {
-    description: 'The id of this request (the caller\u2019s own when it was harmless); quote it in a support request',
+    description:
+      'The id of this request (the caller\u2019s own when it was harmless); quote it in a support request',
     schema: { type: 'string' },
   },
   ETag: {
-    description: 'The version of the record as a strong entity tag, e.g. "3"; send it back as If-Match',
+    description:
+      'The version of the record as a strong entity tag, e.g. "3"; send it back as If-Match',
     schema: { type: 'string', example: '"3"' },
   },
   'Retry-After': {
@@ -17,13 +19,16 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'integer', minimum: 1 },
   },
   'X-Export-Id': {
-    description: 'The id of the export; GET /exports/{id}/manifest gives its signed manifest once it completed',
+    description:
+      'The id of the export; GET /exports/{id}/manifest gives its signed manifest once it completed',
     schema: { type: 'string', format: 'uuid' },
   },
 } satisfies Record<string, HeaderObject>;
 
 // Only a declared header can be referenced: its name is a key of the object above.
-const ref = (name: keyof typeof RESPONSE_HEADERS): ReferenceObject => ({ $ref: `#/components/headers/${name}` });
+const ref = (name: keyof typeof RESPONSE_HEADERS): ReferenceObject => ({
+  $ref: `#/components/headers/${name}`,
+});
 
 /** Use as `headers: ETAG_HEADER` in an @ApiOkResponse of a route that sets the ETag. */
 export const ETAG_HEADER = { ETag: ref('ETag') };

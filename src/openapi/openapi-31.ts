@@ -11,13 +11,20 @@
  */
 type Schema = Record<string, unknown>;
 
-const isSchema = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isSchema = (value: unknown): value is Schema =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 // Array.isArray narrows unknown to any[]; the members of a schema's arrays are unknown.
 const isArray = (value: unknown): value is unknown[] => Array.isArray(value);
 
 function rewrite(schema: Schema): void {
   const allOf = schema.allOf;
-  if (Array.isArray(allOf) && allOf.length === 1 && isSchema(allOf[0]) && typeof allOf[0].$ref === 'string' && !schema.$ref) {
+  if (
+    Array.isArray(allOf) &&
+    allOf.length === 1 &&
+    isSchema(allOf[0]) &&
+    typeof allOf[0].$ref === 'string' &&
+    !schema.$ref
+  ) {
     delete schema.allOf;
     schema.$ref = allOf[0].$ref;
     // Nest adds `type: object` next to an object ref; the ref says what it is.
@@ -53,7 +60,8 @@ export function toOpenApi31Schemas(node: unknown, isPropertyMap = false): void {
   if (!isSchema(node)) return;
   for (const [key, value] of Object.entries(node)) {
     // In a `properties` map every key is a property's name (also one called "example").
-    if (isPropertyMap || (key !== 'example' && key !== 'examples')) toOpenApi31Schemas(value, key === 'properties' && !isPropertyMap);
+    if (isPropertyMap || (key !== 'example' && key !== 'examples'))
+      toOpenApi31Schemas(value, key === 'properties' && !isPropertyMap);
   }
   if (!isPropertyMap && ('nullable' in node || 'allOf' in node)) rewrite(node);
 }

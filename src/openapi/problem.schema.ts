@@ -6,15 +6,24 @@ export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
 @ApiSchema({ name: 'FieldError', description: 'One invalid field of the request' })
 export class FieldErrorSchema {
-  @ApiProperty({ description: 'Dotted path of the field ("" for the body as a whole)', example: 'email' })
+  @ApiProperty({
+    description: 'Dotted path of the field ("" for the body as a whole)',
+    example: 'email',
+  })
   field: string;
   @ApiProperty({ example: 'must be an email address' })
   message: string;
 }
 
-@ApiSchema({ name: 'UnmetRequirement', description: 'A stage-gate requirement that does not hold yet' })
+@ApiSchema({
+  name: 'UnmetRequirement',
+  description: 'A stage-gate requirement that does not hold yet',
+})
 export class UnmetRequirementSchema {
-  @ApiProperty({ description: 'A requirement code of GET /phase-model or GET /reset-analyses/model', example: 'business_plan_complete' })
+  @ApiProperty({
+    description: 'A requirement code of GET /phase-model or GET /reset-analyses/model',
+    example: 'business_plan_complete',
+  })
   code: string;
   @ApiProperty({ example: 'The business plan is not completed yet.' })
   message: string;
@@ -34,32 +43,68 @@ export class ProblemSchema {
   status: number;
   @ApiProperty({ description: 'What went wrong, for a person', example: 'No such case.' })
   detail: string;
-  @ApiProperty({ enum: ERROR_CODES, enumName: 'ErrorCode', description: 'Stable machine-readable code' })
+  @ApiProperty({
+    enum: ERROR_CODES,
+    enumName: 'ErrorCode',
+    description: 'Stable machine-readable code',
+  })
   code: ErrorCode;
-  @ApiPropertyOptional({ description: 'The request path (without the query string)', example: '/api/v1/cases/0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d' })
+  @ApiPropertyOptional({
+    description: 'The request path (without the query string)',
+    example: '/api/v1/cases/0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d',
+  })
   instance?: string;
-  @ApiPropertyOptional({ description: 'The X-Request-Id of the request, to quote in a support request' })
+  @ApiPropertyOptional({
+    description: 'The X-Request-Id of the request, to quote in a support request',
+  })
   requestId?: string;
-  @ApiPropertyOptional({ type: [FieldErrorSchema], description: 'validation_failed and invalid_event: each invalid field' })
+  @ApiPropertyOptional({
+    type: [FieldErrorSchema],
+    description: 'validation_failed and invalid_event: each invalid field',
+  })
   errors?: FieldErrorSchema[];
   @ApiPropertyOptional({
     type: [String],
-    description: 'transition_not_allowed: the events the case or analysis accepts in its current state',
+    description:
+      'transition_not_allowed: the events the case or analysis accepts in its current state',
     example: ['START_PLANNING', 'DROP_OUT', 'PAUSE'],
   })
   allowedEvents?: string[];
-  @ApiPropertyOptional({ type: [UnmetRequirementSchema], description: 'requirements_unmet: the stage gates that do not hold' })
+  @ApiPropertyOptional({
+    type: [UnmetRequirementSchema],
+    description: 'requirements_unmet: the stage gates that do not hold',
+  })
   unmet?: UnmetRequirementSchema[];
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'version_conflict: the version the record is at now' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'version_conflict: the version the record is at now',
+  })
   currentVersion?: number;
-  @ApiPropertyOptional({ format: 'uuid', description: 'founder_has_open_case: the case that is open' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'founder_has_open_case: the case that is open',
+  })
   caseId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'founder_duplicate: the founder with the same name and postal code' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'founder_duplicate: the founder with the same name and postal code',
+  })
   existingId?: string;
-  @ApiPropertyOptional({ format: 'date', description: 'eks_period_overlap: the start of the period it overlaps' })
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'eks_period_overlap: the start of the period it overlaps',
+  })
   periodStart?: string;
-  @ApiPropertyOptional({ description: 'reset_analysis_closed: the state of the analysis', example: 'decided' })
+  @ApiPropertyOptional({
+    description: 'reset_analysis_closed: the state of the analysis',
+    example: 'decided',
+  })
   state?: string;
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'too_many_attempts: seconds until the next try (also Retry-After)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    description: 'too_many_attempts: seconds until the next try (also Retry-After)',
+  })
   retryAfterSeconds?: number;
 }

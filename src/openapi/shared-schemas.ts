@@ -21,18 +21,30 @@ export type { ActorType } from '../access-log/dto/access-log-entry.dto';
 
 @ApiSchema({ name: 'HistoryActor', description: 'Who caused a history entry' })
 export class HistoryActorDto {
-  @ApiProperty({ ...ACTOR_TYPE_ENUM, description: 'A staff member, an office API key, or the service itself' })
+  @ApiProperty({
+    ...ACTOR_TYPE_ENUM,
+    description: 'A staff member, an office API key, or the service itself',
+  })
   type: ActorType;
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The user or API key; null for the service' })
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The user or API key; null for the service',
+  })
   id: string | null;
 }
 
 @ApiSchema({
   name: 'HistoryTexts',
-  description: 'The free texts of a history entry, kept apart from the chained row so that they can be erased',
+  description:
+    'The free texts of a history entry, kept apart from the chained row so that they can be erased',
 })
 export class HistoryTextsDto {
-  @ApiPropertyOptional({ description: 'The reason given with the event', example: 'Founder is ill for two months.' })
+  @ApiPropertyOptional({
+    description: 'The reason given with the event',
+    example: 'Founder is ill for two months.',
+  })
   reason?: string;
   @ApiPropertyOptional({ description: 'A note given with the event' })
   note?: string;
@@ -49,7 +61,10 @@ export type ChainBreakReason = (typeof CHAIN_BREAK_REASONS)[number];
 
 const SHA256_HEX = '^[0-9a-f]{64}$';
 
-@ApiSchema({ name: 'ChainBreak', description: 'The first history entry at which the hash chain does not hold' })
+@ApiSchema({
+  name: 'ChainBreak',
+  description: 'The first history entry at which the hash chain does not hold',
+})
 export class ChainBreakDto {
   @ApiProperty({ type: 'integer', minimum: 1, example: 4 })
   seq: number;
@@ -70,7 +85,12 @@ export class ChainVerificationDto implements ChainState {
   valid: boolean;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'The number of rows checked' })
   length: number;
-  @ApiProperty({ type: String, nullable: true, pattern: SHA256_HEX, description: 'The hash of the last row; null for an empty history' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: SHA256_HEX,
+    description: 'The hash of the last row; null for an empty history',
+  })
   head: string | null;
   @ApiProperty({ type: ChainBreakDto, nullable: true, description: 'null when the chain is valid' })
   firstBroken: ChainBreakDto | null;

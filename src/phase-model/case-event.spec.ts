@@ -140,7 +140,14 @@ describe('isIsoDate', () => {
 
 describe('the DROP_OUT reason rule', () => {
   it('applies to DROP_OUT only: a stray reasonCode elsewhere is just not allowed', () => {
-    const body = { type: 'COMPLETE', outcome: 'other', followUpOn: '2026-01-01', reasonCode: 'other' };
-    expect(errorsOf(body)).toEqual([{ field: 'reasonCode', message: 'is not allowed for COMPLETE' }]);
+    const body = {
+      type: 'COMPLETE',
+      outcome: 'other',
+      followUpOn: '2026-01-01',
+      reasonCode: 'other',
+    };
+    expect(errorsOf(body)).toEqual([
+      { field: 'reasonCode', message: 'is not allowed for COMPLETE' },
+    ]);
   });
 });

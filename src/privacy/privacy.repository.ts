@@ -45,7 +45,10 @@ export class PrivacyRepository {
   }
 
   /** Free texts of the founder's cases, contacts and phase history; the history rows stay. */
-  async eraseCaseTexts(tx: OfficeTx, founderId: string): Promise<Omit<ErasureCountsDto, 'analyses'>> {
+  async eraseCaseTexts(
+    tx: OfficeTx,
+    founderId: string,
+  ): Promise<Omit<ErasureCountsDto, 'analyses'>> {
     const count = async (sql: string, params: unknown[]): Promise<number> =>
       (await tx.manager.query<{ n: number }[]>(sql, params))[0].n;
     const cases = await count(
@@ -102,7 +105,14 @@ export class PrivacyRepository {
 
   async recordErasure(
     tx: OfficeTx,
-    r: { founderId: string; officeId: string; actorType: string; actorId: string; requestId: string; counts: object },
+    r: {
+      founderId: string;
+      officeId: string;
+      actorType: string;
+      actorId: string;
+      requestId: string;
+      counts: object;
+    },
   ): Promise<void> {
     await tx.manager.query(
       `INSERT INTO erasure_record (founder_id, office_id, actor_type, actor_id, request_id, counts) VALUES ($1, $2, $3, $4, $5, $6)`,
@@ -116,12 +126,19 @@ export class PrivacyRepository {
    * statement filters by the scope's office ids; access-log entries without an office are not
    * office data, the policy lets them through.
    */
-  async everything(tx: OfficeTx, founderId: string): Promise<Omit<DataSubjectExportDto, 'generatedAt'>> {
+  async everything(
+    tx: OfficeTx,
+    founderId: string,
+  ): Promise<Omit<DataSubjectExportDto, 'generatedAt'>> {
     const one = <T>(sql: string) => tx.manager.query<T[]>(sql, [founderId, tx.officeIds]);
-    const [founder] = await one<DataSubjectExportDto['founder']>(`SELECT * FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`);
+    const [founder] = await one<DataSubjectExportDto['founder']>(
+      `SELECT * FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+    );
     return {
       founder,
-      cases: await one(`SELECT * FROM founder_case WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`),
+      cases: await one(
+        `SELECT * FROM founder_case WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`,
+      ),
       phaseHistory: await one(
         `SELECT h.case_id, h.seq, h.at, h.event, h.from_phase, h.to_phase, h.from_status, h.to_status, h.payload,
                 h.actor_type, h.actor_id, h.machine_version, h.hash, t.texts
@@ -133,7 +150,9 @@ export class PrivacyRepository {
         `SELECT k.* FROM case_contact k JOIN founder_case c ON c.id = k.case_id
           WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k."on"`,
       ),
-      resetAnalyses: await one(`SELECT * FROM reset_analysis WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`),
+      resetAnalyses: await one(
+        `SELECT * FROM reset_analysis WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`,
+      ),
       resetPeriods: await one(
         // Every column of the version; months as text[]: pg would make a date[] Date objects at local midnight.
         `SELECT v.id, v.analysis_id, v.period_start, v.version, v.period_end, v.kind, v.final_declaration_due_on,

@@ -70,7 +70,13 @@ export class PrivacyService {
       const data = await this.privacy.everything(tx, founderId);
       this.accessLog.record(
         ctx,
-        { officeId, resourceType: 'founder', resourceId: founderId, action: 'export', details: { kind: 'subject_access' } },
+        {
+          officeId,
+          resourceType: 'founder',
+          resourceId: founderId,
+          action: 'export',
+          details: { kind: 'subject_access' },
+        },
         tx,
       );
       return { generatedAt: new Date().toISOString(), ...data };

@@ -153,7 +153,9 @@ export class ResetAnalysesService {
         // Recomputes the analysis's chain from the stored rows.
         ...(verify ? { chain: this.sealer.storedResetChain(rows) } : {}),
         // Auditors see codes, not the free texts (notes and reasons can name people).
-        items: rows.map((h) => readerView(ctx, row.office_id, 'reset_history_item', toResetHistoryDto(h))),
+        items: rows.map((h) =>
+          readerView(ctx, row.office_id, 'reset_history_item', toResetHistoryDto(h)),
+        ),
       };
     });
   }
@@ -164,7 +166,6 @@ export class ResetAnalysesService {
     return row;
   }
 }
-
 
 function storedBusiness(b: BusinessDto): StoredBusiness {
   return {

@@ -31,12 +31,13 @@ export class ResetPeriodsRepository {
       [analysisId, tx.officeIds],
     );
     if (versions.length === 0) return [];
-    const lines: { vid: string; month: string; code: string; cents: number }[] = await tx.manager.query(
-      `SELECT period_version_id AS vid, to_char(month, 'YYYY-MM') AS month, code, cents
+    const lines: { vid: string; month: string; code: string; cents: number }[] =
+      await tx.manager.query(
+        `SELECT period_version_id AS vid, to_char(month, 'YYYY-MM') AS month, code, cents
          FROM reset_period_line WHERE period_version_id = ANY($1::uuid[]) AND office_id = ANY($2::uuid[])
         ORDER BY month, code`,
-      [versions.map((v) => v.id), tx.officeIds],
-    );
+        [versions.map((v) => v.id), tx.officeIds],
+      );
     return versions.map(({ monthList, ...v }) => {
       const months = monthList.map((month): PeriodVersion['months'][number] => ({
         month,

@@ -61,9 +61,7 @@ export class ResetRestartService {
     tx: OfficeTx,
     analysis: AnalysisRow,
   ): Promise<{ caseId: string; caseAction: RestartCaseAction }> {
-    const plan = planRestart(
-      await this.reset.founderCases(tx, analysis.founder_id, 'for_update'),
-    );
+    const plan = planRestart(await this.reset.founderCases(tx, analysis.founder_id, 'for_update'));
     if (plan.kind === 'refused') {
       throw new AppError(
         'founder_has_open_case',

@@ -68,7 +68,8 @@ export class ResetTransitionService {
           facts: { periodCount: await this.periodsRepo.periodCount(tx, row.id) },
         }),
       refused: {
-        notAllowed: (row, event) => `${event.type} is not possible while the analysis is ${row.state}.`,
+        notAllowed: (row, event) =>
+          `${event.type} is not possible while the analysis is ${row.state}.`,
         unmet: (_row, event) => `${event.type} needs more first.`,
         defect: (row, code) => `Analysis ${row.id}: stored snapshot refused (${code})`,
       },

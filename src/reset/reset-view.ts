@@ -25,12 +25,21 @@ export class ResetView {
     const periods = await this.periodsRepo.periods(tx, row.id, false);
     const role = roleIn(ctx.actor, row.office_id);
     const acceptReopensClosedCase = await this.acceptReopensClosedCase(row, tx);
-    return readerView(ctx, row.office_id, 'reset_analysis', toAnalysisDto(row, periods, { today: todayInBerlin(), role, acceptReopensClosedCase }));
+    return readerView(
+      ctx,
+      row.office_id,
+      'reset_analysis',
+      toAnalysisDto(row, periods, { today: todayInBerlin(), role, acceptReopensClosedCase }),
+    );
   }
 
   /** Whether an accepted DECIDE would reopen a closed case now (then only a lead may accept). */
   private async acceptReopensClosedCase(row: AnalysisRow, tx: OfficeTx): Promise<boolean> {
-    if (row.state !== 'recommended' || row.snapshot.context.recommendation?.recommendation !== 'restart_with_coaching') return false;
+    if (
+      row.state !== 'recommended' ||
+      row.snapshot.context.recommendation?.recommendation !== 'restart_with_coaching'
+    )
+      return false;
     const cases = await this.reset.founderCases(tx, row.founder_id, 'none');
     return planRestart(cases).kind === 'reopen';
   }

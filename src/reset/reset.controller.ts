@@ -12,7 +12,14 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SIGNED_IN } from '../auth/office-scope';
 import { Access } from '../auth/access.decorator';
@@ -45,9 +52,9 @@ const MONEY =
   'answers give every amount twice, in euros as a number under its name and in integer cents under the ' +
   'name + `Cents` (slopes: `…PerMonth` / `…CentsPerMonth`).';
 /** The analysis in the path (any other value than a UUID is a 400). */
-const ApiAnalysisId = () =>
-  ApiParam({ name: 'id', description: 'The id of the analysis' });
-const AUDITORS = 'Auditors read every free text (descriptions, SWOT, rationale, measure titles, notes, reasons) as null.';
+const ApiAnalysisId = () => ApiParam({ name: 'id', description: 'The id of the analysis' });
+const AUDITORS =
+  'Auditors read every free text (descriptions, SWOT, rationale, measure titles, notes, reasons) as null.';
 
 @ApiTags('reset')
 @Controller('reset-analyses')
@@ -67,7 +74,11 @@ export class ResetController {
       'business and the household; the analysis belongs to the founder\u2019s office. Record EKS periods next ' +
       `(PUT /reset-analyses/{id}/periods/{periodStart}), then START_ANALYSIS. ${MONEY}`,
   })
-  @ApiCreatedResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The new analysis (version 1)' })
+  @ApiCreatedResponse({
+    type: ResetAnalysisDto,
+    headers: ETAG_HEADER,
+    description: 'The new analysis (version 1)',
+  })
   @ApiErrors('not_found', 'target_sector_unknown')
   @AnswersWithVersionETag()
   create(
@@ -86,7 +97,10 @@ export class ResetController {
       'Filters: state, founder, and provisional periods whose final EKS is due before a date.',
   })
   @ApiOkResponse({ type: ResetAnalysisPageDto })
-  list(@Ctx() ctx: RequestContext, @Query() query: ResetAnalysisListQueryDto): Promise<ResetAnalysisPageDto> {
+  list(
+    @Ctx() ctx: RequestContext,
+    @Query() query: ResetAnalysisListQueryDto,
+  ): Promise<ResetAnalysisPageDto> {
     return this.analyses.list(ctx, query);
   }
 
@@ -116,10 +130,7 @@ export class ResetController {
   @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER })
   @ApiErrors('not_found')
   @AnswersWithVersionETag()
-  get(
-    @Ctx() ctx: RequestContext,
-    @UuidParam('id') id: string,
-  ): Promise<ResetAnalysisDto> {
+  get(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<ResetAnalysisDto> {
     return this.analyses.get(ctx, id);
   }
 
@@ -134,8 +145,18 @@ export class ResetController {
       `cancelled analysis no longer changes. ${MONEY}`,
   })
   @ApiIfMatch('analysis')
-  @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The analysis as changed' })
-  @ApiErrors('not_found', 'version_conflict', 'reset_analysis_closed', 'founder_erased', 'target_sector_unknown')
+  @ApiOkResponse({
+    type: ResetAnalysisDto,
+    headers: ETAG_HEADER,
+    description: 'The analysis as changed',
+  })
+  @ApiErrors(
+    'not_found',
+    'version_conflict',
+    'reset_analysis_closed',
+    'founder_erased',
+    'target_sector_unknown',
+  )
   @AnswersWithVersionETag()
   update(
     @Ctx() ctx: RequestContext,
@@ -164,8 +185,14 @@ export class ResetController {
     schema: { type: 'string', format: 'date', example: '2026-01-01' },
   })
   @ApiIfMatch('analysis')
-  @ApiCreatedResponse({ type: RecordedEksPeriodDto, description: 'The first version of the period' })
-  @ApiOkResponse({ type: RecordedEksPeriodDto, description: 'A new version of the period, or the unchanged latest one' })
+  @ApiCreatedResponse({
+    type: RecordedEksPeriodDto,
+    description: 'The first version of the period',
+  })
+  @ApiOkResponse({
+    type: RecordedEksPeriodDto,
+    description: 'A new version of the period, or the unchanged latest one',
+  })
   @ApiErrors(
     'not_found',
     'version_conflict',
@@ -183,7 +210,13 @@ export class ResetController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RecordedEksPeriodDto> {
-    const { created, period } = await this.periods.put(ctx, id, periodStart, body, parseIfMatch(ifMatch));
+    const { created, period } = await this.periods.put(
+      ctx,
+      id,
+      periodStart,
+      body,
+      parseIfMatch(ifMatch),
+    );
     void reply.status(created ? 201 : 200);
     return period;
   }
@@ -222,7 +255,11 @@ export class ResetController {
   })
   @ApiIfMatch('analysis')
   @ApiIdempotencyKey()
-  @ApiOkResponse({ type: ResetAnalysisDto, headers: ETAG_HEADER, description: 'The analysis after the event' })
+  @ApiOkResponse({
+    type: ResetAnalysisDto,
+    headers: ETAG_HEADER,
+    description: 'The analysis after the event',
+  })
   @ApiErrors(
     'not_found',
     'invalid_event',
@@ -233,7 +270,10 @@ export class ResetController {
     'requirements_unmet',
     'idempotency_key_reused',
   )
-  @ApiBody({ schema: { $ref: '#/components/schemas/ResetEvent' }, examples: RESET_EVENT_BODY_EXAMPLES })
+  @ApiBody({
+    schema: { $ref: '#/components/schemas/ResetEvent' },
+    examples: RESET_EVENT_BODY_EXAMPLES,
+  })
   @AnswersWithVersionETag()
   event(
     @Ctx() ctx: RequestContext,
@@ -256,7 +296,11 @@ export class ResetController {
   })
   @ApiOkResponse({ type: ResetHistoryDto })
   @ApiErrors('not_found')
-  history(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Query() query: HistoryQueryDto): Promise<ResetHistoryDto> {
+  history(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id') id: string,
+    @Query() query: HistoryQueryDto,
+  ): Promise<ResetHistoryDto> {
     return this.analyses.history(ctx, id, query.verify === 'true');
   }
 }

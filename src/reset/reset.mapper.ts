@@ -204,7 +204,10 @@ export function toAnalysisDto(
       measures: context.recommendation.measures.map((m) => ({ title: m.title, dueOn: m.dueOn })),
       rationale: context.recommendation.rationale,
     },
-    decision: context.decision && { accepted: context.decision.accepted, note: context.decision.note },
+    decision: context.decision && {
+      accepted: context.decision.accepted,
+      note: context.decision.note,
+    },
     cancellation: context.cancellation && {
       fromState: context.cancellation.fromState,
       reason: context.cancellation.reason,

@@ -194,7 +194,12 @@ export class ResetRepository {
    * data and period changes bump the version without a row) and the office code.
    */
   private async insertHistory(tx: OfficeTx, history: ResetHistoryInsert): Promise<void> {
-    const [head]: { office_id: string; office_code: string; head_seq: number | null; head_hash: string | null }[] = await tx.manager.query(
+    const [head]: {
+      office_id: string;
+      office_code: string;
+      head_seq: number | null;
+      head_hash: string | null;
+    }[] = await tx.manager.query(
       `SELECT a.office_id, o.code AS office_code, h.seq AS head_seq, h.hash AS head_hash
          FROM reset_analysis a
          JOIN office o ON o.id = a.office_id
@@ -205,7 +210,12 @@ export class ResetRepository {
     const seq = (head.head_seq ?? 0) + 1;
     const prevHash = head.head_hash ?? GENESIS_HASH;
     const at = new Date(); // millisecond precision, as hashed
-    const sealed = this.sealer.sealReset(prevHash, { ...history, seq, at, officeCode: head.office_code });
+    const sealed = this.sealer.sealReset(prevHash, {
+      ...history,
+      seq,
+      at,
+      officeCode: head.office_code,
+    });
     const row = sql`INSERT INTO reset_history (analysis_id, seq, at, actor_type, actor_id, event, from_state, to_state, payload,
                                   machine_version, analysis_ref, actor_ref, prev_hash, hash, text_digest, chain_format, office_code,
                                   chain_payload, office_id)
@@ -250,7 +260,10 @@ export class ResetRepository {
    * founder is in the analysis's office (an analysis is opened in its founder's office), so the
    * office filter keeps the row visible.
    */
-  async founderErasure(tx: OfficeTx, founderId: string): Promise<{ founder_erased_at: Date | null }> {
+  async founderErasure(
+    tx: OfficeTx,
+    founderId: string,
+  ): Promise<{ founder_erased_at: Date | null }> {
     const [row]: { founder_erased_at: Date | null }[] = await tx.manager.query(
       `SELECT erased_at AS founder_erased_at FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
       [founderId, tx.officeIds],

@@ -57,8 +57,10 @@ export interface AnalysisRow {
 }
 
 /** A list row: some of the analysis's columns and what the list computes. */
-export interface AnalysisListRow
-  extends Pick<AnalysisRow, 'id' | 'office_id' | 'founder_id' | 'state' | 'version' | 'case_id' | 'created_at' | 'updated_at'> {
+export interface AnalysisListRow extends Pick<
+  AnalysisRow,
+  'id' | 'office_id' | 'founder_id' | 'state' | 'version' | 'case_id' | 'created_at' | 'updated_at'
+> {
   recommendation: ResetRecommendation | null;
   next_final_declaration_due_on: string | null;
   /** updated_at with its microseconds, for the keyset cursor (a Date keeps only milliseconds). */

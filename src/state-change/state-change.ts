@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '../access-log/access-log.service';
-import { officesFor, type OfficeScope, type Permission as ScopePermission } from '../auth/office-scope';
+import {
+  officesFor,
+  type OfficeScope,
+  type Permission as ScopePermission,
+} from '../auth/office-scope';
 import { Role, roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError, FieldError } from '../common/errors/app-error';
@@ -20,7 +24,8 @@ export type MachineRefusal =
   | { ok: false; code: StoredStateDefect };
 
 /** The stored snapshot cannot be restored: a defect of the data, not of the request (500). */
-export type StoredStateDefect = 'unknown_machine_version' | 'unsupported_machine_version' | 'invalid_state';
+export type StoredStateDefect =
+  'unknown_machine_version' | 'unsupported_machine_version' | 'invalid_state';
 
 /** The transaction every step of a state change runs in: scoped to the offices it may write in. */
 export type StateChangeTx = OfficeTx;
@@ -98,7 +103,10 @@ export interface ClientEventSpec<
   version(row: Row): number;
   parse(body: unknown): ParsedEvent<Sent>;
   /** The answer to the client, stored for Idempotency-Key retries. */
-  answer(step: LockedStep<Row, Sent> & { role: Role | null }, written: Written): Answer | Promise<Answer>;
+  answer(
+    step: LockedStep<Row, Sent> & { role: Role | null },
+    written: Written,
+  ): Answer | Promise<Answer>;
 }
 
 /**
@@ -120,7 +128,14 @@ export class StateChange {
    * record takes entries, check If-Match, parse the payload, then the locked core, then the
    * answer, stored with the change.
    */
-  apply<Row extends LockedRecord, Event extends { type: string }, Sent extends Event, Next extends { ok: true }, Written, Answer>(
+  apply<
+    Row extends LockedRecord,
+    Event extends { type: string },
+    Sent extends Event,
+    Next extends { ok: true },
+    Written,
+    Answer,
+  >(
     spec: ClientEventSpec<Row, Event, Sent, Next, Written, Answer>,
     ctx: RequestContext,
     id: string,
@@ -129,30 +144,45 @@ export class StateChange {
   ): Promise<Answer> {
     const requestHash = IdempotencyStore.requestHash(spec.requestKind, id, body);
     const scope = officesFor(ctx.actor, spec.scope);
-    return this.idempotency.once<Answer>(ctx.actor.id, options.idempotencyKey, requestHash, scope, (remember, replayLocked) =>
-      this.inScope(scope, async (tx) => {
-        const row = await spec.lock(tx, id);
-        if (!row) throw new AppError('not_found', `No such ${spec.record}.`);
-        // Under the lock: a duplicate sent at the same moment answers what the first one did.
-        const prior = await replayLocked(tx);
-        if (prior !== null) return prior;
-        const role = roleIn(ctx.actor, row.office_id);
-        const permission = spec.mayAct(role, body);
-        if (!permission.ok) throw new AppError('forbidden', permission.detail);
-        await spec.assertWritable(tx, row);
-        assertIfMatch(options.ifMatch, spec.version(row), spec.record);
-        const parsed = spec.parse(body);
-        if (!parsed.ok) {
-          throw new AppError('invalid_event', 'The event is unknown or its payload is not valid.', {
-            errors: parsed.errors,
-          });
-        }
-        const step: LockedStep<Row, Sent> = { ctx, tx, officeIds: tx.officeIds, row, event: parsed.event };
-        const written = await this.applyLocked(spec, step);
-        const answer = await spec.answer({ ...step, role }, written);
-        await remember(tx, row.office_id, answer);
-        return answer;
-      }),
+    return this.idempotency.once<Answer>(
+      ctx.actor.id,
+      options.idempotencyKey,
+      requestHash,
+      scope,
+      (remember, replayLocked) =>
+        this.inScope(scope, async (tx) => {
+          const row = await spec.lock(tx, id);
+          if (!row) throw new AppError('not_found', `No such ${spec.record}.`);
+          // Under the lock: a duplicate sent at the same moment answers what the first one did.
+          const prior = await replayLocked(tx);
+          if (prior !== null) return prior;
+          const role = roleIn(ctx.actor, row.office_id);
+          const permission = spec.mayAct(role, body);
+          if (!permission.ok) throw new AppError('forbidden', permission.detail);
+          await spec.assertWritable(tx, row);
+          assertIfMatch(options.ifMatch, spec.version(row), spec.record);
+          const parsed = spec.parse(body);
+          if (!parsed.ok) {
+            throw new AppError(
+              'invalid_event',
+              'The event is unknown or its payload is not valid.',
+              {
+                errors: parsed.errors,
+              },
+            );
+          }
+          const step: LockedStep<Row, Sent> = {
+            ctx,
+            tx,
+            officeIds: tx.officeIds,
+            row,
+            event: parsed.event,
+          };
+          const written = await this.applyLocked(spec, step);
+          const answer = await spec.answer({ ...step, role }, written);
+          await remember(tx, row.office_id, answer);
+          return answer;
+        }),
     );
   }
 
@@ -160,7 +190,12 @@ export class StateChange {
    * The core every event goes through, client or system: machine, write (+ seal), access log.
    * The caller holds the row lock in `step.tx` and has checked who may cause the event.
    */
-  async applyLocked<Row extends LockedRecord, Event extends { type: string }, Next extends { ok: true }, Written>(
+  async applyLocked<
+    Row extends LockedRecord,
+    Event extends { type: string },
+    Next extends { ok: true },
+    Written,
+  >(
     spec: TransitionSpec<Row, Event, Next, Written>,
     step: LockedStep<Row, Event>,
   ): Promise<Written> {
@@ -187,7 +222,12 @@ export class StateChange {
   }
 }
 
-function refusal<Row extends LockedRecord, Event extends { type: string }, Next extends { ok: true }, Written>(
+function refusal<
+  Row extends LockedRecord,
+  Event extends { type: string },
+  Next extends { ok: true },
+  Written,
+>(
   spec: TransitionSpec<Row, Event, Next, Written>,
   { row, event }: LockedStep<Row, Event>,
   refused: MachineRefusal,
@@ -198,7 +238,9 @@ function refusal<Row extends LockedRecord, Event extends { type: string }, Next 
         allowedEvents: refused.allowedEvents,
       });
     case 'requirements_unmet':
-      return new AppError('requirements_unmet', spec.refused.unmet(row, event), { unmet: refused.unmet });
+      return new AppError('requirements_unmet', spec.refused.unmet(row, event), {
+        unmet: refused.unmet,
+      });
     case 'unknown_machine_version':
     case 'unsupported_machine_version':
     case 'invalid_state':

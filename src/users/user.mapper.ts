@@ -10,7 +10,9 @@ export function toUserDto(row: UserRow, visibleOffices: OfficeIds = 'every'): Us
     name: row.name,
     admin: row.is_admin,
     active: row.is_active,
-    memberships: row.memberships.filter((m) => visibleOffices === 'every' || visibleOffices.includes(m.officeId)),
+    memberships: row.memberships.filter(
+      (m) => visibleOffices === 'every' || visibleOffices.includes(m.officeId),
+    ),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };

@@ -32,7 +32,8 @@ export class UsersController {
   @Access('users.administer')
   @ApiOperation({
     summary: 'List users, newest first',
-    description: 'Admins see every user; a lead the users of the offices they lead, with only those memberships.',
+    description:
+      'Admins see every user; a lead the users of the offices they lead, with only those memberships.',
   })
   @ApiOkResponse({ type: UserPageDto, description: 'One page of users' })
   list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<UserPageDto> {
@@ -43,7 +44,8 @@ export class UsersController {
   @Access(SIGNED_IN)
   @ApiOperation({
     summary: 'One user',
-    description: 'Admins see every user, leads the users of their offices, everyone themselves; any other user is not found.',
+    description:
+      'Admins see every user, leads the users of their offices, everyone themselves; any other user is not found.',
   })
   @ApiOkResponse({ type: UserDto, description: 'The user' })
   @ApiErrors('not_found')
@@ -61,7 +63,11 @@ export class UsersController {
   })
   @ApiOkResponse({ type: UserDto, description: 'The user as changed' })
   @ApiErrors('not_found', 'office_unknown', 'forbidden')
-  update(@Ctx() ctx: RequestContext, @UuidParam('id') id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
+  update(
+    @Ctx() ctx: RequestContext,
+    @UuidParam('id') id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
     return this.users.update(ctx, id, body);
   }
 }

@@ -31,10 +31,13 @@ export class UsersService {
   async create(ctx: RequestContext, dto: CreateUserDto): Promise<UserDto> {
     const memberships = dto.memberships ?? [];
     if (!ctx.actor.isAdmin) {
-      if (dto.admin) throw new AppError('forbidden', 'Only administrators can create administrators.');
+      if (dto.admin)
+        throw new AppError('forbidden', 'Only administrators can create administrators.');
       if (memberships.length === 0) {
         throw new AppError('validation_failed', 'Give the new user a membership in your office.', {
-          errors: [{ field: 'memberships', message: 'at least one membership in an office you lead' }],
+          errors: [
+            { field: 'memberships', message: 'at least one membership in an office you lead' },
+          ],
         });
       }
       this.assertLeadMayAssign(ctx, memberships);
@@ -52,7 +55,16 @@ export class UsersService {
       if (!newId) throw new AppError('email_taken', 'A user with this email already exists.');
       // A new user has no memberships yet: nothing outside the caller's offices to keep.
       await this.users.replaceMemberships(tx.manager, newId, 'every', memberships);
-      this.accessLog.record(ctx, { officeId: memberships[0]?.officeId ?? null, resourceType: 'user', resourceId: newId, action: 'create' }, tx);
+      this.accessLog.record(
+        ctx,
+        {
+          officeId: memberships[0]?.officeId ?? null,
+          resourceType: 'user',
+          resourceId: newId,
+          action: 'create',
+        },
+        tx,
+      );
       return toUserDto((await this.users.findById(newId, tx.manager))!);
     });
   }
@@ -62,8 +74,17 @@ export class UsersService {
     const scope = officesFor(ctx.actor, 'users.administer');
     return this.officeDb.run(scope, async (tx) => {
       const rows = await this.users.list(tx.manager, scope.officeIds, limit, after);
-      this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: null, action: 'list' }, tx);
-      return toPage(rows, limit, (r) => toUserDto(r, scope.officeIds), (r) => [r.cursor_at, r.id]);
+      this.accessLog.record(
+        ctx,
+        { officeId: null, resourceType: 'user', resourceId: null, action: 'list' },
+        tx,
+      );
+      return toPage(
+        rows,
+        limit,
+        (r) => toUserDto(r, scope.officeIds),
+        (r) => [r.cursor_at, r.id],
+      );
     });
   }
 
@@ -72,7 +93,11 @@ export class UsersService {
   async get(ctx: RequestContext, id: string): Promise<UserDto> {
     return this.officeDb.run(officesFor(ctx.actor, 'users.administer'), async (tx) => {
       const row = await this.visibleUser(ctx, id, tx.manager);
-      this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'read' }, tx);
+      this.accessLog.record(
+        ctx,
+        { officeId: null, resourceType: 'user', resourceId: id, action: 'read' },
+        tx,
+      );
       return toUserDto(row, this.visibleOffices(ctx, id));
     });
   }
@@ -82,9 +107,13 @@ export class UsersService {
     const target = await this.visibleUser(ctx, id);
     const self = ctx.actor.kind === 'user' && ctx.actor.id === id;
     if (!ctx.actor.isAdmin) {
-      if (dto.active !== undefined) throw new AppError('forbidden', 'Only administrators can (de)activate users.');
+      if (dto.active !== undefined)
+        throw new AppError('forbidden', 'Only administrators can (de)activate users.');
       if ((dto.name !== undefined || dto.password !== undefined) && !self) {
-        throw new AppError('forbidden', 'Only administrators can change another user\u2019s name or password.');
+        throw new AppError(
+          'forbidden',
+          'Only administrators can change another user\u2019s name or password.',
+        );
       }
       if (dto.memberships !== undefined) this.assertLeadMayReplace(ctx, target, dto.memberships);
     }
@@ -93,27 +122,52 @@ export class UsersService {
     const scope = officesFor(ctx.actor, 'users.administer');
     return this.officeDb.run(scope, async (tx) => {
       if (dto.memberships) await this.assertOfficesExist(dto.memberships, tx.manager);
-      await this.users.update(tx.manager, id, { name: dto.name, isActive: dto.active, passwordHash });
+      await this.users.update(tx.manager, id, {
+        name: dto.name,
+        isActive: dto.active,
+        passwordHash,
+      });
       // A lead replaces the memberships of the offices they lead only; an admin all of them.
-      if (dto.memberships) await this.users.replaceMemberships(tx.manager, id, scope.officeIds, dto.memberships);
-      this.accessLog.record(ctx, { officeId: null, resourceType: 'user', resourceId: id, action: 'update', details: { fields: Object.keys(dto) } }, tx);
+      if (dto.memberships)
+        await this.users.replaceMemberships(tx.manager, id, scope.officeIds, dto.memberships);
+      this.accessLog.record(
+        ctx,
+        {
+          officeId: null,
+          resourceType: 'user',
+          resourceId: id,
+          action: 'update',
+          details: { fields: Object.keys(dto) },
+        },
+        tx,
+      );
       return toUserDto((await this.users.findById(id, tx.manager))!, this.visibleOffices(ctx, id));
     });
   }
 
   async me(ctx: RequestContext): Promise<MeDto> {
     if (ctx.actor.kind === 'api_key') {
-      return { kind: 'api_key', id: ctx.actor.id, admin: false, memberships: ctx.actor.memberships };
+      return {
+        kind: 'api_key',
+        id: ctx.actor.id,
+        admin: false,
+        memberships: ctx.actor.memberships,
+      };
     }
     const row = await this.users.findById(ctx.actor.id);
     return { kind: 'user', ...toUserDto(row!) };
   }
 
   /** A user the actor may see: admins all, leads those in their offices, anyone themselves. */
-  private async visibleUser(ctx: RequestContext, id: string, manager?: EntityManager): Promise<UserRow> {
+  private async visibleUser(
+    ctx: RequestContext,
+    id: string,
+    manager?: EntityManager,
+  ): Promise<UserRow> {
     const row = await this.users.findById(id, manager);
     const offices = this.visibleOffices(ctx, id);
-    const visible = row && (offices === 'every' || row.memberships.some((m) => offices.includes(m.officeId)));
+    const visible =
+      row && (offices === 'every' || row.memberships.some((m) => offices.includes(m.officeId)));
     if (!visible) throw new AppError('not_found', 'No such user.');
     return row;
   }
@@ -126,15 +180,31 @@ export class UsersService {
 
   private assertLeadMayAssign(ctx: RequestContext, memberships: Membership[]): void {
     for (const m of memberships) {
-      if (!holdsIn(ctx.actor, 'users.administer', m.officeId) || !LEAD_MANAGED_ROLES.includes(m.role)) {
-        throw new AppError('forbidden', 'A lead assigns only advisor and lead roles in offices they lead.');
+      if (
+        !holdsIn(ctx.actor, 'users.administer', m.officeId) ||
+        !LEAD_MANAGED_ROLES.includes(m.role)
+      ) {
+        throw new AppError(
+          'forbidden',
+          'A lead assigns only advisor and lead roles in offices they lead.',
+        );
       }
     }
   }
 
-  private assertLeadMayReplace(ctx: RequestContext, target: UserRow, memberships: Membership[]): void {
+  private assertLeadMayReplace(
+    ctx: RequestContext,
+    target: UserRow,
+    memberships: Membership[],
+  ): void {
     this.assertLeadMayAssign(ctx, memberships);
-    if (target.memberships.some((m) => holdsIn(ctx.actor, 'users.administer', m.officeId) && !LEAD_MANAGED_ROLES.includes(m.role))) {
+    if (
+      target.memberships.some(
+        (m) =>
+          holdsIn(ctx.actor, 'users.administer', m.officeId) &&
+          !LEAD_MANAGED_ROLES.includes(m.role),
+      )
+    ) {
       throw new AppError('forbidden', 'Only administrators change auditor memberships.');
     }
   }
@@ -145,7 +215,10 @@ export class UsersService {
     const unknown = ids.filter((id) => !existing.includes(id));
     if (unknown.length > 0) {
       throw new AppError('office_unknown', 'A membership names an office that does not exist.', {
-        errors: unknown.map((id) => ({ field: 'memberships.officeId', message: `no office ${id}` })),
+        errors: unknown.map((id) => ({
+          field: 'memberships.officeId',
+          message: `no office ${id}`,
+        })),
       });
     }
   }

@@ -189,12 +189,20 @@ const noHeaders = { ifMatch: null, idempotencyKey: null };
  * An analysis of the founder taken through the real services to `recommended` with
  * restart_with_coaching (the next step is DECIDE), as test/support/reset.ts does over HTTP.
  */
-export async function recommendedAnalysis(m: Medium, persona: Persona, founderId: string): Promise<string> {
+export async function recommendedAnalysis(
+  m: Medium,
+  persona: Persona,
+  founderId: string,
+): Promise<string> {
   const ctx = m.ctx(persona);
-  const created = await m.module
-    .get(ResetAnalysesService)
-    .create(ctx, { founderId, business: RESET_BUSINESS, household: RESET_HOUSEHOLD } as unknown as CreateResetAnalysisDto);
-  await m.module.get(ResetPeriodsService).put(ctx, created.id, '2025-01-01', HALF_YEAR_2025 as unknown as PutPeriodDto);
+  const created = await m.module.get(ResetAnalysesService).create(ctx, {
+    founderId,
+    business: RESET_BUSINESS,
+    household: RESET_HOUSEHOLD,
+  } as unknown as CreateResetAnalysisDto);
+  await m.module
+    .get(ResetPeriodsService)
+    .put(ctx, created.id, '2025-01-01', HALF_YEAR_2025 as unknown as PutPeriodDto);
   const events = m.module.get(ResetTransitionService);
   await events.apply(ctx, created.id, { type: 'START_ANALYSIS' }, noHeaders);
   await events.apply(ctx, created.id, { type: 'ASSESS', ...SWOT }, noHeaders);
@@ -213,7 +221,8 @@ export async function refusal(work: Promise<unknown>): Promise<AppError> {
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
-  if (!('error' in outcome)) throw new Error(`expected a refusal, got ${JSON.stringify(outcome.value)}`);
+  if (!('error' in outcome))
+    throw new Error(`expected a refusal, got ${JSON.stringify(outcome.value)}`);
   if (!(outcome.error instanceof AppError)) throw outcome.error;
   return outcome.error;
 }
@@ -234,7 +243,9 @@ export async function queuedOnLock<T>(
   const running: Promise<T>[] = [];
   try {
     await holder.startTransaction();
-    await holder.query(`SELECT 1 FROM ${table} WHERE id = ANY($1::uuid[]) FOR UPDATE`, [[ids].flat()]);
+    await holder.query(`SELECT 1 FROM ${table} WHERE id = ANY($1::uuid[]) FOR UPDATE`, [
+      [ids].flat(),
+    ]);
     for (const start of starts) {
       const promise = start();
       // Observed as settled below; until then a rejection is not unhandled.
@@ -260,7 +271,8 @@ export async function waitForLockWaiters(m: Medium, count: number): Promise<void
       [REQUEST_APPLICATION],
     );
     if (n >= count) return;
-    if (Date.now() > deadline) throw new Error(`${n} of ${count} requests wait on the lock after 5 s`);
+    if (Date.now() > deadline)
+      throw new Error(`${n} of ${count} requests wait on the lock after 5 s`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

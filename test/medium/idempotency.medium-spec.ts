@@ -19,15 +19,26 @@ describe('Idempotency-Key of a case transition (services, no HTTP)', () => {
   });
 
   const send = (body: object, ctx = m.ctx('advisorA'), key = KEY) =>
-    m.module.get(CaseTransitionService).apply(ctx, caseId, body, { ifMatch: null, idempotencyKey: key });
+    m.module
+      .get(CaseTransitionService)
+      .apply(ctx, caseId, body, { ifMatch: null, idempotencyKey: key });
   const written = async () =>
-    (await m.owner.query<{ event: string }[]>(`SELECT event FROM case_history WHERE case_id = $1 ORDER BY seq`, [caseId])).map(
-      (r) => r.event,
-    );
+    (
+      await m.owner.query<{ event: string }[]>(
+        `SELECT event FROM case_history WHERE case_id = $1 ORDER BY seq`,
+        [caseId],
+      )
+    ).map((r) => r.event);
 
   it('the same key twice at once: one write, both answers equal', async () => {
-    const [first, second] = await queuedOnLock(m, 'founder_case', caseId, [() => send(PAUSE), () => send(PAUSE)]);
-    expect(first).toMatchObject({ status: 'fulfilled', value: { id: caseId, version: 2, status: 'paused' } });
+    const [first, second] = await queuedOnLock(m, 'founder_case', caseId, [
+      () => send(PAUSE),
+      () => send(PAUSE),
+    ]);
+    expect(first).toMatchObject({
+      status: 'fulfilled',
+      value: { id: caseId, version: 2, status: 'paused' },
+    });
     // A second PAUSE judged on the new state would be transition_not_allowed: it was replayed.
     expect(second).toEqual(first);
     expect(await written()).toEqual(['PAUSE']);
@@ -42,14 +53,28 @@ describe('Idempotency-Key of a case transition (services, no HTTP)', () => {
   });
 
   it('the stored answer carries the office of the case, and row-level security keeps it there', async () => {
-    const stored = await m.owner.query(`SELECT actor_id, office_id, status, body FROM idempotent_request WHERE key = $1`, [KEY]);
+    const stored = await m.owner.query(
+      `SELECT actor_id, office_id, status, body FROM idempotent_request WHERE key = $1`,
+      [KEY],
+    );
     expect(stored).toEqual([
-      { actor_id: m.users.advisorA, office_id: m.officeA, status: 200, body: expect.objectContaining({ id: caseId, version: 2 }) },
+      {
+        actor_id: m.users.advisorA,
+        office_id: m.officeA,
+        status: 200,
+        body: expect.objectContaining({ id: caseId, version: 2 }),
+      },
     ]);
     const officeDb = m.module.get(OfficeDb);
     const count = (officeId: string) =>
-      officeDb.run({ officeIds: [officeId] }, async (tx) =>
-        (await tx.manager.query<unknown[]>(`SELECT 1 FROM idempotent_request WHERE key = $1`, [KEY])).length,
+      officeDb.run(
+        { officeIds: [officeId] },
+        async (tx) =>
+          (
+            await tx.manager.query<unknown[]>(`SELECT 1 FROM idempotent_request WHERE key = $1`, [
+              KEY,
+            ])
+          ).length,
       );
     expect([await count(m.officeA), await count(m.officeB)]).toEqual([1, 0]);
   });
@@ -66,14 +91,21 @@ describe('Idempotency-Key of a case transition (services, no HTTP)', () => {
     const refused = await refusal(send(PAUSE, moved));
     expect(refused.code).toBe('not_found');
     // The stored answer is still there: a replay before the access check would have returned it.
-    const [{ n }] = await m.owner.query(`SELECT count(*)::int AS n FROM idempotent_request WHERE key = $1`, [KEY]);
+    const [{ n }] = await m.owner.query(
+      `SELECT count(*)::int AS n FROM idempotent_request WHERE key = $1`,
+      [KEY],
+    );
     expect(n).toBe(1);
   });
 
   it('the same key on two cases at once: one wins, the other loses on the key and is rolled back', async () => {
     const cases = m.module.get(CasesService);
     const ids = await Promise.all(
-      ['Adler', 'Berger'].map(async (name) => (await cases.create(m.ctx('advisorA'), { founderId: await m.founder(m.officeA, name) })).id),
+      ['Adler', 'Berger'].map(
+        async (name) =>
+          (await cases.create(m.ctx('advisorA'), { founderId: await m.founder(m.officeA, name) }))
+            .id,
+      ),
     );
     const transitions = m.module.get(CaseTransitionService);
     const options = { ifMatch: null, idempotencyKey: 'medium-two-cases' };

@@ -20,12 +20,21 @@ describe('row lock of a case transition (services, no HTTP)', () => {
     const caseId = await newCase();
     const transitions = m.module.get(CaseTransitionService);
     const [first, second] = await queuedOnLock(m, 'founder_case', caseId, [
-      () => transitions.apply(m.ctx('advisorA'), caseId, { type: 'PAUSE', reason: 'Krankheit' }, noHeaders),
+      () =>
+        transitions.apply(
+          m.ctx('advisorA'),
+          caseId,
+          { type: 'PAUSE', reason: 'Krankheit' },
+          noHeaders,
+        ),
       // RESUME is possible only from paused: it succeeds only if it saw the first one's commit.
       () => transitions.apply(m.ctx('leadA'), caseId, { type: 'RESUME' }, noHeaders),
     ]);
     expect(first).toMatchObject({ status: 'fulfilled', value: { version: 2, status: 'paused' } });
-    expect(second).toMatchObject({ status: 'fulfilled', value: { version: 3, status: 'active', phase: 'access' } });
+    expect(second).toMatchObject({
+      status: 'fulfilled',
+      value: { version: 3, status: 'active', phase: 'access' },
+    });
 
     const history = await m.module.get(CasesService).history(m.ctx('leadA'), caseId, true);
     expect(history.items.map((h) => [h.seq, h.event])).toEqual([
@@ -39,7 +48,9 @@ describe('row lock of a case transition (services, no HTTP)', () => {
     );
     // The second row links to the first one's hash: its head was read after the lock was granted.
     expect(rows[1].prev_hash).toBe(rows[0].hash);
-    const [row] = await m.owner.query(`SELECT version, status FROM founder_case WHERE id = $1`, [caseId]);
+    const [row] = await m.owner.query(`SELECT version, status FROM founder_case WHERE id = $1`, [
+      caseId,
+    ]);
     expect(row).toEqual({ version: 3, status: 'active' });
   });
 
@@ -48,8 +59,20 @@ describe('row lock of a case transition (services, no HTTP)', () => {
     const transitions = m.module.get(CaseTransitionService);
     const options = { ifMatch: { versions: [1] }, idempotencyKey: null };
     const [first, second] = await queuedOnLock(m, 'founder_case', caseId, [
-      () => transitions.apply(m.ctx('advisorA'), caseId, { type: 'PAUSE', reason: 'Krankheit' }, options),
-      () => transitions.apply(m.ctx('leadA'), caseId, { type: 'DROP_OUT', reasonCode: 'employment' }, options),
+      () =>
+        transitions.apply(
+          m.ctx('advisorA'),
+          caseId,
+          { type: 'PAUSE', reason: 'Krankheit' },
+          options,
+        ),
+      () =>
+        transitions.apply(
+          m.ctx('leadA'),
+          caseId,
+          { type: 'DROP_OUT', reasonCode: 'employment' },
+          options,
+        ),
     ]);
     expect(first).toMatchObject({ status: 'fulfilled', value: { version: 2, status: 'paused' } });
     expect(second.status).toBe('rejected');
@@ -57,7 +80,10 @@ describe('row lock of a case transition (services, no HTTP)', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error.code).toBe('version_conflict');
     expect(error.extra).toEqual({ currentVersion: 2 });
-    const events: { event: string }[] = await m.owner.query(`SELECT event FROM case_history WHERE case_id = $1`, [caseId]);
+    const events: { event: string }[] = await m.owner.query(
+      `SELECT event FROM case_history WHERE case_id = $1`,
+      [caseId],
+    );
     expect(events).toEqual([{ event: 'PAUSE' }]);
     const [{ n }] = await m.owner.query(
       `SELECT count(*)::int AS n FROM access_log WHERE resource_id = $1 AND action = 'transition'`,

@@ -19,10 +19,14 @@ describe('RE_SET restart (services, no HTTP)', () => {
   /** What a refused DECIDE must leave as it was: the analysis, its history, the founder's cases. */
   const picture = async (analysisId: string, founderId: string) => ({
     analysis: (
-      await m.owner.query(`SELECT state, version, case_id, updated_at FROM reset_analysis WHERE id = $1`, [analysisId])
+      await m.owner.query(
+        `SELECT state, version, case_id, updated_at FROM reset_analysis WHERE id = $1`,
+        [analysisId],
+      )
     )[0],
-    history: (
-      await m.owner.query(`SELECT seq, event FROM reset_history WHERE analysis_id = $1 ORDER BY seq`, [analysisId])
+    history: await m.owner.query(
+      `SELECT seq, event FROM reset_history WHERE analysis_id = $1 ORDER BY seq`,
+      [analysisId],
     ),
     cases: await m.owner.query(
       `SELECT c.id, c.status, c.phase, c.version, c.coaching, c.reset_analysis_id,
@@ -31,7 +35,10 @@ describe('RE_SET restart (services, no HTTP)', () => {
       [founderId],
     ),
     logged: (
-      await m.owner.query(`SELECT count(*)::int AS n FROM access_log WHERE resource_id = ANY($1::text[])`, [[analysisId]])
+      await m.owner.query(
+        `SELECT count(*)::int AS n FROM access_log WHERE resource_id = ANY($1::text[])`,
+        [[analysisId]],
+      )
     )[0].n,
   });
 
@@ -39,7 +46,11 @@ describe('RE_SET restart (services, no HTTP)', () => {
     const founderId = await m.founder(m.officeA);
     const analysisId = await recommendedAnalysis(m, 'advisorA', founderId);
     const decided = await decide('advisorA', analysisId);
-    expect(decided).toMatchObject({ id: analysisId, state: 'decided', version: expect.any(Number) });
+    expect(decided).toMatchObject({
+      id: analysisId,
+      state: 'decided',
+      version: expect.any(Number),
+    });
     const caseId = decided.caseId!;
     expect(caseId).toEqual(expect.any(String));
 
@@ -48,9 +59,10 @@ describe('RE_SET restart (services, no HTTP)', () => {
          FROM founder_case WHERE id = $1`,
       [caseId],
     );
-    const [analysis] = await m.owner.query(`SELECT state, case_id, xmin::text AS xmin FROM reset_analysis WHERE id = $1`, [
-      analysisId,
-    ]);
+    const [analysis] = await m.owner.query(
+      `SELECT state, case_id, xmin::text AS xmin FROM reset_analysis WHERE id = $1`,
+      [analysisId],
+    );
     expect(kase).toMatchObject({
       founder_id: founderId,
       office_id: m.officeA,
@@ -66,14 +78,23 @@ describe('RE_SET restart (services, no HTTP)', () => {
 
     const history = await m.module.get(CasesService).history(m.ctx('advisorA'), caseId, true);
     expect(history.items).toEqual([
-      expect.objectContaining({ seq: 1, event: 'RESTART', fromPhase: 'access', toPhase: 'planning', toStatus: 'active' }),
+      expect.objectContaining({
+        seq: 1,
+        event: 'RESTART',
+        fromPhase: 'access',
+        toPhase: 'planning',
+        toStatus: 'active',
+      }),
     ]);
     expect(history.chain).toMatchObject({ valid: true, length: 1 });
     const [last] = await m.owner.query(
       `SELECT event, payload FROM reset_history WHERE analysis_id = $1 ORDER BY seq DESC LIMIT 1`,
       [analysisId],
     );
-    expect(last).toEqual({ event: 'DECIDE', payload: { accepted: true, caseId, caseAction: 'created' } });
+    expect(last).toEqual({
+      event: 'DECIDE',
+      payload: { accepted: true, caseId, caseAction: 'created' },
+    });
   });
 
   it('reopening the founder\u2019s closed case needs a lead: forbidden for an advisor, nothing written; a lead reopens it', async () => {
@@ -81,10 +102,17 @@ describe('RE_SET restart (services, no HTTP)', () => {
     const closed = await m.module.get(CasesService).create(m.ctx('advisorA'), { founderId });
     await m.module
       .get(CaseTransitionService)
-      .apply(m.ctx('advisorA'), closed.id, { type: 'DROP_OUT', reasonCode: 'employment' }, noHeaders);
+      .apply(
+        m.ctx('advisorA'),
+        closed.id,
+        { type: 'DROP_OUT', reasonCode: 'employment' },
+        noHeaders,
+      );
     const analysisId = await recommendedAnalysis(m, 'advisorA', founderId);
     const before = await picture(analysisId, founderId);
-    expect(before.cases).toEqual([expect.objectContaining({ id: closed.id, status: 'closed', version: 2, history: 1 })]);
+    expect(before.cases).toEqual([
+      expect.objectContaining({ id: closed.id, status: 'closed', version: 2, history: 1 }),
+    ]);
 
     const refused = await refusal(decide('advisorA', analysisId));
     expect(refused.code).toBe('forbidden');
@@ -105,7 +133,12 @@ describe('RE_SET restart (services, no HTTP)', () => {
         history: 2,
       }),
     ]);
-    expect(after.history.map((h: { event: string }) => h.event)).toEqual(['START_ANALYSIS', 'ASSESS', 'RECOMMEND', 'DECIDE']);
+    expect(after.history.map((h: { event: string }) => h.event)).toEqual([
+      'START_ANALYSIS',
+      'ASSESS',
+      'RECOMMEND',
+      'DECIDE',
+    ]);
   });
 
   it('a founder with an open case: founder_has_open_case, no analysis change and no case written', async () => {
@@ -121,6 +154,8 @@ describe('RE_SET restart (services, no HTTP)', () => {
       expect(refused.extra).toEqual({ caseId: open.id });
     }
     expect(await picture(analysisId, founderId)).toEqual(before);
-    expect(before.cases).toEqual([expect.objectContaining({ id: open.id, status: 'active', version: 1, history: 0 })]);
+    expect(before.cases).toEqual([
+      expect.objectContaining({ id: open.id, status: 'active', version: 1, history: 0 }),
+    ]);
   });
 });

@@ -11,7 +11,12 @@ import { ResetRepository } from '../../src/reset/reset.repository';
 import { type Medium, recommendedAnalysis, refusal, useMedium } from './harness';
 
 const noHeaders = { ifMatch: null, idempotencyKey: null };
-const CONTACT = { on: '2026-01-20', minutes: 30, format: 'phone', kind: 'counselling' } as CreateContactDto;
+const CONTACT = {
+  on: '2026-01-20',
+  minutes: 30,
+  format: 'phone',
+  kind: 'counselling',
+} as CreateContactDto;
 
 // Office scope on the medium level: the repositories' code filter and PostgreSQL's row-level
 // security, each on its own, keep another office's rows out; the services refuse by permission.
@@ -19,7 +24,10 @@ describe('office scope (repositories and services, no HTTP)', () => {
   let m: Medium;
   useMedium((medium) => (m = medium));
 
-  const seeded = {} as Record<'founderA' | 'founderB' | 'caseA' | 'caseB' | 'analysisA' | 'analysisB', string>;
+  const seeded = {} as Record<
+    'founderA' | 'founderB' | 'caseA' | 'caseB' | 'analysisA' | 'analysisB',
+    string
+  >;
   beforeAll(async () => {
     const cases = m.module.get(CasesService);
     const transitions = m.module.get(CaseTransitionService);
@@ -30,9 +38,18 @@ describe('office scope (repositories and services, no HTTP)', () => {
       const founderId = await m.founder(office === 'A' ? m.officeA : m.officeB);
       const created = await cases.create(m.ctx(persona), { founderId });
       await cases.addContact(m.ctx(persona), created.id, CONTACT);
-      await transitions.apply(m.ctx(persona), created.id, { type: 'PAUSE', reason: 'Krankheit' }, noHeaders);
+      await transitions.apply(
+        m.ctx(persona),
+        created.id,
+        { type: 'PAUSE', reason: 'Krankheit' },
+        noHeaders,
+      );
       // A second founder: one open case per founder, and the restart needs one without.
-      const analysisId = await recommendedAnalysis(m, persona, await m.founder(office === 'A' ? m.officeA : m.officeB, 'Yilmaz'));
+      const analysisId = await recommendedAnalysis(
+        m,
+        persona,
+        await m.founder(office === 'A' ? m.officeA : m.officeB, 'Yilmaz'),
+      );
       seeded[`founder${office}`] = founderId;
       seeded[`case${office}`] = created.id;
       seeded[`analysis${office}`] = analysisId;
@@ -55,46 +72,52 @@ describe('office scope (repositories and services, no HTTP)', () => {
   it.each([
     ['the request role (code filter and RLS)', 'request'],
     ['the owner (code filter alone, RLS bypassed)', 'owner'],
-  ] as const)('repositories filter by the transaction\u2019s offices, as %s: office B\u2019s rows never come back in A', async (_, on) => {
-    const cases = m.module.get(CasesRepository);
-    const reset = m.module.get(ResetRepository);
-    const founders = m.module.get(FoundersRepository);
-    const officeDb = on === 'request' ? m.module.get(OfficeDb) : new OfficeDb(m.owner);
-    const seen = await officeDb.run({ officeIds: [m.officeA] }, async (tx) => ({
-      everyCase: (await tx.manager.query<unknown[]>(`SELECT id FROM founder_case`)).length,
-      caseA: (await cases.findById(tx, seeded.caseA))?.office_id,
-      caseB: await cases.findById(tx, seeded.caseB),
-      list: (await cases.list(tx, { after: null, limit: 50 })).map((r) => r.id),
-      historyA: (await cases.history(tx, seeded.caseA)).map((h) => h.event),
-      historyB: await cases.history(tx, seeded.caseB),
-      contactsA: (await cases.contacts(tx, seeded.caseA)).length,
-      contactsB: await cases.contacts(tx, seeded.caseB),
-      analysisA: (await reset.findById(tx, seeded.analysisA))?.state,
-      analysisB: await reset.findById(tx, seeded.analysisB),
-      resetHistoryA: (await reset.history(tx, seeded.analysisA)).map((h) => h.event),
-      resetHistoryB: await reset.history(tx, seeded.analysisB),
-      founders: (await founders.list(tx, { q: null, limit: 50, after: null })).map((f) => f.office_id),
-    }));
-    expect(seen).toEqual({
-      everyCase: on === 'request' ? 1 : 2,
-      caseA: m.officeA,
-      caseB: null,
-      list: [seeded.caseA],
-      historyA: ['PAUSE'],
-      historyB: [],
-      contactsA: 1,
-      contactsB: [],
-      analysisA: 'recommended',
-      analysisB: null,
-      resetHistoryA: ['START_ANALYSIS', 'ASSESS', 'RECOMMEND'],
-      resetHistoryB: [],
-      founders: [m.officeA, m.officeA],
-    });
-  });
+  ] as const)(
+    'repositories filter by the transaction\u2019s offices, as %s: office B\u2019s rows never come back in A',
+    async (_, on) => {
+      const cases = m.module.get(CasesRepository);
+      const reset = m.module.get(ResetRepository);
+      const founders = m.module.get(FoundersRepository);
+      const officeDb = on === 'request' ? m.module.get(OfficeDb) : new OfficeDb(m.owner);
+      const seen = await officeDb.run({ officeIds: [m.officeA] }, async (tx) => ({
+        everyCase: (await tx.manager.query<unknown[]>(`SELECT id FROM founder_case`)).length,
+        caseA: (await cases.findById(tx, seeded.caseA))?.office_id,
+        caseB: await cases.findById(tx, seeded.caseB),
+        list: (await cases.list(tx, { after: null, limit: 50 })).map((r) => r.id),
+        historyA: (await cases.history(tx, seeded.caseA)).map((h) => h.event),
+        historyB: await cases.history(tx, seeded.caseB),
+        contactsA: (await cases.contacts(tx, seeded.caseA)).length,
+        contactsB: await cases.contacts(tx, seeded.caseB),
+        analysisA: (await reset.findById(tx, seeded.analysisA))?.state,
+        analysisB: await reset.findById(tx, seeded.analysisB),
+        resetHistoryA: (await reset.history(tx, seeded.analysisA)).map((h) => h.event),
+        resetHistoryB: await reset.history(tx, seeded.analysisB),
+        founders: (await founders.list(tx, { q: null, limit: 50, after: null })).map(
+          (f) => f.office_id,
+        ),
+      }));
+      expect(seen).toEqual({
+        everyCase: on === 'request' ? 1 : 2,
+        caseA: m.officeA,
+        caseB: null,
+        list: [seeded.caseA],
+        historyA: ['PAUSE'],
+        historyB: [],
+        contactsA: 1,
+        contactsB: [],
+        analysisA: 'recommended',
+        analysisB: null,
+        resetHistoryA: ['START_ANALYSIS', 'ASSESS', 'RECOMMEND'],
+        resetHistoryB: [],
+        founders: [m.officeA, m.officeA],
+      });
+    },
+  );
 
   it('row-level security alone: a raw query without any office filter inside scope A sees only A', async () => {
     const raw = await inOfficeA(async (tx) => {
-      const q = async (sql: string, params: unknown[] = []) => tx.manager.query<{ id: string }[]>(sql, params);
+      const q = async (sql: string, params: unknown[] = []) =>
+        tx.manager.query<{ id: string }[]>(sql, params);
       return {
         setting: (await tx.manager.query(`SELECT current_setting('app.office_ids') AS s`))[0].s,
         user: (await tx.manager.query(`SELECT current_user AS u`))[0].u,
@@ -103,8 +126,13 @@ describe('office scope (repositories and services, no HTTP)', () => {
         historyB: await q(`SELECT id FROM case_history WHERE case_id = $1`, [seeded.caseB]),
         contactsB: await q(`SELECT id FROM case_contact WHERE case_id = $1`, [seeded.caseB]),
         analysesB: await q(`SELECT id FROM reset_analysis WHERE id = $1`, [seeded.analysisB]),
-        resetHistoryB: await q(`SELECT analysis_id AS id FROM reset_history WHERE analysis_id = $1`, [seeded.analysisB]),
-        periodsB: await q(`SELECT id FROM reset_period_version WHERE analysis_id = $1`, [seeded.analysisB]),
+        resetHistoryB: await q(
+          `SELECT analysis_id AS id FROM reset_history WHERE analysis_id = $1`,
+          [seeded.analysisB],
+        ),
+        periodsB: await q(`SELECT id FROM reset_period_version WHERE analysis_id = $1`, [
+          seeded.analysisB,
+        ]),
       };
     });
     expect(raw).toEqual({
@@ -122,10 +150,16 @@ describe('office scope (repositories and services, no HTTP)', () => {
 
   it('row-level security refuses a write into another office from inside scope A', async () => {
     const attempt = inOfficeA((tx) =>
-      tx.manager.query(`INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'X', 'Y')`, [m.officeB]),
+      tx.manager.query(
+        `INSERT INTO founder (office_id, first_name, last_name) VALUES ($1, 'X', 'Y')`,
+        [m.officeB],
+      ),
     );
     await expect(attempt).rejects.toMatchObject({ code: '42501' });
-    const [{ n }] = await m.owner.query(`SELECT count(*)::int AS n FROM founder WHERE office_id = $1`, [m.officeB]);
+    const [{ n }] = await m.owner.query(
+      `SELECT count(*)::int AS n FROM founder WHERE office_id = $1`,
+      [m.officeB],
+    );
     expect(n).toBe(2);
   });
 
@@ -142,7 +176,9 @@ describe('office scope (repositories and services, no HTTP)', () => {
     const none = await officeDb.run({ officeIds: [] }, async (tx) => ({
       raw: (await tx.manager.query<unknown[]>(`SELECT id FROM founder_case`)).length,
       list: await m.module.get(CasesRepository).list(tx, { after: null, limit: 50 }),
-      founders: await m.module.get(FoundersRepository).list(tx, { q: null, limit: 50, after: null }),
+      founders: await m.module
+        .get(FoundersRepository)
+        .list(tx, { q: null, limit: 50, after: null }),
       analyses: await m.module.get(ResetRepository).list(tx, { after: null, limit: 50 }),
     }));
     expect(none).toEqual({ raw: 0, list: [], founders: [], analyses: [] });
@@ -152,24 +188,42 @@ describe('office scope (repositories and services, no HTTP)', () => {
     const read = await m.module.get(CasesService).get(m.ctx('auditorA'), seeded.caseA);
     expect(read).toMatchObject({ id: seeded.caseA, status: 'paused', version: 3 });
     const refused = await refusal(
-      m.module.get(CaseTransitionService).apply(m.ctx('auditorA'), seeded.caseA, { type: 'RESUME' }, noHeaders),
+      m.module
+        .get(CaseTransitionService)
+        .apply(m.ctx('auditorA'), seeded.caseA, { type: 'RESUME' }, noHeaders),
     );
     expect(refused.code).toBe('not_found');
-    const [row] = await m.owner.query(`SELECT status, version FROM founder_case WHERE id = $1`, [seeded.caseA]);
+    const [row] = await m.owner.query(`SELECT status, version FROM founder_case WHERE id = $1`, [
+      seeded.caseA,
+    ]);
     expect(row).toEqual({ status: 'paused', version: 3 });
   });
 
   it('an advisor cannot send REOPEN (forbidden before the payload); another office\u2019s case is not found', async () => {
     const transitions = m.module.get(CaseTransitionService);
-    const reopen = await refusal(transitions.apply(m.ctx('advisorA'), seeded.caseA, { type: 'REOPEN', reason: 'x' }, noHeaders));
+    const reopen = await refusal(
+      transitions.apply(
+        m.ctx('advisorA'),
+        seeded.caseA,
+        { type: 'REOPEN', reason: 'x' },
+        noHeaders,
+      ),
+    );
     expect(reopen.code).toBe('forbidden');
-    const foreign = await refusal(transitions.apply(m.ctx('advisorB'), seeded.caseA, { type: 'RESUME' }, noHeaders));
+    const foreign = await refusal(
+      transitions.apply(m.ctx('advisorB'), seeded.caseA, { type: 'RESUME' }, noHeaders),
+    );
     expect(foreign.code).toBe('not_found');
     const analysis = await refusal(
-      m.module.get(ResetTransitionService).apply(m.ctx('leadB'), seeded.analysisA, { type: 'DECIDE', accepted: false }, noHeaders),
+      m.module
+        .get(ResetTransitionService)
+        .apply(m.ctx('leadB'), seeded.analysisA, { type: 'DECIDE', accepted: false }, noHeaders),
     );
     expect(analysis.code).toBe('not_found');
-    const [{ n }] = await m.owner.query(`SELECT count(*)::int AS n FROM case_history WHERE case_id = $1`, [seeded.caseA]);
+    const [{ n }] = await m.owner.query(
+      `SELECT count(*)::int AS n FROM case_history WHERE case_id = $1`,
+      [seeded.caseA],
+    );
     expect(n).toBe(1);
   });
 
@@ -179,6 +233,8 @@ describe('office scope (repositories and services, no HTTP)', () => {
     expect(page.items).toEqual([]);
     expect((await refusal(founders.get(m.ctx('admin'), seeded.founderA))).code).toBe('not_found');
     // The advisor of the office does see them (the empty page above is the scope, not an empty table).
-    expect((await founders.list(m.ctx('advisorA'), {})).items.map((f) => f.id)).toContain(seeded.founderA);
+    expect((await founders.list(m.ctx('advisorA'), {})).items.map((f) => f.id)).toContain(
+      seeded.founderA,
+    );
   });
 });

@@ -7,7 +7,9 @@ import { OpenApiContract, recordViolations, takeViolations } from './openapi-con
 afterEach(() => {
   const found = [...new Set(takeViolations())];
   if (found.length > 0) {
-    throw new Error(`Responses that do not match /openapi.json:\n  ${found.slice(0, 20).join('\n  ')}`);
+    throw new Error(
+      `Responses that do not match /openapi.json:\n  ${found.slice(0, 20).join('\n  ')}`,
+    );
   }
 });
 
@@ -18,18 +20,31 @@ afterEach(() => {
 // more contract and finds nothing new (the two documents are equal; equal violations are listed once).
 let committed: OpenApiContract | undefined;
 const contract = (): OpenApiContract =>
-  (committed ??= new OpenApiContract(JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8'))));
+  (committed ??= new OpenApiContract(
+    JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')),
+  ));
 const originalFetch = globalThis.fetch;
 globalThis.fetch = async (input, init) => {
   const response = await originalFetch(input, init);
   const url = new URL(input instanceof Request ? input.url : String(input));
   if (/^(127\.|localhost$|\[::1\]$)/.test(url.hostname) && !url.pathname.startsWith('/openapi')) {
-    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const method = (
+      init?.method ?? (input instanceof Request ? input.method : 'GET')
+    ).toUpperCase();
     const contentType = response.headers.get('content-type') ?? undefined;
     const json = contentType !== undefined && /json/.test(contentType);
     const body = json ? await response.clone().text() : response.status === 204 ? '' : undefined;
     const headers = [...response.headers.keys()];
-    recordViolations(contract().checkUrl({ method, path: url.pathname, status: response.status, contentType, body, headers }));
+    recordViolations(
+      contract().checkUrl({
+        method,
+        path: url.pathname,
+        status: response.status,
+        contentType,
+        body,
+        headers,
+      }),
+    );
   }
   return response;
 };

@@ -18,7 +18,10 @@ export function requestUrl(name: string): string {
 }
 
 /** The service's two connections: requests as lotse_app, migrations as the owner. */
-export function serviceDatabaseEnv(name: string): { DATABASE_URL: string; DATABASE_OWNER_URL: string } {
+export function serviceDatabaseEnv(name: string): {
+  DATABASE_URL: string;
+  DATABASE_OWNER_URL: string;
+} {
   return requestRoleEnv(databaseUrl(name));
 }
 

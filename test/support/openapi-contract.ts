@@ -34,14 +34,17 @@ const NOT_OPERATIONS = [/^\/docs(\/|$)/, /^\/openapi\.(json|yaml)$/, /^\*$/];
 
 /** A header of CHECKED_HEADERS that the response carries and its documented response does not list. */
 function headerViolations(where: string, documented: Json, sent: string[] = []): string[] {
-  const listed = Object.keys((documented.headers as Json | undefined) ?? {}).map((name) => name.toLowerCase());
+  const listed = Object.keys((documented.headers as Json | undefined) ?? {}).map((name) =>
+    name.toLowerCase(),
+  );
   return sent
     .map((name) => name.toLowerCase())
     .filter((name) => CHECKED_HEADERS.includes(name) && !listed.includes(name))
     .map((name) => `${where}: header ${name} is not documented`);
 }
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** OpenAPI 3.1 schema (JSON Schema 2020-12) → what Ajv checks: refs into the document, closed objects. */
 function normalize(schema: unknown): unknown {
@@ -51,13 +54,22 @@ function normalize(schema: unknown): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (key === '$ref' && typeof value === 'string') out.$ref = value.replace(/^#\//, 'openapi#/');
     // Ajv derives the mapping from each branch's tag itself and refuses an explicit one.
-    else if (key === 'discriminator' && isObject(value)) out.discriminator = { propertyName: value.propertyName };
+    else if (key === 'discriminator' && isObject(value))
+      out.discriminator = { propertyName: value.propertyName };
     else if (key === 'example' || key === 'examples') continue;
-    else out[key] = key === 'properties' && isObject(value)
-      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v)]))
-      : normalize(value);
+    else
+      out[key] =
+        key === 'properties' && isObject(value)
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalize(v)]))
+          : normalize(value);
   }
-  if (out.properties && out.additionalProperties === undefined && !out.allOf && !out.oneOf && !out.anyOf) {
+  if (
+    out.properties &&
+    out.additionalProperties === undefined &&
+    !out.allOf &&
+    !out.oneOf &&
+    !out.anyOf
+  ) {
     out.additionalProperties = false;
   }
   if (out.nullable === true && out.type === undefined) {
@@ -71,7 +83,12 @@ export class OpenApiContract {
   private readonly ajv: Ajv2020;
   /** By the schema's JSON text */
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly operations: Array<{ method: string; pattern: RegExp; path: string; operation: Json }> = [];
+  private readonly operations: Array<{
+    method: string;
+    pattern: RegExp;
+    path: string;
+    operation: Json;
+  }> = [];
 
   constructor(readonly document: Json) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, discriminator: true });
@@ -80,7 +97,12 @@ export class OpenApiContract {
     for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
       for (const [method, operation] of Object.entries(item)) {
         if (!isObject(operation)) continue;
-        this.operations.push({ method, path, operation, pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`) });
+        this.operations.push({
+          method,
+          path,
+          operation,
+          pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        });
       }
     }
   }
@@ -91,9 +113,15 @@ export class OpenApiContract {
    */
   checkUrl(response: Omit<ObservedResponse, 'route'> & { path: string }): string[] {
     const method = response.method.toLowerCase();
-    const candidates = this.operations.filter((o) => o.method === method && o.pattern.test(response.path));
+    const candidates = this.operations.filter(
+      (o) => o.method === method && o.pattern.test(response.path),
+    );
     const found = candidates.find((o) => o.path === response.path) ?? candidates[0];
-    const route = found ? found.path.replace(/\{([^}]+)\}/g, ':$1') : NOT_OPERATIONS.some((re) => re.test(response.path)) ? response.path : undefined;
+    const route = found
+      ? found.path.replace(/\{([^}]+)\}/g, ':$1')
+      : NOT_OPERATIONS.some((re) => re.test(response.path))
+        ? response.path
+        : undefined;
     return this.check({ ...response, route });
   }
 
@@ -109,23 +137,43 @@ export class OpenApiContract {
     const found = this.operations.find((o) => o.method === method && o.path === path);
     if (!found) return [`${where}: the document has no operation ${method.toUpperCase()} ${path}`];
     const responses = found.operation.responses as Record<string, Json>;
-    const documented = responses[String(response.status)] ?? responses[`${String(response.status)[0]}XX`] ?? responses.default;
+    const documented =
+      responses[String(response.status)] ??
+      responses[`${String(response.status)[0]}XX`] ??
+      responses.default;
     if (!documented) {
-      return [`${where}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(', ')})`];
+      return [
+        `${where}: status ${response.status} is not documented (documented: ${Object.keys(responses).join(', ')})`,
+      ];
     }
-    return [...headerViolations(where, documented, response.headers), ...this.contentViolations(where, documented, response, head)];
+    return [
+      ...headerViolations(where, documented, response.headers),
+      ...this.contentViolations(where, documented, response, head),
+    ];
   }
 
   /** The content type and, for JSON, the body against the documented schema. */
-  private contentViolations(where: string, documented: Json, response: ObservedResponse, head: boolean): string[] {
+  private contentViolations(
+    where: string,
+    documented: Json,
+    response: ObservedResponse,
+    head: boolean,
+  ): string[] {
     const content = documented.content as Record<string, Json> | undefined;
     const type = response.contentType?.split(';')[0].trim().toLowerCase();
-    if (head) return content && type && !content[type] ? [`${where}: content type ${type} is not documented`] : [];
+    if (head)
+      return content && type && !content[type]
+        ? [`${where}: content type ${type} is not documented`]
+        : [];
     if (!content) {
-      return response.body ? [`${where}: the document says no body, the response has ${type ?? 'one'}`] : [];
+      return response.body
+        ? [`${where}: the document says no body, the response has ${type ?? 'one'}`]
+        : [];
     }
     if (!type || !content[type]) {
-      return [`${where}: content type ${type ?? '(none)'} is not documented (documented: ${Object.keys(content).join(', ')})`];
+      return [
+        `${where}: content type ${type ?? '(none)'} is not documented (documented: ${Object.keys(content).join(', ')})`,
+      ];
     }
     const schema = content[type].schema;
     if (!schema || response.body === undefined || !/json$/.test(type)) return [];
@@ -145,7 +193,8 @@ export class OpenApiContract {
     }
     if (validate(body)) return [];
     return (validate.errors ?? []).map(
-      (e) => `${where}: body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+      (e) =>
+        `${where}: body${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
     );
   }
 }

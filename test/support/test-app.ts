@@ -42,7 +42,12 @@ function checkResponsesAgainstContract(fastify: FastifyInstance): void {
     const route = request.routeOptions.url;
     if (route === '/openapi.json') return payload;
     seen.add(request);
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    const body =
+      typeof payload === 'string'
+        ? payload
+        : Buffer.isBuffer(payload)
+          ? payload.toString('utf8')
+          : undefined;
     const observed = {
       method: request.method,
       route,
@@ -80,7 +85,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const template = templateName();
   const pid = template.split('_')[2];
   const name = `lotse_t_${pid}_${process.env.JEST_WORKER_ID ?? '0'}_${Date.now().toString(36)}${counter++}`;
-  await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  await withAdminClient((client) =>
+    client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`),
+  );
   const config = loadConfig({
     ...serviceDatabaseEnv(name),
     LOG_LEVEL: 'silent',
@@ -93,7 +100,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     instrument: checkResponsesAgainstContract,
   });
   const server = app.getHttpServer();
-  const owner = createDataSource({ url: databaseUrl(name), poolSize: 4, embedded: false, applicationName: 'lotse-test-owner' });
+  const owner = createDataSource({
+    url: databaseUrl(name),
+    poolSize: 4,
+    embedded: false,
+    applicationName: 'lotse-test-owner',
+  });
   await owner.initialize();
   return {
     app,

@@ -4,7 +4,8 @@ import { startTestApp, TestApp } from './test-app';
 
 export const PASSWORD = 'correct horse battery staple';
 
-export type Persona = 'admin' | 'leadA' | 'advisorA' | 'auditorA' | 'leadB' | 'advisorB' | 'auditorB' | 'nobody';
+export type Persona =
+  'admin' | 'leadA' | 'advisorA' | 'auditorA' | 'leadB' | 'advisorB' | 'auditorB' | 'nobody';
 
 export interface World {
   officeA: string;
@@ -24,8 +25,12 @@ let passwordHash: Promise<string> | null = null;
 export async function seedWorld(t: TestApp): Promise<World> {
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
-  const [a] = await t.db.query(`INSERT INTO office (code, name, region) VALUES ('RUN-MZ', 'RUN Mainz', 'Rheinhessen') RETURNING id`);
-  const [b] = await t.db.query(`INSERT INTO office (code, name, region) VALUES ('EXIS-Z', 'EXIS Zwickau', 'Sachsen') RETURNING id`);
+  const [a] = await t.db.query(
+    `INSERT INTO office (code, name, region) VALUES ('RUN-MZ', 'RUN Mainz', 'Rheinhessen') RETURNING id`,
+  );
+  const [b] = await t.db.query(
+    `INSERT INTO office (code, name, region) VALUES ('EXIS-Z', 'EXIS Zwickau', 'Sachsen') RETURNING id`,
+  );
   const memberships: Record<Persona, [string, string] | null> = {
     admin: null,
     nobody: null,
@@ -46,7 +51,12 @@ export async function seedWorld(t: TestApp): Promise<World> {
       [email, persona, hash, persona === 'admin'],
     );
     const m = memberships[persona];
-    if (m) await t.db.query(`INSERT INTO membership (user_id, office_id, role) VALUES ($1, $2, $3)`, [u.id, m[0], m[1]]);
+    if (m)
+      await t.db.query(`INSERT INTO membership (user_id, office_id, role) VALUES ($1, $2, $3)`, [
+        u.id,
+        m[0],
+        m[1],
+      ]);
     users[persona] = { id: u.id, email };
     tokens[persona] = await issuer.issue(u.id);
   }

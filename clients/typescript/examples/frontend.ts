@@ -13,7 +13,11 @@ import {
 } from '../src/index.js';
 
 /** Sign in with email and password; the client reads the token on every request. */
-export async function signIn(baseUrl: string, email: string, password: string): Promise<LotseClient> {
+export async function signIn(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<LotseClient> {
   const session: { token?: string } = {};
   const lotse = createLotseClient({ baseUrl, token: () => session.token });
   const { data, error } = await lotse.POST('/api/v1/auth/token', { body: { email, password } });
@@ -33,7 +37,9 @@ export async function activeCasesInPlanning(lotse: LotseClient): Promise<CaseLis
   let cursor: string | undefined;
   do {
     const { data, error } = await lotse.GET('/api/v1/cases', {
-      params: { query: { phase: 'planning', status: 'active', limit: 100, ...(cursor ? { cursor } : {}) } },
+      params: {
+        query: { phase: 'planning', status: 'active', limit: 100, ...(cursor ? { cursor } : {}) },
+      },
     });
     if (error) throw new Error(error.detail);
     cases.push(...data.items);
@@ -50,7 +56,11 @@ export type EventOutcome =
   | { ok: false; reason: 'other'; problem: Problem };
 
 /** Send a phase-model event and turn the problem+json answers a form has to show into data. */
-export async function sendEvent(lotse: LotseClient, current: Case, event: CaseEvent): Promise<EventOutcome> {
+export async function sendEvent(
+  lotse: LotseClient,
+  current: Case,
+  event: CaseEvent,
+): Promise<EventOutcome> {
   const { data, error } = await lotse.POST('/api/v1/cases/{id}/events', {
     params: { path: { id: current.id }, header: { 'If-Match': ifMatch(current.version) } },
     body: event,
@@ -69,13 +79,18 @@ export async function sendEvent(lotse: LotseClient, current: Case, event: CaseEv
 }
 
 /** Record milestones with If-Match: a 412 means someone else changed the case since it was read. */
-export async function recordBusinessPlan(lotse: LotseClient, current: Case, on: string): Promise<Case> {
+export async function recordBusinessPlan(
+  lotse: LotseClient,
+  current: Case,
+  on: string,
+): Promise<Case> {
   const { data, error } = await lotse.PATCH('/api/v1/cases/{id}', {
     params: { path: { id: current.id }, header: { 'If-Match': ifMatch(current.version) } },
     body: { businessPlanCompletedOn: on, financePlanCompletedOn: on },
   });
   if (error) {
-    if (error.code === 'version_conflict') throw new Error(`reload: the case is at version ${error.currentVersion}`);
+    if (error.code === 'version_conflict')
+      throw new Error(`reload: the case is at version ${error.currentVersion}`);
     throw new Error(`${error.status} ${error.code}: ${error.detail}`);
   }
   return data;
@@ -83,5 +98,9 @@ export async function recordBusinessPlan(lotse: LotseClient, current: Case, on: 
 
 /** Close a case with its outcome: COMPLETE carries outcome and the follow-up date. */
 export function complete(lotse: LotseClient, current: Case): Promise<EventOutcome> {
-  return sendEvent(lotse, current, { type: 'COMPLETE', outcome: 'founded_main', followUpOn: '2026-10-01' });
+  return sendEvent(lotse, current, {
+    type: 'COMPLETE',
+    outcome: 'founded_main',
+    followUpOn: '2026-10-01',
+  });
 }

@@ -90,7 +90,8 @@ export function createLotseClient(options: LotseClientOptions): LotseClient {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  if (options.token !== undefined || options.apiKey !== undefined) client.use(authMiddleware(options));
+  if (options.token !== undefined || options.apiKey !== undefined)
+    client.use(authMiddleware(options));
   return client;
 }
 

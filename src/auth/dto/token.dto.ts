@@ -15,9 +15,15 @@ export class TokenRequestDto {
   password: string;
 }
 
-@ApiSchema({ name: 'Token', description: 'A bearer token: send it as `Authorization: Bearer <accessToken>`' })
+@ApiSchema({
+  name: 'Token',
+  description: 'A bearer token: send it as `Authorization: Bearer <accessToken>`',
+})
 export class TokenResponseDto {
-  @ApiProperty({ description: 'A signed JWT', example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl' })
+  @ApiProperty({
+    description: 'A signed JWT',
+    example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.c2lnbmF0dXJl',
+  })
   accessToken: string;
 
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' })

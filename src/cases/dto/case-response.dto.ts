@@ -49,15 +49,24 @@ const VERSION = {
   type: 'integer',
   minimum: 1,
   example: 3,
-  description: 'Goes up with every change of the case (data, contact, event); the ETag is this number in quotes',
+  description:
+    'Goes up with every change of the case (data, contact, event); the ETag is this number in quotes',
 } as const;
 export const PHASE_ENUM = { enum: PHASES, enumName: 'Phase' } as const;
 export const CASE_STATUS_ENUM = { enum: CASE_STATUSES, enumName: 'CaseStatus' } as const;
 const OUTCOME_ENUM = { enum: COMPLETION_OUTCOMES, enumName: 'CompletionOutcome' } as const;
 
-@ApiSchema({ name: 'ViabilityStatement', description: 'The viability statement (Tragfähigkeitsbescheinigung) of an expert body' })
+@ApiSchema({
+  name: 'ViabilityStatement',
+  description: 'The viability statement (Tragfähigkeitsbescheinigung) of an expert body',
+})
 export class ViabilityStatementAnswerDto {
-  @ApiProperty({ type: String, nullable: true, example: 'IHK für Rheinhessen', description: 'Who issued it (free text); auditors read null' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'IHK für Rheinhessen',
+    description: 'Who issued it (free text); auditors read null',
+  })
   issuedBy: string | null;
   @ApiProperty({ ...DATE, description: 'When it was issued' })
   issuedOn: string;
@@ -65,16 +74,25 @@ export class ViabilityStatementAnswerDto {
 
 @ApiSchema({
   name: 'AvailableEvent',
-  description: 'An event the case accepts in its current state, and whether this caller can send it now',
+  description:
+    'An event the case accepts in its current state, and whether this caller can send it now',
 })
 export class AvailableEventDto {
   @ApiProperty({ enum: CASE_EVENT_TYPES, enumName: 'CaseEventType' })
   type: CaseEventType;
-  @ApiProperty({ description: 'This caller may send it now: permitted, and every stage gate holds' })
+  @ApiProperty({
+    description: 'This caller may send it now: permitted, and every stage gate holds',
+  })
   allowed: boolean;
-  @ApiProperty({ description: 'This caller\u2019s role may send it at all (REOPEN: leads only; auditors: nothing)' })
+  @ApiProperty({
+    description:
+      'This caller\u2019s role may send it at all (REOPEN: leads only; auditors: nothing)',
+  })
   permitted: boolean;
-  @ApiProperty({ type: [UnmetRequirementSchema], description: 'The stage gates that do not hold yet (the 422 it would get)' })
+  @ApiProperty({
+    type: [UnmetRequirementSchema],
+    description: 'The stage gates that do not hold yet (the 422 it would get)',
+  })
   unmet: UnmetRequirementSchema[];
 }
 
@@ -86,7 +104,11 @@ class CaseHeadDto {
   officeId: string;
   @ApiProperty({ ...UUID, description: 'The founder counselled' })
   founderId: string;
-  @ApiProperty({ ...UUID, nullable: true, description: 'The advisor in charge; null: none assigned' })
+  @ApiProperty({
+    ...UUID,
+    nullable: true,
+    description: 'The advisor in charge; null: none assigned',
+  })
   advisorId: string | null;
   @ApiProperty(PHASE_ENUM)
   phase: Phase;
@@ -113,7 +135,11 @@ export class CaseListItemDto extends CaseHeadDto {}
 export class CasePageDto {
   @ApiProperty({ type: [CaseListItemDto] })
   items: CaseListItemDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last page',
+  })
   nextCursor: string | null;
 }
 
@@ -123,7 +149,12 @@ export class CasePageDto {
     'A founder\u2019s case along the 4+1 phase model: its data and milestones, where it stands, and the events it accepts now',
 })
 export class CaseDto extends CaseHeadDto {
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'The version of the phase model the case follows', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The version of the phase model the case follows',
+    example: 1,
+  })
   machineVersion: number;
   @ApiProperty({ ...INSTANT, description: 'When the case entered its current phase' })
   phaseEnteredAt: string;
@@ -139,11 +170,23 @@ export class CaseDto extends CaseHeadDto {
   legalForm: LegalForm | null;
   @ApiProperty({ ...CHANNEL_ENUM, nullable: true })
   channel: Channel | null;
-  @ApiProperty({ ...LANGUAGE_PROPERTY, nullable: true, description: 'The language to counsel in (ISO 639-1)' })
+  @ApiProperty({
+    ...LANGUAGE_PROPERTY,
+    nullable: true,
+    description: 'The language to counsel in (ISO 639-1)',
+  })
   contactLanguage: string | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'The business is the main occupation' })
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'The business is the main occupation',
+  })
   mainOccupation: boolean | null;
-  @ApiProperty({ ...UUID, nullable: true, description: 'The RE_SET analysis whose accepted restart put the case (back) at planning' })
+  @ApiProperty({
+    ...UUID,
+    nullable: true,
+    description: 'The RE_SET analysis whose accepted restart put the case (back) at planning',
+  })
   resetAnalysisId: string | null;
   @nullableDate('The appointment for the first counselling')
   firstCounsellingScheduledOn: string | null;
@@ -153,7 +196,11 @@ export class CaseDto extends CaseHeadDto {
   businessPlanCompletedOn: string | null;
   @nullableDate('The finance plan was completed')
   financePlanCompletedOn: string | null;
-  @ApiProperty({ type: ViabilityStatementAnswerDto, nullable: true, description: 'null: none recorded' })
+  @ApiProperty({
+    type: ViabilityStatementAnswerDto,
+    nullable: true,
+    description: 'null: none recorded',
+  })
   viabilityStatement: ViabilityStatementAnswerDto | null;
   @nullableDate('The funding was applied for')
   fundingAppliedOn: string | null;
@@ -161,7 +208,11 @@ export class CaseDto extends CaseHeadDto {
   fundingApprovedOn: string | null;
   @nullableDate('The planned start of the business')
   plannedStartOn: string | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'The business needs permits (null: not answered yet)' })
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'The business needs permits (null: not answered yet)',
+  })
   permitsRequired: boolean | null;
   @nullableDate('The required permits were obtained')
   permitsObtainedOn: string | null;
@@ -175,11 +226,16 @@ export class CaseDto extends CaseHeadDto {
   provisionalIncomeDeclaredOn: string | null;
   @nullableDate('The next follow-up (COMPLETE sets it)')
   followUpOn: string | null;
-  @ApiProperty({ ...OUTCOME_ENUM, nullable: true, description: 'How the case ended (COMPLETE); null while open and after REOPEN' })
+  @ApiProperty({
+    ...OUTCOME_ENUM,
+    nullable: true,
+    description: 'How the case ended (COMPLETE); null while open and after REOPEN',
+  })
   outcome: CompletionOutcome | null;
   @ApiProperty({
     type: [AvailableEventDto],
-    description: 'Every event the case accepts in its state, in the order of the model, for this caller',
+    description:
+      'Every event the case accepts in its state, in the order of the model, for this caller',
   })
   availableEvents: AvailableEventDto[];
 }
@@ -196,19 +252,32 @@ export type CaseHistoryPayload = {
   resetAnalysisId?: string;
 };
 
-@ApiSchema({ name: 'CaseHistoryPayload', description: 'The codes an event carried (its free texts are in texts)' })
+@ApiSchema({
+  name: 'CaseHistoryPayload',
+  description: 'The codes an event carried (its free texts are in texts)',
+})
 export class CaseHistoryPayloadDto implements CaseHistoryPayload {
   @ApiPropertyOptional({ ...OUTCOME_ENUM, description: 'COMPLETE' })
   outcome?: CompletionOutcome;
   @ApiPropertyOptional({ ...DATE, description: 'COMPLETE' })
   followUpOn?: string;
-  @ApiPropertyOptional({ enum: DROP_OUT_REASONS, enumName: 'DropOutReason', description: 'DROP_OUT' })
+  @ApiPropertyOptional({
+    enum: DROP_OUT_REASONS,
+    enumName: 'DropOutReason',
+    description: 'DROP_OUT',
+  })
   reasonCode?: DropOutReason;
-  @ApiPropertyOptional({ ...UUID, description: 'RESTART: the RE_SET analysis whose accepted decision restarted the case' })
+  @ApiPropertyOptional({
+    ...UUID,
+    description: 'RESTART: the RE_SET analysis whose accepted decision restarted the case',
+  })
   resetAnalysisId?: string;
 }
 
-@ApiSchema({ name: 'CaseHistoryEntry', description: 'One phase-model event of a case, sealed into the case\u2019s hash chain' })
+@ApiSchema({
+  name: 'CaseHistoryEntry',
+  description: 'One phase-model event of a case, sealed into the case\u2019s hash chain',
+})
 export class CaseHistoryEntryDto {
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Position in the chain, from 1' })
   seq: number;
@@ -232,11 +301,23 @@ export class CaseHistoryEntryDto {
   toStatus: CaseStatus;
   @ApiProperty({ type: CaseHistoryPayloadDto })
   payload: CaseHistoryPayloadDto;
-  @ApiProperty({ type: HistoryTextsDto, nullable: true, description: 'null: none given, erased, or the caller is an auditor' })
+  @ApiProperty({
+    type: HistoryTextsDto,
+    nullable: true,
+    description: 'null: none given, erased, or the caller is an auditor',
+  })
   texts: HistoryTextsDto | null;
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'The phase-model version the event was applied with' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The phase-model version the event was applied with',
+  })
   machineVersion: number;
-  @ApiProperty({ type: String, pattern: HASH_PATTERN, description: 'The hash of the entry before (64 zeros for the first)' })
+  @ApiProperty({
+    type: String,
+    pattern: HASH_PATTERN,
+    description: 'The hash of the entry before (64 zeros for the first)',
+  })
   prevHash: string;
   @ApiProperty({ type: String, pattern: HASH_PATTERN })
   hash: string;
@@ -265,15 +346,30 @@ export class ContactDto {
   caseId: string;
   @ApiProperty({ ...DATE, example: '2026-02-10', description: 'The day of the contact' })
   on: string;
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 1440, description: 'Its length in minutes', example: 60 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 1440,
+    description: 'Its length in minutes',
+    example: 60,
+  })
   minutes: number;
   @ApiProperty(CONTACT_FORMAT_ENUM)
   format: ContactFormat;
   @ApiProperty(CONTACT_KIND_ENUM)
   kind: ContactKind;
-  @ApiProperty({ type: [String], description: 'Free-text topics (empty after erasure)', example: ['business plan'] })
+  @ApiProperty({
+    type: [String],
+    description: 'Free-text topics (empty after erasure)',
+    example: ['business plan'],
+  })
   topics: string[];
-  @ApiProperty({ ...LANGUAGE_PROPERTY, nullable: true, description: 'The language of the contact (ISO 639-1)', example: 'tr' })
+  @ApiProperty({
+    ...LANGUAGE_PROPERTY,
+    nullable: true,
+    description: 'The language of the contact (ISO 639-1)',
+    example: 'tr',
+  })
   language: string | null;
   @ApiProperty({ description: 'An interpreter took part' })
   interpreter: boolean;
@@ -285,9 +381,16 @@ export class ContactDto {
   createdAt: string;
 }
 
-@ApiSchema({ name: 'RecordedContact', description: 'The contact as recorded, with the version of the case it made' })
+@ApiSchema({
+  name: 'RecordedContact',
+  description: 'The contact as recorded, with the version of the case it made',
+})
 export class RecordedContactDto extends ContactDto {
-  @ApiProperty({ ...VERSION, description: 'The new version of the case (a contact is a change of the case): its ETag is this number in quotes' })
+  @ApiProperty({
+    ...VERSION,
+    description:
+      'The new version of the case (a contact is a change of the case): its ETag is this number in quotes',
+  })
   caseVersion: number;
 }
 

@@ -27,13 +27,22 @@ import {
 
 /** Every stage-gate code, in the order the gates are checked. */
 export const CASE_REQUIREMENT_CODES = REQUIREMENTS.map((r) => r.code) as readonly RequirementCode[];
-const PAYLOAD_FIELD_KINDS = ['text', 'enum', 'date'] as const satisfies readonly PayloadField['kind'][];
+const PAYLOAD_FIELD_KINDS = [
+  'text',
+  'enum',
+  'date',
+] as const satisfies readonly PayloadField['kind'][];
 
 @ApiSchema({ name: 'PhaseModelPhase', description: 'One of the 4+1 phases' })
 export class PhaseModelPhaseDto implements PhaseModelPhase {
   @ApiProperty({ enum: PHASES, enumName: 'Phase' })
   code: Phase;
-  @ApiProperty({ type: 'integer', minimum: 0, description: 'Position in the model, from 0 (access)', example: 2 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Position in the model, from 0 (access)',
+    example: 2,
+  })
   order: number;
   @ApiProperty({ type: BilingualLabelDto })
   label: BilingualLabelDto;
@@ -49,7 +58,10 @@ export class PhaseModelStatusDto implements PhaseModelStatus {
   label: BilingualLabelDto;
 }
 
-@ApiSchema({ name: 'PhaseModelPayloadField', description: 'A field an event takes besides its type' })
+@ApiSchema({
+  name: 'PhaseModelPayloadField',
+  description: 'A field an event takes besides its type',
+})
 export class PhaseModelPayloadFieldDto implements PayloadField {
   @ApiProperty({ example: 'reasonCode' })
   name: string;
@@ -61,15 +73,23 @@ export class PhaseModelPayloadFieldDto implements PayloadField {
   kind: PayloadField['kind'];
   @ApiProperty({
     oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['if_reason_code_other'] }],
-    description: 'if_reason_code_other: required only when reasonCode is other (DROP_OUT\u2019s reason)',
+    description:
+      'if_reason_code_other: required only when reasonCode is other (DROP_OUT\u2019s reason)',
     example: true,
   })
   required: PayloadField['required'];
-  @ApiPropertyOptional({ type: [String], description: 'The codes an enum field takes', example: ['founded_main', 'founded_side', 'employment', 'other'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The codes an enum field takes',
+    example: ['founded_main', 'founded_side', 'employment', 'other'],
+  })
   values?: readonly string[];
 }
 
-@ApiSchema({ name: 'PhaseModelPosition', description: 'Where a case is: status and phase (a paused or closed case keeps its phase)' })
+@ApiSchema({
+  name: 'PhaseModelPosition',
+  description: 'Where a case is: status and phase (a paused or closed case keeps its phase)',
+})
 export class PhaseModelPositionDto implements PhaseModelPosition {
   @ApiProperty({ enum: CASE_STATUSES, enumName: 'CaseStatus' })
   status: CaseStatus;
@@ -77,7 +97,10 @@ export class PhaseModelPositionDto implements PhaseModelPosition {
   phase: Phase;
 }
 
-@ApiSchema({ name: 'PhaseModelTransition', description: 'A move an event makes, derived from the state machine itself' })
+@ApiSchema({
+  name: 'PhaseModelTransition',
+  description: 'A move an event makes, derived from the state machine itself',
+})
 export class PhaseModelTransitionDto implements PhaseModelTransition {
   @ApiProperty({ type: PhaseModelPositionDto })
   from: PhaseModelPositionDto;
@@ -85,7 +108,10 @@ export class PhaseModelTransitionDto implements PhaseModelTransition {
   to: PhaseModelPositionDto;
 }
 
-@ApiSchema({ name: 'PhaseModelEvent', description: 'An event a client can send to POST /cases/{id}/events' })
+@ApiSchema({
+  name: 'PhaseModelEvent',
+  description: 'An event a client can send to POST /cases/{id}/events',
+})
 export class PhaseModelEventDto implements PhaseModelEvent {
   @ApiProperty({ enum: CASE_EVENT_TYPES, enumName: 'CaseEventType' })
   type: CaseEventType;
@@ -110,7 +136,11 @@ export class PhaseModelEventDto implements PhaseModelEvent {
 export class PhaseModelRequirementDto implements PhaseModelRequirement {
   @ApiProperty({ enum: CASE_REQUIREMENT_CODES, enumName: 'CaseRequirementCode' })
   code: RequirementCode;
-  @ApiProperty({ enum: CASE_EVENT_TYPES, enumName: 'CaseEventType', description: 'The event it gates' })
+  @ApiProperty({
+    enum: CASE_EVENT_TYPES,
+    enumName: 'CaseEventType',
+    description: 'The event it gates',
+  })
   event: CaseEventType;
   @ApiProperty({ type: BilingualLabelDto })
   label: BilingualLabelDto;
@@ -118,10 +148,16 @@ export class PhaseModelRequirementDto implements PhaseModelRequirement {
 
 @ApiSchema({
   name: 'PhaseModel',
-  description: 'The 4+1 phase model as the service applies it: phases, statuses, events with payload and stage gates, transitions',
+  description:
+    'The 4+1 phase model as the service applies it: phases, statuses, events with payload and stage gates, transitions',
 })
 export class PhaseModelDto implements PhaseModelDescription {
-  @ApiProperty({ type: 'integer', minimum: 1, description: 'The machine version new cases follow', example: 1 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'The machine version new cases follow',
+    example: 1,
+  })
   version: number;
   @ApiProperty({ type: [PhaseModelPhaseDto] })
   phases: PhaseModelPhaseDto[];

@@ -15,7 +15,11 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 /** Answers an error as problem+json: from the filter, and for Fastify's router errors. */
-export function replyWithProblem(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+export function replyWithProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const { problem, unexpected } = toProblem(error);
   if (unexpected) {
     request.log.error({ err: error, requestId: request.id }, 'unexpected error');

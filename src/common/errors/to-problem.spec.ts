@@ -4,15 +4,26 @@ import { toProblem } from './to-problem';
 
 describe('toProblem', () => {
   it('maps a domain error to its status with extensions', () => {
-    const { problem, unexpected } = toProblem(new AppError('version_conflict', 'stale', { currentVersion: 3 }));
-    expect(problem).toMatchObject({ status: 412, code: 'version_conflict', detail: 'stale', currentVersion: 3 });
+    const { problem, unexpected } = toProblem(
+      new AppError('version_conflict', 'stale', { currentVersion: 3 }),
+    );
+    expect(problem).toMatchObject({
+      status: 412,
+      code: 'version_conflict',
+      detail: 'stale',
+      currentVersion: 3,
+    });
     expect(unexpected).toBe(false);
   });
 
   it.each([
     Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
-    Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
-    Object.assign(new Error('Query runner already released.'), { name: 'QueryRunnerAlreadyReleasedError' }),
+    Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    }),
+    Object.assign(new Error('Query runner already released.'), {
+      name: 'QueryRunnerAlreadyReleasedError',
+    }),
     Object.assign(new Error('released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
     // pg, on a pooled client whose connection the server cut (prepared statements use pg directly)
     new Error('Client has encountered a connection error and is not queryable'),

@@ -19,7 +19,10 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 // TypeORM's names for a transaction whose connection the server cut off in the middle.
-const RELEASED_RUNNER = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+const RELEASED_RUNNER = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -59,8 +62,10 @@ function httpExceptionProblem(error: HttpException): Problem {
   const status = error.getStatus();
   if (status === 404) return problem('route_not_found', 'No route matches this method and path.');
   if (status === 405) return problem('method_not_allowed', 'This method is not allowed here.');
-  if (status === 413) return problem('payload_too_large', 'The request body exceeds the size limit.');
-  if (status === 415) return problem('unsupported_media_type', 'Send request bodies as application/json.');
+  if (status === 413)
+    return problem('payload_too_large', 'The request body exceeds the size limit.');
+  if (status === 415)
+    return problem('unsupported_media_type', 'Send request bodies as application/json.');
   if (status >= 500) return problem('internal_error', 'An unexpected error occurred.');
   // Nest re-throws Fastify's body-parser failures as plain 400 HttpExceptions.
   if (status === 400 && /JSON|prototype property/i.test(error.message)) {

@@ -44,11 +44,19 @@ export function ifMatchHolds(ifMatch: IfMatch | null, current: number): boolean 
  * The precondition of a write, checked under the row lock: 412 version_conflict with the version
  * the record is at now, so the caller can reload it.
  */
-export function assertIfMatch(ifMatch: IfMatch | null, current: number, record: 'case' | 'analysis'): void {
+export function assertIfMatch(
+  ifMatch: IfMatch | null,
+  current: number,
+  record: 'case' | 'analysis',
+): void {
   if (ifMatchHolds(ifMatch, current)) return;
-  throw new AppError('version_conflict', `The ${record} is at version ${current}; reload it and try again.`, {
-    currentVersion: current,
-  });
+  throw new AppError(
+    'version_conflict',
+    `The ${record} is at version ${current}; reload it and try again.`,
+    {
+      currentVersion: current,
+    },
+  );
 }
 
 export const etag = (version: number): string => `"${version}"`;

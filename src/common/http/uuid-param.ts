@@ -21,5 +21,6 @@ export const UuidParam =
     )(target, key, index);
     if (key === undefined) return;
     const descriptor = Object.getOwnPropertyDescriptor(target, key);
-    if (descriptor) ApiParam({ name, schema: { type: 'string', format: 'uuid' } })(target, key, descriptor);
+    if (descriptor)
+      ApiParam({ name, schema: { type: 'string', format: 'uuid' } })(target, key, descriptor);
   };

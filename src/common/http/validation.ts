@@ -36,12 +36,24 @@ function unsafeInput(value: unknown, root: string): FieldError | null {
   while (pending.length > 0) {
     const [v, field, depth] = pending.pop()!;
     if (typeof v === 'string') {
-      if (UNSTORABLE.test(v)) return { field, message: `${field || 'value'} must not contain NUL characters or unpaired surrogates` };
+      if (UNSTORABLE.test(v))
+        return {
+          field,
+          message: `${field || 'value'} must not contain NUL characters or unpaired surrogates`,
+        };
     } else if (v !== null && typeof v === 'object') {
-      if (depth >= MAX_INPUT_DEPTH) return { field, message: `${field || 'body'} is nested more than ${MAX_INPUT_DEPTH} levels deep` };
+      if (depth >= MAX_INPUT_DEPTH)
+        return {
+          field,
+          message: `${field || 'body'} is nested more than ${MAX_INPUT_DEPTH} levels deep`,
+        };
       for (const [key, child] of Object.entries(v)) {
         const path = field ? `${field}.${key}` : key;
-        if (UNSTORABLE.test(key)) return { field: path, message: 'field names must not contain NUL characters or unpaired surrogates' };
+        if (UNSTORABLE.test(key))
+          return {
+            field: path,
+            message: 'field names must not contain NUL characters or unpaired surrogates',
+          };
         pending.push([child, path, depth + 1]);
       }
     }
@@ -56,7 +68,10 @@ class ApiValidationPipe extends ValidationPipe {
     }
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const unsafe = unsafeInput(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
-      if (unsafe) throw new AppError('validation_failed', 'One or more fields are not valid.', { errors: [unsafe] });
+      if (unsafe)
+        throw new AppError('validation_failed', 'One or more fields are not valid.', {
+          errors: [unsafe],
+        });
     }
     return super.transform(value, metadata);
   }

@@ -18,9 +18,13 @@ export class IdempotencyStore {
   static validKey(key: string | undefined): string | null {
     if (key === undefined) return null;
     if (!KEY.test(key)) {
-      throw new AppError('validation_failed', 'Idempotency-Key must be 1-200 visible ASCII characters.', {
-        errors: [{ field: 'Idempotency-Key', message: 'invalid header value' }],
-      });
+      throw new AppError(
+        'validation_failed',
+        'Idempotency-Key must be 1-200 visible ASCII characters.',
+        {
+          errors: [{ field: 'Idempotency-Key', message: 'invalid header value' }],
+        },
+      );
     }
     return key;
   }
@@ -38,13 +42,23 @@ export class IdempotencyStore {
     const row = rows[0];
     if (!row) return null;
     if (row.request_hash !== requestHash) {
-      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was used for a different request.');
+      throw new AppError(
+        'idempotency_key_reused',
+        'This Idempotency-Key was used for a different request.',
+      );
     }
     return row.body;
   }
 
   /** The answer belongs to the office of the record it shows (row-level security checks it). */
-  async save(tx: OfficeTx, officeId: string, actorId: string, key: string, requestHash: string, body: unknown): Promise<void> {
+  async save(
+    tx: OfficeTx,
+    officeId: string,
+    actorId: string,
+    key: string,
+    requestHash: string,
+    body: unknown,
+  ): Promise<void> {
     await tx.manager.query(
       `INSERT INTO idempotent_request (actor_id, key, request_hash, status, body, office_id) VALUES ($1, $2, $3, 200, $4, $5)`,
       [actorId, key, requestHash, JSON.stringify(body), officeId],
@@ -68,7 +82,11 @@ export class IdempotencyStore {
       replayLocked: (tx: OfficeTx) => Promise<T | null>,
     ) => Promise<T>,
   ): Promise<T> {
-    if (key === null) return work(() => Promise.resolve(), () => Promise.resolve(null));
+    if (key === null)
+      return work(
+        () => Promise.resolve(),
+        () => Promise.resolve(null),
+      );
     // No replay before `work` has checked access: a caller who lost the office must not get the
     // stored answer back. `work` replays through `replayLocked` once it holds its row lock.
     try {
@@ -78,7 +96,9 @@ export class IdempotencyStore {
       );
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        const winner = await this.officeDb.run(scope, (tx) => this.replay(tx, actorId, key, requestHash));
+        const winner = await this.officeDb.run(scope, (tx) =>
+          this.replay(tx, actorId, key, requestHash),
+        );
         if (winner !== null) return winner as T;
       }
       throw error;

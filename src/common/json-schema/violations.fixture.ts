@@ -1,7 +1,8 @@
 import type { SchemaObject } from '@nestjs/swagger';
 
 /** OpenAPI 3.1: `type: ['string', 'null']` says the field may be null. */
-const acceptsNull = (schema: SchemaObject): boolean => Array.isArray(schema.type) && schema.type.includes('null');
+const acceptsNull = (schema: SchemaObject): boolean =>
+  Array.isArray(schema.type) && schema.type.includes('null');
 const primaryType = (schema: SchemaObject): string | undefined =>
   Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
 import { NOT_BLANK, type ComponentSchemas } from './schema-validator';

@@ -23,11 +23,18 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, shape: readonly CursorPart[]): (string | number)[] | null {
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: readonly CursorPart[],
+): (string | number)[] | null {
   if (cursor === undefined || cursor === '') return null;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === shape.length && key.every((v, i) => FITS[shape[i]](v))) {
+    if (
+      Array.isArray(key) &&
+      key.length === shape.length &&
+      key.every((v, i) => FITS[shape[i]](v))
+    ) {
       return key as (string | number)[];
     }
   } catch {
@@ -44,7 +51,12 @@ export interface Page<T> {
 }
 
 /** Callers fetch limit + 1 rows; the extra row only tells whether another page exists. */
-export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, key: (row: R) => (string | number)[]): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  key: (row: R) => (string | number)[],
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return {

@@ -14,7 +14,8 @@ export function isCalendarDate(value: unknown): value is string {
   return y >= 1900 && y <= 2200 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|[+-](\d{2}):(\d{2})))?$/;
 
 /**
  * True for an instant as the API's filters and cursors take it: a date, or a date with a time of
@@ -27,7 +28,9 @@ export function isInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = INSTANT.exec(value);
   if (!m) return false;
-  const [year, month, day, hours, minutes, seconds, zoneHours, zoneMinutes] = m.slice(1).map((x) => Number(x ?? 0));
+  const [year, month, day, hours, minutes, seconds, zoneHours, zoneMinutes] = m
+    .slice(1)
+    .map((x) => Number(x ?? 0));
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
   return (

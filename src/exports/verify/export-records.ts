@@ -14,7 +14,10 @@ export type ExportRecord = Record<string, string | number | boolean | object | n
  * dialect (`,` or `;`, with or without BOM), NDJSON, or XLSX. Cells are decoded to the values
  * they encode (csv-cells.ts, xlsx-cells.ts): neutralised formulas, excel-de dates, date cells.
  */
-export async function* exportRecords(input: Readable, format: ExportFormat): AsyncGenerator<ExportRecord> {
+export async function* exportRecords(
+  input: Readable,
+  format: ExportFormat,
+): AsyncGenerator<ExportRecord> {
   if (format === 'ndjson') {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) {
       if (line.trim() !== '') yield JSON.parse(line) as ExportRecord;
@@ -22,19 +25,32 @@ export async function* exportRecords(input: Readable, format: ExportFormat): Asy
     return;
   }
   if (format === 'csv') {
-    const parser = input.pipe(parse({ bom: true, delimiter: [',', ';'], relax_column_count: false, skip_empty_lines: true }));
+    const parser = input.pipe(
+      parse({
+        bom: true,
+        delimiter: [',', ';'],
+        relax_column_count: false,
+        skip_empty_lines: true,
+      }),
+    );
     let header: string[] | null = null;
     for await (const cells of parser as AsyncIterable<string[]>) {
       if (!header) {
         header = cells;
         continue;
       }
-      yield Object.fromEntries(header.map((h, i) => [h, cellFromCsv(h, cells[i] === '' ? null : cells[i])]));
+      yield Object.fromEntries(
+        header.map((h, i) => [h, cellFromCsv(h, cells[i] === '' ? null : cells[i])]),
+      );
     }
     return;
   }
   // Styles tell date cells from numbers (a re-saved file may use other formats than ours).
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+  });
   for await (const sheet of reader) {
     let header: string[] | null = null;
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {

@@ -51,19 +51,33 @@ export async function verifyExport(
   const chains = verifier.report();
   if (unreadable) chains.broken.push({ caseRef: '', seq: null, reason: 'malformed_row' });
   const sha256 = hash.digest('hex');
-  const m = manifest ? checkManifest(manifest.manifest, manifest.publicKeyPem, sha256, chains) : null;
-  const valid = chains.broken.length === 0 && (m === null || Object.values(m).every((v) => v !== false));
+  const m = manifest
+    ? checkManifest(manifest.manifest, manifest.publicKeyPem, sha256, chains)
+    : null;
+  const valid =
+    chains.broken.length === 0 && (m === null || Object.values(m).every((v) => v !== false));
   return { valid, sha256, bytes, chains, manifest: m };
 }
 
-function checkManifest(manifest: ExportManifest & { chainHeads?: Record<string, string> }, publicKeyPem: string, sha256: string, chains: ChainReport) {
+function checkManifest(
+  manifest: ExportManifest & { chainHeads?: Record<string, string> },
+  publicKeyPem: string,
+  sha256: string,
+  chains: ChainReport,
+) {
   // The served list of heads (when the manifest file has it) must be the one the signature covers.
-  const listed = manifest.chainHeads ? headsDigest(Object.entries(manifest.chainHeads)) : manifest.chainHeadsSha256;
+  const listed = manifest.chainHeads
+    ? headsDigest(Object.entries(manifest.chainHeads))
+    : manifest.chainHeadsSha256;
   return {
     exportId: manifest.exportId,
-    signatureValid: verifyManifestSignature(manifest as unknown as Record<string, unknown>, publicKeyPem),
+    signatureValid: verifyManifestSignature(
+      manifest as unknown as Record<string, unknown>,
+      publicKeyPem,
+    ),
     digestMatches: manifest.sha256 === sha256,
     rowCountMatches: manifest.rowCount === chains.rows,
-    headsMatch: listed === manifest.chainHeadsSha256 && chains.headsSha256 === manifest.chainHeadsSha256,
+    headsMatch:
+      listed === manifest.chainHeadsSha256 && chains.headsSha256 === manifest.chainHeadsSha256,
   };
 }

@@ -8,13 +8,17 @@ export class HealthDto {
   @ApiProperty({ enum: ['ok'], example: 'ok' }) status: 'ok';
 }
 
-@ApiSchema({ name: 'Readiness', description: 'The database answers and every migration is applied' })
+@ApiSchema({
+  name: 'Readiness',
+  description: 'The database answers and every migration is applied',
+})
 export class ReadinessDto {
   @ApiProperty({ enum: ['ready'], example: 'ready' }) status: 'ready';
   @ApiProperty({
     enum: DATABASE_MODES,
     enumName: 'DatabaseMode',
-    description: 'server: a PostgreSQL server; embedded: the built-in database of a single instance',
+    description:
+      'server: a PostgreSQL server; embedded: the built-in database of a single instance',
   })
   database: DatabaseMode;
 }

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
 const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
 const CODE_PATTERN = '^[A-Z0-9][A-Z0-9-]{1,31}$';
@@ -16,7 +24,11 @@ export class CreateOfficeDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ pattern: CODE_PATTERN, example: 'RUN-MZ', description: 'Unique (case-insensitively): 2-32 upper-case letters, digits and dashes' })
+  @ApiProperty({
+    pattern: CODE_PATTERN,
+    example: 'RUN-MZ',
+    description: 'Unique (case-insensitively): 2-32 upper-case letters, digits and dashes',
+  })
   @Matches(CODE, { message: 'code must be 2-32 upper-case letters, digits or dashes, e.g. RUN-MZ' })
   code: string;
 
@@ -27,7 +39,10 @@ export class CreateOfficeDto {
   region?: string;
 }
 
-@ApiSchema({ name: 'UpdateOffice', description: 'The fields to change; absent fields stay as they are' })
+@ApiSchema({
+  name: 'UpdateOffice',
+  description: 'The fields to change; absent fields stay as they are',
+})
 export class UpdateOfficeDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'RUN Mainz-Bingen' })
   @IsOptional()
@@ -36,12 +51,22 @@ export class UpdateOfficeDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ pattern: CODE_PATTERN, example: 'RUN-MZB', description: 'Unique (case-insensitively)' })
+  @ApiPropertyOptional({
+    pattern: CODE_PATTERN,
+    example: 'RUN-MZB',
+    description: 'Unique (case-insensitively)',
+  })
   @IsOptional()
   @Matches(CODE, { message: 'code must be 2-32 upper-case letters, digits or dashes, e.g. RUN-MZ' })
   code?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 200, description: 'null clears it', example: 'Rheinhessen' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 200,
+    description: 'null clears it',
+    example: 'Rheinhessen',
+  })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsString()
@@ -72,7 +97,11 @@ export class CreateApiKeyDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ enum: API_KEY_ROLES, enumName: 'ApiKeyRole', description: 'The one role the key holds in its office' })
+  @ApiProperty({
+    enum: API_KEY_ROLES,
+    enumName: 'ApiKeyRole',
+    description: 'The one role the key holds in its office',
+  })
   @IsIn(API_KEY_ROLES)
   role: ApiKeyRole;
 }
@@ -81,24 +110,44 @@ export class CreateApiKeyDto {
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Frontend RUN Mainz' }) name: string;
-  @ApiProperty({ enum: API_KEY_ROLES, enumName: 'ApiKeyRole', description: 'The one role the key holds in its office' })
+  @ApiProperty({
+    enum: API_KEY_ROLES,
+    enumName: 'ApiKeyRole',
+    description: 'The one role the key holds in its office',
+  })
   role: ApiKeyRole;
-  @ApiProperty({ description: 'First characters of the key, to recognise it', example: 'lotse_3kq9Zx' }) prefix: string;
+  @ApiProperty({
+    description: 'First characters of the key, to recognise it',
+    example: 'lotse_3kq9Zx',
+  })
+  prefix: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'null while the key works' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'null while the key works',
+  })
   revokedAt: string | null;
 }
 
-@ApiSchema({ name: 'ApiKeyCreated', description: 'A new API key with its secret, which is shown this once' })
+@ApiSchema({
+  name: 'ApiKeyCreated',
+  description: 'A new API key with its secret, which is shown this once',
+})
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({
-    description: 'The key itself, for the X-API-Key header: shown this once, only its hash is stored',
+    description:
+      'The key itself, for the X-API-Key header: shown this once, only its hash is stored',
     example: 'lotse_3kq9Zx_Vb0fT1mY4nQ8sW2eR6uI9oP3aS5dF7gH1jKL',
   })
   key: string;
 }
 
-@ApiSchema({ name: 'ApiKeyList', description: 'The office\u2019s API keys, newest first, revoked ones included' })
+@ApiSchema({
+  name: 'ApiKeyList',
+  description: 'The office\u2019s API keys, newest first, revoked ones included',
+})
 export class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyDto] }) items: ApiKeyDto[];
 }

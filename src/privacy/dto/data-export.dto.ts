@@ -20,10 +20,17 @@ import { CASE_STATUSES, PHASES, type CaseStatus, type Phase } from '../../phase-
  * here too (the contract check of the e2e tests fails on an undocumented one).
  */
 
-const uuid = (extra: ApiPropertyOptions = {}): ApiPropertyOptions =>
-  ({ type: String, format: 'uuid', ...extra });
-const nullableUuid = (description?: string): ApiPropertyOptions =>
-  ({ type: String, format: 'uuid', nullable: true, description });
+const uuid = (extra: ApiPropertyOptions = {}): ApiPropertyOptions => ({
+  type: String,
+  format: 'uuid',
+  ...extra,
+});
+const nullableUuid = (description?: string): ApiPropertyOptions => ({
+  type: String,
+  format: 'uuid',
+  nullable: true,
+  description,
+});
 const instant = { type: String, format: 'date-time' } as const;
 const nullableInstant = { type: String, format: 'date-time', nullable: true } as const;
 const date = { type: String, format: 'date' } as const;
@@ -33,8 +40,12 @@ const int = { type: 'integer' } as const;
 const nullableInt = { type: 'integer', nullable: true } as const;
 const flag = { type: Boolean, nullable: true } as const;
 /** A jsonb column whose inner structure is the service's own (see the description). */
-const json = (description: string, nullable = false): ApiPropertyOptions =>
-  ({ type: 'object', additionalProperties: true, nullable, description });
+const json = (description: string, nullable = false): ApiPropertyOptions => ({
+  type: 'object',
+  additionalProperties: true,
+  nullable,
+  description,
+});
 
 @ApiSchema({
   name: 'DataExportFounderProfile',

@@ -1,5 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiSchema, type ApiPropertyOptions } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSchema,
+  type ApiPropertyOptions,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -40,8 +45,10 @@ function IsDecimal(places: number): PropertyDecorator {
   return ValidateBy({
     name: 'isDecimal',
     validator: {
-      validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && pattern.test(String(value)),
-      defaultMessage: (args) => `${args?.property} must be a number with at most ${places} decimals`,
+      validate: (value: unknown) =>
+        typeof value === 'number' && Number.isFinite(value) && pattern.test(String(value)),
+      defaultMessage: (args) =>
+        `${args?.property} must be a number with at most ${places} decimals`,
     },
   });
 }
@@ -65,8 +72,20 @@ export const WZ_CODE_PROPERTY = {
   example: '96.02.1',
   description: 'WZ 2008 code (division, group, class or subclass)',
 } as const;
-export const HOURS_PER_WEEK = { type: 'number', minimum: 0, maximum: 100, example: 30, description: 'Hours worked per week, at most one decimal' } as const;
-export const CLIENT_COUNT = { type: 'integer', minimum: 0, maximum: 1_000_000, example: 40, description: 'Number of clients' } as const;
+export const HOURS_PER_WEEK = {
+  type: 'number',
+  minimum: 0,
+  maximum: 100,
+  example: 30,
+  description: 'Hours worked per week, at most one decimal',
+} as const;
+export const CLIENT_COUNT = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 1_000_000,
+  example: 40,
+  description: 'Number of clients',
+} as const;
 export const LARGEST_CLIENT_SHARE = {
   type: 'number',
   minimum: 0,
@@ -74,28 +93,52 @@ export const LARGEST_CLIENT_SHARE = {
   example: 0.2,
   description: 'Share of revenue from the largest client, 0–1, at most four decimals',
 } as const;
-export const VAT_SMALL_BUSINESS = { type: Boolean, description: 'Kleinunternehmerregelung (§19 UStG)' } as const;
+export const VAT_SMALL_BUSINESS = {
+  type: Boolean,
+  description: 'Kleinunternehmerregelung (§19 UStG)',
+} as const;
 
-@ApiSchema({ name: 'ResetBusinessInput', description: 'The business of the analysed founder, as sent (replaced whole)' })
+@ApiSchema({
+  name: 'ResetBusinessInput',
+  description: 'The business of the analysed founder, as sent (replaced whole)',
+})
 export class BusinessDto {
-  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'Friseursalon mit zwei Stühlen', description: 'What the business does (free text)' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 4000,
+    example: 'Friseursalon mit zwei Stühlen',
+    description: 'What the business does (free text)',
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(4000)
   description: string;
 
-  @ApiProperty({ type: String, pattern: SECTOR_CODE.source, example: 'personal_services', description: 'A code from GET /target-sectors' })
+  @ApiProperty({
+    type: String,
+    pattern: SECTOR_CODE.source,
+    example: 'personal_services',
+    description: 'A code from GET /target-sectors',
+  })
   @Matches(SECTOR_CODE, { message: 'sector must be a code from GET /target-sectors' })
   sector: string;
 
-  @ApiPropertyOptional({ ...WZ_CODE_PROPERTY, nullable: true, description: 'WZ 2008 code; null or absent: none' })
+  @ApiPropertyOptional({
+    ...WZ_CODE_PROPERTY,
+    nullable: true,
+    description: 'WZ 2008 code; null or absent: none',
+  })
   @IsOptional()
   @Matches(WZ_CODE, { message: 'wzCode must be a WZ 2008 code such as 96.02 or 96.02.1' })
   wzCode?: string | null;
 
   @ApiProperty(LEGAL_FORM_ENUM) @IsIn(LEGAL_FORMS) legalForm: LegalForm;
-  @ApiProperty({ ...DATE, example: '2022-03-01', description: 'When the business started' }) @IsCalendarDate() startedOn: string;
-  @ApiProperty({ description: 'The business is the main occupation' }) @IsBoolean() mainOccupation: boolean;
+  @ApiProperty({ ...DATE, example: '2022-03-01', description: 'When the business started' })
+  @IsCalendarDate()
+  startedOn: string;
+  @ApiProperty({ description: 'The business is the main occupation' })
+  @IsBoolean()
+  mainOccupation: boolean;
 
   @ApiProperty(HOURS_PER_WEEK)
   @IsDecimal(1)
@@ -115,12 +158,19 @@ export class BusinessDto {
   @ApiProperty(VAT_SMALL_BUSINESS)
   @IsBoolean()
   vatSmallBusiness: boolean;
-  @ApiProperty({ ...DATE, example: '2023-01-01', description: 'Since when the household receives SGB II benefits' })
+  @ApiProperty({
+    ...DATE,
+    example: '2023-01-01',
+    description: 'Since when the household receives SGB II benefits',
+  })
   @IsCalendarDate()
   benefitsSinceOn: string;
 }
 
-@ApiSchema({ name: 'HouseholdMember', description: 'A member of the founder’s household (Bedarfsgemeinschaft)' })
+@ApiSchema({
+  name: 'HouseholdMember',
+  description: 'A member of the founder’s household (Bedarfsgemeinschaft)',
+})
 export class HouseholdMemberDto {
   @ApiProperty({
     enum: MEMBER_ROLES,
@@ -130,14 +180,26 @@ export class HouseholdMemberDto {
   @IsIn(MEMBER_ROLES)
   role: MemberRole;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1900, maximum: 2200, example: 2015, description: 'Absent when not given' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1900,
+    maximum: 2200,
+    example: 2015,
+    description: 'Absent when not given',
+  })
   @IsOptional()
   @IsInt()
   @Min(1900)
   @Max(2200)
   birthYear?: number;
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 6, example: 1, description: 'Regelbedarfsstufe (standard rate level) 1–6' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    maximum: 6,
+    example: 1,
+    description: 'Regelbedarfsstufe (standard rate level) 1–6',
+  })
   @IsInt()
   @Min(1)
   @Max(6)
@@ -158,7 +220,10 @@ class ExactlyOneSelf implements ValidatorConstraintInterface {
   }
 }
 
-@ApiSchema({ name: 'ResetHouseholdInput', description: 'The founder’s household and its monthly figures, as sent (replaced whole)' })
+@ApiSchema({
+  name: 'ResetHouseholdInput',
+  description: 'The founder’s household and its monthly figures, as sent (replaced whole)',
+})
 export class HouseholdDto {
   @ApiProperty({
     type: [HouseholdMemberDto],
@@ -178,11 +243,17 @@ export class HouseholdDto {
   @IsEuroAmount()
   extraNeedsMonthly: number | string;
 
-  @EuroInput({ example: 620.5, description: `Housing and heating costs per month (Kosten der Unterkunft und Heizung). ${EURO_INPUT_NOTE}` })
+  @EuroInput({
+    example: 620.5,
+    description: `Housing and heating costs per month (Kosten der Unterkunft und Heizung). ${EURO_INPUT_NOTE}`,
+  })
   @IsEuroAmount()
   housingCostsMonthly: number | string;
 
-  @EuroInput({ example: '250.00', description: `Other income of the household per month, as counted income. ${EURO_INPUT_NOTE}` })
+  @EuroInput({
+    example: '250.00',
+    description: `Other income of the household per month, as counted income. ${EURO_INPUT_NOTE}`,
+  })
   @IsEuroAmount()
   otherIncomeMonthly: number | string;
 }
@@ -198,10 +269,15 @@ const SWOT_ITEMS: ApiPropertyOptions = {
 };
 
 /** The SWOT of the as-is analysis; ASSESS records it, PATCH may draft or correct it. */
-@ApiSchema({ name: 'ResetAssessmentInput', description: 'A draft or correction of the SWOT assessment' })
+@ApiSchema({
+  name: 'ResetAssessmentInput',
+  description: 'A draft or correction of the SWOT assessment',
+})
 export class AssessmentDto {
   @ApiProperty({ ...SWOT_ITEMS, example: ['Stammkundschaft'] }) @SwotList() strengths: string[];
-  @ApiProperty({ ...SWOT_ITEMS, example: ['Preise seit 2019 gleich'] }) @SwotList() weaknesses: string[];
+  @ApiProperty({ ...SWOT_ITEMS, example: ['Preise seit 2019 gleich'] })
+  @SwotList()
+  weaknesses: string[];
   @ApiProperty({ ...SWOT_ITEMS, example: ['Neubaugebiet'] }) @SwotList() opportunities: string[];
   @ApiProperty({ ...SWOT_ITEMS, example: ['Kette eröffnet'] }) @SwotList() risks: string[];
 }
@@ -216,9 +292,15 @@ function SwotList(): PropertyDecorator {
   );
 }
 
-@ApiSchema({ name: 'CreateResetAnalysis', description: 'A new as-is analysis of a founder of one of the caller’s offices' })
+@ApiSchema({
+  name: 'CreateResetAnalysis',
+  description: 'A new as-is analysis of a founder of one of the caller’s offices',
+})
 export class CreateResetAnalysisDto {
-  @ApiProperty({ ...UUID, description: 'The founder analysed; the analysis belongs to the founder’s office' })
+  @ApiProperty({
+    ...UUID,
+    description: 'The founder analysed; the analysis belongs to the founder’s office',
+  })
   @IsUUID()
   founderId: string;
 
@@ -238,7 +320,8 @@ export class CreateResetAnalysisDto {
 /** Each object given replaces the stored one whole; assessment null clears the draft. */
 @ApiSchema({
   name: 'UpdateResetAnalysis',
-  description: 'Each object given replaces the stored one whole; an absent one stays; assessment null clears the draft',
+  description:
+    'Each object given replaces the stored one whole; an absent one stays; assessment null clears the draft',
 })
 export class UpdateResetAnalysisDto {
   @ApiPropertyOptional({ type: BusinessDto })
@@ -255,7 +338,11 @@ export class UpdateResetAnalysisDto {
   @Type(() => HouseholdDto)
   household?: HouseholdDto;
 
-  @ApiPropertyOptional({ type: AssessmentDto, nullable: true, description: 'The SWOT draft; null clears it' })
+  @ApiPropertyOptional({
+    type: AssessmentDto,
+    nullable: true,
+    description: 'The SWOT draft; null clears it',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()

@@ -1,9 +1,4 @@
-import {
-  InvalidEksPeriodError,
-  monthTotals,
-  sortedMonths,
-  validateEksPeriod,
-} from './eks-period';
+import { InvalidEksPeriodError, monthTotals, sortedMonths, validateEksPeriod } from './eks-period';
 import { month, period } from './fixtures';
 import { EksPeriod } from './types';
 
@@ -19,9 +14,9 @@ const march = (over: Partial<EksPeriod> = {}): EksPeriod => ({
 describe('validateEksPeriod', () => {
   it('accepts a well-formed period, also one of a single day', () => {
     expect(validateEksPeriod(march())).toEqual([]);
-    expect(validateEksPeriod(march({ periodStart: '2025-03-15', periodEnd: '2025-03-15' }))).toEqual(
-      [],
-    );
+    expect(
+      validateEksPeriod(march({ periodStart: '2025-03-15', periodEnd: '2025-03-15' })),
+    ).toEqual([]);
     // Months at both ends of a period that starts and ends mid-month are inside it.
     const span = period({
       periodStart: '2025-03-15',

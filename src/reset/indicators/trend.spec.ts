@@ -117,7 +117,12 @@ describe('trend across a year boundary', () => {
 
   it('reports the latest of three periods', () => {
     const p = (m: string) => period({ months: [month(m, { A1: 10000 }, {})] });
-    const trend = computeTrend([p('2025-02'), p('2025-03'), p('2025-01')], business(), single(), TODAY);
+    const trend = computeTrend(
+      [p('2025-02'), p('2025-03'), p('2025-01')],
+      business(),
+      single(),
+      TODAY,
+    );
     expect(trend.latest?.periodStart).toBe('2025-03-01');
   });
 

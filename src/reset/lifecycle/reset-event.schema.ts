@@ -66,38 +66,37 @@ export const RESET_EVENT_EXAMPLES: {
  * Each event's schema name, label (the model's, GET /reset-analyses/model; its English is the
  * schema's and the example's summary) and description.
  */
-const EVENTS: Record<
-  ResetEventType,
-  { name: string; label: BilingualLabel; description: string }
-> = {
-  START_ANALYSIS: {
-    name: 'StartAnalysisEvent',
-    label: { de: 'Analyse beginnen', en: 'Start the analysis' },
-    description: 'intake → analysis; needs at least one EKS period.',
-  },
-  ASSESS: {
-    name: 'AssessEvent',
-    label: { de: 'Bewerten (SWOT)', en: 'Assess (SWOT)' },
-    description: 'analysis → assessed, with the four SWOT lists.',
-  },
-  RECOMMEND: {
-    name: 'RecommendEvent',
-    label: { de: 'Empfehlen', en: 'Recommend' },
-    description: 'assessed → recommended, with the recommendation, its measures and the rationale.',
-  },
-  DECIDE: {
-    name: 'DecideEvent',
-    label: { de: 'Entscheiden', en: 'Decide' },
-    description:
-      'recommended → decided: whether the founder accepts the recommendation; an accepted ' +
-      'restart_with_coaching restarts the case.',
-  },
-  CANCEL: {
-    name: 'CancelEvent',
-    label: { de: 'Abbrechen', en: 'Cancel' },
-    description: 'Cancels an open analysis, with a reason.',
-  },
-};
+const EVENTS: Record<ResetEventType, { name: string; label: BilingualLabel; description: string }> =
+  {
+    START_ANALYSIS: {
+      name: 'StartAnalysisEvent',
+      label: { de: 'Analyse beginnen', en: 'Start the analysis' },
+      description: 'intake → analysis; needs at least one EKS period.',
+    },
+    ASSESS: {
+      name: 'AssessEvent',
+      label: { de: 'Bewerten (SWOT)', en: 'Assess (SWOT)' },
+      description: 'analysis → assessed, with the four SWOT lists.',
+    },
+    RECOMMEND: {
+      name: 'RecommendEvent',
+      label: { de: 'Empfehlen', en: 'Recommend' },
+      description:
+        'assessed → recommended, with the recommendation, its measures and the rationale.',
+    },
+    DECIDE: {
+      name: 'DecideEvent',
+      label: { de: 'Entscheiden', en: 'Decide' },
+      description:
+        'recommended → decided: whether the founder accepts the recommendation; an accepted ' +
+        'restart_with_coaching restarts the case.',
+    },
+    CANCEL: {
+      name: 'CancelEvent',
+      label: { de: 'Abbrechen', en: 'Cancel' },
+      description: 'Cancels an open analysis, with a reason.',
+    },
+  };
 
 export const RESET_EVENT_LABELS: Readonly<Record<ResetEventType, BilingualLabel>> = frozen(
   Object.fromEntries(RESET_EVENT_TYPES.map((type) => [type, EVENTS[type].label])) as Record<

@@ -89,8 +89,10 @@ describe('the published RE_SET model', () => {
       }
       for (const field of fields.filter((f) => f.kind === 'measure_list')) {
         const measures = (n: number, title = 'x') =>
-          parseResetEvent({ ...example, [field.name]: Array.from({ length: n }, () => ({ title })) })
-            .ok;
+          parseResetEvent({
+            ...example,
+            [field.name]: Array.from({ length: n }, () => ({ title })),
+          }).ok;
         expect([
           measures(field.minItems!),
           measures(field.maxItems!),

@@ -33,7 +33,6 @@ export class RatesUnavailableError extends Error {
   }
 }
 
-
 /** True for a real calendar date written as YYYY-MM-DD (rejects 2025-02-30). */
 export function isIsoDate(value: string): boolean {
   return isCalendarDate(value);

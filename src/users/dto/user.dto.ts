@@ -21,7 +21,11 @@ export class MembershipDto {
   @IsUUID()
   officeId: string;
 
-  @ApiProperty({ enum: ROLES, enumName: 'Role', description: 'advisor: counsels; lead: manages the office; auditor: reads and exports' })
+  @ApiProperty({
+    enum: ROLES,
+    enumName: 'Role',
+    description: 'advisor: counsels; lead: manages the office; auditor: reads and exports',
+  })
   @IsIn(ROLES)
   role: Role;
 }
@@ -39,7 +43,12 @@ export class CreateUserDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ minLength: 12, maxLength: 1024, description: 'Stored only as an argon2id hash', example: 'a long passphrase of twelve or more' })
+  @ApiProperty({
+    minLength: 12,
+    maxLength: 1024,
+    description: 'Stored only as an argon2id hash',
+    example: 'a long passphrase of twelve or more',
+  })
   @IsString()
   @MinLength(12)
   @MaxLength(1024)
@@ -63,7 +72,10 @@ export class CreateUserDto {
   memberships?: MembershipDto[];
 }
 
-@ApiSchema({ name: 'UpdateUser', description: 'The fields to change; absent fields stay as they are' })
+@ApiSchema({
+  name: 'UpdateUser',
+  description: 'The fields to change; absent fields stay as they are',
+})
 export class UpdateUserDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 200, example: 'Ayşe Yılmaz-Kraus' })
   @IsOptional()
@@ -103,7 +115,10 @@ export class UpdateUserDto {
   password?: string;
 }
 
-@ApiSchema({ name: 'User', description: 'A staff account with its memberships (a lead sees those in the offices they lead)' })
+@ApiSchema({
+  name: 'User',
+  description: 'A staff account with its memberships (a lead sees those in the offices they lead)',
+})
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'a.yilmaz@run-mainz.example' }) email: string;
@@ -118,7 +133,11 @@ export class UserDto {
 @ApiSchema({ name: 'UserPage', description: 'One page of users, newest first' })
 export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items: UserDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as cursor for the next page; null on the last page',
+  })
   nextCursor: string | null;
 }
 
@@ -126,12 +145,20 @@ export const PRINCIPAL_KINDS = ['user', 'api_key'] as const;
 
 @ApiSchema({
   name: 'Me',
-  description: 'The caller: a signed-in user (kind user, with the user\u2019s fields) or an office API key (kind api_key, one membership)',
+  description:
+    'The caller: a signed-in user (kind user, with the user\u2019s fields) or an office API key (kind api_key, one membership)',
 })
 export class MeDto {
-  @ApiProperty({ enum: PRINCIPAL_KINDS, enumName: 'PrincipalKind', description: 'user: a signed-in user; api_key: an office API key' }) kind: (typeof PRINCIPAL_KINDS)[number];
-  @ApiProperty({ format: 'uuid', description: 'The user\u2019s or the API key\u2019s id' }) id: string;
-  @ApiProperty({ description: 'System administrator (always false for an API key)' }) admin: boolean;
+  @ApiProperty({
+    enum: PRINCIPAL_KINDS,
+    enumName: 'PrincipalKind',
+    description: 'user: a signed-in user; api_key: an office API key',
+  })
+  kind: (typeof PRINCIPAL_KINDS)[number];
+  @ApiProperty({ format: 'uuid', description: 'The user\u2019s or the API key\u2019s id' })
+  id: string;
+  @ApiProperty({ description: 'System administrator (always false for an API key)' })
+  admin: boolean;
   @ApiProperty({ type: [MembershipDto] }) memberships: MembershipDto[];
   @ApiPropertyOptional({ description: 'Users only' }) email?: string;
   @ApiPropertyOptional({ description: 'Users only' }) name?: string;
