@@ -5,7 +5,12 @@ import type { Membership, Principal } from './principal';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The queries authentication needs on every request: one round trip each. */
+/**
+ * The queries authentication needs on every request: one round trip each. Their scope is none: they
+ * run before any office is known, outside an office-scoped transaction, on app_user, membership and
+ * api_key, which hold no social data and are not under row-level security (see migration
+ * 1764116300000-RowLevelSecurity). They never touch a table that is.
+ */
 @Injectable()
 export class CredentialsRepository {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}

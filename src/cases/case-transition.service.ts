@@ -21,7 +21,7 @@ import {
   StateChange,
   TransitionSpec,
 } from '../state-change/state-change';
-import { assertNotErased } from './erased';
+import { assertNotErased } from '../privacy/erased';
 import { caseFacts } from './case-facts.mapper';
 import { toCaseDto } from './case.mapper';
 import type { CaseDto } from './dto/case-response.dto';

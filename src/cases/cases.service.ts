@@ -8,7 +8,7 @@ import { assertIfMatch, IfMatch } from '../common/http/if-match';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { OfficeDb, OfficeTx } from '../database/office-transaction';
 import { initialCaseState } from '../phase-model';
-import { assertNotErased } from './erased';
+import { assertNotErased } from '../privacy/erased';
 import { toCaseDto, toCaseListItemDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseGateRow } from './case.row';
 import { CasesRepository } from './cases.repository';

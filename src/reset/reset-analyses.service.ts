@@ -21,7 +21,7 @@ import type { ResetAnalysisPageDto, ResetHistoryDto } from './dto/reset-analysis
 import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper';
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
-import { assertNotErased } from '../cases/erased';
+import { assertNotErased } from '../privacy/erased';
 import { assertOpen } from './open-analysis';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';

@@ -16,7 +16,7 @@ import { toPeriodDto } from './reset.mapper';
 import { ResetPeriodsRepository } from './reset-periods.repository';
 import { ResetRepository } from './reset.repository';
 import type { PeriodVersion } from './reset.row';
-import { assertNotErased } from '../cases/erased';
+import { assertNotErased } from '../privacy/erased';
 
 /** A period as recorded, with the version of the analysis it belongs to (its ETag after the PUT). */
 export type PeriodDto = RecordedEksPeriodDto;

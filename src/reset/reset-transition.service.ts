@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RequestContext } from '../auth/request-context';
-import { assertNotErased } from '../cases/erased';
+import { assertNotErased } from '../privacy/erased';
 import type { TransitionOptions } from '../common/http/transition-options';
 import { ClientEventSpec, LockedStep, StateChange } from '../state-change/state-change';
 import {
