@@ -30,11 +30,6 @@ const OFFICE_TABLES = [
   ...INHERITING.map(([table]) => table),
 ];
 
-/** Chain heads of an export belong to the export: their policy asks the (small) manifest table. */
-const CHILD_TABLES: [table: string, parent: string, key: string, parentKey: string][] = [
-  ['export_chain_head', 'export_manifest', 'export_id', 'id'],
-];
-
 /**
  * The second lock on office data: row-level security. Every table that holds an office's data is
  * ENABLEd and FORCEd (so the owner is bound too) with a policy on the transaction-local setting
@@ -98,13 +93,12 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
     );
     // An export is visible when every office it covered is in scope.
     await secure(q, 'export_manifest', `office_ids <@ (SELECT lotse_office_ids())`);
-    for (const [table, parent, key, parentKey] of CHILD_TABLES) {
-      await secure(
-        q,
-        table,
-        `EXISTS (SELECT 1 FROM ${parent} p WHERE p.${parentKey} = ${table}.${key})`,
-      );
-    }
+    // Chain heads of an export belong to the export: their policy asks the (small) manifest table.
+    await secure(
+      q,
+      'export_chain_head',
+      `EXISTS (SELECT 1 FROM export_manifest m WHERE m.id = export_chain_head.export_id)`,
+    );
 
     await q.query(`GRANT USAGE ON SCHEMA public TO ${REQUEST_ROLE}`);
     await q.query(
@@ -134,12 +128,7 @@ export class RowLevelSecurity1764116300000 implements MigrationInterface {
     await q.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${REQUEST_ROLE}`);
     await q.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${REQUEST_ROLE}`);
     await q.query(`REVOKE USAGE ON SCHEMA public FROM ${REQUEST_ROLE}`);
-    const all = [
-      ...OFFICE_TABLES,
-      'access_log',
-      'export_manifest',
-      ...CHILD_TABLES.map(([t]) => t),
-    ];
+    const all = [...OFFICE_TABLES, 'access_log', 'export_manifest', 'export_chain_head'];
     for (const table of all) {
       await q.query(`DROP POLICY office_scope ON ${table}`);
       await q.query(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY`);

@@ -5,7 +5,7 @@ import { OfficeDb, type OfficeTx } from '../src/database/office-transaction';
 import { REQUEST_ROLE } from '../src/database/request-role';
 import { insertFounder, openCase } from './support/cases';
 import { requestUrl } from './support/database';
-import type { TestApp } from './support/test-app';
+import { startTestApp, type TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
 /** Tables that carry an office_id but hold no social data, read before an office is known. */
@@ -140,7 +140,7 @@ describe('the database refuses what the code forgets (row-level security)', () =
 
   it('serves one pooled connection to two offices in turn without carrying one request\u2019s offices into the next', async () => {
     // A second app on the same database with a pool of exactly one connection.
-    const single = await startSingleConnectionApp(t);
+    const single = await startTestApp({ DATABASE_POOL_SIZE: '1' }, t);
     try {
       const pids = new Set<number>();
       for (let round = 0; round < 4; round++) {
@@ -201,29 +201,3 @@ describe('the database refuses what the code forgets (row-level security)', () =
     }
   });
 });
-
-async function startSingleConnectionApp(t: TestApp): Promise<TestApp & { close(): Promise<void> }> {
-  const { createApp } = await import('../src/app.factory');
-  const { loadConfig } = await import('../src/config/config');
-  const { createLogger } = await import('../src/common/logging/logger');
-  const { DataSource } = await import('typeorm');
-  const request = (await import('supertest')).default;
-  const config = loadConfig({
-    DATABASE_URL: t.config.databaseUrl!,
-    DATABASE_OWNER_URL: t.config.databaseOwnerUrl!,
-    LOG_LEVEL: 'silent',
-    JWT_SECRET: t.config.jwtSecret!,
-    PSEUDONYM_KEY: t.config.pseudonymKey!,
-    DATABASE_POOL_SIZE: '1',
-  });
-  const app = await createApp(config, createLogger({ logLevel: 'silent' }));
-  const server = app.getHttpServer();
-  return {
-    ...t,
-    app,
-    config,
-    http: () => request(server),
-    serviceDb: app.get(DataSource),
-    close: () => app.close(),
-  };
-}

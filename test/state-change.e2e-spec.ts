@@ -381,7 +381,6 @@ describe('the state-change skeleton', () => {
       skeleton().applyLocked(spec(), {
         ctx: c,
         tx,
-        officeIds: tx.officeIds,
         row,
         event: { type: 'GO' },
       }),

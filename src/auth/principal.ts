@@ -20,7 +20,3 @@ export interface Principal {
 export function roleIn(principal: Principal, officeId: string): Role | null {
   return principal.memberships.find((m) => m.officeId === officeId)?.role ?? null;
 }
-
-export function isMember(principal: Principal, officeId: string): boolean {
-  return roleIn(principal, officeId) !== null;
-}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { beginWith, commitWith } from './pg-driver';
-import type { OfficeIds, OfficeScope } from '../auth/office-scope';
+import type { OfficeIds } from '../auth/office-scope';
 import type { IsolationLevel } from './transaction';
 
 const SCOPED: unique symbol = Symbol('office-scoped');
@@ -40,7 +40,7 @@ export class OfficeDb {
    * (an administrator's) is resolved to every office at the start.
    */
   async run<T>(
-    scope: OfficeScope | { officeIds: OfficeIds },
+    scope: { readonly officeIds: OfficeIds },
     work: (tx: OfficeTx) => Promise<T>,
     isolation: IsolationLevel = 'READ COMMITTED',
   ): Promise<T> {

@@ -84,7 +84,7 @@ export class ResetRestartService {
     const row = await this.cases.lockForUpdate(tx, caseId);
     if (!row) throw new Error(`case ${caseId} of the restart vanished inside its own transaction`);
     const event: RestartEvent = { type: RESTART_EVENT, resetAnalysisId: analysis.id };
-    await this.transitions.restartLocked({ ctx, tx, officeIds: tx.officeIds, row, event });
+    await this.transitions.restartLocked({ ctx, tx, row, event });
     await this.cases.linkResetAnalysis(tx, caseId, analysis.id);
     return { caseId, caseAction: plan.kind === 'reopen' ? 'reopened' : 'created' };
   }

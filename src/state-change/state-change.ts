@@ -1,10 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '../access-log/access-log.service';
-import {
-  officesFor,
-  type OfficeScope,
-  type Permission as ScopePermission,
-} from '../auth/office-scope';
+import { officesFor, type Permission as ScopePermission } from '../auth/office-scope';
 import { Role, roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError, FieldError } from '../common/errors/app-error';
@@ -39,9 +35,8 @@ export interface LockedRecord {
 /** One event on one locked record, inside the transaction that holds the lock. */
 export interface LockedStep<Row, Event> {
   ctx: RequestContext;
+  /** Scoped to the offices the caller may change records in (tx.officeIds): the row was locked there. */
   tx: StateChangeTx;
-  /** The offices the caller may change records in: the scope the row was locked in. */
-  officeIds: readonly string[];
   row: Row;
   event: Event;
 }
@@ -150,7 +145,7 @@ export class StateChange {
       requestHash,
       scope,
       (remember, replayLocked) =>
-        this.inScope(scope, async (tx) => {
+        this.officeDb.run(scope, async (tx) => {
           const row = await spec.lock(tx, id);
           if (!row) throw new AppError('not_found', `No such ${spec.record}.`);
           // Under the lock: a duplicate sent at the same moment answers what the first one did.
@@ -171,13 +166,7 @@ export class StateChange {
               },
             );
           }
-          const step: LockedStep<Row, Sent> = {
-            ctx,
-            tx,
-            officeIds: tx.officeIds,
-            row,
-            event: parsed.event,
-          };
+          const step: LockedStep<Row, Sent> = { ctx, tx, row, event: parsed.event };
           const written = await this.applyLocked(spec, step);
           const answer = await spec.answer({ ...step, role }, written);
           await remember(tx, row.office_id, answer);
@@ -214,11 +203,6 @@ export class StateChange {
       step.tx,
     );
     return written;
-  }
-
-  /** The one place that opens a state change's transaction, scoped to the offices it may write in. */
-  private inScope<T>(scope: OfficeScope, work: (tx: StateChangeTx) => Promise<T>): Promise<T> {
-    return this.officeDb.run(scope, work);
   }
 }
 

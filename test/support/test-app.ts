@@ -81,13 +81,21 @@ function checkResponsesAgainstContract(fastify: FastifyInstance): void {
  * Boots the real application (Fastify, pipes, filters, guards) on a fresh database cloned from the
  * migrated template. Call close() in afterAll: it drops the database.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  /** Another app on this app's database (its secrets too), which stays when this one closes. */
+  beside?: TestApp,
+): Promise<TestApp> {
   const template = templateName();
   const pid = template.split('_')[2];
-  const name = `lotse_t_${pid}_${process.env.JEST_WORKER_ID ?? '0'}_${Date.now().toString(36)}${counter++}`;
-  await withAdminClient((client) =>
-    client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`),
-  );
+  const name = beside
+    ? new URL(beside.config.databaseOwnerUrl!).pathname.slice(1)
+    : `lotse_t_${pid}_${process.env.JEST_WORKER_ID ?? '0'}_${Date.now().toString(36)}${counter++}`;
+  if (!beside) {
+    await withAdminClient((client) =>
+      client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`),
+    );
+  }
   const config = loadConfig({
     ...serviceDatabaseEnv(name),
     LOG_LEVEL: 'silent',
@@ -116,6 +124,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await owner.destroy();
+      if (beside) return;
       await withAdminClient((client) =>
         client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
       );
