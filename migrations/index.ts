@@ -11,6 +11,8 @@ import { ChainFormat1764116200000 } from './1764116200000-ChainFormat';
 import { SignInReservations1764116100000 } from './1764116100000-SignInReservations';
 import { UserTokenEpoch1764116110000 } from './1764116110000-UserTokenEpoch';
 import { RowLevelSecurity1764116300000 } from './1764116300000-RowLevelSecurity';
+import { AdvisorDesk1764116400000 } from './1764116400000-AdvisorDesk';
+import { CaseTransfers1764116500000 } from './1764116500000-CaseTransfers';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -31,4 +33,6 @@ export const MIGRATIONS: Function[] = [
   UserTokenEpoch1764116110000,
   ChainFormat1764116200000,
   RowLevelSecurity1764116300000,
+  AdvisorDesk1764116400000,
+  CaseTransfers1764116500000,
 ];

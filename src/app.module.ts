@@ -13,6 +13,12 @@ import { OfficesModule } from './offices/offices.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ResetModule } from './reset/reset.module';
 import { UsersModule } from './users/users.module';
+import { OfficeSettingsModule } from './office-settings/office-settings.module';
+import { TasksModule } from './tasks/tasks.module';
+import { ManualTasksModule } from './tasks/manual/manual-tasks.module';
+import { FollowUpsModule } from './follow-ups/follow-ups.module';
+import { CalendarFeedModule } from './calendar-feed/calendar-feed.module';
+import { TransfersModule } from './transfers/transfers.module';
 
 @Module({})
 export class AppModule {
@@ -33,6 +39,12 @@ export class AppModule {
         ExportsModule,
         PrivacyModule,
         ResetModule,
+        OfficeSettingsModule,
+        TasksModule,
+        ManualTasksModule,
+        FollowUpsModule,
+        CalendarFeedModule,
+        TransfersModule,
       ],
     };
   }

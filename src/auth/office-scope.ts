@@ -60,6 +60,31 @@ export const PERMISSIONS = {
     admin: false,
     what: 'accept a RE_SET restart that reopens a closed case',
   },
+  'tasks.read': {
+    roles: ['advisor', 'lead'],
+    admin: false,
+    what: 'read the desk: derived and manual tasks, the calendar feed',
+  },
+  'tasks.write': {
+    roles: ['advisor', 'lead'],
+    admin: false,
+    what: 'create, complete and reopen manual tasks (Wiedervorlage)',
+  },
+  'office_settings.administer': {
+    roles: ['lead'],
+    admin: true,
+    what: 'read and change an office\u2019s deadline offsets and thresholds',
+  },
+  'case.transfer': {
+    roles: ['advisor', 'lead'],
+    admin: false,
+    what: 'hand a case over to another office (as the sending office)',
+  },
+  'case.transfer.decide': {
+    roles: ['lead'],
+    admin: false,
+    what: 'accept or decline a case handed over to the office',
+  },
   'exports.read': {
     roles: ['auditor', 'lead'],
     admin: false,

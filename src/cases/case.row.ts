@@ -57,6 +57,14 @@ export interface CaseRow {
   tax_registered_on: string | null;
   provisional_income_declared_on: string | null;
   follow_up_on: string | null;
+  /** The end of the SGB II benefit period (provisional approval) whose final declaration is due. */
+  benefit_period_ends_on: string | null;
+  final_income_declared_on: string | null;
+  /** The approved funding period (Einstiegsgeld: at most 24 months). */
+  funding_starts_on: string | null;
+  funding_ends_on: string | null;
+  /** The day (Berlin) the case was completed or dropped out; null while open. */
+  exited_on: string | null;
   outcome: CompletionOutcome | null;
   created_by: string | null;
   created_at: Date;

@@ -53,6 +53,8 @@ export interface FounderRow extends FounderColumns {
   created_at: Date;
   updated_at: Date;
   erased_at: Date | null;
+  /** When the founder agreed to the 6-month follow-up after exit (voluntary); null: not agreed. */
+  follow_up_consent_on: string | null;
 }
 
 /** A list row also carries its sort key at full (microsecond) precision for the cursor. */

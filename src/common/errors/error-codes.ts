@@ -72,6 +72,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   eks_period_final: 409,
   eks_period_overlap: 409,
   rates_unavailable: 422,
+  case_not_closed: 409,
+  case_in_transfer: 409,
+  transfer_decided: 409,
+  transfer_target_invalid: 422,
 };
 
 export const ERROR_TITLE: Partial<Record<ErrorCode, string>> = {

@@ -1,0 +1,6 @@
+export type FollowUpsErrorCode = 'case_not_closed';
+
+// Declares these codes to the one map of HTTP statuses (common/errors/error-codes.ts).
+declare module '../common/errors/error-codes' {
+  interface ErrorCodes extends Record<FollowUpsErrorCode, 'follow-ups'> {}
+}
