@@ -73,6 +73,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   eks_period_overlap: 409,
   rates_unavailable: 422,
   case_not_closed: 409,
+  follow_up_consent_missing: 409,
   case_in_transfer: 409,
   transfer_decided: 409,
   transfer_target_invalid: 422,
