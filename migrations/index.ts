@@ -13,6 +13,7 @@ import { UserTokenEpoch1764116110000 } from './1764116110000-UserTokenEpoch';
 import { RowLevelSecurity1764116300000 } from './1764116300000-RowLevelSecurity';
 import { AdvisorDesk1764116400000 } from './1764116400000-AdvisorDesk';
 import { CaseTransfers1764116500000 } from './1764116500000-CaseTransfers';
+import { DeskIndexes1764116600000 } from './1764116600000-DeskIndexes';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   RowLevelSecurity1764116300000,
   AdvisorDesk1764116400000,
   CaseTransfers1764116500000,
+  DeskIndexes1764116600000,
 ];

@@ -1,0 +1,68 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The desk's reads (src/tasks/task-branches.ts): one partial index per rule, on the date the rule's
+ * due date is an office constant away from, so a page reads the first rows of each rule in due
+ * order instead of evaluating every case of the office. Each predicate is the rule's fixed part;
+ * the tie column (id, or analysis and period start) sorts like the task id.
+ */
+const INDEXES: [name: string, definition: string][] = [
+  [
+    'founder_case_desk_stale',
+    `founder_case (office_id, phase, ((updated_at AT TIME ZONE 'Europe/Berlin')::date), id) WHERE status = 'active'`,
+  ],
+  [
+    'founder_case_desk_first_counselling',
+    `founder_case (office_id, first_counselling_scheduled_on, id)
+       WHERE status = 'active' AND phase = 'access' AND first_counselling_scheduled_on IS NOT NULL`,
+  ],
+  [
+    'founder_case_desk_follow_up',
+    `founder_case (office_id, exited_on, id) WHERE status = 'closed' AND exited_on IS NOT NULL`,
+  ],
+  [
+    'founder_case_desk_funding_application',
+    `founder_case (office_id, planned_start_on, id)
+       WHERE status = 'active' AND funding_route IN ('einstiegsgeld', 'gruendungszuschuss', 'sgb2_16c')
+         AND planned_start_on IS NOT NULL AND funding_applied_on IS NULL AND business_started_on IS NULL`,
+  ],
+  [
+    'founder_case_desk_einstiegsgeld',
+    `founder_case (office_id, (COALESCE(funding_ends_on, (funding_starts_on + interval '24 months')::date)), id)
+       WHERE status = 'active' AND funding_route = 'einstiegsgeld'
+         AND (funding_starts_on IS NOT NULL OR funding_ends_on IS NOT NULL)`,
+  ],
+  [
+    'founder_case_desk_benefit_period',
+    `founder_case (office_id, benefit_period_ends_on, id)
+       WHERE benefit_period_ends_on IS NOT NULL AND final_income_declared_on IS NULL`,
+  ],
+  [
+    'founder_case_desk_consent',
+    `founder_case (office_id, id) WHERE status IN ('active', 'paused')`,
+  ],
+  [
+    'reset_period_desk_due_on',
+    `reset_period_version (office_id, final_declaration_due_on, analysis_id, period_start)
+       WHERE kind = 'provisional' AND final_declaration_due_on IS NOT NULL`,
+  ],
+  [
+    'reset_period_desk_end',
+    `reset_period_version (office_id, period_end, analysis_id, period_start)
+       WHERE kind = 'provisional' AND final_declaration_due_on IS NULL`,
+  ],
+  ['case_contact_first_counselling', `case_contact (case_id) WHERE kind = 'first_counselling'`],
+];
+
+export class DeskIndexes1764116600000 implements MigrationInterface {
+  name = 'DeskIndexes1764116600000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const [name, definition] of INDEXES)
+      await q.query(`CREATE INDEX ${name} ON ${definition}`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    for (const [name] of [...INDEXES].reverse()) await q.query(`DROP INDEX ${name}`);
+  }
+}

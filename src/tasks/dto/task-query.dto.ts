@@ -1,0 +1,58 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMinSize, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { DUE_FILTERS, TASK_KINDS, type DueFilter, type TaskKind } from '../task';
+
+/** ?kind=a,b and ?kind=a&kind=b alike: the list of kinds. */
+const kindList = ({ value }: { value: unknown }): unknown => {
+  if (typeof value === 'string') return value.split(',');
+  if (Array.isArray(value))
+    return (value as unknown[]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
+  return value;
+};
+
+export class TaskListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Tasks of this office (one of the caller\u2019s)',
+  })
+  @IsOptional()
+  @IsUUID()
+  officeId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Tasks assigned to this user (a case\u2019s advisor, a manual task\u2019s assignee); `me`: the caller',
+    example: 'me',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== 'me')
+  @IsUUID(undefined, { message: 'assigneeId must be me or a UUID' })
+  assigneeId?: string;
+
+  @ApiPropertyOptional({
+    enum: DUE_FILTERS,
+    enumName: 'TaskDueFilter',
+    default: 'all',
+    description:
+      'overdue: due before today; today: due today; week: due from today to today + 6 days; all (Europe/Berlin days)',
+  })
+  @IsOptional()
+  @IsIn(DUE_FILTERS)
+  due?: DueFilter;
+
+  @ApiPropertyOptional({
+    type: String,
+    description: `Comma-separated kinds (${TASK_KINDS.join(', ')}); all kinds without it`,
+    example: 'stale_case,manual',
+  })
+  @IsOptional()
+  @Transform(kindList)
+  @ArrayMinSize(1)
+  @IsIn(TASK_KINDS, {
+    each: true,
+    message: `kind must be a comma-separated list of ${TASK_KINDS.join(', ')}`,
+  })
+  kind?: TaskKind[];
+}

@@ -1,0 +1,109 @@
+import type { OfficeSettings } from '../office-settings/office-settings';
+import type { TaskKind } from './task';
+import { BRANCHES, type Branch } from './task-branches';
+
+/** One read of the desk: every bound is on (dueOn, id), the order of the list. */
+export interface TaskQuery {
+  today: string;
+  kinds: readonly TaskKind[];
+  /** dueOn ≥ minDue / ≤ maxDue (the due filter). */
+  minDue: string | null;
+  maxDue: string | null;
+  /** The key of the previous page's last task: only tasks after it. */
+  after: readonly [dueOn: string, id: string] | null;
+  /** The task's assignee (a case's advisor, a manual task's own). */
+  assigneeId: string | null;
+  /** Rows to read (a page's limit + 1). */
+  rows: number;
+}
+
+/** The settings row each branch is joined to (numbers for the offsets, so they stay constants). */
+function settingsRecords(settings: readonly OfficeSettings[]) {
+  return settings.map((s) => ({
+    office_id: s.officeId,
+    eks_offset: s.eksFinalOffsetMonths,
+    lead_days: s.fundingLeadDays,
+    warn_days: s.einstiegsgeldWarningDays,
+    stale_days: s.staleDays,
+    consent_version: s.currentConsentVersion,
+    consent_since: s.consentVersionSince,
+  }));
+}
+
+/**
+ * The base's bound that a bound on due implies. A day offset is exact; adding months clamps at a
+ * month's end (Jan 28–31 + 1 month are all Feb 28), so x + N months ≥ m gives x ≥ m − N months
+ * and x + N months ≤ m gives x ≤ m − N months + 3 days.
+ */
+function baseBound(b: Branch, op: '>=' | '<=', due: string): string {
+  if ('days' in b.offset) return `${b.base} ${op} ${due} - (${b.offset.days})`;
+  const back = `(${due} - make_interval(months => ${b.offset.months}))::date`;
+  return `${b.base} ${op} ${op === '>=' ? back : `${back} + 3`}`;
+}
+
+function conditions(b: Branch, q: TaskQuery): string[] {
+  const c = [...b.where];
+  if (q.assigneeId) c.push(`${b.assignee} = $assignee::uuid`);
+  if (q.minDue) c.push(`${b.due} >= $minDue::date`, baseBound(b, '>=', '$minDue::date'));
+  if (q.maxDue) c.push(`${b.due} <= $maxDue::date`, baseBound(b, '<=', '$maxDue::date'));
+  if (q.after) {
+    c.push(
+      `(${b.due} > $afterDue::date OR (${b.due} = $afterDue::date AND (${b.id}) COLLATE "C" > $afterId::text COLLATE "C"))`,
+      baseBound(b, '>=', '$afterDue::date'),
+    );
+  }
+  return c;
+}
+
+function branchSql(b: Branch, q: TaskQuery): string {
+  const where = conditions(b, q).join('\n AND ');
+  const order = [b.base, ...b.order].join(', ');
+  const columns = `${b.id} AS id, '${b.kind}'::text AS kind, s.office_id, ${b.caseId} AS case_id,
+    ${b.analysisId} AS analysis_id, ${b.due} AS due_on, ${b.horizon} AS horizon_on,
+    ${b.assignee} AS assignee_id, ${b.reason} AS reason, ${b.title} AS title`;
+  // With a day offset the index order is the task order: the first rows are the branch's part
+  // of the page. With a month offset, tasks a few days further along the base can share the last
+  // row's due date (and sort before it by id): those come along (the outer ORDER BY sorts them).
+  const inner =
+    'days' in b.offset
+      ? `SELECT ${columns} FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows`
+      : `SELECT ${columns} FROM ${b.from} WHERE ${where} AND ${b.base} <= (
+           SELECT max(h.base) + 3 FROM (
+             SELECT ${b.base} AS base FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows) h)`;
+  return `SELECT x.* FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (${inner}) x`;
+}
+
+/** The SQL and its parameters; named placeholders ($today, …) become positional ones here. */
+export function tasksSql(
+  q: TaskQuery,
+  officeIds: readonly string[],
+  settings: readonly OfficeSettings[],
+): { sql: string; params: unknown[] } {
+  const branches = BRANCHES.filter((b) => q.kinds.includes(b.kind));
+  const named: Record<string, unknown> = {
+    settings: JSON.stringify(settingsRecords(settings)),
+    offices: officeIds,
+    today: q.today,
+    minDue: q.minDue,
+    maxDue: q.maxDue,
+    afterDue: q.after?.[0] ?? null,
+    afterId: q.after?.[1] ?? null,
+    assignee: q.assigneeId,
+    rows: q.rows,
+  };
+  const template = `WITH s AS MATERIALIZED (
+      SELECT * FROM jsonb_to_recordset($settings::jsonb) AS s(office_id uuid, eks_offset integer,
+        lead_days integer, warn_days integer, stale_days jsonb, consent_version text, consent_since date)
+       WHERE s.office_id = ANY($offices::uuid[]))
+    SELECT * FROM (${branches.map((b) => branchSql(b, q)).join('\nUNION ALL\n')}) t
+     ORDER BY due_on, id COLLATE "C"
+     LIMIT $rows`;
+  const params: unknown[] = [];
+  const position = new Map<string, number>();
+  const sql = template.replace(/\$([a-zA-Z]+)/g, (_, name: string) => {
+    if (!(name in named)) throw new Error(`tasks SQL: no parameter ${name}`);
+    if (!position.has(name)) position.set(name, params.push(named[name]));
+    return `$${position.get(name)}`;
+  });
+  return { sql, params };
+}

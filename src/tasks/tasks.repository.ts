@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { OfficeTx } from '../database/office-transaction';
+import type { OfficeSettings } from '../office-settings/office-settings';
+import type { Task, TaskKind, TaskReason } from './task';
+import { tasksSql, type TaskQuery } from './tasks-query';
+
+/** A task as the desk's SQL answers it (no table: the tasks are derived at read time). */
+interface TaskRow {
+  id: string;
+  kind: TaskKind;
+  office_id: string;
+  case_id: string | null;
+  analysis_id: string | null;
+  due_on: string;
+  horizon_on: string | null;
+  assignee_id: string | null;
+  reason: TaskReason;
+  title: string | null;
+}
+
+function toTask(r: TaskRow): Task {
+  return {
+    id: r.id,
+    kind: r.kind,
+    officeId: r.office_id,
+    caseId: r.case_id,
+    analysisId: r.analysis_id,
+    dueOn: r.due_on,
+    horizonOn: r.horizon_on,
+    assigneeId: r.assignee_id,
+    reason: r.reason,
+    title: r.title,
+  };
+}
+
+@Injectable()
+export class TasksRepository {
+  /** The open tasks of the scope's offices in (dueOn, id) order, with each office's settings. */
+  async open(tx: OfficeTx, settings: readonly OfficeSettings[], q: TaskQuery): Promise<Task[]> {
+    if (tx.officeIds.length === 0 || q.kinds.length === 0) return [];
+    const { sql, params } = tasksSql(q, tx.officeIds, settings);
+    const rows = await tx.manager.query<TaskRow[]>(sql, params);
+    return rows.map(toTask);
+  }
+}
