@@ -20,5 +20,7 @@ import { TokenService } from './token.service';
     FirstAdmin,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
+  // The calendar feed authenticates its own credential (a feed token) as a user principal.
+  exports: [CredentialsRepository],
 })
 export class AuthModule {}
