@@ -358,6 +358,17 @@ describe('the calendar feed (GET /tasks.ics) and feed tokens', () => {
       }
     });
 
+    it('outlives a password change (revoked on its own), unlike the user\u2019s bearer tokens', async () => {
+      await t.db.query(`UPDATE app_user SET token_epoch = token_epoch + 1 WHERE id = $1`, [
+        w.users.advisorA.id,
+      ]);
+      await t.http().get('/api/v1/auth/me').set(w.as('advisorA')).expect(401);
+      await fetchFeed(token).expect(200);
+      await t.db.query(`UPDATE app_user SET token_epoch = token_epoch - 1 WHERE id = $1`, [
+        w.users.advisorA.id,
+      ]);
+    });
+
     it('ends with the user: a deactivated user\u2019s feed is refused', async () => {
       const b = await createToken('advisorB');
       await fetchFeed(b.token).expect(200);
@@ -367,6 +378,21 @@ describe('the calendar feed (GET /tasks.ics) and feed tokens', () => {
       const res = await fetchFeed(b.token).expect(401);
       expect(res.body.code).toBe('unauthenticated');
       await t.db.query(`UPDATE app_user SET is_active = true WHERE id = $1`, [w.users.advisorB.id]);
+    });
+  });
+
+  describe('the document', () => {
+    it('describes the feed: public, the token in the query, text/calendar or 401', async () => {
+      const doc = (await t.http().get('/openapi.json').expect(200)).body;
+      const op = doc.paths['/api/v1/tasks.ics'].get;
+      expect(op.security).toEqual([]);
+      expect(op.parameters).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ name: 'token', in: 'query', required: true }),
+        ]),
+      );
+      expect(Object.keys(op.responses['200'].content)).toEqual(['text/calendar']);
+      expect(Object.keys(op.responses['401'].content)).toEqual(['application/problem+json']);
     });
   });
 
