@@ -107,6 +107,10 @@ export const CASE_DATA_COLUMNS = {
   taxRegisteredOn: 'tax_registered_on',
   provisionalIncomeDeclaredOn: 'provisional_income_declared_on',
   followUpOn: 'follow_up_on',
+  benefitPeriodEndsOn: 'benefit_period_ends_on',
+  finalIncomeDeclaredOn: 'final_income_declared_on',
+  fundingStartsOn: 'funding_starts_on',
+  fundingEndsOn: 'funding_ends_on',
 } as const;
 
 export type CaseDataField = keyof typeof CASE_DATA_COLUMNS;

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { todayInBerlin } from '../common/time/calendar-date';
 import type { OfficeTx } from '../database/office-transaction';
 import { prepared } from '../database/prepared';
 import { param, sql } from '../database/sql';
@@ -198,10 +200,12 @@ export class CasesRepository {
       return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
     });
     if (newVersion) sets.push('version = version + 1');
-    await tx.manager.query(
-      `UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND office_id = ANY($${values.length + 2}::uuid[])`,
-      [id, ...values, tx.officeIds],
-    );
+    await tx.manager
+      .query(
+        `UPDATE founder_case SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND office_id = ANY($${values.length + 2}::uuid[])`,
+        [id, ...values, tx.officeIds],
+      )
+      .catch(refuseInvalidFundingPeriod);
   }
 
   /**
@@ -239,7 +243,12 @@ export class CasesRepository {
             SET phase = ${c.phase}, status = ${c.status}, state = ${JSON.stringify(c.state)}, version = ${c.version}, updated_at = now(),
                 phase_entered_at = CASE WHEN ${c.phaseChanged}::boolean THEN now() ELSE phase_entered_at END,
                 outcome = CASE WHEN ${c.outcome !== undefined}::boolean THEN ${c.outcome ?? null} ELSE outcome END,
-                follow_up_on = COALESCE(${c.followUpOn ?? null}::date, follow_up_on)
+                follow_up_on = COALESCE(${c.followUpOn ?? null}::date, follow_up_on),
+                -- The exit day: set when the case closes (COMPLETE, DROP_OUT), kept while it stays closed,
+                -- cleared when it becomes active or paused again (REOPEN, RESTART).
+                exited_on = CASE WHEN ${c.status}::text <> 'closed' THEN NULL
+                                 WHEN status = ${c.status}::text THEN exited_on
+                                 ELSE ${todayInBerlin()}::date END
           WHERE id = ${id}
           RETURNING *),
        history AS (
@@ -341,6 +350,21 @@ export class CasesRepository {
       [caseId, tx.officeIds],
     );
   }
+}
+
+/**
+ * The funding period may be set one side at a time, so only the stored row knows whether the
+ * end falls before the start: the check constraint decides, and its refusal is the client's 400
+ * (the transaction is rolled back, nothing is written).
+ */
+function refuseInvalidFundingPeriod(error: unknown): never {
+  const e = error as { code?: string; constraint?: string };
+  if (e.code === '23514' && e.constraint === 'founder_case_funding_period') {
+    throw new AppError('validation_failed', 'fundingEndsOn must not be before fundingStartsOn.', {
+      errors: [{ field: 'fundingEndsOn', message: 'must not be before fundingStartsOn' }],
+    });
+  }
+  throw error;
 }
 
 /**

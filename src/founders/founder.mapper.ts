@@ -18,6 +18,7 @@ const PLAIN: [keyof UpdateFounderDto, keyof FounderColumns][] = [
   ['jobcenterCustomerNumber', 'jobcenter_customer_number'],
   ['iscedLevel', 'isced_level'],
   ['foreignQualificationRecognition', 'foreign_qualification_recognition'],
+  ['followUpConsentOn', 'follow_up_consent_on'],
 ];
 
 /**
@@ -86,6 +87,7 @@ export function toFounderDto(row: FounderRow): FounderDto {
       row.consent_given_on !== null && row.consent_version !== null
         ? { givenOn: row.consent_given_on, version: row.consent_version }
         : null,
+    followUpConsentOn: row.follow_up_consent_on,
     profile: p
       ? {
           targetSector: p.target_sector ?? null,

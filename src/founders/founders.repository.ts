@@ -40,6 +40,8 @@ export interface FounderColumns {
   foreign_qualification_recognition: RecognitionStatus | null;
   consent_given_on: string | null;
   consent_version: string | null;
+  /** When the founder agreed to the 6-month follow-up after exit (voluntary); null: not agreed. */
+  follow_up_consent_on: string | null;
   profile: StoredProfile | null;
 }
 
@@ -53,8 +55,6 @@ export interface FounderRow extends FounderColumns {
   created_at: Date;
   updated_at: Date;
   erased_at: Date | null;
-  /** When the founder agreed to the 6-month follow-up after exit (voluntary); null: not agreed. */
-  follow_up_consent_on: string | null;
 }
 
 /** A list row also carries its sort key at full (microsecond) precision for the cursor. */
@@ -100,6 +100,7 @@ const COLUMN_TYPES: Record<keyof FounderColumns, string> = {
   foreign_qualification_recognition: 'text',
   consent_given_on: 'date',
   consent_version: 'text',
+  follow_up_consent_on: 'date',
   profile: 'jsonb',
 };
 

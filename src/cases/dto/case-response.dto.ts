@@ -7,6 +7,7 @@ import {
   HistoryTextsDto,
 } from '../../openapi/shared-schemas';
 import { UnmetRequirementSchema } from '../../openapi/problem.schema';
+import { FOLLOW_UP_EVENT } from '../../follow-ups/follow-up-event';
 import {
   CASE_EVENT_TYPES,
   CASE_STATUSES,
@@ -226,6 +227,18 @@ export class CaseDto extends CaseHeadDto {
   provisionalIncomeDeclaredOn: string | null;
   @nullableDate('The next follow-up (COMPLETE sets it)')
   followUpOn: string | null;
+  @nullableDate('The end of the SGB II benefit period whose final income declaration is due')
+  benefitPeriodEndsOn: string | null;
+  @nullableDate('The final income declaration (abschlie\u00dfende Anlage EKS) was filed')
+  finalIncomeDeclaredOn: string | null;
+  @nullableDate('The first day of the approved funding (Einstiegsgeld)')
+  fundingStartsOn: string | null;
+  @nullableDate('The last day of the approved funding')
+  fundingEndsOn: string | null;
+  @nullableDate(
+    'The day (Europe/Berlin) the case was completed or dropped out; null while open (REOPEN and RESTART clear it)',
+  )
+  exitedOn: string | null;
   @ApiProperty({
     ...OUTCOME_ENUM,
     nullable: true,
@@ -240,8 +253,11 @@ export class CaseDto extends CaseHeadDto {
   availableEvents: AvailableEventDto[];
 }
 
-/** The history events: the client events and the system's RESTART of an accepted RE_SET analysis. */
-export const CASE_HISTORY_EVENTS = [...CASE_EVENT_TYPES, RESTART_EVENT] as const;
+/**
+ * The history events: the client events and the system's RESTART of an accepted RE_SET analysis.
+ * FOLLOW_UP: a follow-up after exit (POST /cases/:id/follow-ups), phase and status unchanged.
+ */
+export const CASE_HISTORY_EVENTS = [...CASE_EVENT_TYPES, RESTART_EVENT, FOLLOW_UP_EVENT] as const;
 export type CaseHistoryEvent = (typeof CASE_HISTORY_EVENTS)[number];
 
 /** A type literal (not the class) so that it is a Record<string, unknown>, as the chain reads it. */
@@ -259,7 +275,10 @@ export type CaseHistoryPayload = {
 export class CaseHistoryPayloadDto implements CaseHistoryPayload {
   @ApiPropertyOptional({ ...OUTCOME_ENUM, description: 'COMPLETE' })
   outcome?: CompletionOutcome;
-  @ApiPropertyOptional({ ...DATE, description: 'COMPLETE' })
+  @ApiPropertyOptional({
+    ...DATE,
+    description: 'COMPLETE: the planned follow-up; FOLLOW_UP: the day of the follow-up',
+  })
   followUpOn?: string;
   @ApiPropertyOptional({
     enum: DROP_OUT_REASONS,
@@ -288,7 +307,8 @@ export class CaseHistoryEntryDto {
   @ApiProperty({
     enum: CASE_HISTORY_EVENTS,
     enumName: 'CaseHistoryEvent',
-    description: 'A client event, or RESTART: the system event of an accepted RE_SET analysis',
+    description:
+      'A client event, RESTART: the system event of an accepted RE_SET analysis, or FOLLOW_UP: a follow-up after exit (phase and status unchanged)',
   })
   event: CaseHistoryEvent;
   @ApiProperty({ ...PHASE_ENUM, nullable: true })

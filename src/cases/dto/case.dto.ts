@@ -147,6 +147,9 @@ export class ViabilityStatementDto {
   @ApiProperty({ ...DATE, description: 'When it was issued' }) @IsCalendarDate() issuedOn: string;
 }
 
+const nullableDate = (description: string) =>
+  ApiPropertyOptional({ ...DATE, nullable: true, description });
+
 /** Case data shared by create and update. On update, null clears a field. */
 export class CaseDataDto {
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 4000, description: 'Free text' })
@@ -187,6 +190,22 @@ export class CaseDataDto {
   @IsOptional()
   @IsUUID()
   advisorId?: string | null;
+  @nullableDate('The end of the SGB II benefit period whose final income declaration is due')
+  @IsOptional()
+  @IsCalendarDate()
+  benefitPeriodEndsOn?: string | null;
+  @nullableDate('The final income declaration (abschlie\u00dfende Anlage EKS) was filed')
+  @IsOptional()
+  @IsCalendarDate()
+  finalIncomeDeclaredOn?: string | null;
+  @nullableDate('The first day of the approved funding (Einstiegsgeld)')
+  @IsOptional()
+  @IsCalendarDate()
+  fundingStartsOn?: string | null;
+  @nullableDate('The last day of the approved funding; not before fundingStartsOn')
+  @IsOptional()
+  @IsCalendarDate()
+  fundingEndsOn?: string | null;
 }
 
 @ApiSchema({
@@ -198,9 +217,6 @@ export class CreateCaseDto extends CaseDataDto {
   @IsUUID()
   founderId: string;
 }
-
-const nullableDate = (description: string) =>
-  ApiPropertyOptional({ ...DATE, nullable: true, description });
 
 @ApiSchema({
   name: 'UpdateCase',

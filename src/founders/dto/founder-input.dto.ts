@@ -364,6 +364,18 @@ export class CreateFounderDto {
   consent?: ConsentDto | null;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'date',
+    nullable: true,
+    example: '2025-03-14',
+    description:
+      'The founder agreed to the voluntary follow-up after exit (not in the future); null: not agreed',
+  })
+  @IsOptional()
+  @F.IsPastDate()
+  followUpConsentOn?: string | null;
+
+  @ApiPropertyOptional({
     nullable: true,
     allOf: [{ $ref: getSchemaPath(ProfileDto) }],
     description: 'Replaced as a whole',

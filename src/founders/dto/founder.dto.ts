@@ -103,6 +103,13 @@ export class FounderDto {
   foreignQualificationRecognition: F.RecognitionStatus | null;
   @ApiProperty({ nullable: true, allOf: [{ $ref: getSchemaPath(ConsentDto) }] })
   consent: ConsentDto | null;
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'The founder agreed to the voluntary follow-up after exit; null: not agreed',
+  })
+  followUpConsentOn: string | null;
   @ApiProperty({ nullable: true, allOf: [{ $ref: getSchemaPath(FounderProfileDto) }] })
   profile: FounderProfileDto | null;
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
