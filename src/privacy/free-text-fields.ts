@@ -16,7 +16,8 @@ export type ApiResource =
   | 'case_history_item'
   | 'contact'
   | 'reset_analysis'
-  | 'reset_history_item';
+  | 'reset_history_item'
+  | 'follow_up';
 
 export interface FreeTextField {
   table: string;
@@ -73,6 +74,9 @@ export const FREE_TEXT_FIELDS: readonly FreeTextField[] = [
   f('case_contact', 'notes', 'null', [{ resource: 'contact', path: 'notes' }]),
   f('case_contact', 'topics', 'empty_array', [{ resource: 'contact', path: 'topics' }]),
   f('case_history_text', 'texts', 'delete_row', [{ resource: 'case_history_item', path: 'texts' }]),
+  f('case_follow_up', 'note', 'null', [{ resource: 'follow_up', path: 'note' }]),
+  // Only advisors and leads read manual tasks (tasks.read), and they read free texts anyway.
+  f('case_task', 'title', 'null'),
   // RE_SET analyses. The snapshot's texts are the lifecycle's record of the same texts.
   f(
     'reset_analysis',
@@ -221,6 +225,9 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
     'text_digest',
   ],
   erasure_record: ['actor_type', 'request_id', 'counts'],
+  case_follow_up: ['situation'], // an ESF result category
+  // An office's configuration: thresholds, a consent version label, URL templates of its frontend.
+  office_settings: ['*'],
 };
 
 export function freeTextOf(table: string): FreeTextField[] {

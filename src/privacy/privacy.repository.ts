@@ -10,6 +10,8 @@ const FOUNDER_TEXTS = eraseAssignments('founder', '$3').join(', ');
 const CASE_TEXTS = eraseAssignments('founder_case', '$3').join(', ');
 const CONTACT_TEXTS = eraseAssignments('case_contact', '$3').join(', ');
 const ANALYSIS_TEXTS = eraseAssignments('reset_analysis', '$4').join(', ');
+const TASK_TEXTS = eraseAssignments('case_task', '$3').join(', ');
+const FOLLOW_UP_TEXTS = eraseAssignments('case_follow_up', '$3').join(', ');
 // PostgreSQL refuses a parameter that a statement never uses, so ERASED goes only where it is used.
 const withPlaceholder = (sql: string, n: string, params: unknown[]): unknown[] =>
   sql.includes(n) ? [...params, ERASED] : params;
@@ -44,7 +46,10 @@ export class PrivacyRepository {
     );
   }
 
-  /** Free texts of the founder's cases, contacts and phase history; the history rows stay. */
+  /**
+   * Free texts of the founder's cases, contacts, manual tasks, follow-ups and phase history; the
+   * history rows stay.
+   */
   async eraseCaseTexts(
     tx: OfficeTx,
     founderId: string,
@@ -72,7 +77,21 @@ export class PrivacyRepository {
        SELECT count(*)::int AS n FROM k`,
       withPlaceholder(CONTACT_TEXTS, '$3', [founderId, tx.officeIds]),
     );
-    return { cases, texts, contacts };
+    const tasks = await count(
+      `WITH k AS (
+         UPDATE case_task k SET ${TASK_TEXTS}, updated_at = now() FROM founder_case c
+          WHERE k.case_id = c.id AND c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) RETURNING k.id)
+       SELECT count(*)::int AS n FROM k`,
+      withPlaceholder(TASK_TEXTS, '$3', [founderId, tx.officeIds]),
+    );
+    const followUps = await count(
+      `WITH k AS (
+         UPDATE case_follow_up k SET ${FOLLOW_UP_TEXTS} FROM founder_case c
+          WHERE k.case_id = c.id AND c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) RETURNING k.id)
+       SELECT count(*)::int AS n FROM k`,
+      withPlaceholder(FOLLOW_UP_TEXTS, '$3', [founderId, tx.officeIds]),
+    );
+    return { cases, texts, contacts, tasks, followUps };
   }
 
   analysesOf(tx: OfficeTx, founderId: string): Promise<{ id: string; snapshot: object }[]> {
@@ -149,6 +168,14 @@ export class PrivacyRepository {
       contacts: await one(
         `SELECT k.* FROM case_contact k JOIN founder_case c ON c.id = k.case_id
           WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k."on"`,
+      ),
+      followUps: await one(
+        `SELECT k.* FROM case_follow_up k JOIN founder_case c ON c.id = k.case_id
+          WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k.case_id, k."on", k.history_seq`,
+      ),
+      tasks: await one(
+        `SELECT k.* FROM case_task k JOIN founder_case c ON c.id = k.case_id
+          WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k.case_id, k.due_on, k.created_at`,
       ),
       resetAnalyses: await one(
         `SELECT * FROM reset_analysis WHERE founder_id = $1 AND office_id = ANY($2::uuid[]) ORDER BY created_at`,

@@ -47,7 +47,7 @@ export function ifMatchHolds(ifMatch: IfMatch | null, current: number): boolean 
 export function assertIfMatch(
   ifMatch: IfMatch | null,
   current: number,
-  record: 'case' | 'analysis',
+  record: 'case' | 'analysis' | 'task' | 'settings',
 ): void {
   if (ifMatchHolds(ifMatch, current)) return;
   throw new AppError(

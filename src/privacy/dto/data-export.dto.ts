@@ -90,6 +90,8 @@ export class DataExportFounderDto {
   foreign_qualification_recognition: F.RecognitionStatus | null;
   @ApiProperty(nullableDate) consent_given_on: string | null;
   @ApiProperty(text) consent_version: string | null;
+  @ApiProperty({ ...nullableDate, description: 'The person agreed to follow-ups after exit' })
+  follow_up_consent_on: string | null;
   @ApiProperty({ nullable: true, allOf: [{ $ref: getSchemaPath(DataExportFounderProfileDto) }] })
   profile: DataExportFounderProfileDto | null;
   @ApiProperty(nullableUuid('The user who created the record')) created_by: string | null;
@@ -143,6 +145,11 @@ export class DataExportCaseDto {
   @ApiProperty(nullableDate) tax_registered_on: string | null;
   @ApiProperty(nullableDate) provisional_income_declared_on: string | null;
   @ApiProperty(nullableDate) follow_up_on: string | null;
+  @ApiProperty(nullableDate) benefit_period_ends_on: string | null;
+  @ApiProperty(nullableDate) final_income_declared_on: string | null;
+  @ApiProperty(nullableDate) funding_starts_on: string | null;
+  @ApiProperty(nullableDate) funding_ends_on: string | null;
+  @ApiProperty(nullableDate) exited_on: string | null;
   @ApiProperty(text) outcome: string | null;
   @ApiProperty(nullableUuid()) created_by: string | null;
   @ApiProperty(instant) created_at: string;
@@ -202,6 +209,45 @@ export class DataExportContactDto {
   @ApiProperty(text) notes: string | null;
   @ApiProperty(nullableUuid()) created_by: string | null;
   @ApiProperty(instant) created_at: string;
+}
+
+@ApiSchema({
+  name: 'DataExportFollowUp',
+  description: 'A follow-up after exit of one of the cases, every column',
+})
+export class DataExportFollowUpDto {
+  @ApiProperty(uuid()) id: string;
+  @ApiProperty(uuid()) office_id: string;
+  @ApiProperty(uuid()) case_id: string;
+  @ApiProperty({ type: 'integer', minimum: 1 }) history_seq: number;
+  @ApiProperty(date) on: string;
+  @ApiProperty({
+    enum: ['employed', 'job_searching', 'education_or_training', 'inactive', 'unknown'],
+  })
+  situation: string;
+  @ApiProperty({ type: Boolean }) still_self_employed: boolean;
+  @ApiProperty(text) note: string | null;
+  @ApiProperty(nullableUuid()) created_by: string | null;
+  @ApiProperty(instant) created_at: string;
+}
+
+@ApiSchema({
+  name: 'DataExportTask',
+  description: 'A manual task (Wiedervorlage) of one of the cases, every column',
+})
+export class DataExportTaskDto {
+  @ApiProperty(uuid()) id: string;
+  @ApiProperty(uuid()) office_id: string;
+  @ApiProperty(uuid()) case_id: string;
+  @ApiProperty(text) title: string | null;
+  @ApiProperty(date) due_on: string;
+  @ApiProperty(nullableUuid()) assignee_id: string | null;
+  @ApiProperty(nullableInstant) done_at: string | null;
+  @ApiProperty(nullableUuid()) done_by: string | null;
+  @ApiProperty(int) version: number;
+  @ApiProperty(nullableUuid()) created_by: string | null;
+  @ApiProperty(instant) created_at: string;
+  @ApiProperty(instant) updated_at: string;
 }
 
 @ApiSchema({
@@ -344,6 +390,10 @@ export class DataSubjectExportDto {
   phaseHistory: DataExportCaseHistoryEntryDto[];
   @ApiProperty({ type: [DataExportContactDto], description: 'By date' })
   contacts: DataExportContactDto[];
+  @ApiProperty({ type: [DataExportFollowUpDto], description: 'By case and date' })
+  followUps: DataExportFollowUpDto[];
+  @ApiProperty({ type: [DataExportTaskDto], description: 'By case and due day' })
+  tasks: DataExportTaskDto[];
   @ApiProperty({ type: [DataExportResetAnalysisDto], description: 'Oldest first' })
   resetAnalyses: DataExportResetAnalysisDto[];
   @ApiProperty({ type: [DataExportEksPeriodDto], description: 'By analysis, period and version' })

@@ -30,6 +30,22 @@ export class ErasureCountsDto {
     type: 'integer',
     minimum: 0,
     example: 1,
+    description: 'Manual tasks whose titles were erased (the tasks stay)',
+  })
+  tasks: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 1,
+    description: 'Follow-ups whose notes were erased (the follow-ups stay)',
+  })
+  followUps: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 1,
     description: 'RE_SET analyses whose free texts were erased',
   })
   analyses: number;
