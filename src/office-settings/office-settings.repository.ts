@@ -50,4 +50,58 @@ export class OfficeSettingsRepository {
       .filter((id) => tx.officeIds.includes(id))
       .map((id) => stored.get(id) ?? defaultSettings(id));
   }
+
+  /**
+   * Serialises the writes of one office's settings: the first PUT inserts the row, so there is no
+   * row to lock before it (two first PUTs with If-Match "0" must not both pass).
+   */
+  async lockForWrite(tx: OfficeTx, officeId: string): Promise<void> {
+    await tx.manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('office_settings:' || $1::text, 0))`,
+      [officeId],
+    );
+  }
+
+  /**
+   * Inserts the office's settings (version 1) or replaces them (version + 1). The caller found the
+   * office in its scope; row-level security checks it again.
+   */
+  async upsert(
+    tx: OfficeTx,
+    s: Omit<OfficeSettings, 'version'>,
+    updatedBy: string | null,
+  ): Promise<OfficeSettings> {
+    const [row]: OfficeSettingsRow[] = await tx.manager.query(
+      `INSERT INTO office_settings AS o (office_id, eks_final_offset_months, funding_lead_days, einstiegsgeld_warning_days,
+                                         stale_days, current_consent_version, consent_version_since, case_url_template,
+                                         analysis_url_template, updated_by)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::date, $8, $9, $10::uuid)
+       ON CONFLICT (office_id) DO UPDATE SET
+         eks_final_offset_months = EXCLUDED.eks_final_offset_months,
+         funding_lead_days = EXCLUDED.funding_lead_days,
+         einstiegsgeld_warning_days = EXCLUDED.einstiegsgeld_warning_days,
+         stale_days = EXCLUDED.stale_days,
+         current_consent_version = EXCLUDED.current_consent_version,
+         consent_version_since = EXCLUDED.consent_version_since,
+         case_url_template = EXCLUDED.case_url_template,
+         analysis_url_template = EXCLUDED.analysis_url_template,
+         updated_by = EXCLUDED.updated_by,
+         version = o.version + 1,
+         updated_at = now()
+       RETURNING *`,
+      [
+        s.officeId,
+        s.eksFinalOffsetMonths,
+        s.fundingLeadDays,
+        s.einstiegsgeldWarningDays,
+        JSON.stringify(s.staleDays),
+        s.currentConsentVersion,
+        s.consentVersionSince,
+        s.caseUrlTemplate,
+        s.analysisUrlTemplate,
+        updatedBy,
+      ],
+    );
+    return toSettings(row);
+  }
 }

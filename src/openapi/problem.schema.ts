@@ -77,8 +77,9 @@ export class ProblemSchema {
   unmet?: UnmetRequirementSchema[];
   @ApiPropertyOptional({
     type: 'integer',
-    minimum: 1,
-    description: 'version_conflict: the version the record is at now',
+    minimum: 0,
+    description:
+      'version_conflict: the version the record is at now (0: office settings still at their defaults)',
   })
   currentVersion?: number;
   @ApiPropertyOptional({
