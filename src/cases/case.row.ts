@@ -80,6 +80,8 @@ export interface CaseGateRow extends CaseRow {
   has_first_counselling_contact: boolean;
   /** Set when the founder was erased: the case keeps its history but takes no new data. */
   founder_erased_at: Date | null;
+  /** A transfer of the founder is open: nothing may be written until it is decided (src/transfers). */
+  founder_in_transfer: boolean;
 }
 
 /** API field → column, for the case data a PATCH may set. */

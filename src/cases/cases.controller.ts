@@ -79,7 +79,7 @@ export class CasesController {
       'version also as ETag, to send back as If-Match with the next change.',
   })
   @ApiCreatedResponse({ type: CaseDto, headers: ETAG_HEADER, description: 'The new case' })
-  @ApiErrors('not_found', 'advisor_unknown', 'target_sector_unknown')
+  @ApiErrors('not_found', 'advisor_unknown', 'target_sector_unknown', 'case_in_transfer')
   @AnswersWithVersionETag()
   create(@Ctx() ctx: RequestContext, @Body() body: CreateCaseDto): Promise<CaseDto> {
     return this.cases.create(ctx, body);
@@ -130,6 +130,7 @@ export class CasesController {
     'not_found',
     'version_conflict',
     'founder_erased',
+    'case_in_transfer',
     'advisor_unknown',
     'target_sector_unknown',
   )
@@ -165,6 +166,7 @@ export class CasesController {
     'version_conflict',
     'transition_not_allowed',
     'founder_erased',
+    'case_in_transfer',
     'requirements_unmet',
     'idempotency_key_reused',
   )
@@ -212,7 +214,7 @@ export class CasesController {
   })
   @ApiIfMatch('case')
   @ApiCreatedResponse({ type: RecordedContactDto, description: 'The contact as recorded' })
-  @ApiErrors('not_found', 'version_conflict', 'founder_erased')
+  @ApiErrors('not_found', 'version_conflict', 'founder_erased', 'case_in_transfer')
   addContact(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,

@@ -6,6 +6,7 @@ import { prepared } from '../database/prepared';
 import { param, sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
+import { founderInTransferSql } from '../transfers/in-transfer';
 import type { ActorType } from '../openapi/shared-schemas';
 import type { CaseStatus, PersistedCaseState, Phase } from '../phase-model';
 import { CASE_DATA_COLUMNS, CaseDataField, CaseGateRow, CaseRow, JSON_COLUMNS } from './case.row';
@@ -14,7 +15,7 @@ import type { CaseHistoryEvent, CaseHistoryPayload } from './dto/case-response.d
 
 const GATE_SELECT = `
   SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
-         f.erased_at AS founder_erased_at,
+         f.erased_at AS founder_erased_at, ${founderInTransferSql('c.founder_id')} AS founder_in_transfer,
          EXISTS (SELECT 1 FROM case_contact k WHERE k.case_id = c.id AND k.kind = 'first_counselling')
            AS has_first_counselling_contact
     FROM founder_case c JOIN founder f ON f.id = c.founder_id`;
@@ -398,6 +399,8 @@ export interface CaseHistoryTableRow {
   reset_analysis_ref: string | null;
   /** The case's office, for row-level security (not hashed). */
   office_id: string;
+  /** The office that held the case when the row was written; never changes (src/transfers). */
+  written_office_id: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { OfficeDb, OfficeTx } from '../database/office-transaction';
 import { initialCaseState } from '../phase-model';
 import { assertNotErased } from '../privacy/erased';
+import { refuseWhileInTransfer } from '../transfers/in-transfer';
 import { toCaseDto, toCaseListItemDto, toContactDto, toHistoryDto } from './case.mapper';
 import type { CaseGateRow } from './case.row';
 import { CasesRepository } from './cases.repository';
@@ -47,6 +48,7 @@ export class CasesService {
     return this.officeDb.run(officesFor(ctx.actor, 'case.write'), async (tx) => {
       const officeId = await this.cases.founderOffice(tx, founderId);
       if (!officeId) throw new AppError('not_found', 'No such founder.');
+      await refuseWhileInTransfer(tx, founderId);
       await this.assertAssignable(tx, data.advisorId, officeId);
       await assertTargetSector(tx.manager, data.sector, 'sector');
       const caseId = await this.cases.insert(

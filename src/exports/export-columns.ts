@@ -82,6 +82,13 @@ export function exportColumns(shape: ExportShape): string[] {
   return [...columns, ...(shape.texts ? HISTORY_TEXT_KEYS : []), 'prevHash', 'hash'];
 }
 
+/**
+ * Whether the export's offices hold the row's record now. Rows an office wrote of a record it has
+ * since handed over (src/transfers) stay in its exports, pseudonymised only: the person is no
+ * longer its to name, so their ids and texts are left out even with exports.identities.
+ */
+const HELD = 'h.office_id = ANY($1::uuid[])';
+
 // Exactly JavaScript's toISOString(), which is what the hash covers.
 const AT = `to_char(h.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const COMMON: Record<string, string> = {
@@ -93,7 +100,7 @@ const COMMON: Record<string, string> = {
   event: 'h.event',
   actorType: 'h.actor_type',
   actorRef: 'h.actor_ref',
-  actorId: 'h.actor_id::text',
+  actorId: `CASE WHEN ${HELD} THEN h.actor_id::text END`,
   machineVersion: 'h.machine_version',
   textDigest: 'h.text_digest',
   // The erasable texts of the free-text list, one column each.
@@ -107,7 +114,7 @@ const EXPRESSIONS: Record<ExportKind, Record<string, string>> = {
   'phase-history': {
     ...COMMON,
     caseRef: 'h.case_ref',
-    caseId: 'h.case_id::text',
+    caseId: `CASE WHEN ${HELD} THEN h.case_id::text END`,
     fromPhase: 'h.from_phase',
     toPhase: 'h.to_phase',
     statusBefore: 'h.from_status',
@@ -121,7 +128,7 @@ const EXPRESSIONS: Record<ExportKind, Record<string, string>> = {
   'reset-history': {
     ...COMMON,
     analysisRef: 'h.analysis_ref',
-    analysisId: 'h.analysis_id::text',
+    analysisId: `CASE WHEN ${HELD} THEN h.analysis_id::text END`,
     fromState: 'h.from_state',
     toState: 'h.to_state',
     // The payload as hashed: ids as pseudonyms from format 2 on; JSON text in CSV and XLSX.
@@ -144,21 +151,31 @@ const FILTERS = `
      AND ($3::timestamptz IS NULL OR h.at < $3)
      AND ($4::timestamptz IS NULL OR h.at > $4)`;
 
+/**
+ * The rows of an office: every row of the records it holds, and the rows it wrote of records it
+ * handed over (written_office_id, through its partial index). The office code of a format-1 row
+ * (not hashed) is that of the office that wrote it.
+ */
+const rowsOf = (history: string, parent: string, key: string): string => `FROM (
+      SELECT h.* FROM ${parent} p JOIN ${history} h ON h.${key} = p.id WHERE p.office_id = ANY($1::uuid[])
+      UNION ALL
+      SELECT h.* FROM ${history} h
+       WHERE h.written_office_id = ANY($1::uuid[]) AND h.written_office_id <> h.office_id
+         AND NOT ${HELD}) h
+    JOIN office o ON o.id = h.written_office_id`;
+
 const SCOPE: Record<ExportKind, { from: string; texts: string; where: string; order: string }> = {
   'phase-history': {
-    from: `FROM case_history h
-    JOIN founder_case c ON c.id = h.case_id
-    JOIN office o ON o.id = c.office_id`,
-    texts: 'LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq',
-    where: 'WHERE c.office_id = ANY($1::uuid[])',
+    from: rowsOf('case_history', 'founder_case', 'case_id'),
+    // A text moves with its record: only the holder's texts are joined.
+    texts: `LEFT JOIN case_history_text t ON t.case_id = h.case_id AND t.seq = h.seq AND ${HELD}`,
+    where: 'WHERE true',
     order: 'ORDER BY h.case_id, h.seq',
   },
   'reset-history': {
-    from: `FROM reset_history h
-    JOIN reset_analysis a ON a.id = h.analysis_id
-    JOIN office o ON o.id = a.office_id`,
-    texts: 'LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq',
-    where: 'WHERE a.office_id = ANY($1::uuid[])',
+    from: rowsOf('reset_history', 'reset_analysis', 'analysis_id'),
+    texts: `LEFT JOIN reset_history_text t ON t.analysis_id = h.analysis_id AND t.seq = h.seq AND ${HELD}`,
+    where: 'WHERE true',
     order: 'ORDER BY h.analysis_id, h.seq',
   },
 };

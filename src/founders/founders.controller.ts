@@ -83,7 +83,7 @@ export class FoundersController {
       'access log (the names of the fields sent, not their values).',
   })
   @ApiOkResponse({ type: FounderDto, description: 'The founder as stored now' })
-  @ApiErrors('not_found', 'target_sector_unknown')
+  @ApiErrors('not_found', 'target_sector_unknown', 'case_in_transfer')
   update(
     @Ctx() ctx: RequestContext,
     @UuidParam('id') id: string,

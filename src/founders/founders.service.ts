@@ -10,6 +10,7 @@ import type { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto
 import { toColumns, toFounderDto } from './founder.mapper';
 import { assertTargetSector } from './target-sector-check';
 import { FoundersRepository } from './founders.repository';
+import { refuseWhileInTransfer } from '../transfers/in-transfer';
 
 /**
  * The offices whose founders the caller may see (founders.read) and change (founders.write): those
@@ -91,6 +92,7 @@ export class FoundersService {
     if (Object.keys(columns).length === 0) return this.get(ctx, id);
     const row = await this.officeDb.run(officesFor(ctx.actor, 'founders.write'), async (tx) => {
       await assertTargetSector(tx.manager, columns.profile?.target_sector, 'profile.targetSector');
+      await refuseWhileInTransfer(tx, id);
       const updated = await this.founders.update(tx, id, columns);
       if (!updated) throw new AppError('not_found', 'No such founder.');
       this.accessLog.record(

@@ -125,6 +125,9 @@ export const FREE_TEXT_FIELDS: readonly FreeTextField[] = [
   f('reset_history_text', 'texts', 'delete_row', [
     { resource: 'reset_history_item', path: 'texts' },
   ]),
+  // Hand-overs (src/transfers): only advisors and leads of either office read them.
+  f('case_transfer', 'reason', 'placeholder'),
+  f('case_transfer', 'decision_reason', 'null'),
   // Stored answers of Idempotency-Key retries quote the texts above.
   f('idempotent_request', 'body', 'delete_row'),
 ];
@@ -226,6 +229,7 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   ],
   erasure_record: ['actor_type', 'request_id', 'counts'],
   case_follow_up: ['situation'], // an ESF result category
+  case_transfer: ['case_phase', 'case_status', 'state'],
   // An office's configuration: thresholds, a consent version label, URL templates of its frontend.
   office_settings: ['*'],
 };

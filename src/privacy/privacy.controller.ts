@@ -26,7 +26,7 @@ export class PrivacyController {
       'new entries. For leads of the founder\u2019s office and admins; an erased founder answers 404.',
   })
   @ApiOkResponse({ type: ErasureResultDto, description: 'The founder was erased' })
-  @ApiErrors('not_found')
+  @ApiErrors('not_found', 'case_in_transfer')
   erase(@Ctx() ctx: RequestContext, @UuidParam('id') id: string): Promise<ErasureResultDto> {
     return this.privacy.erase(ctx, id);
   }

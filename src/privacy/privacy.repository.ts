@@ -10,6 +10,7 @@ const FOUNDER_TEXTS = eraseAssignments('founder', '$3').join(', ');
 const CASE_TEXTS = eraseAssignments('founder_case', '$3').join(', ');
 const CONTACT_TEXTS = eraseAssignments('case_contact', '$3').join(', ');
 const ANALYSIS_TEXTS = eraseAssignments('reset_analysis', '$4').join(', ');
+const TRANSFER_TEXTS = eraseAssignments('case_transfer', '$3').join(', ');
 const TASK_TEXTS = eraseAssignments('case_task', '$3').join(', ');
 const FOLLOW_UP_TEXTS = eraseAssignments('case_follow_up', '$3').join(', ');
 // PostgreSQL refuses a parameter that a statement never uses, so ERASED goes only where it is used.
@@ -111,6 +112,18 @@ export class PrivacyRepository {
       `DELETE FROM reset_history_text t USING reset_analysis a
         WHERE t.analysis_id = $1 AND a.id = t.analysis_id AND a.office_id = ANY($2::uuid[])`,
       [id, tx.officeIds],
+    );
+  }
+
+  /**
+   * The reasons of the founder's hand-overs, which can name the person. Only the transfers this
+   * office sent or received: an earlier hop between two other offices is theirs to erase.
+   */
+  async eraseTransferReasons(tx: OfficeTx, founderId: string): Promise<void> {
+    await tx.manager.query(
+      `UPDATE case_transfer SET ${TRANSFER_TEXTS}
+        WHERE founder_id = $1 AND (from_office_id = ANY($2::uuid[]) OR to_office_id = ANY($2::uuid[]))`,
+      withPlaceholder(TRANSFER_TEXTS, '$3', [founderId, tx.officeIds]),
     );
   }
 

@@ -8,6 +8,7 @@ import type { DataSubjectExportDto } from './dto/data-export.dto';
 import type { ErasureCountsDto, ErasureResultDto } from './dto/erasure.dto';
 import { PrivacyRepository } from './privacy.repository';
 import { redactStored } from './redact';
+import { refuseWhileInTransfer } from '../transfers/in-transfer';
 
 /**
  * Erasure (GDPR Art. 17) and subject access (Art. 15) for founders. Erasure removes the person's
@@ -28,6 +29,7 @@ export class PrivacyService {
     return this.officeDb.run(officesFor(ctx.actor, 'founder.erase'), async (tx) => {
       const founder = await this.privacy.lockFounder(tx, founderId);
       if (!founder) throw new AppError('not_found', 'No such founder (or already erased).');
+      await refuseWhileInTransfer(tx, founderId);
       await this.privacy.eraseFounder(tx, founderId);
       const counts = await this.privacy.eraseCaseTexts(tx, founderId);
       const analyses = await this.privacy.analysesOf(tx, founderId);
@@ -38,6 +40,7 @@ export class PrivacyService {
           redactStored('reset_analysis', 'snapshot', a.snapshot),
         );
       await this.privacy.forgetStoredAnswers(tx, founderId);
+      await this.privacy.eraseTransferReasons(tx, founderId);
       const all: ErasureCountsDto = { ...counts, analyses: analyses.length };
       await this.privacy.recordErasure(tx, {
         founderId,

@@ -22,6 +22,7 @@ import { ResetAnalysisDto, toListItem, toResetHistoryDto } from './reset.mapper'
 import { HouseholdColumns, ResetRepository } from './reset.repository';
 import type { AnalysisRow, StoredBusiness } from './reset.row';
 import { assertNotErased } from '../privacy/erased';
+import { refuseWhileInTransfer } from '../transfers/in-transfer';
 import { assertOpen } from './open-analysis';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
@@ -45,6 +46,7 @@ export class ResetAnalysesService {
     return this.officeDb.run(officesFor(ctx.actor, 'reset.write'), async (tx) => {
       const officeId = await this.reset.founderOffice(tx, dto.founderId);
       if (!officeId) throw new AppError('not_found', 'No such founder.');
+      await refuseWhileInTransfer(tx, dto.founderId);
       await assertTargetSector(tx.manager, dto.business.sector, 'business.sector');
       const id = await this.reset.insert(
         tx,

@@ -79,7 +79,7 @@ export class ResetController {
     headers: ETAG_HEADER,
     description: 'The new analysis (version 1)',
   })
-  @ApiErrors('not_found', 'target_sector_unknown')
+  @ApiErrors('not_found', 'target_sector_unknown', 'case_in_transfer')
   @AnswersWithVersionETag()
   create(
     @Ctx() ctx: RequestContext,
@@ -155,6 +155,7 @@ export class ResetController {
     'version_conflict',
     'reset_analysis_closed',
     'founder_erased',
+    'case_in_transfer',
     'target_sector_unknown',
   )
   @AnswersWithVersionETag()
@@ -198,6 +199,7 @@ export class ResetController {
     'version_conflict',
     'reset_analysis_closed',
     'founder_erased',
+    'case_in_transfer',
     'eks_period_overlap',
     'eks_period_final',
     'rates_unavailable',
@@ -267,6 +269,7 @@ export class ResetController {
     'transition_not_allowed',
     'founder_has_open_case',
     'founder_erased',
+    'case_in_transfer',
     'requirements_unmet',
     'idempotency_key_reused',
   )

@@ -3,6 +3,7 @@ import type { OfficeTx } from '../database/office-transaction';
 import { sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
+import { founderInTransferSql } from '../transfers/in-transfer';
 import type { ResetHistoryPayload } from './dto/reset-analysis.dto';
 import type { ResetState } from './lifecycle';
 import type {
@@ -263,12 +264,14 @@ export class ResetRepository {
   async founderErasure(
     tx: OfficeTx,
     founderId: string,
-  ): Promise<{ founder_erased_at: Date | null }> {
-    const [row]: { founder_erased_at: Date | null }[] = await tx.manager.query(
-      `SELECT erased_at AS founder_erased_at FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
-      [founderId, tx.officeIds],
-    );
-    return row ?? { founder_erased_at: null };
+  ): Promise<{ founder_erased_at: Date | null; founder_in_transfer: boolean }> {
+    const [row]: { founder_erased_at: Date | null; founder_in_transfer: boolean }[] =
+      await tx.manager.query(
+        `SELECT erased_at AS founder_erased_at, ${founderInTransferSql('founder.id')} AS founder_in_transfer
+           FROM founder WHERE id = $1 AND office_id = ANY($2::uuid[])`,
+        [founderId, tx.officeIds],
+      );
+    return row ?? { founder_erased_at: null, founder_in_transfer: false };
   }
 
   async founderOffice(tx: OfficeTx, founderId: string): Promise<string | null> {

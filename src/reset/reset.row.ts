@@ -113,6 +113,8 @@ export interface ResetHistoryTableRow {
   chain_payload: Record<string, unknown> | null;
   /** The analysis's office, for row-level security (not hashed). */
   office_id: string;
+  /** The office that held the analysis when the row was written; never changes (src/transfers). */
+  written_office_id: string;
 }
 
 /**

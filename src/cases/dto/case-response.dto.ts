@@ -35,6 +35,7 @@ import {
   type ContactKind,
   type LegalForm,
 } from './case.dto';
+import { TRANSFER_EVENT } from '../../transfers/transfer-event';
 
 /**
  * The answers of the cases routes. The mapper (case.mapper.ts) and the services return these
@@ -257,7 +258,12 @@ export class CaseDto extends CaseHeadDto {
  * The history events: the client events and the system's RESTART of an accepted RE_SET analysis.
  * FOLLOW_UP: a follow-up after exit (POST /cases/:id/follow-ups), phase and status unchanged.
  */
-export const CASE_HISTORY_EVENTS = [...CASE_EVENT_TYPES, RESTART_EVENT, FOLLOW_UP_EVENT] as const;
+export const CASE_HISTORY_EVENTS = [
+  ...CASE_EVENT_TYPES,
+  RESTART_EVENT,
+  TRANSFER_EVENT,
+  FOLLOW_UP_EVENT,
+] as const;
 export type CaseHistoryEvent = (typeof CASE_HISTORY_EVENTS)[number];
 
 /** A type literal (not the class) so that it is a Record<string, unknown>, as the chain reads it. */
@@ -308,7 +314,7 @@ export class CaseHistoryEntryDto {
     enum: CASE_HISTORY_EVENTS,
     enumName: 'CaseHistoryEvent',
     description:
-      'A client event, RESTART: the system event of an accepted RE_SET analysis, or FOLLOW_UP: a follow-up after exit (phase and status unchanged)',
+      'A client event, RESTART: the system event of an accepted RE_SET analysis, TRANSFER: the hand-over to another office, or FOLLOW_UP: a follow-up after exit (phase and status unchanged)',
   })
   event: CaseHistoryEvent;
   @ApiProperty({ ...PHASE_ENUM, nullable: true })
