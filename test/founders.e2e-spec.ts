@@ -29,6 +29,7 @@ const FULL = {
   iscedLevel: 4,
   foreignQualificationRecognition: 'partial',
   consent: { givenOn: '2025-03-14', version: 'RUN-DS-2024-1' },
+  followUpConsentOn: '2025-03-14',
   profile: {
     targetSector: 'gastronomy',
     wzCode: '56.10',
@@ -56,6 +57,7 @@ const EMPTY = {
   iscedLevel: null,
   foreignQualificationRecognition: null,
   consent: null,
+  followUpConsentOn: null,
   profile: null,
 };
 
