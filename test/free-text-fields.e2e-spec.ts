@@ -6,6 +6,7 @@ import {
   UpdateCaseDto,
   ViabilityStatementDto,
 } from '../src/cases/dto/case.dto';
+import { CreateFollowUpDto } from '../src/follow-ups/dto/follow-up.dto';
 import {
   ApiResource,
   FORMERLY_FREE_CODES,
@@ -67,6 +68,7 @@ describe('the free-text list covers the schema and the request DTOs', () => {
     [SuitabilityDto, 'case', 'suitability.'],
     [ViabilityStatementDto, 'case', 'viabilityStatement.'],
     [CreateContactDto, 'contact', ''],
+    [CreateFollowUpDto, 'follow_up', ''],
     [BusinessDto, 'reset_analysis', 'business.'],
     [AssessmentDto, 'reset_analysis', 'assessment.'],
   ];
