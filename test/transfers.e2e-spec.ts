@@ -53,6 +53,7 @@ describe('hand-over of a case between offices', () => {
   let secondCaseId: string;
   let analysisId: string;
   let cancelledId: string;
+  let taskId: string;
   let transferId: string;
   let historyBefore: number;
   const dir = mkdtempSync(join(tmpdir(), 'lotse-transfer-'));
@@ -93,8 +94,8 @@ describe('hand-over of a case between offices', () => {
       .expect(201);
     await sendResetEvent(t, w, analysisId, { type: 'START_ANALYSIS' }).expect(200);
     // A manual task and a follow-up (the desk's tables): office data that must move too.
-    await t.db.query(
-      `INSERT INTO case_task (office_id, case_id, title, due_on, assignee_id) VALUES ($1, $2, 'Anrufen', '2026-03-01', $3)`,
+    [{ id: taskId }] = await t.db.query(
+      `INSERT INTO case_task (office_id, case_id, title, due_on, assignee_id) VALUES ($1, $2, 'Anrufen', '2026-03-01', $3) RETURNING id`,
       [w.officeA, caseId, w.users.advisorA.id],
     );
     await t.db.query(
@@ -299,7 +300,9 @@ describe('hand-over of a case between offices', () => {
                 (SELECT count(*) FROM case_history h JOIN founder_case c ON c.id = h.case_id WHERE c.founder_id = $1)::int AS history,
                 (SELECT row_to_json(a) FROM reset_analysis a WHERE id = $2) AS analysis,
                 (SELECT count(*) FROM reset_period_version WHERE analysis_id = $2)::int AS periods,
-                (SELECT count(*) FROM reset_history WHERE analysis_id = $2)::int AS reset_history`,
+                (SELECT count(*) FROM reset_history WHERE analysis_id = $2)::int AS reset_history,
+                (SELECT json_agg(k ORDER BY k.id) FROM case_task k JOIN founder_case c ON c.id = k.case_id WHERE c.founder_id = $1) AS tasks,
+                (SELECT count(*) FROM case_follow_up k JOIN founder_case c ON c.id = k.case_id WHERE c.founder_id = $1)::int AS follow_ups`,
         [founder, analysisId],
       );
     const before = await snapshot();
@@ -372,6 +375,29 @@ describe('hand-over of a case between offices', () => {
             .send(HALF_YEAR_2025),
       ],
       ['analysis event', () => sendResetEvent(t, w, analysisId, { type: 'CANCEL', reason: 'x' })],
+      [
+        'follow-up',
+        () =>
+          t
+            .http()
+            .post(`/api/v1/cases/${secondCaseId}/follow-ups`)
+            .set(w.as('advisorA'))
+            .send({ on: '2026-03-01', situation: 'employed', stillSelfEmployed: false }),
+      ],
+      [
+        'manual task',
+        () =>
+          t
+            .http()
+            .post(`/api/v1/cases/${caseId}/tasks`)
+            .set(w.as('advisorA'))
+            .send({ title: 'Bescheid anfordern', dueOn: '2026-04-01' }),
+      ],
+      [
+        'manual task change',
+        () =>
+          t.http().patch(`/api/v1/tasks/${taskId}`).set(w.as('advisorA')).send({ title: 'Anders' }),
+      ],
     ];
     for (const [what, write] of writes) {
       const res = await write();

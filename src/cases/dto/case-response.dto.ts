@@ -256,6 +256,7 @@ export class CaseDto extends CaseHeadDto {
 
 /**
  * The history events: the client events and the system's RESTART of an accepted RE_SET analysis.
+ * TRANSFER: an accepted hand-over to another office (src/transfers), phase and status unchanged.
  * FOLLOW_UP: a follow-up after exit (POST /cases/:id/follow-ups), phase and status unchanged.
  */
 export const CASE_HISTORY_EVENTS = [
