@@ -405,7 +405,9 @@ describe('case dates, the exit day and follow-ups after exit', () => {
   describe('erasure', () => {
     it('clears follow-up notes and manual task titles of the founder\u2019s cases and counts them', async () => {
       const c = await closedCase();
-      await post(c.id, { ...VALID, note: 'Name der neuen Firma' }).expect(201);
+      await post(c.id, { ...VALID, note: 'Name der neuen Firma' })
+        .set('Idempotency-Key', 'erase-me')
+        .expect(201);
       await post(c.id, VALID).expect(201);
       await t
         .http()
@@ -416,6 +418,9 @@ describe('case dates, the exit day and follow-ups after exit', () => {
       const untouched = await closedCase();
       await post(untouched.id, { ...VALID, note: 'bleibt' }).expect(201);
 
+      expect(
+        await count(`SELECT count(*)::int AS n FROM idempotent_request WHERE key = 'erase-me'`),
+      ).toBe(1);
       // The subject-access export carries them, with their texts.
       const access = await t
         .http()
@@ -436,6 +441,10 @@ describe('case dates, the exit day and follow-ups after exit', () => {
         .set(w.as('leadA'))
         .expect(200);
       expect(res.body.counts).toMatchObject({ tasks: 1, followUps: 2 });
+      // The stored answer of the retry key quoted the note: it goes too.
+      expect(
+        await count(`SELECT count(*)::int AS n FROM idempotent_request WHERE key = 'erase-me'`),
+      ).toBe(0);
       expect(
         await t.db.query(`SELECT note, situation FROM case_follow_up WHERE case_id = $1`, [c.id]),
       ).toEqual([

@@ -43,6 +43,7 @@ export class FollowUpsController {
     'case_not_closed',
     'follow_up_consent_missing',
     'idempotency_key_reused',
+    'case_in_transfer',
   )
   record(
     @Ctx() ctx: RequestContext,

@@ -129,8 +129,12 @@ export class PrivacyRepository {
 
   /** Stored answers of idempotent retries can quote case and analysis texts. */
   async forgetStoredAnswers(tx: OfficeTx, founderId: string): Promise<void> {
+    // Answers about a case without its founder's id (a recorded follow-up) go by the case id.
     await tx.manager.query(
-      `DELETE FROM idempotent_request WHERE body->>'founderId' = $1 AND office_id = ANY($2::uuid[])`,
+      `DELETE FROM idempotent_request
+        WHERE office_id = ANY($2::uuid[])
+          AND (body->>'founderId' = $1::text
+               OR body->>'caseId' IN (SELECT id::text FROM founder_case WHERE founder_id = $1::uuid))`,
       [founderId, tx.officeIds],
     );
   }

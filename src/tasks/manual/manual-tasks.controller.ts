@@ -37,7 +37,7 @@ export class ManualTasksController {
       'The open ones appear on the desk (GET /tasks) as kind manual.',
   })
   @ApiCreatedResponse({ type: ManualTaskDto, headers: ETAG_HEADER, description: 'The new task' })
-  @ApiErrors('not_found', 'founder_erased', 'advisor_unknown')
+  @ApiErrors('not_found', 'founder_erased', 'advisor_unknown', 'case_in_transfer')
   @AnswersWithVersionETag()
   create(
     @Ctx() ctx: RequestContext,
@@ -71,7 +71,13 @@ export class ManualTasksController {
   })
   @ApiIfMatch('task')
   @ApiOkResponse({ type: ManualTaskDto, headers: ETAG_HEADER, description: 'The task as changed' })
-  @ApiErrors('not_found', 'version_conflict', 'founder_erased', 'advisor_unknown')
+  @ApiErrors(
+    'not_found',
+    'version_conflict',
+    'founder_erased',
+    'advisor_unknown',
+    'case_in_transfer',
+  )
   @AnswersWithVersionETag()
   update(
     @Ctx() ctx: RequestContext,
