@@ -1,5 +1,6 @@
 import { todayInBerlin } from '../src/common/time/iso-date';
 import { insertFounder, openCase, sendEvent } from './support/cases';
+import { bufferBody } from './support/exports';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -268,6 +269,30 @@ describe('case dates, the exit day and follow-ups after exit', () => {
         [res.body.id],
       );
       expect(logged).toEqual([{ action: 'create', details: { caseId: c.id, historySeq: 2 } }]);
+    });
+
+    it('exports the FOLLOW_UP entry, and the export verifies', async () => {
+      const c = await closedCase();
+      await post(c.id, { ...VALID, note: 'geheim' }).expect(201);
+      const csv = await t
+        .http()
+        .get('/api/v1/exports/phase-history')
+        .set(w.as('auditorA'))
+        .buffer(true)
+        .parse(bufferBody)
+        .expect(200);
+      const id = csv.headers['x-export-id'];
+      const text = (csv.body as Buffer).toString('utf8');
+      expect(text).toContain('FOLLOW_UP');
+      expect(text).not.toContain('geheim');
+      const verified = await t
+        .http()
+        .post(`/api/v1/exports/verify?exportId=${id}`)
+        .set(w.as('auditorA'))
+        .set('content-type', 'text/csv')
+        .send(csv.body as Buffer)
+        .expect(200);
+      expect(verified.body).toMatchObject({ valid: true, chains: { broken: [] } });
     });
 
     it('lists follow-ups latest first, with notes only for advisors and leads', async () => {
