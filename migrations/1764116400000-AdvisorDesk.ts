@@ -52,10 +52,10 @@ export class AdvisorDesk1764116400000 implements MigrationInterface {
     await q.query(`
       UPDATE founder_case c SET exited_on = (
         SELECT (h.at AT TIME ZONE 'Europe/Berlin')::date FROM case_history h
-         WHERE h.case_id = c.id AND h.to_status = c.status
-           AND h.from_status IS DISTINCT FROM h.to_status
+         WHERE h.case_id = c.id AND h.to_status = 'closed'
+           AND h.from_status IS DISTINCT FROM 'closed'
          ORDER BY h.seq DESC LIMIT 1)
-       WHERE c.status IN ('completed', 'dropped_out')`);
+       WHERE c.status = 'closed'`);
 
     await q.query(`ALTER TABLE founder ADD COLUMN follow_up_consent_on date`);
 

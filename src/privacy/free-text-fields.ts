@@ -161,6 +161,7 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   app_user: ['*'],
   membership: ['*'],
   api_key: ['*'],
+  feed_token: ['*'], // a user's name for their own token, its hash and prefix
   auth_failure: ['*'],
   target_sector: ['*'],
   export_manifest: ['*'],
