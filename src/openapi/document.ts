@@ -28,6 +28,12 @@ const TAGS: Record<string, string> = {
   exports: 'Signed, verifiable exports of the histories for auditors',
   privacy: 'Data subjects\u2019 rights: access (Art. 15) and erasure (Art. 17 GDPR)',
   'access-log': 'Who read or changed which record (social data access log)',
+  tasks:
+    'The advisor\u2019s desk: deadlines derived from the cases, manual tasks (Wiedervorlage), the calendar feed',
+  'follow-ups':
+    'The person\u2019s situation after exit (ESF result categories), in the case history',
+  transfers:
+    'Hand-over of a case between offices: requested by the sender, decided by the receiver',
 };
 
 /** A caller may name its request (1–128 of A-Z a-z 0-9 . _ : -) to join logs across services. */
