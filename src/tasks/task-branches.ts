@@ -19,6 +19,9 @@ export interface Branch {
   where: string[];
   /** The indexed date the branch is read in order of. */
   base: string;
+  /** The rule's own bounds on base (inclusive), as one index range with the page's bounds. */
+  baseFrom?: string;
+  baseTo?: string;
   /** The columns after base in index order (they sort like the id). */
   order: string[];
   due: string;
@@ -34,6 +37,7 @@ export interface Branch {
 }
 
 const TODAY = '$today::date';
+const YEAR_AGO = `(${TODAY} - interval '1 year')::date - 1`;
 
 const LIVE_FOUNDER = 'JOIN founder f ON f.id = c.founder_id AND f.erased_at IS NULL';
 const CASE_FROM = `founder_case c ${LIVE_FOUNDER}`;
@@ -69,15 +73,16 @@ function eksFromResetPeriods(withDueOn: boolean): Branch {
       'v.office_id = s.office_id',
       `v.kind = 'provisional'`,
       `v.final_declaration_due_on IS ${withDueOn ? 'NOT NULL' : 'NULL'}`,
-      `v.period_end < ${TODAY}`,
+      // Without the Jobcenter's date the base is period_end, and baseTo says this.
+      ...(withDueOn ? [`v.period_end < ${TODAY}`] : []),
       `${TODAY} <= ${plusYear('v.period_end')}`,
-      // The horizon as an index range (a day wider than exact: leap days), the line above is exact.
-      ...(withDueOn ? [] : [`v.period_end >= (${TODAY} - interval '1 year')::date - 1`]),
       `NOT EXISTS (SELECT 1 FROM reset_period_version later
           WHERE later.analysis_id = v.analysis_id AND later.period_start = v.period_start
             AND later.version > v.version AND later.office_id = v.office_id)`,
     ],
     base,
+    // The horizon as an index range (a day wider than exact for leap days; the filter is exact).
+    ...(withDueOn ? {} : { baseFrom: YEAR_AGO, baseTo: `${TODAY} - 1` }),
     order: ['v.analysis_id', 'v.period_start'],
     due,
     offset: withDueOn ? { days: '0' } : { months: 's.eks_offset' },
@@ -108,11 +113,11 @@ const eksFromBenefitPeriod: Branch = {
     `f.benefit_status = 'sgb2'`,
     'c.benefit_period_ends_on IS NOT NULL',
     'c.final_income_declared_on IS NULL',
-    `c.benefit_period_ends_on < ${TODAY}`,
     `${TODAY} <= ${plusYear('c.benefit_period_ends_on')}`,
-    `c.benefit_period_ends_on >= (${TODAY} - interval '1 year')::date - 1`,
   ],
   base: 'c.benefit_period_ends_on',
+  baseFrom: YEAR_AGO,
+  baseTo: `${TODAY} - 1`,
   due: plusMonths('c.benefit_period_ends_on', 's.eks_offset'),
   offset: { months: 's.eks_offset' },
   id: `'eks_final_declaration:' || c.id || ':' || c.benefit_period_ends_on`,
@@ -132,11 +137,11 @@ const firstCounsellingOverdue: Branch = {
     ...CASE_WHERE,
     `c.status = 'active'`,
     `c.phase = 'access'`,
-    `c.first_counselling_scheduled_on < ${TODAY}`,
     `NOT EXISTS (SELECT 1 FROM case_contact k
         WHERE k.case_id = c.id AND k.kind = 'first_counselling' AND k.office_id = c.office_id)`,
   ],
   base: 'c.first_counselling_scheduled_on',
+  baseTo: `${TODAY} - 1`,
   due: 'c.first_counselling_scheduled_on',
   offset: { days: '0' },
   id: `'first_counselling_overdue:' || c.id`,
@@ -179,9 +184,9 @@ const fundingApplication: Branch = {
     'c.planned_start_on IS NOT NULL',
     'c.funding_applied_on IS NULL',
     'c.business_started_on IS NULL',
-    `c.planned_start_on <= ${TODAY} + s.lead_days`,
   ],
   base: 'c.planned_start_on',
+  baseTo: `${TODAY} + s.lead_days`,
   due: 'c.planned_start_on - 1',
   offset: { days: '-1' },
   id: `'funding_application_before_start:' || c.id`,
@@ -204,10 +209,10 @@ const einstiegsgeldEnds: Branch = {
     `c.status = 'active'`,
     `c.funding_route = 'einstiegsgeld'`,
     '(c.funding_starts_on IS NOT NULL OR c.funding_ends_on IS NOT NULL)',
-    `${EINSTIEGSGELD_END} >= ${TODAY}`,
-    `${EINSTIEGSGELD_END} <= ${TODAY} + s.warn_days`,
   ],
   base: EINSTIEGSGELD_END,
+  baseFrom: TODAY,
+  baseTo: `${TODAY} + s.warn_days`,
   due: EINSTIEGSGELD_END,
   offset: { days: '0' },
   id: `'einstiegsgeld_ends:' || c.id`,
@@ -226,13 +231,9 @@ const staleCase: Branch = {
   kind: 'stale_case',
   outer: `CROSS JOIN LATERAL jsonb_each_text(s.stale_days) AS p(phase, days)`,
   from: CASE_FROM,
-  where: [
-    ...CASE_WHERE,
-    `c.status = 'active'`,
-    'c.phase = p.phase',
-    `${LAST_ACTIVITY} <= ${TODAY} - p.days::integer - 1`,
-  ],
+  where: [...CASE_WHERE, `c.status = 'active'`, 'c.phase = p.phase'],
   base: LAST_ACTIVITY,
+  baseTo: `${TODAY} - p.days::integer - 1`,
   due: `${LAST_ACTIVITY} + p.days::integer + 1`,
   offset: { days: 'p.days::integer + 1' },
   id: `'stale_case:' || c.id`,

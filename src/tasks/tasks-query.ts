@@ -36,41 +36,78 @@ function settingsRecords(settings: readonly OfficeSettings[]) {
  * and x + N months ≤ m gives x ≤ m − N months + 3 days.
  */
 function baseBound(b: Branch, op: '>=' | '<=', due: string): string {
-  if ('days' in b.offset) return `${b.base} ${op} ${due} - (${b.offset.days})`;
+  if ('days' in b.offset) return `${due} - (${b.offset.days})`;
   const back = `(${due} - make_interval(months => ${b.offset.months}))::date`;
-  return `${b.base} ${op} ${op === '>=' ? back : `${back} + 3`}`;
+  return op === '>=' ? back : `${back} + 3`;
 }
 
-function conditions(b: Branch, q: TaskQuery): string[] {
+/**
+ * The branch's filters. All bounds on base (the rule's, the due filter's, the cursor's, the
+ * tail's) go into one GREATEST/LEAST pair: one index range, whichever bound is the tightest.
+ */
+function conditions(b: Branch, q: TaskQuery, tail: { from: string; to: string } | null): string[] {
   const c = [...b.where];
+  const from = b.baseFrom ? [b.baseFrom] : [];
+  const to = b.baseTo ? [b.baseTo] : [];
   if (q.assigneeId) c.push(`${b.assignee} = $assignee::uuid`);
-  if (q.minDue) c.push(`${b.due} >= $minDue::date`, baseBound(b, '>=', '$minDue::date'));
-  if (q.maxDue) c.push(`${b.due} <= $maxDue::date`, baseBound(b, '<=', '$maxDue::date'));
+  if (q.minDue) {
+    c.push(`${b.due} >= $minDue::date`);
+    from.push(baseBound(b, '>=', '$minDue::date'));
+  }
+  if (q.maxDue) {
+    c.push(`${b.due} <= $maxDue::date`);
+    to.push(baseBound(b, '<=', '$maxDue::date'));
+  }
   if (q.after) {
     c.push(
       `(${b.due} > $afterDue::date OR (${b.due} = $afterDue::date AND (${b.id}) COLLATE "C" > $afterId::text COLLATE "C"))`,
-      baseBound(b, '>=', '$afterDue::date'),
     );
+    from.push(baseBound(b, '>=', '$afterDue::date'));
   }
+  if (tail) [from, to].forEach((bounds, i) => bounds.push(i === 0 ? tail.from : tail.to));
+  if (from.length) c.push(`${b.base} >= GREATEST(${from.join(', ')})`);
+  if (to.length) c.push(`${b.base} <= LEAST(${to.join(', ')})`);
   return c;
 }
 
+/** The tail of a month branch: the 3 days after the head's last base. */
+const LAST_DAYS = {
+  from: 'last.from_base',
+  to: 'last.to_base',
+};
+
+const TASK_COLUMNS = [
+  'id',
+  'kind',
+  'office_id',
+  'case_id',
+  'analysis_id',
+  'due_on',
+  'horizon_on',
+  'assignee_id',
+  'reason',
+  'title',
+];
+
 function branchSql(b: Branch, q: TaskQuery): string {
-  const where = conditions(b, q).join('\n AND ');
+  const where = conditions(b, q, null).join('\n AND ');
   const order = [b.base, ...b.order].join(', ');
   const columns = `${b.id} AS id, '${b.kind}'::text AS kind, s.office_id, ${b.caseId} AS case_id,
     ${b.analysisId} AS analysis_id, ${b.due} AS due_on, ${b.horizon} AS horizon_on,
     ${b.assignee} AS assignee_id, ${b.reason} AS reason, ${b.title} AS title`;
   // With a day offset the index order is the task order: the first rows are the branch's part
-  // of the page. With a month offset, tasks a few days further along the base can share the last
-  // row's due date (and sort before it by id): those come along (the outer ORDER BY sorts them).
-  const inner =
-    'days' in b.offset
-      ? `SELECT ${columns} FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows`
-      : `SELECT ${columns} FROM ${b.from} WHERE ${where} AND ${b.base} <= (
-           SELECT max(h.base) + 3 FROM (
-             SELECT ${b.base} AS base FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows) h)`;
-  return `SELECT x.* FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (${inner}) x`;
+  // of the page. With a month offset, tasks up to 3 days further along the base can share the
+  // last row's due date (and sort before it by id): they come along (the outer ORDER BY sorts
+  // them in). The head is read once; the tail is a short range after it.
+  const head = `SELECT ${columns}, ${b.base} AS base FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows`;
+  if ('days' in b.offset)
+    return `SELECT x.${TASK_COLUMNS.join(', x.')} FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (${head}) x`;
+  return `SELECT x.* FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (
+    WITH head AS MATERIALIZED (${head}),
+      last AS (SELECT max(base) + 1 AS from_base, max(base) + 3 AS to_base FROM head)
+    SELECT ${TASK_COLUMNS.join(', ')} FROM head
+    UNION ALL
+    SELECT ${columns} FROM last CROSS JOIN ${b.from} WHERE ${conditions(b, q, LAST_DAYS).join('\n AND ')}) x`;
 }
 
 /** The SQL and its parameters; named placeholders ($today, …) become positional ones here. */
