@@ -32,6 +32,8 @@ export const BENCH = {
   },
   export: { smallRows: 100_000 / DIV, largeRows: 1_000_000 / DIV, rowsPerCase: 10, rssEveryMs: 50 },
   getCase: { clients: 32 },
+  /** GET /tasks, first page, of one office with this many open cases (bench/desk-seed.ts). */
+  desk: { openCases: 50_000 / DIV, clients: 4, limit: 50 },
 };
 
 /** The phases the list cases are spread over, in seeding order. */

@@ -21,6 +21,7 @@ export interface Results {
   transitions?: { title: string; http: Phase; sql: Phase };
   list?: { title: string; http: Phase; sql: Phase };
   getCase?: { title: string; http: Phase; hello: Phase; sql: Phase };
+  desk?: { title: string; http: Phase; sql: Phase };
   export?: { sizes: { http: ExportFigures; copy: ExportFigures }[] };
 }
 
@@ -62,6 +63,18 @@ export function renderReport(r: Results): string {
       `${fmt(http.result.latency.p95 / sql.result.latency.p95, 1)}× (p95)`,
       'p95 ≤ 20 ms',
       met(http.result.latency.p95 <= 20),
+    ]);
+  }
+  if (r.desk) {
+    const { title, http, sql } = r.desk;
+    rows.push([
+      title,
+      'p50 / p95 (req/s)',
+      `${ms(http.result.latency.p50)} / ${ms(http.result.latency.p95)} (${fmt(http.result.perSecond)})`,
+      `${ms(sql.result.latency.p50)} / ${ms(sql.result.latency.p95)} (${fmt(sql.result.perSecond)}) same SQL via pg`,
+      `${fmt(http.result.latency.p95 / sql.result.latency.p95, 1)}× (p95)`,
+      'p95 ≤ 50 ms',
+      met(http.result.latency.p95 <= 50),
     ]);
   }
   if (r.export) {
@@ -108,6 +121,8 @@ export function renderReport(r: Results): string {
     r.transitions?.sql,
     r.list?.http,
     r.list?.sql,
+    r.desk?.http,
+    r.desk?.sql,
     r.getCase?.http,
     r.getCase?.sql,
     r.getCase?.hello,

@@ -30,7 +30,7 @@ import type { HttpLoadSpec, HttpScenario, PgLoadSpec, PgScenario } from './worke
 /**
  * `npm run bench`: a scratch database, the built service as a child process, SQL-seeded data, load
  * from separate worker processes, and each figure beside a baseline measured in the same run.
- * BENCH_ONLY=transitions,list,export,get runs a subset (seeding is always complete).
+ * BENCH_ONLY=transitions,list,export,get,desk runs a subset (seeding is always complete).
  */
 const DIST = join(__dirname, '..');
 const SERVICE = join(DIST, 'src/main.js');
@@ -216,6 +216,27 @@ async function main(): Promise<void> {
     );
     results.list = {
       title: `GET /api/v1/cases?phase=${phase}&officeId, ${fmt(cases)} cases in ${offices} offices, ${walk}`,
+      http,
+      sql,
+    };
+  }
+
+  if (wants('desk')) {
+    const { clients, limit } = BENCH.desk;
+    const d = world.desk;
+    const http = await httpPhase(
+      `desk over HTTP, ${clients} connections, first page of ${limit}`,
+      service,
+      { kind: 'desk', apiKey: d.apiKey, limit },
+      clients,
+    );
+    const sql = await pgPhase(
+      `desk SQL via pg, ${clients} clients`,
+      { kind: 'desk', officeId: d.officeId, limit },
+      clients,
+    );
+    results.desk = {
+      title: `GET /api/v1/tasks first page (${limit}), one office with ${fmt(d.openCases)} open cases, ${clients} connections`,
       http,
       sql,
     };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { hashApiKey } from '../src/auth/api-key-hash';
 import { BENCH, PHASES } from './config';
+import { DESK_TABLES, seedDeskOffice } from './desk-seed';
 
 export interface ApiKey {
   id: string;
@@ -18,6 +19,8 @@ export interface BenchWorld {
   exports: { officeId: string; apiKey: string; rows: number }[];
   /** cases of the first listing office, for GET /cases/:id */
   getCaseIds: string[];
+  /** the desk office (50,000 open cases) with an advisor key */
+  desk: { officeId: string; apiKey: string; openCases: number };
 }
 
 const activeState = (phase: string) =>
@@ -92,17 +95,20 @@ export async function seed(db: Client): Promise<BenchWorld> {
     // In case_id order, so the (case_id, seq) index is appended to rather than split at random.
     await db.query(
       `INSERT INTO case_history (case_id, seq, at, actor_type, event, from_phase, to_phase, from_status, to_status,
-                                 payload, machine_version, case_ref, actor_ref, prev_hash, hash, chain_format, office_id)
+                                 payload, machine_version, case_ref, actor_ref, prev_hash, hash, chain_format, office_id,
+                                 written_office_id)
        SELECT e.id, s, now() - ($1::int + 1 - s) * interval '1 hour', 'api_key',
               CASE WHEN s % 2 = 1 THEN 'PAUSE' ELSE 'RESUME' END, 'access', 'access',
               CASE WHEN s % 2 = 1 THEN 'active' ELSE 'paused' END, CASE WHEN s % 2 = 1 THEN 'paused' ELSE 'active' END,
               '{}', 1, md5(e.id::text) || md5(e.id::text || 'r'), md5('actor') || md5('ref'),
-              md5(e.id::text || (s - 1)) || md5((s - 1)::text), md5(e.id::text || s) || md5(s::text), 1, $2::uuid
+              md5(e.id::text || (s - 1)) || md5((s - 1)::text), md5(e.id::text || s) || md5(s::text), 1, $2::uuid, $2::uuid
          FROM (SELECT id FROM export_case ORDER BY id) e CROSS JOIN generate_series(1, $1::int) s`,
       [ex.rowsPerCase, officeId],
     );
     await db.query('COMMIT');
   }
+
+  const desk = await seedDeskOffice(db, BENCH.desk.openCases);
 
   const { rows: sample } = await db.query<{ id: string }>(
     `SELECT id FROM founder_case WHERE office_id = $1 ORDER BY md5(id::text) LIMIT 1000`,
@@ -130,6 +136,11 @@ export async function seed(db: Client): Promise<BenchWorld> {
     },
     exports: exportKeys,
     getCaseIds: sample.map((r) => r.id),
+    desk: {
+      officeId: desk.officeId,
+      apiKey: (await apiKey(desk.officeId, 'advisor')).key,
+      openCases: desk.openCases,
+    },
   };
 
   // Statistics and the visibility map for the planner, hint bits set, and a checkpoint, so that
@@ -142,6 +153,7 @@ export async function seed(db: Client): Promise<BenchWorld> {
     'case_history',
     'case_history_text',
     'access_log',
+    ...DESK_TABLES,
   ]) {
     await db.query(`VACUUM (ANALYZE) ${table}`);
   }

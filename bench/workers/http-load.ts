@@ -82,6 +82,12 @@ function requestOf(s: HttpScenario, k: number, n: number): Request {
         }),
       };
     }
+    case 'desk':
+      return {
+        method: 'GET',
+        path: `/api/v1/tasks?limit=${s.limit}`,
+        headers: { 'x-api-key': s.apiKey },
+      };
     case 'hello':
       return { method: 'GET', path: '/hello' };
   }

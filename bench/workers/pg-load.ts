@@ -9,6 +9,10 @@ import type { OfficeTx } from '../../src/database/office-transaction';
 import { standInDriver } from '../../src/database/pg-driver';
 import type { AppConfig } from '../../src/config/config';
 import { GENESIS_HASH } from '../../src/history-chain/chain';
+import { todayInBerlin } from '../../src/common/time/calendar-date';
+import { OfficeSettingsRepository } from '../../src/office-settings/office-settings.repository';
+import { TASK_KINDS } from '../../src/tasks/task';
+import { TasksRepository } from '../../src/tasks/tasks.repository';
 import { HistorySealer } from '../../src/history-chain/history-sealer';
 import { cpuMs } from '../lib/processes';
 import { latency, LoadResult } from '../lib/stats';
@@ -92,6 +96,8 @@ function operationOf(s: PgScenario, client: Client, k: number, n: number): Opera
       return listWalk(s, client, k, n);
     case 'get':
       return getCase(s, client, k);
+    case 'desk':
+      return deskPage(s, client);
   }
 }
 
@@ -265,6 +271,27 @@ function getCase(s: Extract<PgScenario, { kind: 'get' }>, client: Client, k: num
         { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' },
       ])!,
     );
+  };
+}
+
+/**
+ * The desk's first page as the service reads it: the office's settings, then the tasks SQL
+ * (TasksRepository), on this client without the scoped transaction and access log.
+ */
+function deskPage(s: Extract<PgScenario, { kind: 'desk' }>, client: Client): Operation {
+  const tx = unscoped(dataSourceOn(client), [s.officeId]);
+  const settings = new OfficeSettingsRepository();
+  const tasks = new TasksRepository();
+  return async () => {
+    await tasks.open(tx, await settings.forOffices(tx), {
+      today: todayInBerlin(),
+      kinds: TASK_KINDS,
+      minDue: null,
+      maxDue: null,
+      after: null,
+      assigneeId: null,
+      rows: s.limit + 1,
+    });
   };
 }
 

@@ -12,6 +12,8 @@ export type HttpScenario =
       pagesPerWalk: number;
     }
   | { kind: 'get'; apiKey: string; caseIds: string[] }
+  /** The first page of the desk (GET /tasks) of one office, again and again. */
+  | { kind: 'desk'; apiKey: string; limit: number }
   | { kind: 'hello' };
 
 export interface HttpLoadSpec {
@@ -31,7 +33,8 @@ export type PgScenario =
       pseudonymKey: string;
     }
   | { kind: 'list'; offices: string[]; phase: string; limit: number; pagesPerWalk: number }
-  | { kind: 'get'; apiKey: string; caseIds: string[] };
+  | { kind: 'get'; apiKey: string; caseIds: string[] }
+  | { kind: 'desk'; officeId: string; limit: number };
 
 export interface PgLoadSpec {
   databaseUrl: string;
