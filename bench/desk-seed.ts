@@ -125,7 +125,9 @@ export async function seedDeskOffice(db: Client, openCases: number): Promise<Des
             ARRAY[p.start]
        FROM desk_analysis a
        CROSS JOIN LATERAL (VALUES (a.first_start), ((a.first_start + interval '6 months')::date)) p(start)
-       CROSS JOIN LATERAL generate_series(1, CASE WHEN random() < 0.4 THEN 2 ELSE 1 END) v`,
+       -- 40 % finally declared. The bound names the period (p.start) so that it is drawn per
+       -- period: a call without an outer reference is evaluated once for the whole statement.
+       CROSS JOIN LATERAL generate_series(1, CASE WHEN random() < 0.4 AND p.start IS NOT NULL THEN 2 ELSE 1 END) v`,
     [officeId],
   );
   await db.query(`DROP TABLE desk_case, desk_analysis`);

@@ -37,10 +37,8 @@ const INDEXES: [name: string, definition: string][] = [
     `founder_case (office_id, benefit_period_ends_on, id)
        WHERE benefit_period_ends_on IS NOT NULL AND final_income_declared_on IS NULL`,
   ],
-  [
-    'founder_case_desk_consent',
-    `founder_case (office_id, id) WHERE status IN ('active', 'paused')`,
-  ],
+  // Founders on a consent version other than the office's current one: two ranges of this index.
+  ['founder_desk_consent', `founder (office_id, consent_version) WHERE erased_at IS NULL`],
   [
     'reset_period_desk_due_on',
     `reset_period_version (office_id, final_declaration_due_on, analysis_id, period_start)

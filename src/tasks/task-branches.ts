@@ -1,3 +1,5 @@
+import { escapeLiteral } from 'pg';
+import type { OfficeSettings } from '../office-settings/office-settings';
 import type { TaskKind } from './task';
 
 /**
@@ -17,6 +19,11 @@ export interface Branch {
   /** Extra lateral sources before the branch (stale_case: the phases). */
   outer?: string;
   where: string[];
+  /**
+   * A condition written with each office's settings as literals, for a rule whose selectivity the
+   * planner must see (null for an office the rule does not apply to; no office: no branch).
+   */
+  officeLiteral?: (settings: OfficeSettings) => string | null;
   /** The indexed date the branch is read in order of. */
   base: string;
   /** The rule's own bounds on base (inclusive), as one index range with the page's bounds. */
@@ -248,14 +255,22 @@ const staleCase: Branch = {
 /** Due on one day per office: read in case order (the order of their ids). */
 const consentReview: Branch = {
   kind: 'consent_review',
-  from: CASE_FROM,
+  // From the founders on another consent version (from their own index), then their cases. The
+  // office's version is a literal: with it the planner knows from the statistics how few founders
+  // differ (as a parameter it guessed a third and read every founder); walking the office's cases
+  // in id order instead reads all of them when only a handful are outdated.
+  from: `founder f JOIN founder_case c ON c.founder_id = f.id AND c.office_id = f.office_id`,
   where: [
-    ...CASE_WHERE,
+    'f.office_id = s.office_id',
+    'f.erased_at IS NULL',
     's.consent_version IS NOT NULL',
     `c.status IN ('active', 'paused')`,
-    'f.consent_version IS NOT NULL',
-    'f.consent_version <> s.consent_version',
   ],
+  officeLiteral: (o) => {
+    if (o.currentConsentVersion === null) return null;
+    const version = escapeLiteral(o.currentConsentVersion);
+    return `(f.office_id = ${escapeLiteral(o.officeId)} AND (f.consent_version < ${version} OR f.consent_version > ${version}))`;
+  },
   base: 'COALESCE(s.consent_since, $today::date)',
   due: 'COALESCE(s.consent_since, $today::date)',
   offset: { days: '0' },

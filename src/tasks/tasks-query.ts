@@ -89,8 +89,8 @@ const TASK_COLUMNS = [
   'title',
 ];
 
-function branchSql(b: Branch, q: TaskQuery): string {
-  const where = conditions(b, q, null).join('\n AND ');
+function branchSql(b: Branch, q: TaskQuery, literal: string | null): string {
+  const where = [...conditions(b, q, null), ...(literal ? [literal] : [])].join('\n AND ');
   const order = [b.base, ...b.order].join(', ');
   const columns = `${b.id} AS id, '${b.kind}'::text AS kind, s.office_id, ${b.caseId} AS case_id,
     ${b.analysisId} AS analysis_id, ${b.due} AS due_on, ${b.horizon} AS horizon_on,
@@ -98,16 +98,18 @@ function branchSql(b: Branch, q: TaskQuery): string {
   // With a day offset the index order is the task order: the first rows are the branch's part
   // of the page. With a month offset, tasks up to 3 days further along the base can share the
   // last row's due date (and sort before it by id): they come along (the outer ORDER BY sorts
-  // them in). The head is read once; the tail is a short range after it.
+  // them in). The head is read once; the tail is a short range after it, read only when the head
+  // was cut off by the limit (a shorter head holds every row there is: no `last` row, no read;
+  // without that, GREATEST would skip the NULL bound of an empty head and read the whole range).
   const head = `SELECT ${columns}, ${b.base} AS base FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows`;
   if ('days' in b.offset)
     return `SELECT x.${TASK_COLUMNS.join(', x.')} FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (${head}) x`;
   return `SELECT x.* FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (
     WITH head AS MATERIALIZED (${head}),
-      last AS (SELECT max(base) + 1 AS from_base, max(base) + 3 AS to_base FROM head)
+      last AS (SELECT max(base) + 1 AS from_base, max(base) + 3 AS to_base FROM head HAVING count(*) = $rows)
     SELECT ${TASK_COLUMNS.join(', ')} FROM head
     UNION ALL
-    SELECT ${columns} FROM last CROSS JOIN ${b.from} WHERE ${conditions(b, q, LAST_DAYS).join('\n AND ')}) x`;
+    SELECT ${columns} FROM last CROSS JOIN ${b.from} WHERE ${[...conditions(b, q, LAST_DAYS), ...(literal ? [literal] : [])].join('\n AND ')}) x`;
 }
 
 /** The SQL and its parameters; named placeholders ($today, …) become positional ones here. */
@@ -115,8 +117,21 @@ export function tasksSql(
   q: TaskQuery,
   officeIds: readonly string[],
   settings: readonly OfficeSettings[],
-): { sql: string; params: unknown[] } {
-  const branches = BRANCHES.filter((b) => q.kinds.includes(b.kind));
+): { sql: string; params: unknown[] } | null {
+  const branches = BRANCHES.filter((b) => q.kinds.includes(b.kind)).flatMap(
+    (
+      b,
+    ): {
+      b: Branch;
+      literal: string | null;
+    }[] => {
+      if (!b.officeLiteral) return [{ b, literal: null }];
+      const literals = settings.map(b.officeLiteral).filter((l): l is string => l !== null);
+      return literals.length ? [{ b, literal: `(${literals.join(' OR ')})` }] : [];
+    },
+  );
+  // No rule applies (only consent_review asked for, and no office has a consent version).
+  if (branches.length === 0) return null;
   const named: Record<string, unknown> = {
     settings: JSON.stringify(settingsRecords(settings)),
     offices: officeIds,
@@ -132,7 +147,7 @@ export function tasksSql(
       SELECT * FROM jsonb_to_recordset($settings::jsonb) AS s(office_id uuid, eks_offset integer,
         lead_days integer, warn_days integer, stale_days jsonb, consent_version text, consent_since date)
        WHERE s.office_id = ANY($offices::uuid[]))
-    SELECT * FROM (${branches.map((b) => branchSql(b, q)).join('\nUNION ALL\n')}) t
+    SELECT * FROM (${branches.map(({ b, literal }) => branchSql(b, q, literal)).join('\nUNION ALL\n')}) t
      ORDER BY due_on, id COLLATE "C"
      LIMIT $rows`;
   const params: unknown[] = [];
