@@ -37,7 +37,12 @@ const INDEXES: [name: string, definition: string][] = [
     `founder_case (office_id, benefit_period_ends_on, id)
        WHERE benefit_period_ends_on IS NOT NULL AND final_income_declared_on IS NULL`,
   ],
-  // Founders on a consent version other than the office's current one: two ranges of this index.
+  // consent_review reads either the office's open cases in id order (many founders outdated) or
+  // the founders on another version first (few), as the planner estimates from the version.
+  [
+    'founder_case_desk_consent',
+    `founder_case (office_id, id) WHERE status IN ('active', 'paused')`,
+  ],
   ['founder_desk_consent', `founder (office_id, consent_version) WHERE erased_at IS NULL`],
   [
     'reset_period_desk_due_on',

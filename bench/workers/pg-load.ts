@@ -276,13 +276,17 @@ function getCase(s: Extract<PgScenario, { kind: 'get' }>, client: Client, k: num
 
 /**
  * The desk's first page as the service reads it: the office's settings, then the tasks SQL
- * (TasksRepository), on this client without the scoped transaction and access log.
+ * (TasksRepository), on this client in a plain transaction: without the office scope (as the
+ * superuser, without row-level security) and the access log.
  */
 function deskPage(s: Extract<PgScenario, { kind: 'desk' }>, client: Client): Operation {
   const tx = unscoped(dataSourceOn(client), [s.officeId]);
   const settings = new OfficeSettingsRepository();
   const tasks = new TasksRepository();
+  // In a transaction, as the service runs it: the repository's transaction-local settings (JIT
+  // off, the generic plan) would do nothing outside one.
   return async () => {
+    await client.query('BEGIN');
     await tasks.open(tx, await settings.forOffices(tx), {
       today: todayInBerlin(),
       kinds: TASK_KINDS,
@@ -292,6 +296,7 @@ function deskPage(s: Extract<PgScenario, { kind: 'desk' }>, client: Client): Ope
       assigneeId: null,
       rows: s.limit + 1,
     });
+    await client.query('COMMIT');
   };
 }
 

@@ -71,9 +71,12 @@ function conditions(b: Branch, q: TaskQuery, tail: { from: string; to: string } 
 }
 
 /** The tail of a month branch: the 3 days after the head's last base. */
+// Scalar sub-selects, so that the bounds are InitPlans: evaluated once and used as the tail's
+// index range whatever the planner estimates (joined to `last`, it sometimes read the office's
+// whole index and filtered the join instead).
 const LAST_DAYS = {
-  from: 'last.from_base',
-  to: 'last.to_base',
+  from: '(SELECT from_base FROM last)',
+  to: '(SELECT to_base FROM last)',
 };
 
 const TASK_COLUMNS = [
@@ -89,8 +92,11 @@ const TASK_COLUMNS = [
   'title',
 ];
 
+const withLiteral = (conditions: string[], literal: string | null) =>
+  literal ? [...conditions, literal] : conditions;
+
 function branchSql(b: Branch, q: TaskQuery, literal: string | null): string {
-  const where = [...conditions(b, q, null), ...(literal ? [literal] : [])].join('\n AND ');
+  const where = withLiteral(conditions(b, q, null), literal).join('\n AND ');
   const order = [b.base, ...b.order].join(', ');
   const columns = `${b.id} AS id, '${b.kind}'::text AS kind, s.office_id, ${b.caseId} AS case_id,
     ${b.analysisId} AS analysis_id, ${b.due} AS due_on, ${b.horizon} AS horizon_on,
@@ -98,18 +104,19 @@ function branchSql(b: Branch, q: TaskQuery, literal: string | null): string {
   // With a day offset the index order is the task order: the first rows are the branch's part
   // of the page. With a month offset, tasks up to 3 days further along the base can share the
   // last row's due date (and sort before it by id): they come along (the outer ORDER BY sorts
-  // them in). The head is read once; the tail is a short range after it, read only when the head
-  // was cut off by the limit (a shorter head holds every row there is: no `last` row, no read;
-  // without that, GREATEST would skip the NULL bound of an empty head and read the whole range).
+  // them in). The head is read once; the tail is a short range after it.
+  // An empty head has no last base: the tail starts at infinity then, and reads nothing (GREATEST
+  // skips a NULL, so without it an empty head's tail read the rule's whole range again).
   const head = `SELECT ${columns}, ${b.base} AS base FROM ${b.from} WHERE ${where} ORDER BY ${order} LIMIT $rows`;
   if ('days' in b.offset)
     return `SELECT x.${TASK_COLUMNS.join(', x.')} FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (${head}) x`;
   return `SELECT x.* FROM s ${b.outer ?? ''} CROSS JOIN LATERAL (
     WITH head AS MATERIALIZED (${head}),
-      last AS (SELECT max(base) + 1 AS from_base, max(base) + 3 AS to_base FROM head HAVING count(*) = $rows)
+      last AS (SELECT COALESCE(max(base) + 1, 'infinity') AS from_base, max(base) + 3 AS to_base FROM head)
     SELECT ${TASK_COLUMNS.join(', ')} FROM head
     UNION ALL
-    SELECT ${columns} FROM last CROSS JOIN ${b.from} WHERE ${[...conditions(b, q, LAST_DAYS), ...(literal ? [literal] : [])].join('\n AND ')}) x`;
+    SELECT ${columns} FROM ${b.from}
+     WHERE ${withLiteral(conditions(b, q, LAST_DAYS), literal).join('\n AND ')}) x`;
 }
 
 /** The SQL and its parameters; named placeholders ($today, …) become positional ones here. */
