@@ -333,8 +333,9 @@ describe('the calendar feed (GET /tasks.ics) and feed tokens', () => {
         .set('Authorization', 'Bearer not.a.token')
         .set('X-API-Key', 'x')
         .expect(200);
-      const res = await t.http().get('/api/v1/tasks.ics').set(w.as('advisorA')).expect(400); // no token at all: the query is not valid
-      expect(res.body.code).toBe('validation_failed');
+      // No token at all: no credential, whatever else the request carries.
+      const res = await t.http().get('/api/v1/tasks.ics').set(w.as('advisorA')).expect(401);
+      expect(res.body.code).toBe('unauthenticated');
     });
 
     it('refuses unknown and malformed tokens with 401, revealing nothing', async () => {
@@ -382,14 +383,17 @@ describe('the calendar feed (GET /tasks.ics) and feed tokens', () => {
   });
 
   describe('the document', () => {
-    it('describes the feed: public, the token in the query, text/calendar or 401', async () => {
+    it('describes the feed: secured by the feed token in the query only, text/calendar or 401', async () => {
       const doc = (await t.http().get('/openapi.json').expect(200)).body;
       const op = doc.paths['/api/v1/tasks.ics'].get;
-      expect(op.security).toEqual([]);
+      expect(op.security).toEqual([{ feedToken: [] }]);
+      expect(doc.components.securitySchemes.feedToken).toMatchObject({
+        type: 'apiKey',
+        in: 'query',
+        name: 'token',
+      });
       expect(op.parameters).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({ name: 'token', in: 'query', required: true }),
-        ]),
+        expect.arrayContaining([expect.objectContaining({ name: 'token', in: 'query' })]),
       );
       expect(Object.keys(op.responses['200'].content)).toEqual(['text/calendar']);
       expect(Object.keys(op.responses['401'].content)).toEqual(['application/problem+json']);

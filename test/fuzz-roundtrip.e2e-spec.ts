@@ -131,6 +131,7 @@ describe('valid requests round-trip', () => {
         iscedLevel: maybe(fc.integer({ min: 0, max: 8 })),
         foreignQualificationRecognition: maybe(fc.constantFrom(...RECOGNITION_STATUSES)),
         consent: maybe(fc.record({ givenOn: pastDate, version: trimmedText(50) })),
+        followUpConsentOn: maybe(pastDate),
         profile: maybe(
           fc.record(
             {
@@ -180,6 +181,7 @@ describe('valid requests round-trip', () => {
           consent: sent.consent
             ? { givenOn: sent.consent.givenOn, version: sent.consent.version.trim() }
             : null,
+          followUpConsentOn: sent.followUpConsentOn ?? null,
           profile: p
             ? {
                 targetSector: p.targetSector ?? null,

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, Query, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtension, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../auth/access.decorator';
 import { ApiErrors } from '../openapi/api-errors.decorator';
@@ -17,6 +17,9 @@ export class CalendarFeedController {
   // can send, and any Authorization or X-API-Key header is ignored here.
   @Get()
   @Public()
+  // Documented as its own scheme (the query's token), so that the feed is not listed as open.
+  @ApiSecurity('feedToken')
+  @ApiExtension('x-required-roles', ['any'])
   @Header('Content-Type', CALENDAR_CONTENT_TYPE)
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({

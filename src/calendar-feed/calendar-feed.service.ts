@@ -35,7 +35,7 @@ export class CalendarFeedService {
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}
 
-  async feed(token: string, request: FeedRequest, now = new Date()): Promise<string> {
+  async feed(token: string | undefined, request: FeedRequest, now = new Date()): Promise<string> {
     const { principal, tokenId } = await this.authenticate(token);
     const ctx: RequestContext = { actor: principal, ...request };
     const scope = officesFor(principal, 'tasks.read');
@@ -53,7 +53,9 @@ export class CalendarFeedService {
   }
 
   /** One answer for every refusal (malformed, unknown, revoked, user inactive): nothing is revealed. */
-  private async authenticate(token: string): Promise<{ principal: Principal; tokenId: string }> {
+  private async authenticate(
+    token: string | undefined,
+  ): Promise<{ principal: Principal; tokenId: string }> {
     const refused = new AppError('unauthenticated', 'The feed token is not valid.');
     if (!looksLikeFeedToken(token)) throw refused;
     const owner = await this.tokens.owner(hashFeedToken(token));

@@ -84,6 +84,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         description: 'An office API key (lotse_…)',
       },
       'apiKey',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'query',
+        name: 'token',
+        description:
+          'A calendar feed token (lotse_feed_…): opens GET /api/v1/tasks.ics and nothing else',
+      },
+      'feedToken',
     );
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {

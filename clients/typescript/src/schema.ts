@@ -732,6 +732,282 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/offices/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An office’s deadline offsets and thresholds
+         * @description Leads of the office and admins. The defaults (version 0) while the office has stored none. The tasks are derived when the desk is read, so a change takes effect on the next read.
+         */
+        get: operations["officeSettingsGet"];
+        /**
+         * Replace an office’s settings
+         * @description The whole object; each PUT is a new version (If-Match "0" while the defaults apply). A changed currentConsentVersion sets consentVersionSince to today (Europe/Berlin); otherwise it stays.
+         */
+        put: operations["officeSettingsPut"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The desk: open tasks
+         * @description The open tasks of the caller’s offices, derived at read time from the cases, RE_SET periods and the office’s settings (final EKS declaration, overdue first counselling, 6-month follow-up, funding application before the start, end of Einstiegsgeld, stale case, consent review), and the manual tasks. A derived task disappears by itself once the fact that completes it is recorded. By due date, then id, in keyset pages: pass nextCursor as cursor for the next one.
+         */
+        get: operations["tasksList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the manual tasks of a case
+         * @description Open ones first by due day, then the done ones.
+         */
+        get: operations["manualTasksList"];
+        put?: never;
+        /**
+         * Add a manual task (Wiedervorlage) to a case
+         * @description A title, a due day and optionally an assignee (an active advisor or lead of the case’s office). The open ones appear on the desk (GET /tasks) as kind manual.
+         */
+        post: operations["manualTasksCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change, complete or reopen a manual task
+         * @description Sets the fields given; done true marks it done (doneAt, doneBy: the caller), false reopens it. Every change is a new version of the task (a new ETag); an empty body changes nothing.
+         */
+        patch: operations["manualTasksUpdate"];
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/follow-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the follow-ups of a case
+         * @description Latest first. Auditors read the notes as null.
+         */
+        get: operations["followUpsList"];
+        put?: never;
+        /**
+         * Record a follow-up after exit
+         * @description The founder’s situation some time after the case was completed or dropped out (the ESF result categories). Needs the founder’s followUpConsentOn; `on` lies between the case’s exitedOn and today. Written with a FOLLOW_UP entry of the case history (phase and status unchanged), so it is a new version of the case: If-Match names the case’s ETag, and the answer gives the new one as caseVersion.
+         */
+        post: operations["followUpsRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/feed-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s feed tokens, without secrets
+         * @description Newest first; revoked tokens included.
+         */
+        get: operations["feedTokensList"];
+        put?: never;
+        /**
+         * Create a calendar feed token
+         * @description For a signed-in user who reads the desk in some office (API keys: 403, a feed is a person’s). The answer holds the token and the feed’s address, this once: only its hash is stored. The token opens GET /api/v1/tasks.ics and nothing else.
+         */
+        post: operations["feedTokensCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/feed-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a feed token
+         * @description Effective at once: the next fetch of the feed with it is refused. Revoking a revoked token again changes nothing; another user’s token is not found.
+         */
+        delete: operations["feedTokensRevoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller’s open tasks as an iCalendar feed (RFC 5545)
+         * @description For calendar subscriptions (Outlook, Thunderbird): the feed token is the only credential, so the URL is a secret. One all-day event per open task assigned to the token’s user, in the offices where they read the desk now; UID <task id>@lotse stays when a deadline moves. Summaries name the kind and the case by the first 8 hex digits of its id, never a person. An unknown or revoked token, or a deactivated user: 401.
+         */
+        get: operations["calendarFeedTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand a case over to another office
+         * @description Asks the receiving office to take the founder over, with ALL of their cases, contacts, tasks, follow-ups, histories and RE_SET analyses. Until its lead accepts or declines, everything of the founder is read-only for both offices (409 case_in_transfer). Advisors and leads of the case’s office.
+         */
+        post: operations["transfersRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List transfers
+         * @description Transfers from (outgoing) or to (incoming) the caller’s offices, newest request first, in keyset pages: pass nextCursor as cursor for the next one. Advisors and leads of either office.
+         */
+        get: operations["transfersList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a transfer
+         * @description Advisors and leads of the sending or the receiving office.
+         */
+        get: operations["transfersGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a transfer
+         * @description The founder, all of their cases and analyses become the receiving office’s, in one transaction; each case’s chain gets a TRANSFER entry written in the sending office’s name, whose rows keep counting for it (pseudonymised in its exports). Leads of the receiving office.
+         */
+        post: operations["transfersAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transfers/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline a transfer
+         * @description Nothing moves and the case is writable again; the access log of both offices keeps the decision. Leads of the receiving office.
+         */
+        post: operations["transfersDecline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1193,6 +1469,12 @@ export interface components {
             /** @description Recognition of a foreign professional qualification */
             foreignQualificationRecognition?: components["schemas"]["RecognitionStatus"] | null;
             consent?: components["schemas"]["Consent"] | null;
+            /**
+             * Format: date
+             * @description The founder agreed to the voluntary follow-up after exit (not in the future); null: not agreed
+             * @example 2025-03-14
+             */
+            followUpConsentOn?: string | null;
             /** @description Replaced as a whole */
             profile?: components["schemas"]["FounderProfileInput"] | null;
         };
@@ -1268,6 +1550,11 @@ export interface components {
             /** @description Recognition of a foreign professional qualification */
             foreignQualificationRecognition: components["schemas"]["RecognitionStatus"] | null;
             consent: components["schemas"]["Consent"] | null;
+            /**
+             * Format: date
+             * @description The founder agreed to the voluntary follow-up after exit; null: not agreed
+             */
+            followUpConsentOn: string | null;
             profile: components["schemas"]["FounderProfile"] | null;
             /** Format: date-time */
             createdAt: string;
@@ -1343,6 +1630,12 @@ export interface components {
             /** @description Recognition of a foreign professional qualification */
             foreignQualificationRecognition?: components["schemas"]["RecognitionStatus"] | null;
             consent?: components["schemas"]["Consent"] | null;
+            /**
+             * Format: date
+             * @description The founder agreed to the voluntary follow-up after exit (not in the future); null: not agreed
+             * @example 2025-03-14
+             */
+            followUpConsentOn?: string | null;
             /** @description Replaced as a whole */
             profile?: components["schemas"]["FounderProfileInput"] | null;
             /**
@@ -1518,6 +1811,30 @@ export interface components {
              * @description An active advisor or lead of the case’s office
              */
             advisorId?: string | null;
+            /**
+             * Format: date
+             * @description The end of the SGB II benefit period whose final income declaration is due
+             * @example 2026-03-02
+             */
+            benefitPeriodEndsOn?: string | null;
+            /**
+             * Format: date
+             * @description The final income declaration (abschließende Anlage EKS) was filed
+             * @example 2026-03-02
+             */
+            finalIncomeDeclaredOn?: string | null;
+            /**
+             * Format: date
+             * @description The first day of the approved funding (Einstiegsgeld)
+             * @example 2026-03-02
+             */
+            fundingStartsOn?: string | null;
+            /**
+             * Format: date
+             * @description The last day of the approved funding; not before fundingStartsOn
+             * @example 2026-03-02
+             */
+            fundingEndsOn?: string | null;
             /**
              * Format: uuid
              * @description The founder; the case belongs to their office
@@ -1741,6 +2058,36 @@ export interface components {
              * @example 2026-03-02
              */
             followUpOn: string | null;
+            /**
+             * Format: date
+             * @description The end of the SGB II benefit period whose final income declaration is due
+             * @example 2026-03-02
+             */
+            benefitPeriodEndsOn: string | null;
+            /**
+             * Format: date
+             * @description The final income declaration (abschließende Anlage EKS) was filed
+             * @example 2026-03-02
+             */
+            finalIncomeDeclaredOn: string | null;
+            /**
+             * Format: date
+             * @description The first day of the approved funding (Einstiegsgeld)
+             * @example 2026-03-02
+             */
+            fundingStartsOn: string | null;
+            /**
+             * Format: date
+             * @description The last day of the approved funding
+             * @example 2026-03-02
+             */
+            fundingEndsOn: string | null;
+            /**
+             * Format: date
+             * @description The day (Europe/Berlin) the case was completed or dropped out; null while open (REOPEN and RESTART clear it)
+             * @example 2026-03-02
+             */
+            exitedOn: string | null;
             /** @description How the case ended (COMPLETE); null while open and after REOPEN */
             outcome: components["schemas"]["CompletionOutcome"] | null;
             /** @description Every event the case accepts in its state, in the order of the model, for this caller */
@@ -1830,6 +2177,30 @@ export interface components {
              * @description An active advisor or lead of the case’s office
              */
             advisorId?: string | null;
+            /**
+             * Format: date
+             * @description The end of the SGB II benefit period whose final income declaration is due
+             * @example 2026-03-02
+             */
+            benefitPeriodEndsOn?: string | null;
+            /**
+             * Format: date
+             * @description The final income declaration (abschließende Anlage EKS) was filed
+             * @example 2026-03-02
+             */
+            finalIncomeDeclaredOn?: string | null;
+            /**
+             * Format: date
+             * @description The first day of the approved funding (Einstiegsgeld)
+             * @example 2026-03-02
+             */
+            fundingStartsOn?: string | null;
+            /**
+             * Format: date
+             * @description The last day of the approved funding; not before fundingStartsOn
+             * @example 2026-03-02
+             */
+            fundingEndsOn?: string | null;
             /** @description The business is the main occupation */
             mainOccupation?: boolean | null;
             /**
@@ -1947,10 +2318,10 @@ export interface components {
             id: string | null;
         };
         /**
-         * @description A client event, or RESTART: the system event of an accepted RE_SET analysis
+         * @description A client event, RESTART: the system event of an accepted RE_SET analysis, TRANSFER: the hand-over to another office, or FOLLOW_UP: a follow-up after exit (phase and status unchanged)
          * @enum {string}
          */
-        CaseHistoryEvent: "START_COUNSELLING" | "START_PLANNING" | "LAUNCH" | "START_CONSOLIDATION" | "COMPLETE" | "STEP_BACK" | "DROP_OUT" | "PAUSE" | "RESUME" | "REOPEN" | "RESTART";
+        CaseHistoryEvent: "START_COUNSELLING" | "START_PLANNING" | "LAUNCH" | "START_CONSOLIDATION" | "COMPLETE" | "STEP_BACK" | "DROP_OUT" | "PAUSE" | "RESUME" | "REOPEN" | "RESTART" | "TRANSFER" | "FOLLOW_UP";
         /**
          * @description Why a founder dropped out
          * @example employment
@@ -1963,7 +2334,7 @@ export interface components {
             outcome?: components["schemas"]["CompletionOutcome"];
             /**
              * Format: date
-             * @description COMPLETE
+             * @description COMPLETE: the planned follow-up; FOLLOW_UP: the day of the follow-up
              * @example 2026-03-02
              */
             followUpOn?: string;
@@ -1992,7 +2363,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             actor: components["schemas"]["HistoryActor"];
-            /** @description A client event, or RESTART: the system event of an accepted RE_SET analysis */
+            /** @description A client event, RESTART: the system event of an accepted RE_SET analysis, TRANSFER: the hand-over to another office, or FOLLOW_UP: a follow-up after exit (phase and status unchanged) */
             event: components["schemas"]["CaseHistoryEvent"];
             fromPhase: components["schemas"]["Phase"] | null;
             toPhase: components["schemas"]["Phase"];
@@ -2335,6 +2706,16 @@ export interface components {
              */
             contacts: number;
             /**
+             * @description Manual tasks whose titles were erased (the tasks stay)
+             * @example 1
+             */
+            tasks: number;
+            /**
+             * @description Follow-ups whose notes were erased (the follow-ups stay)
+             * @example 1
+             */
+            followUps: number;
+            /**
              * @description RE_SET analyses whose free texts were erased
              * @example 1
              */
@@ -2393,6 +2774,11 @@ export interface components {
             /** Format: date */
             consent_given_on: string | null;
             consent_version: string | null;
+            /**
+             * Format: date
+             * @description The person agreed to follow-ups after exit
+             */
+            follow_up_consent_on: string | null;
             profile: components["schemas"]["DataExportFounderProfile"] | null;
             /**
              * Format: uuid
@@ -2473,6 +2859,16 @@ export interface components {
             provisional_income_declared_on: string | null;
             /** Format: date */
             follow_up_on: string | null;
+            /** Format: date */
+            benefit_period_ends_on: string | null;
+            /** Format: date */
+            final_income_declared_on: string | null;
+            /** Format: date */
+            funding_starts_on: string | null;
+            /** Format: date */
+            funding_ends_on: string | null;
+            /** Format: date */
+            exited_on: string | null;
             outcome: string | null;
             /** Format: uuid */
             created_by: string | null;
@@ -2545,6 +2941,51 @@ export interface components {
             created_by: string | null;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @description A follow-up after exit of one of the cases, every column */
+        DataExportFollowUp: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            office_id: string;
+            /** Format: uuid */
+            case_id: string;
+            history_seq: number;
+            /** Format: date */
+            on: string;
+            /** @enum {string} */
+            situation: "employed" | "job_searching" | "education_or_training" | "inactive" | "unknown";
+            still_self_employed: boolean;
+            note: string | null;
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description A manual task (Wiedervorlage) of one of the cases, every column */
+        DataExportTask: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            office_id: string;
+            /** Format: uuid */
+            case_id: string;
+            title: string | null;
+            /** Format: date */
+            due_on: string;
+            /** Format: uuid */
+            assignee_id: string | null;
+            /** Format: date-time */
+            done_at: string | null;
+            /** Format: uuid */
+            done_by: string | null;
+            version: number;
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description A RE_SET analysis row of the founder, every column */
         DataExportResetAnalysis: {
@@ -2688,6 +3129,10 @@ export interface components {
             phaseHistory: components["schemas"]["DataExportCaseHistoryEntry"][];
             /** @description By date */
             contacts: components["schemas"]["DataExportContact"][];
+            /** @description By case and date */
+            followUps: components["schemas"]["DataExportFollowUp"][];
+            /** @description By case and due day */
+            tasks: components["schemas"]["DataExportTask"][];
             /** @description Oldest first */
             resetAnalyses: components["schemas"]["DataExportResetAnalysis"][];
             /** @description By analysis, period and version */
@@ -3966,11 +4411,474 @@ export interface components {
             /** @description Oldest first */
             items: components["schemas"]["ResetHistoryEntry"][];
         };
+        /** @description Days without activity after which an open case is stale, per phase */
+        StaleDays: {
+            /**
+             * @description Days without activity after which a case in access is stale
+             * @example 60
+             */
+            access: number;
+            /**
+             * @description Days without activity after which a case in first_counselling is stale
+             * @example 60
+             */
+            first_counselling: number;
+            /**
+             * @description Days without activity after which a case in planning is stale
+             * @example 60
+             */
+            planning: number;
+            /**
+             * @description Days without activity after which a case in launch is stale
+             * @example 60
+             */
+            launch: number;
+            /**
+             * @description Days without activity after which a case in consolidation is stale
+             * @example 60
+             */
+            consolidation: number;
+        };
+        /** @description An office’s deadline offsets and thresholds; the defaults (version 0) while none are stored */
+        OfficeSettings: {
+            /**
+             * @description Months after an EKS or benefit period’s end at which its final declaration is due
+             * @example 2
+             */
+            eksFinalOffsetMonths: number;
+            /**
+             * @description Days before the planned start from which a missing funding application is a task
+             * @example 60
+             */
+            fundingLeadDays: number;
+            /**
+             * @description Days before the Einstiegsgeld ends from which the desk warns
+             * @example 60
+             */
+            einstiegsgeldWarningDays: number;
+            staleDays: components["schemas"]["StaleDays"];
+            /**
+             * @description The consent text version founders should have agreed to; null: no consent review. A change sets consentVersionSince to today
+             * @example RUN-DS-2026-1
+             */
+            currentConsentVersion: string | null;
+            /**
+             * @description The office frontend’s page of a case: an http(s) URL with {caseId}
+             * @example https://desk.example.org/cases/{caseId}
+             */
+            caseUrlTemplate: string | null;
+            /**
+             * @description The office frontend’s page of a RE_SET analysis: an http(s) URL with {analysisId}
+             * @example https://desk.example.org/reset/{analysisId}
+             */
+            analysisUrlTemplate: string | null;
+            /** Format: uuid */
+            officeId: string;
+            /**
+             * Format: date
+             * @description The day the current consent version was set (the due date of its reviews)
+             */
+            consentVersionSince: string | null;
+            /** @description 0 while the office runs on the defaults; also the ETag, to send back as If-Match */
+            version: number;
+        };
+        /** @description All settings of an office at once (PUT replaces them); null where a field allows it */
+        PutOfficeSettings: {
+            /**
+             * @description Months after an EKS or benefit period’s end at which its final declaration is due
+             * @example 2
+             */
+            eksFinalOffsetMonths: number;
+            /**
+             * @description Days before the planned start from which a missing funding application is a task
+             * @example 60
+             */
+            fundingLeadDays: number;
+            /**
+             * @description Days before the Einstiegsgeld ends from which the desk warns
+             * @example 60
+             */
+            einstiegsgeldWarningDays: number;
+            staleDays: components["schemas"]["StaleDays"];
+            /**
+             * @description The consent text version founders should have agreed to; null: no consent review. A change sets consentVersionSince to today
+             * @example RUN-DS-2026-1
+             */
+            currentConsentVersion: string | null;
+            /**
+             * @description The office frontend’s page of a case: an http(s) URL with {caseId}
+             * @example https://desk.example.org/cases/{caseId}
+             */
+            caseUrlTemplate: string | null;
+            /**
+             * @description The office frontend’s page of a RE_SET analysis: an http(s) URL with {analysisId}
+             * @example https://desk.example.org/reset/{analysisId}
+             */
+            analysisUrlTemplate: string | null;
+        };
+        /** @enum {string} */
+        TaskDueFilter: "overdue" | "today" | "week" | "all";
+        /** @enum {string} */
+        TaskKind: "eks_final_declaration" | "first_counselling_overdue" | "follow_up_6_months" | "funding_application_before_start" | "einstiegsgeld_ends" | "stale_case" | "consent_review" | "manual";
+        /** @description Why a task exists: codes, dates and numbers only */
+        TaskReason: {
+            /**
+             * @description The rule in words
+             * @example EKS period end + 2 months (office setting eksFinalOffsetMonths)
+             */
+            rule: string;
+            /**
+             * @description The dates the due date came from, by name
+             * @example {
+             *       "periodStart": "2026-01-01",
+             *       "periodEnd": "2026-06-30"
+             *     }
+             */
+            dates: {
+                [key: string]: string;
+            };
+            /**
+             * @description The office settings the rule used, by name
+             * @example {
+             *       "eksFinalOffsetMonths": 2
+             *     }
+             */
+            settings: {
+                [key: string]: number | string;
+            };
+        };
+        /** @description A task on the desk: derived from the data by a rule (never stored), or manual */
+        Task: {
+            /**
+             * @description Stable while the task exists: its kind and subject
+             * @example stale_case:0b5f3c55-6f9e-4a53-9d4c-2f4f0d3b7a11
+             */
+            id: string;
+            kind: components["schemas"]["TaskKind"];
+            /** Format: uuid */
+            officeId: string;
+            /**
+             * Format: uuid
+             * @description The case the task is about
+             */
+            caseId: string | null;
+            /**
+             * Format: uuid
+             * @description The RE_SET analysis (an EKS period’s)
+             */
+            analysisId: string | null;
+            /**
+             * Format: date
+             * @example 2026-03-02
+             */
+            dueOn: string;
+            /**
+             * Format: date
+             * @description After this day the task no longer matters
+             * @example 2026-03-02
+             */
+            horizonOn: string | null;
+            /**
+             * Format: uuid
+             * @description The case’s advisor, a manual task’s assignee
+             */
+            assigneeId: string | null;
+            reason: components["schemas"]["TaskReason"];
+            /** @description A manual task’s title */
+            title: string | null;
+        };
+        /** @description One keyset page of open tasks, by due date then id */
+        TaskPage: {
+            items: components["schemas"]["Task"][];
+            /** @description Pass as cursor for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description A manual task (Wiedervorlage) on a case */
+        CreateManualTask: {
+            /**
+             * @description Free text, trimmed; erased with the founder
+             * @example Bewilligungsbescheid anfordern
+             */
+            title: string;
+            /**
+             * Format: date
+             * @description When it is due
+             * @example 2026-11-03
+             */
+            dueOn: string;
+            /**
+             * Format: uuid
+             * @description An active advisor or lead of the case’s office; null: nobody in particular
+             */
+            assigneeId?: string | null;
+        };
+        /** @description A manual task (Wiedervorlage) on a case */
+        ManualTask: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** Format: uuid */
+            officeId: string;
+            /** @description Free text; null after the founder was erased */
+            title: string | null;
+            /**
+             * Format: date
+             * @description When it is due
+             * @example 2026-11-03
+             */
+            dueOn: string;
+            /** Format: uuid */
+            assigneeId: string | null;
+            done: boolean;
+            /** Format: date-time */
+            doneAt: string | null;
+            /** Format: uuid */
+            doneBy: string | null;
+            /** @description Also the ETag; send it back as If-Match */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description The manual tasks of a case: open ones first by due day, then the done ones */
+        ManualTaskList: {
+            items: components["schemas"]["ManualTask"][];
+        };
+        /** @description The fields to change; absent fields stay. done true marks the task done (by the caller), false reopens it */
+        UpdateManualTask: {
+            /** @description true: done (now, by the caller); false: open again */
+            done?: boolean;
+            /**
+             * @description Free text, trimmed; erased with the founder
+             * @example Bewilligungsbescheid anfordern
+             */
+            title?: string;
+            /**
+             * Format: date
+             * @description When it is due
+             * @example 2026-11-03
+             */
+            dueOn?: string;
+            /**
+             * Format: uuid
+             * @description An active advisor or lead of the case’s office; null: nobody in particular
+             */
+            assigneeId?: string | null;
+        };
+        /**
+         * @description The ESF result category: employed (self-employed included), job_searching, education_or_training, inactive, unknown
+         * @enum {string}
+         */
+        FollowUpSituation: "employed" | "job_searching" | "education_or_training" | "inactive" | "unknown";
+        /** @description The founder’s situation some time after the case was closed (ESF follow-up) */
+        CreateFollowUp: {
+            /**
+             * Format: date
+             * @description The day of the follow-up: not before the case’s exitedOn, not in the future
+             * @example 2026-09-15
+             */
+            on: string;
+            /** @description The ESF result category: employed (self-employed included), job_searching, education_or_training, inactive, unknown */
+            situation: components["schemas"]["FollowUpSituation"];
+            /** @description The business founded in the case still exists */
+            stillSelfEmployed: boolean;
+            /** @description Free text; kept apart from the sealed history entry and erased with the person */
+            note?: string;
+        };
+        /** @description A follow-up as recorded, with the case version its history entry made */
+        RecordedFollowUp: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** Format: uuid */
+            officeId: string;
+            /**
+             * Format: date
+             * @description The day of the follow-up
+             * @example 2026-09-15
+             */
+            on: string;
+            /** @description The ESF result category: employed (self-employed included), job_searching, education_or_training, inactive, unknown */
+            situation: components["schemas"]["FollowUpSituation"];
+            /** @description The business founded in the case still exists */
+            stillSelfEmployed: boolean;
+            /** @description null: none given, erased, or the caller may not read free texts (auditors) */
+            note: string | null;
+            /** @description The seq of its FOLLOW_UP entry in the case’s history */
+            historySeq: number;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The case’s new version (its ETag): the follow-up is a new version of the case */
+            caseVersion: number;
+        };
+        /** @description A recorded follow-up after exit */
+        FollowUp: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** Format: uuid */
+            officeId: string;
+            /**
+             * Format: date
+             * @description The day of the follow-up
+             * @example 2026-09-15
+             */
+            on: string;
+            /** @description The ESF result category: employed (self-employed included), job_searching, education_or_training, inactive, unknown */
+            situation: components["schemas"]["FollowUpSituation"];
+            /** @description The business founded in the case still exists */
+            stillSelfEmployed: boolean;
+            /** @description null: none given, erased, or the caller may not read free texts (auditors) */
+            note: string | null;
+            /** @description The seq of its FOLLOW_UP entry in the case’s history */
+            historySeq: number;
+            /** Format: uuid */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description The follow-ups of a case, latest first */
+        FollowUpList: {
+            items: components["schemas"]["FollowUp"][];
+        };
+        /** @description A new calendar feed token of the caller */
+        CreateFeedToken: {
+            /**
+             * @description To recognise the token by (which device or calendar uses it)
+             * @example Outlook on my laptop
+             */
+            name: string;
+        };
+        /** @description A new feed token with its secret and feed address, which are shown this once */
+        FeedTokenCreated: {
+            /** Format: uuid */
+            id: string;
+            /** @example Outlook on my laptop */
+            name: string;
+            /**
+             * @description First characters of the token, to recognise it
+             * @example lotse_feed_3kq9Zx
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When a calendar last fetched the feed with it (to the minute); null: never
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @description null while the token works
+             */
+            revokedAt: string | null;
+            /**
+             * @description The token itself: shown this once, only its hash is stored
+             * @example lotse_feed_3kq9Zx_Vb0fT1mY4nQ8sW2eR6uI9oP3aS5dF7gH1jK
+             */
+            token: string;
+            /**
+             * @description The feed’s path with the token, to subscribe to (prepend this instance’s origin)
+             * @example /api/v1/tasks.ics?token=lotse_feed_3kq9Zx_Vb0fT1mY4nQ8sW2eR6uI9oP3aS5dF7gH1jK
+             */
+            feedUrl: string;
+        };
+        /** @description A calendar feed token, without its secret */
+        FeedToken: {
+            /** Format: uuid */
+            id: string;
+            /** @example Outlook on my laptop */
+            name: string;
+            /**
+             * @description First characters of the token, to recognise it
+             * @example lotse_feed_3kq9Zx
+             */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When a calendar last fetched the feed with it (to the minute); null: never
+             */
+            lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @description null while the token works
+             */
+            revokedAt: string | null;
+        };
+        /** @description The caller’s feed tokens, newest first, revoked ones included */
+        FeedTokenList: {
+            items: components["schemas"]["FeedToken"][];
+        };
+        /** @description Hand a case (with its founder) to another office */
+        RequestTransfer: {
+            /**
+             * Format: uuid
+             * @description The receiving office: an existing office other than the case’s
+             */
+            toOfficeId: string;
+            /** @description Why (free text: the receiving office reads it) */
+            reason: string;
+        };
+        /** @enum {string} */
+        TransferState: "requested" | "accepted" | "declined";
+        /** @description The hand-over of a case and its founder between offices. The receiving office sees this, and the case’s phase and status, but neither the case nor the founder until it accepts. */
+        Transfer: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /** Format: uuid */
+            fromOfficeId: string;
+            /** Format: uuid */
+            toOfficeId: string;
+            /** @description Why the case is handed over */
+            reason: string;
+            state: components["schemas"]["TransferState"];
+            /** @description The case’s phase when the transfer was requested */
+            casePhase: components["schemas"]["Phase"];
+            /** @description The case’s status when the transfer was requested */
+            caseStatus: components["schemas"]["CaseStatus"];
+            /** Format: date-time */
+            requestedAt: string;
+            /**
+             * Format: uuid
+             * @description The user who asked; null: an API key
+             */
+            requestedBy: string | null;
+            /** Format: date-time */
+            decidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The lead who decided; null while requested
+             */
+            decidedBy: string | null;
+            /** @description Why it was declined, when said */
+            decisionReason: string | null;
+        };
+        /** @description One keyset page of transfers, newest request first */
+        TransferPage: {
+            items: components["schemas"]["Transfer"][];
+            /** @description Pass as cursor for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description Decline a hand-over, optionally saying why */
+        DeclineTransfer: {
+            /** @description Why not (free text: the sending office reads it) */
+            reason?: string;
+        };
         /**
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_body" | "malformed_request" | "uri_too_long" | "headers_too_large" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "database_unavailable" | "internal_error" | "unauthenticated" | "forbidden" | "too_many_attempts" | "ambiguous_credentials" | "email_taken" | "office_unknown" | "office_code_taken" | "transition_not_allowed" | "requirements_unmet" | "version_conflict" | "invalid_event" | "advisor_unknown" | "idempotency_key_reused" | "office_required" | "founder_erased" | "founder_duplicate" | "target_sector_unknown" | "founder_has_open_case" | "reset_analysis_closed" | "eks_period_final" | "eks_period_overlap" | "rates_unavailable";
+        ErrorCode: "validation_failed" | "malformed_body" | "malformed_request" | "uri_too_long" | "headers_too_large" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "database_unavailable" | "internal_error" | "unauthenticated" | "forbidden" | "too_many_attempts" | "ambiguous_credentials" | "email_taken" | "office_unknown" | "office_code_taken" | "transition_not_allowed" | "requirements_unmet" | "version_conflict" | "invalid_event" | "advisor_unknown" | "idempotency_key_reused" | "office_required" | "founder_erased" | "founder_duplicate" | "target_sector_unknown" | "founder_has_open_case" | "reset_analysis_closed" | "eks_period_final" | "eks_period_overlap" | "rates_unavailable" | "case_not_closed" | "follow_up_consent_missing" | "case_in_transfer" | "transfer_decided" | "transfer_target_invalid";
         /** @description One invalid field of the request */
         FieldError: {
             /**
@@ -4019,7 +4927,7 @@ export interface components {
             allowedEvents?: string[];
             /** @description requirements_unmet: the stage gates that do not hold */
             unmet?: components["schemas"]["UnmetRequirement"][];
-            /** @description version_conflict: the version the record is at now */
+            /** @description version_conflict: the version the record is at now (0: office settings still at their defaults) */
             currentVersion?: number;
             /**
              * Format: uuid
@@ -6177,6 +7085,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large` */
             413: {
                 headers: {
@@ -6515,6 +7433,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large` */
             413: {
                 headers: {
@@ -6726,7 +7654,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `founder_erased` */
+            /** @description `founder_erased`, `case_in_transfer` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6872,7 +7800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `transition_not_allowed`, `founder_erased` */
+            /** @description `transition_not_allowed`, `founder_erased`, `case_in_transfer` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7190,7 +8118,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `founder_erased` */
+            /** @description `founder_erased`, `case_in_transfer` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7790,6 +8718,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description `payload_too_large` */
             413: {
                 headers: {
@@ -8063,6 +9001,16 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `case_in_transfer` */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -8346,7 +9294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `reset_analysis_closed`, `founder_erased` */
+            /** @description `reset_analysis_closed`, `founder_erased`, `case_in_transfer` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8501,7 +9449,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `reset_analysis_closed`, `founder_erased`, `eks_period_overlap`, `eks_period_final` */
+            /** @description `reset_analysis_closed`, `founder_erased`, `case_in_transfer`, `eks_period_overlap`, `eks_period_final` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8736,7 +9684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `transition_not_allowed`, `founder_has_open_case`, `founder_erased` */
+            /** @description `transition_not_allowed`, `founder_has_open_case`, `founder_erased`, `case_in_transfer` */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8867,6 +9815,1781 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    officeSettingsGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeSettings"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    officeSettingsPut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the settings as last read; 412 version_conflict when it changed since. Weak tags (W/"…") never match; * always does. */
+                "If-Match"?: string;
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutOfficeSettings"];
+            };
+        };
+        responses: {
+            /** @description As stored */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeSettings"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict` */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tasksList: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Tasks of this office (one of the caller’s) */
+                officeId?: string;
+                /** @description Tasks assigned to this user (a case’s advisor, a manual task’s assignee); `me`: the caller */
+                assigneeId?: string;
+                /** @description overdue: due before today; today: due today; week: due from today to today + 6 days; all (Europe/Berlin days) */
+                due?: components["schemas"]["TaskDueFilter"];
+                /** @description Comma-separated kinds (eks_final_declaration, first_counselling_overdue, follow_up_6_months, funding_application_before_start, einstiegsgeld_ends, stale_case, consent_review, manual); all kinds without it */
+                kind?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    manualTasksList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualTaskList"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    manualTasksCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManualTask"];
+            };
+        };
+        responses: {
+            /** @description The new task */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualTask"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `founder_erased`, `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `advisor_unknown` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    manualTasksUpdate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the task as last read; 412 version_conflict when it changed since. Weak tags (W/"…") never match; * always does. */
+                "If-Match"?: string;
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateManualTask"];
+            };
+        };
+        responses: {
+            /** @description The task as changed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualTask"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `founder_erased`, `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict` */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `advisor_unknown` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followUpsList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpList"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    followUpsRecord: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any 1–200 visible ASCII characters; a retry with the same key and body returns the first answer, the same key with another body answers 422 idempotency_key_reused */
+                "Idempotency-Key"?: string;
+                /** @description The ETag of the case as last read; 412 version_conflict when it changed since. Weak tags (W/"…") never match; * always does. */
+                "If-Match"?: string;
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFollowUp"];
+            };
+        };
+        responses: {
+            /** @description The follow-up as recorded */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedFollowUp"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `founder_erased`, `case_not_closed`, `follow_up_consent_missing`, `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `version_conflict` */
+            412: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `idempotency_key_reused` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedTokensList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedTokenList"];
+                };
+            };
+            /** @description `ambiguous_credentials` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedTokensCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFeedToken"];
+            };
+        };
+        responses: {
+            /** @description The new token with its secret */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedTokenCreated"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    feedTokensRevoke: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calendarFeedTasks: {
+        parameters: {
+            query?: {
+                /** @description A feed token from POST /api/v1/users/me/feed-tokens */
+                token?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description private, no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfersRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestTransfer"];
+            };
+        };
+        responses: {
+            /** @description The open transfer */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `case_in_transfer`, `founder_erased` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `transfer_target_invalid` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfersList: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description incoming: to one of the caller’s offices; outgoing: from one; both when absent */
+                direction?: "incoming" | "outgoing";
+                state?: components["schemas"]["TransferState"];
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferPage"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfersGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfersAccept: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The accepted transfer */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `transfer_decided` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfersDecline: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineTransfer"];
+            };
+        };
+        responses: {
+            /** @description The declined transfer */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transfer"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `transfer_decided` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

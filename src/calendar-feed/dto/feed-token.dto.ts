@@ -1,5 +1,5 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 @ApiSchema({ name: 'CreateFeedToken', description: 'A new calendar feed token of the caller' })
 export class CreateFeedTokenDto {
@@ -70,13 +70,15 @@ export class FeedTokenListDto {
 
 /**
  * The feed token: the feed's only credential. No length limit here: a string of any other shape is
- * refused as unauthenticated without a query (401, like an unknown token), not as invalid input.
+ * refused as unauthenticated without a query (401, like an unknown token), not as invalid input;
+ * so is a request without one (no credential, as on every other route).
  */
 export class TaskFeedQueryDto {
-  @ApiProperty({
+  @IsOptional()
+  @ApiPropertyOptional({
     description: 'A feed token from POST /api/v1/users/me/feed-tokens',
     example: 'lotse_feed_3kq9Zx_Vb0fT1mY4nQ8sW2eR6uI9oP3aS5dF7gH1jK',
   })
   @IsString()
-  token: string;
+  token?: string;
 }
