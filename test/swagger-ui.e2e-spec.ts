@@ -110,14 +110,15 @@ describe('Swagger UI at /docs in a browser, over a LAN address on plain http', (
     expect(statSync(file).size).toBeGreaterThan(10_000);
   });
 
-  it('offers a bearer token and an X-API-Key under Authorize', async () => {
+  it('offers a bearer token and an X-API-Key under Authorize (and the calendar feed token)', async () => {
     await page.locator('.auth-wrapper .btn.authorize').click();
     const dialog = page.locator('.modal-ux');
     const schemes = dialog.locator('.auth-container');
     await schemes.first().waitFor();
-    expect(await schemes.count()).toBe(2);
+    // bearer, apiKey, and feedToken (the calendar feed's query token, GET /tasks.ics only).
+    expect(await schemes.count()).toBe(3);
     const bearer = schemes.filter({ has: page.locator('h4', { hasText: '(http, Bearer)' }) });
-    const apiKey = schemes.filter({ has: page.locator('h4', { hasText: '(apiKey)' }) });
+    const apiKey = schemes.filter({ has: page.locator('h4', { hasText: /^apiKey\s*\(apiKey\)/ }) });
     expect(await bearer.locator('input[type="text"], input[type="password"]').isVisible()).toBe(
       true,
     );
