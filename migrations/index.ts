@@ -14,6 +14,7 @@ import { RowLevelSecurity1764116300000 } from './1764116300000-RowLevelSecurity'
 import { AdvisorDesk1764116400000 } from './1764116400000-AdvisorDesk';
 import { CaseTransfers1764116500000 } from './1764116500000-CaseTransfers';
 import { DeskIndexes1764116600000 } from './1764116600000-DeskIndexes';
+import { ReportCounts1764116700000 } from './1764116700000-ReportCounts';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   AdvisorDesk1764116400000,
   CaseTransfers1764116500000,
   DeskIndexes1764116600000,
+  ReportCounts1764116700000,
 ];

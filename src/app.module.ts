@@ -19,6 +19,7 @@ import { ManualTasksModule } from './tasks/manual/manual-tasks.module';
 import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { CalendarFeedModule } from './calendar-feed/calendar-feed.module';
 import { TransfersModule } from './transfers/transfers.module';
+import { ReportsModule } from './reports/reports.module';
 
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
         FollowUpsModule,
         CalendarFeedModule,
         TransfersModule,
+        ReportsModule,
       ],
     };
   }

@@ -102,6 +102,16 @@ export const PERMISSIONS = {
     admin: true,
     what: 'issue and revoke an office\u2019s API keys',
   },
+  'reports.read': {
+    roles: ['lead', 'auditor'],
+    admin: false,
+    what: 'read the office reports and the ESF Plus participant data (aggregates, pseudonyms)',
+  },
+  'reports.caseload': {
+    roles: ['advisor', 'lead', 'auditor'],
+    admin: false,
+    what: 'read the caseload report (an advisor: of their own cases)',
+  },
   'offices.read': { roles: ['advisor', 'lead', 'auditor'], admin: true, what: 'read an office' },
   'offices.administer': { roles: [], admin: true, what: 'create and change offices' },
 } as const satisfies Record<string, { roles: readonly Role[]; admin: boolean; what: string }>;

@@ -65,6 +65,8 @@ export interface CaseRow {
   funding_ends_on: string | null;
   /** The day (Berlin) the case was completed or dropped out; null while open. */
   exited_on: string | null;
+  /** The office that opened the case; a hand-over changes office_id, never this (src/reports). */
+  created_office_id: string;
   outcome: CompletionOutcome | null;
   created_by: string | null;
   created_at: Date;

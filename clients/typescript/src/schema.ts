@@ -1008,6 +1008,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funnel
+         * @description Cases that entered each phase. Leads and auditors of the offices asked for.
+         */
+        get: operations["reportsFunnel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/time-in-phase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Time in phase
+         * @description Days spent in each phase. Leads and auditors of the offices asked for.
+         */
+        get: operations["reportsTimeInPhase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cohorts
+         * @description Cohorts by the period they entered access. Leads and auditors of the offices asked for.
+         */
+        get: operations["reportsCohorts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Outcomes
+         * @description Foundings still active, exits from benefits, completed cases. Leads and auditors of the offices asked for.
+         */
+        get: operations["reportsOutcomes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RE_SET recommendations
+         * @description RE_SET analyses by recommendation and what became of them. Leads and auditors of the offices asked for.
+         */
+        get: operations["reportsReset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/caseload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Caseload
+         * @description Open cases per advisor and phase. Leads and auditors of the offices asked for; an advisor reads the caseload of their own cases.
+         */
+        get: operations["reportsCaseload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4874,6 +4994,12 @@ export interface components {
             /** @description Why not (free text: the sending office reads it) */
             reason?: string;
         };
+        /** @enum {string} */
+        ReportGroupBy: "month" | "quarter" | "year";
+        /** @enum {string} */
+        ReportFormat: "json" | "csv" | "xlsx" | "svg";
+        /** @enum {string} */
+        ReportLang: "de" | "en";
         /**
          * @description Stable machine-readable code
          * @enum {string}
@@ -11590,6 +11716,821 @@ export interface operations {
             };
             /** @description `unsupported_media_type` */
             415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsFunnel: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "funnel";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                            /** @description Period (Zeitraum): The calendar month (2026-03), quarter (2026-Q1) or year (2026) of Europe/Berlin days. */
+                            period: string | null;
+                            /**
+                             * Format: date
+                             * @description Period start (Beginn des Zeitraums): The first day of the period.
+                             */
+                            periodStart: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsTimeInPhase: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "time-in-phase";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                            /** @description Period (Zeitraum): The calendar month (2026-03), quarter (2026-Q1) or year (2026) of Europe/Berlin days. */
+                            period: string | null;
+                            /**
+                             * Format: date
+                             * @description Period start (Beginn des Zeitraums): The first day of the period.
+                             */
+                            periodStart: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsCohorts: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "cohorts";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                            /** @description Period (Zeitraum): The calendar month (2026-03), quarter (2026-Q1) or year (2026) of Europe/Berlin days. */
+                            period: string | null;
+                            /**
+                             * Format: date
+                             * @description Period start (Beginn des Zeitraums): The first day of the period.
+                             */
+                            periodStart: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsOutcomes: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "outcomes";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                            /** @description Period (Zeitraum): The calendar month (2026-03), quarter (2026-Q1) or year (2026) of Europe/Berlin days. */
+                            period: string | null;
+                            /**
+                             * Format: date
+                             * @description Period start (Beginn des Zeitraums): The first day of the period.
+                             */
+                            periodStart: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsReset: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "reset";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                            /** @description Period (Zeitraum): The calendar month (2026-03), quarter (2026-Q1) or year (2026) of Europe/Berlin days. */
+                            period: string | null;
+                            /**
+                             * Format: date
+                             * @description Period start (Beginn des Zeitraums): The first day of the period.
+                             */
+                            periodStart: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsCaseload: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "caseload";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead, auditor) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -1,16 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
+import { commaList } from '../../common/http/list-param';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { DUE_FILTERS, TASK_KINDS, type DueFilter, type TaskKind } from '../task';
-
-/** ?kind=a,b and ?kind=a&kind=b alike: the list of kinds. */
-const kindList = ({ value }: { value: unknown }): unknown => {
-  if (typeof value === 'string') return value.split(',');
-  if (Array.isArray(value))
-    return (value as unknown[]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]));
-  return value;
-};
 
 export class TaskListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -48,7 +41,7 @@ export class TaskListQueryDto extends PageQueryDto {
     example: 'stale_case,manual',
   })
   @IsOptional()
-  @Transform(kindList)
+  @Transform(commaList)
   @ArrayMinSize(1)
   @IsIn(TASK_KINDS, {
     each: true,
