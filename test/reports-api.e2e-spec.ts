@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { todayInBerlin } from '../src/common/time/iso-date';
+import { reportDocs } from '../src/reports/report-docs';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
@@ -101,5 +104,10 @@ describe('reports: access, parameters and the daily counts', () => {
       [w.officeA, today],
     );
     expect(counts.find((r: { metric: string }) => r.metric === 'created').n).toBe(created);
+  });
+
+  it('keeps docs/reports.md equal to the definitions the service answers with', () => {
+    const committed = readFileSync(join(__dirname, '..', 'docs', 'reports.md'), 'utf8');
+    expect(committed).toBe(reportDocs());
   });
 });
