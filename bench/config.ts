@@ -34,6 +34,8 @@ export const BENCH = {
   getCase: { clients: 32 },
   /** GET /tasks, first page, of one office with this many open cases (bench/desk-seed.ts). */
   desk: { openCases: 50_000 / DIV, clients: 4, limit: 50 },
+  /** The reports (bench/reports.ts): cases over offices with three years of history; connections of the one-office funnel. */
+  reports: { cases: 1_000_000 / DIV, offices: 20, clients: 4 },
 };
 
 /** The phases the list cases are spread over, in seeding order. */

@@ -63,10 +63,10 @@ export async function seedDeskOffice(db: Client, openCases: number): Promise<Des
     [officeId],
   );
   await db.query(
-    `INSERT INTO founder_case (id, office_id, founder_id, advisor_id, phase, status, machine_version, state,
+    `INSERT INTO founder_case (id, office_id, created_office_id, founder_id, advisor_id, phase, status, machine_version, state,
             first_counselling_scheduled_on, funding_route, planned_start_on, funding_applied_on,
             funding_starts_on, benefit_period_ends_on, final_income_declared_on, exited_on, updated_at, created_at)
-     SELECT id, $1, founder_id, advisors[1 + (random() * (array_length(advisors, 1) - 1))::int], phase, status, 1,
+     SELECT id, $1, $1, founder_id, advisors[1 + (random() * (array_length(advisors, 1) - 1))::int], phase, status, 1,
             jsonb_build_object('value', CASE WHEN status = 'active' THEN jsonb_build_object('active', phase) ELSE to_jsonb(status) END,
                                'context', jsonb_build_object('phase', phase)),
             CASE WHEN phase = 'access' THEN current_date + (random() * 60 - 30)::int END,

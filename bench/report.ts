@@ -2,6 +2,7 @@ import type { ExportFigures } from './export';
 import type { Machine } from './lib/machine';
 import type { Costs } from './lib/meter';
 import { fmt, LoadResult, pct } from './lib/stats';
+import { reportsPhases, reportsSection, reportsTargetRows, type ReportsResults } from './reports';
 
 export interface Phase {
   label: string;
@@ -23,6 +24,7 @@ export interface Results {
   getCase?: { title: string; http: Phase; hello: Phase; sql: Phase };
   desk?: { title: string; http: Phase; sql: Phase };
   export?: { sizes: { http: ExportFigures; copy: ExportFigures }[] };
+  reports?: ReportsResults;
 }
 
 const ms = (x: number) => `${fmt(x, x < 10 ? 2 : 1)} ms`;
@@ -115,6 +117,7 @@ export function renderReport(r: Results): string {
       met(ratio >= 0.4),
     ]);
   }
+  if (r.reports) rows.push(...reportsTargetRows(r.reports));
 
   const phases = [
     r.transitions?.http,
@@ -126,6 +129,7 @@ export function renderReport(r: Results): string {
     r.getCase?.http,
     r.getCase?.sql,
     r.getCase?.hello,
+    ...(r.reports ? reportsPhases(r.reports) : []),
   ].filter((p): p is Phase => !!p);
   const m = r.machine;
   return [
@@ -204,6 +208,7 @@ export function renderReport(r: Results): string {
           ),
         ]
       : []),
+    ...(r.reports ? reportsSection(r.reports) : []),
     '',
     '## Machine',
     '',

@@ -24,13 +24,14 @@ import {
 import { ensureRequestLogin, requestRoleEnv } from '../src/database/request-role';
 import { fmt, LoadResult } from './lib/stats';
 import { Phase, renderReport, Results } from './report';
+import { runReports } from './reports';
 import { seed } from './seed';
 import type { HttpLoadSpec, HttpScenario, PgLoadSpec, PgScenario } from './workers/specs';
 
 /**
  * `npm run bench`: a scratch database, the built service as a child process, SQL-seeded data, load
  * from separate worker processes, and each figure beside a baseline measured in the same run.
- * BENCH_ONLY=transitions,list,export,get,desk runs a subset (seeding is always complete).
+ * BENCH_ONLY=transitions,list,export,get,desk,reports runs a subset (seeding is always complete).
  */
 const DIST = join(__dirname, '..');
 const SERVICE = join(DIST, 'src/main.js');
@@ -268,6 +269,16 @@ async function main(): Promise<void> {
       sql,
     };
   }
+
+  // Last: it seeds its own million cases, which the scenarios above should not see.
+  if (wants('reports'))
+    results.reports = await runReports({
+      dbUrl,
+      serviceUrl: service.url,
+      httpPhase: (label, scenario, connections) => httpPhase(label, service, scenario, connections),
+      pgPhase,
+      log,
+    });
 
   await service.stop();
   results.load.after = load1();

@@ -60,8 +60,8 @@ export async function seed(db: Client): Promise<BenchWorld> {
     Array.from({ length: list.offices }, (_, i) => `BENCH-L${String(i + 1).padStart(2, '0')}`),
   );
   await db.query(
-    `INSERT INTO founder_case (office_id, founder_id, phase, status, machine_version, state, updated_at, created_at)
-     SELECT o.office_id, f.id, p.phase, 'active', 1, p.state::jsonb, now() - g * interval '1 second', now() - g * interval '1 second'
+    `INSERT INTO founder_case (office_id, created_office_id, founder_id, phase, status, machine_version, state, updated_at, created_at)
+     SELECT o.office_id, o.office_id, f.id, p.phase, 'active', 1, p.state::jsonb, now() - g * interval '1 second', now() - g * interval '1 second'
        FROM generate_series(0, $1::int - 1) g
        JOIN unnest($2::uuid[]) WITH ORDINALITY AS o(office_id, n) ON o.n = g % $3 + 1
        JOIN founder f ON f.office_id = o.office_id
@@ -72,8 +72,8 @@ export async function seed(db: Client): Promise<BenchWorld> {
   // Transitions: active cases in phase access at version 1 without history, like new cases.
   const [transitionOffice] = await offices(['BENCH-T']);
   const { rows: tCases } = await db.query<{ id: string }>(
-    `INSERT INTO founder_case (office_id, founder_id, phase, status, machine_version, state)
-     SELECT $1, f.id, 'access', 'active', 1, $3::jsonb FROM generate_series(1, $2::int), founder f WHERE f.office_id = $1
+    `INSERT INTO founder_case (office_id, created_office_id, founder_id, phase, status, machine_version, state)
+     SELECT $1, $1, f.id, 'access', 'active', 1, $3::jsonb FROM generate_series(1, $2::int), founder f WHERE f.office_id = $1
      RETURNING id`,
     [transitionOffice, 2 * transitions.casesPerSide, activeState('access')],
   );
@@ -88,8 +88,8 @@ export async function seed(db: Client): Promise<BenchWorld> {
       [exportRows[i] / ex.rowsPerCase],
     );
     await db.query(
-      `INSERT INTO founder_case (id, office_id, founder_id, phase, status, machine_version, state, version)
-       SELECT e.id, $1, f.id, 'access', 'active', 1, $2::jsonb, $3::int + 1 FROM export_case e, founder f WHERE f.office_id = $1`,
+      `INSERT INTO founder_case (id, office_id, created_office_id, founder_id, phase, status, machine_version, state, version)
+       SELECT e.id, $1, $1, f.id, 'access', 'active', 1, $2::jsonb, $3::int + 1 FROM export_case e, founder f WHERE f.office_id = $1`,
       [officeId, activeState('access'), ex.rowsPerCase],
     );
     // In case_id order, so the (case_id, seq) index is appended to rather than split at random.

@@ -90,6 +90,17 @@ function requestOf(s: HttpScenario, k: number, n: number): Request {
       };
     case 'hello':
       return { method: 'GET', path: '/hello' };
+    case 'paths': {
+      let i = k;
+      return {
+        method: 'GET',
+        setupRequest: (req: Request) => ({
+          ...req,
+          path: s.paths[i++ % s.paths.length],
+          headers: s.headers,
+        }),
+      };
+    }
   }
 }
 

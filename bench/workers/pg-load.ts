@@ -98,6 +98,8 @@ function operationOf(s: PgScenario, client: Client, k: number, n: number): Opera
       return getCase(s, client, k);
     case 'desk':
       return deskPage(s, client);
+    case 'statements':
+      return replay(s, client, k, n);
   }
 }
 
@@ -240,7 +242,7 @@ function listWalk(
   let depth = 0;
   return async () => {
     const rows = await repository.list(unscoped(db, [s.offices[office]]), {
-      phase: s.phase,
+      group: { founder: {}, case: { phase: [s.phase] }, created: null, today: '', names: [] },
       after,
       limit: s.limit,
     });
@@ -297,6 +299,28 @@ function deskPage(s: Extract<PgScenario, { kind: 'desk' }>, client: Client): Ope
       rows: s.limit + 1,
     });
     await client.query('COMMIT');
+  };
+}
+
+/** Recorded statements (the reports' SQL), each run in its own transaction as the service runs it. */
+function replay(
+  s: Extract<PgScenario, { kind: 'statements' }>,
+  client: Client,
+  k: number,
+  n: number,
+): Operation {
+  let i = k;
+  return async () => {
+    const run = s.runs[i % s.runs.length];
+    i += n;
+    await client.query('BEGIN');
+    try {
+      for (const { text, values, name } of run) await client.query({ text, values, name });
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
   };
 }
 

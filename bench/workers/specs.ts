@@ -14,7 +14,9 @@ export type HttpScenario =
   | { kind: 'get'; apiKey: string; caseIds: string[] }
   /** The first page of the desk (GET /tasks) of one office, again and again. */
   | { kind: 'desk'; apiKey: string; limit: number }
-  | { kind: 'hello' };
+  | { kind: 'hello' }
+  /** GET requests: connection k sends paths[k], paths[k + n], … round the list (the reports). */
+  | { kind: 'paths'; paths: string[]; headers: Record<string, string> };
 
 export interface HttpLoadSpec {
   url: string;
@@ -34,7 +36,19 @@ export type PgScenario =
     }
   | { kind: 'list'; offices: string[]; phase: string; limit: number; pagesPerWalk: number }
   | { kind: 'get'; apiKey: string; caseIds: string[] }
-  | { kind: 'desk'; officeId: string; limit: number };
+  | { kind: 'desk'; officeId: string; limit: number }
+  /**
+   * Recorded statements replayed as they were sent, each run in one transaction: client k runs
+   * runs[k], runs[k + n], … round the list (the reports' SQL, bench/reports.ts).
+   */
+  | { kind: 'statements'; runs: RecordedStatement[][] };
+
+/** One statement as a repository sent it: its text, its parameters and, if prepared, its name. */
+export interface RecordedStatement {
+  text: string;
+  values: unknown[];
+  name?: string;
+}
 
 export interface PgLoadSpec {
   databaseUrl: string;

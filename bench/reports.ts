@@ -1,0 +1,277 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { todayInBerlin } from '../src/common/time/calendar-date';
+import type { OfficeTx } from '../src/database/office-transaction';
+import { standInDriver } from '../src/database/pg-driver';
+import type { ReportName, ReportParams } from '../src/reports/report';
+import { REPORT_BUILDERS } from '../src/reports/report-registry';
+import { BENCH } from './config';
+import { fmt } from './lib/stats';
+import type { Phase } from './report';
+import { seedReports, type ReportsWorld } from './reports-seed';
+import type { HttpScenario, PgScenario, RecordedStatement } from './workers/specs';
+
+/**
+ * The reports scenario (BENCH_ONLY=reports): GET /api/v1/reports/<name> over HTTP against the
+ * built service, beside the same SQL run straight on the database. The baseline's SQL is not a
+ * copy: each report's builder (src/reports/definitions/*.ts, the code the service runs) is called
+ * once per parameter set on a recording stand-in transaction, and the pg worker replays exactly
+ * the statements and parameters it sent, each run in one transaction (as the service runs it, so
+ * transaction-local settings apply), as the superuser: without the office-scoped transaction's
+ * set_config, row-level security, the access log, JSON rendering and HTTP. The recorded SQL is
+ * printed in the results beside the figures.
+ *
+ * Seeded here, after the other scenarios have run (bench/reports-seed.ts), so that the
+ * 1,000,000 report cases and their history do not change what the earlier scenarios measure.
+ */
+
+export interface ReportVariant {
+  label: string;
+  report: ReportName;
+  /** one parameter set per request in the rotation (one per office, or one for all offices) */
+  params: ReportParams[];
+  connections: number;
+  /** p95 target in ms, where the issue sets one */
+  targetP95Ms?: number;
+  http?: Phase;
+  sql?: Phase;
+  /** rows of one answer (the first parameter set), the same over HTTP and from the builder */
+  rows: number;
+  /** the SQL of the first parameter set, as the builder sent it */
+  statements: RecordedStatement[];
+}
+
+export interface ReportsResults {
+  seedSeconds: number;
+  world: Omit<ReportsWorld, 'auditor' | 'officeIds'> & { offices: number };
+  variants: ReportVariant[];
+  /** why the ESF export was not measured, if it was not */
+  esfNote: string | null;
+}
+
+export interface ReportsRun {
+  dbUrl: string;
+  serviceUrl: string;
+  httpPhase: (label: string, scenario: HttpScenario, connections: number) => Promise<Phase>;
+  pgPhase: (label: string, scenario: PgScenario, clients: number) => Promise<Phase>;
+  log: (message: string) => void;
+}
+
+/** A stand-in OfficeTx whose queries run on `client` and are recorded as sent (text, parameters, name). */
+function recordingTx(client: Client, officeIds: string[], sent: RecordedStatement[]): OfficeTx {
+  const query = async (text: string, values: unknown[] = []) => {
+    sent.push({ text, values });
+    return (await client.query(text, values)).rows;
+  };
+  const pool = {
+    query: (s: { text: string; values?: unknown[]; name?: string }) => {
+      sent.push({ text: s.text, values: s.values ?? [], name: s.name });
+      return client.query(s);
+    },
+  };
+  const db = Object.assign(Object.create(DataSource.prototype) as DataSource, {
+    query,
+    driver: standInDriver(pool as unknown as Client),
+  });
+  Object.assign(db, { manager: { query, connection: db } });
+  return { manager: db.manager, officeIds, atCommit: () => undefined } as unknown as OfficeTx;
+}
+
+/** Parameters as they cross IPC and pg: dates become ISO strings, arrays and scalars stay. */
+function plain(values: unknown[]): unknown[] {
+  return values.map((v) =>
+    v instanceof Date ? v.toISOString() : Array.isArray(v) ? [...(v as unknown[])] : v,
+  );
+}
+
+function query(p: ReportParams, all: boolean): string {
+  const q = new URLSearchParams({ from: p.from, to: p.to, groupBy: p.groupBy });
+  if (!all) q.set('officeId', p.officeIds.join(','));
+  return q.toString();
+}
+
+async function signIn(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+export async function runReports(run: ReportsRun): Promise<ReportsResults> {
+  const { cases, offices, clients } = BENCH.reports;
+  run.log(
+    `reports: seeding ${fmt(cases)} cases over ${offices} offices with three years of history`,
+  );
+  const t0 = Date.now();
+  const db = new Client({ connectionString: run.dbUrl, application_name: 'lotse-bench-reports' });
+  await db.connect();
+  try {
+    const world = await seedReports(db, cases, offices);
+    const seedSeconds = (Date.now() - t0) / 1000;
+    run.log(
+      `reports: seeded ${fmt(world.cases)} cases, ${fmt(world.historyRows)} history rows in ${fmt(seedSeconds)} s`,
+    );
+    const token = await signIn(run.serviceUrl, world.auditor.email, world.auditor.password);
+    const headers = { authorization: `Bearer ${token}` };
+
+    const today = todayInBerlin();
+    const year = Number(today.slice(0, 4)) - 1;
+    // One year: the last whole calendar year. Three years: the seeded span, up to today.
+    const oneYear = { from: `${year}-01-01`, to: `${year}-12-31` };
+    const threeYears = { from: world.firstDay, to: today };
+    const base = { groupBy: 'month' as const, staleDays: 60, today, advisorId: null };
+    const perOffice = (span: { from: string; to: string }): ReportParams[] =>
+      world.officeIds.map((id) => ({ ...base, ...span, officeIds: [id] }));
+    const variants: ReportVariant[] = [
+      {
+        label: `funnel, one office, ${year} by month`,
+        report: 'funnel',
+        params: perOffice(oneYear),
+        connections: clients,
+        targetP95Ms: 50,
+        rows: 0,
+        statements: [],
+      },
+      {
+        label: `funnel, all ${offices} offices, ${threeYears.from} – ${threeYears.to} by month`,
+        report: 'funnel',
+        params: [{ ...base, ...threeYears, officeIds: world.officeIds }],
+        connections: 1,
+        rows: 0,
+        statements: [],
+      },
+      {
+        label: `time-in-phase, one office, ${year} by month`,
+        report: 'time-in-phase',
+        params: perOffice(oneYear),
+        connections: 1,
+        rows: 0,
+        statements: [],
+      },
+      {
+        label: `cohorts, one office, ${year} by month`,
+        report: 'cohorts',
+        params: perOffice(oneYear),
+        connections: 1,
+        rows: 0,
+        statements: [],
+      },
+    ];
+
+    for (const v of variants) {
+      const all = v.params[0].officeIds.length > 1;
+      const paths = v.params.map((p) => `/api/v1/reports/${v.report}?${query(p, all)}`);
+      // The baseline's statements, recorded from the service's own builder, and the answer over
+      // HTTP checked against it: the two sides must compute the same rows.
+      const runs: RecordedStatement[][] = [];
+      for (const [i, p] of v.params.entries()) {
+        const sent: RecordedStatement[] = [];
+        await db.query('BEGIN');
+        const rows = await REPORT_BUILDERS[v.report].build(recordingTx(db, p.officeIds, sent), p);
+        await db.query('COMMIT');
+        runs.push(sent.map((s) => ({ ...s, values: plain(s.values) })));
+        if (i === 0) {
+          const res = await fetch(`${run.serviceUrl}${paths[0]}`, { headers });
+          if (res.status !== 200) throw new Error(`${paths[0]} answered ${res.status}`);
+          const body = (await res.json()) as { rows: unknown[] };
+          if (body.rows.length !== rows.length)
+            throw new Error(`${v.label}: HTTP ${body.rows.length} rows, builder ${rows.length}`);
+          v.rows = rows.length;
+          v.statements = runs[0];
+        }
+      }
+      // A report whose builder is not there yet (no SQL) is named in the results, not measured.
+      if (!v.statements.length) continue;
+      const load = `${v.connections} connection${v.connections > 1 ? 's' : ''}`;
+      v.http = await run.httpPhase(
+        `${v.label} over HTTP, ${load}`,
+        { kind: 'paths', paths, headers },
+        v.connections,
+      );
+      v.sql = await run.pgPhase(
+        `${v.label}, same SQL via pg, ${load}`,
+        { kind: 'statements', runs },
+        v.connections,
+      );
+    }
+
+    return {
+      seedSeconds,
+      world: {
+        offices,
+        cases: world.cases,
+        historyRows: world.historyRows,
+        firstDay: world.firstDay,
+        lastDay: world.lastDay,
+      },
+      variants,
+      esfNote: existsSync(join(__dirname, '../src/esf'))
+        ? 'src/esf is built, but the ESF participants export is not in this scenario yet'
+        : 'not measured: the ESF participants export (src/esf, GET /api/v1/reports/esf-participants) had not landed',
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+const ms = (x: number) => `${fmt(x, x < 10 ? 2 : 1)} ms`;
+
+/** The reports' rows of the top table. */
+export function reportsTargetRows(r: ReportsResults): string[][] {
+  return measured(r).map((v) => {
+    const [h, s] = [v.http!.result.latency, v.sql!.result.latency];
+    return [
+      `reports: ${v.label} (${fmt(r.world.cases)} cases, ${fmt(r.world.historyRows)} history rows)`,
+      'p50 / p95',
+      `${ms(h.p50)} / ${ms(h.p95)}`,
+      `${ms(s.p50)} / ${ms(s.p95)} (same SQL via pg)`,
+      `${fmt(h.p95 / s.p95, 1)}× (p95)`,
+      v.targetP95Ms ? `p95 ≤ ${v.targetP95Ms} ms` : 'informative',
+      v.targetP95Ms ? (h.p95 <= v.targetP95Ms ? 'yes' : '**no**') : '–',
+    ];
+  });
+}
+
+/** The reports' load phases, for the phases table. */
+export function reportsPhases(r: ReportsResults): Phase[] {
+  return measured(r).flatMap((v) => [v.http!, v.sql!]);
+}
+
+const measured = (r: ReportsResults) => r.variants.filter((v) => v.http && v.sql);
+
+/** The reports' own section: the data, the ESF note and the baseline's SQL beside each figure. */
+export function reportsSection(r: ReportsResults): string[] {
+  const w = r.world;
+  return [
+    '',
+    '## Reports',
+    '',
+    `${fmt(w.cases)} cases over ${w.offices} offices, ${fmt(w.historyRows)} history rows from ${w.firstDay} to ${w.lastDay} ` +
+      `(random walks, bench/reports-seed.ts), seeded after the other scenarios in ${fmt(r.seedSeconds)} s. ` +
+      'Each HTTP request is an auditor of all report offices (bearer token), format=json; one-office variants rotate over the offices. ' +
+      'The baseline replays the statements the report’s builder sent for the same parameters, in one transaction per request, as the superuser (no row-level security, no access log, no rendering).',
+    '',
+    `- ESF participants export: ${r.esfNote ?? 'measured above'}`,
+    ...r.variants
+      .filter((v) => !v.http)
+      .map(
+        (v) => `- ${v.label}: not measured, its builder sent no SQL (the report is not built yet)`,
+      ),
+    '',
+    ...measured(r).flatMap((v) => [
+      `### ${v.label}`,
+      '',
+      `HTTP p50 / p95 ${ms(v.http!.result.latency.p50)} / ${ms(v.http!.result.latency.p95)}; SQL ${ms(v.sql!.result.latency.p50)} / ${ms(v.sql!.result.latency.p95)}; ${fmt(v.rows)} rows per answer. The SQL (first office), parameters ${JSON.stringify(v.statements.map((s) => s.values))}:`,
+      '',
+      '```sql',
+      ...v.statements.map((s) => `${s.text.replace(/\n\s*\n/g, '\n').trim()};`),
+      '```',
+      '',
+    ]),
+  ];
+}
