@@ -35,7 +35,7 @@ export const BENCH = {
   /** GET /tasks, first page, of one office with this many open cases (bench/desk-seed.ts). */
   desk: { openCases: 50_000 / DIV, clients: 4, limit: 50 },
   /** The reports (bench/reports.ts): cases over offices with three years of history; connections of the one-office funnel. */
-  reports: { cases: 1_000_000 / DIV, offices: 20, clients: 4 },
+  reports: { cases: 1_000_000 / DIV, offices: 20, clients: 4, esfParticipants: 100_000 / DIV },
 };
 
 /** The phases the list cases are spread over, in seeding order. */

@@ -122,12 +122,12 @@ function walk(r: () => number, createdAt: number, now: number): Walked {
       stay = between(r, [1, 40]);
       event = 'PAUSE';
       toStatus = 'paused';
-    } else if (x < 0.2) {
+    } else if (x < 0.15) {
       stay = between(r, STAY[phase]);
       event = 'DROP_OUT';
       toStatus = 'closed';
       payload = `{"reasonCode":"${pick(r, DROP_OUT_REASONS)}"}`;
-    } else if (x < 0.26 && phase !== 'access') {
+    } else if (x < 0.21 && phase !== 'access') {
       stay = between(r, [3, 30]);
       event = 'STEP_BACK';
       to = PHASES[PHASES.indexOf(phase) - 1];
@@ -500,4 +500,94 @@ function reportCountsFill(): string {
     UNION ALL SELECT written_office_id, day, 'step_back', from_phase FROM h WHERE event = 'STEP_BACK'
     UNION ALL SELECT written_office_id, day, 'pause', to_phase FROM h WHERE event = 'PAUSE')
   SELECT office_id, day, metric, key, count(*)::integer FROM facts GROUP BY 1, 2, 3, 4`;
+}
+
+/**
+ * ESF Plus participants: entry records (esf_entry) for `participants` of the seeded cases, drawn
+ * at random, each moved to a founder of its own (the export names a participant by a pseudonym of
+ * the founder), with the entry day on the case's creation day, 70 % voluntary answers, 10 hours
+ * of counselling contacts each (above the 8-hour short-contact threshold, so that every one is a
+ * participant in the export and the COPY baseline alike), one or two exit records within 28 days
+ * of leaving for the closed cases, and a follow-up six months after leaving for half of those
+ * with follow-up consent. Set-based SQL under the replica role (seeded random()). Null when the
+ * ESF tables are not there (migrations/1764117000000-EsfParticipants.ts not landed).
+ */
+export async function seedEsfParticipants(
+  db: Client,
+  officeIds: string[],
+  participants: number,
+): Promise<number | null> {
+  const {
+    rows: [{ present }],
+  } = await db.query<{ present: boolean }>(
+    `SELECT to_regclass('esf_entry') IS NOT NULL AS present`,
+  );
+  if (!present) return null;
+  await db.query(`SELECT setseed(0.1402)`);
+  await db.query(`SET session_replication_role = replica`);
+  await db.query(
+    `CREATE TEMP TABLE esf_case ON COMMIT PRESERVE ROWS AS
+     SELECT c.id, c.office_id, gen_random_uuid() AS founder_id, (c.created_at AT TIME ZONE 'Europe/Berlin')::date AS entry_on,
+            CASE WHEN c.status = 'closed' THEN c.exited_on END AS left_on
+       FROM founder_case c WHERE c.created_office_id = ANY($1::uuid[])
+      ORDER BY md5(c.id::text) LIMIT $2`,
+    [officeIds, participants],
+  );
+  await db.query(
+    `INSERT INTO founder (id, office_id, first_name, last_name, follow_up_consent_on)
+     SELECT founder_id, office_id, 'Bench', 'Participant', CASE WHEN random() < 0.6 THEN entry_on END FROM esf_case`,
+  );
+  await db.query(
+    `UPDATE founder_case c SET founder_id = e.founder_id FROM esf_case e WHERE c.id = e.id`,
+  );
+  await db.query(
+    `INSERT INTO esf_entry (case_id, office_id, entry_on, employment_status, gender, age_at_entry, isced_level,
+                            third_country_national, born_abroad, parents_born_abroad, foreign_background)
+     SELECT id, office_id, entry_on,
+            (ARRAY['unemployed', 'long_term_unemployed', 'inactive', 'employed'])[1 + floor(random() * 4)::int],
+            CASE WHEN r < 0.45 THEN 'female' WHEN r < 0.99 THEN 'male' ELSE 'non_binary' END,
+            18 + floor(random() * 47)::int, floor(random() * 9)::int, tcn, abroad,
+            p, abroad OR p = 'both'
+       FROM (SELECT *, random() AS r, random() < 0.3 AS tcn, random() < 0.4 AS abroad,
+                    (ARRAY['both', 'one', 'none', 'not_stated'])[1 + floor(random() * 4)::int] AS p
+               FROM esf_case) x`,
+  );
+  await db.query(
+    `INSERT INTO esf_voluntary (case_id, office_id, disability, minority, homeless_or_housing_exclusion)
+     SELECT id, office_id, a[1 + floor(random() * 3)::int], a[1 + floor(random() * 3)::int], a[1 + floor(random() * 3)::int]
+       FROM esf_case, (SELECT ARRAY['yes', 'no', 'not_stated'] AS a) v WHERE random() < 0.7`,
+  );
+  await db.query(
+    `INSERT INTO case_contact (case_id, office_id, "on", minutes, format, kind)
+     SELECT id, office_id, entry_on + k * 7, 150, 'in_person', CASE WHEN k = 0 THEN 'first_counselling' ELSE 'counselling' END
+       FROM esf_case CROSS JOIN generate_series(0, 3) k`,
+  );
+  await db.query(
+    `INSERT INTO esf_exit (case_id, office_id, "on", job_searching, in_education_or_training, gaining_qualification, in_employment)
+     SELECT id, office_id, left_on + floor(random() * 28)::int, s = 0, s = 1, s = 1 AND random() < 0.5, s = 2
+       FROM (SELECT *, floor(random() * 3)::int AS s FROM esf_case WHERE left_on IS NOT NULL) x
+       CROSS JOIN LATERAL generate_series(1, CASE WHEN random() < 0.2 AND x.id IS NOT NULL THEN 2 ELSE 1 END)`,
+  );
+  await db.query(
+    `INSERT INTO case_follow_up (office_id, case_id, history_seq, "on", situation, still_self_employed)
+     SELECT e.office_id, e.id, 1, e.left_on + 183, 'employed', random() < 0.7
+       FROM esf_case e JOIN founder f ON f.id = e.founder_id
+      WHERE e.left_on IS NOT NULL AND e.left_on < current_date - 183 AND f.follow_up_consent_on IS NOT NULL AND random() < 0.5`,
+  );
+  await db.query(`RESET session_replication_role`);
+  const {
+    rows: [{ n }],
+  } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM esf_case`);
+  await db.query(`DROP TABLE esf_case`);
+  for (const table of [
+    'founder',
+    'founder_case',
+    'esf_entry',
+    'esf_voluntary',
+    'esf_exit',
+    'case_contact',
+    'case_follow_up',
+  ])
+    await db.query(`VACUUM (ANALYZE) ${table}`);
+  return n;
 }

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { get } from 'node:http';
 import { Client } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { todayInBerlin } from '../src/common/time/calendar-date';
 import type { OfficeTx } from '../src/database/office-transaction';
@@ -8,9 +8,10 @@ import { standInDriver } from '../src/database/pg-driver';
 import type { ReportName, ReportParams } from '../src/reports/report';
 import { REPORT_BUILDERS } from '../src/reports/report-registry';
 import { BENCH } from './config';
-import { fmt } from './lib/stats';
+import { fmt, pct } from './lib/stats';
 import type { Phase } from './report';
-import { seedReports, type ReportsWorld } from './reports-seed';
+import { OFFICE_SETTING_DEFAULTS } from '../src/office-settings/office-settings';
+import { seedEsfParticipants, seedReports, type ReportsWorld } from './reports-seed';
 import type { HttpScenario, PgScenario, RecordedStatement } from './workers/specs';
 
 /**
@@ -47,8 +48,24 @@ export interface ReportsResults {
   seedSeconds: number;
   world: Omit<ReportsWorld, 'auditor' | 'officeIds'> & { offices: number };
   variants: ReportVariant[];
+  esf: EsfFigures | null;
   /** why the ESF export was not measured, if it was not */
   esfNote: string | null;
+}
+
+/** One streamed read: rows (lines after the header), bytes, seconds. */
+export interface Transfer {
+  rows: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface EsfFigures {
+  participants: number;
+  /** the measured runs, each the whole export */
+  http: Transfer[];
+  copy: Transfer[];
+  sql: string;
 }
 
 export interface ReportsRun {
@@ -112,6 +129,11 @@ export async function runReports(run: ReportsRun): Promise<ReportsResults> {
   await db.connect();
   try {
     const world = await seedReports(db, cases, offices);
+    const participants = await seedEsfParticipants(
+      db,
+      world.officeIds,
+      BENCH.reports.esfParticipants,
+    );
     const seedSeconds = (Date.now() - t0) / 1000;
     run.log(
       `reports: seeded ${fmt(world.cases)} cases, ${fmt(world.historyRows)} history rows in ${fmt(seedSeconds)} s`,
@@ -178,9 +200,12 @@ export async function runReports(run: ReportsRun): Promise<ReportsResults> {
         if (i === 0) {
           const res = await fetch(`${run.serviceUrl}${paths[0]}`, { headers });
           if (res.status !== 200) throw new Error(`${paths[0]} answered ${res.status}`);
-          const body = (await res.json()) as { rows: unknown[] };
-          if (body.rows.length !== rows.length)
-            throw new Error(`${v.label}: HTTP ${body.rows.length} rows, builder ${rows.length}`);
+          const body = (await res.json()) as { rows: Record<string, unknown>[] };
+          const keys = REPORT_BUILDERS[v.report].definition.columns.map((c) => c.key);
+          const figures = (rs: Record<string, unknown>[]) =>
+            JSON.stringify(rs.map((row) => keys.map((k) => row[k] ?? null)));
+          if (figures(body.rows) !== figures(rows))
+            throw new Error(`${v.label}: the HTTP answer's figures differ from the builder's`);
           v.rows = rows.length;
           v.statements = runs[0];
         }
@@ -200,6 +225,33 @@ export async function runReports(run: ReportsRun): Promise<ReportsResults> {
       );
     }
 
+    let esf: EsfFigures | null = null;
+    let esfNote: string | null = null;
+    if (participants === null)
+      esfNote =
+        'not measured: the ESF tables (migrations/1764117000000-EsfParticipants.ts) are not there';
+    else {
+      const path = `/api/v1/reports/esf-participants?format=csv&from=${threeYears.from}&to=${today}`;
+      // A cheap probe (no participant entered by then): is the route there?
+      const probe = await fetch(
+        `${run.serviceUrl}/api/v1/reports/esf-participants?format=csv&from=2000-01-01&to=2000-01-01`,
+        { headers },
+      ).catch(() => null);
+      await probe?.arrayBuffer();
+      if (!probe || probe.status === 404)
+        esfNote = `not measured: GET /api/v1/reports/esf-participants answered ${probe?.status ?? 'nothing'} (the route has not landed)`;
+      else
+        esf = await esfExport(
+          run,
+          path,
+          headers,
+          world.officeIds,
+          threeYears.from,
+          today,
+          participants,
+        );
+    }
+
     return {
       seedSeconds,
       world: {
@@ -210,31 +262,132 @@ export async function runReports(run: ReportsRun): Promise<ReportsResults> {
         lastDay: world.lastDay,
       },
       variants,
-      esfNote: existsSync(join(__dirname, '../src/esf'))
-        ? 'src/esf is built, but the ESF participants export is not in this scenario yet'
-        : 'not measured: the ESF participants export (src/esf, GET /api/v1/reports/esf-participants) had not landed',
+      esf,
+      esfNote,
     };
   } finally {
     await db.end();
   }
 }
 
+const LF = 0x0a;
+
+/** Reads a stream to its end, counting bytes and line feeds only. */
+function drain(stream: NodeJS.ReadableStream, t0: number): Promise<Transfer> {
+  let bytes = 0;
+  let lines = 0;
+  return new Promise((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) lines++;
+    });
+    stream.on('end', () =>
+      resolve({ rows: lines - 1, bytes, seconds: (performance.now() - t0) / 1000 }),
+    );
+    stream.on('error', reject);
+  });
+}
+
+function httpCsv(url: string, headers: Record<string, string>): Promise<Transfer> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    get(url, { headers, agent: false }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new Error(`${url} answered ${res.statusCode}`));
+      }
+      res.on('aborted', () => reject(new Error('export cut off mid-stream')));
+      drain(res, t0).then(resolve, reject);
+    }).on('error', reject);
+  });
+}
+
+/**
+ * The ESF participants export over HTTP (CSV, an auditor of all report offices, the seeded span)
+ * beside COPY (<the export's own query, factsSql(false) of src/esf/esf.repository.ts>) TO STDOUT
+ * as CSV with its parameters inlined, read and discarded the same way: one warm-up each, then
+ * three runs each, alternating.
+ */
+async function esfExport(
+  run: ReportsRun,
+  path: string,
+  headers: Record<string, string>,
+  officeIds: string[],
+  from: string,
+  to: string,
+  participants: number,
+): Promise<EsfFigures> {
+  const { factsSql } = await import('../src/esf/esf.repository');
+  const client = new Client({ connectionString: run.dbUrl, application_name: 'lotse-bench-copy' });
+  await client.connect();
+  try {
+    const params = [
+      `ARRAY[${officeIds.map((id) => client.escapeLiteral(id)).join(', ')}]::uuid[]`,
+      client.escapeLiteral(from),
+      client.escapeLiteral(to),
+      String(OFFICE_SETTING_DEFAULTS.esfMinimumContactHours),
+    ];
+    const sql = factsSql(false).replace(/\$(\d)/g, (_, i: string) => params[Number(i) - 1]);
+    const copy = () => {
+      const t0 = performance.now();
+      return drain(client.query(copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER)`)), t0);
+    };
+    const http = () => httpCsv(`${run.serviceUrl}${path}`, headers);
+    run.log(
+      `reports: ESF participants export of ${fmt(participants)}: warm-up, then 3 × (COPY, HTTP)`,
+    );
+    await copy();
+    await http();
+    const figures: EsfFigures = { participants, http: [], copy: [], sql };
+    for (let i = 0; i < 3; i++) {
+      figures.copy.push(await copy());
+      figures.http.push(await http());
+    }
+    for (const t of [...figures.copy, ...figures.http])
+      if (t.rows !== participants)
+        throw new Error(`ESF export: ${t.rows} rows, ${participants} participants seeded`);
+    return figures;
+  } finally {
+    await client.end();
+  }
+}
+
+const median = (ts: Transfer[]) =>
+  [...ts].sort((a, b) => a.seconds - b.seconds)[Math.floor(ts.length / 2)];
+
 const ms = (x: number) => `${fmt(x, x < 10 ? 2 : 1)} ms`;
 
 /** The reports' rows of the top table. */
 export function reportsTargetRows(r: ReportsResults): string[][] {
-  return measured(r).map((v) => {
-    const [h, s] = [v.http!.result.latency, v.sql!.result.latency];
-    return [
-      `reports: ${v.label} (${fmt(r.world.cases)} cases, ${fmt(r.world.historyRows)} history rows)`,
-      'p50 / p95',
-      `${ms(h.p50)} / ${ms(h.p95)}`,
-      `${ms(s.p50)} / ${ms(s.p95)} (same SQL via pg)`,
-      `${fmt(h.p95 / s.p95, 1)}× (p95)`,
-      v.targetP95Ms ? `p95 ≤ ${v.targetP95Ms} ms` : 'informative',
-      v.targetP95Ms ? (h.p95 <= v.targetP95Ms ? 'yes' : '**no**') : '–',
-    ];
-  });
+  const esf = r.esf ? [esfRow(r.esf)] : [];
+  return [
+    ...measured(r).map((v) => {
+      const [h, s] = [v.http!.result.latency, v.sql!.result.latency];
+      return [
+        `reports: ${v.label} (${fmt(r.world.cases)} cases, ${fmt(r.world.historyRows)} history rows)`,
+        'p50 / p95',
+        `${ms(h.p50)} / ${ms(h.p95)}`,
+        `${ms(s.p50)} / ${ms(s.p95)} (same SQL via pg)`,
+        `${fmt(h.p95 / s.p95, 1)}× (p95)`,
+        v.targetP95Ms ? `p95 ≤ ${v.targetP95Ms} ms` : 'informative',
+        v.targetP95Ms ? (h.p95 <= v.targetP95Ms ? 'yes' : '**no**') : '–',
+      ];
+    }),
+    ...esf,
+  ];
+}
+
+function esfRow(e: EsfFigures): string[] {
+  const [h, c] = [median(e.http), median(e.copy)];
+  return [
+    `reports: ESF participants export, ${fmt(e.participants)} participants, CSV (median of 3)`,
+    'seconds (rows/s)',
+    `${fmt(h.seconds, 2)} s (${fmt(h.rows / h.seconds)})`,
+    `${fmt(c.seconds, 2)} s (${fmt(c.rows / c.seconds)}) COPY of the same query`,
+    `${pct(c.seconds / h.seconds)} of COPY’s rows/s`,
+    'informative',
+    '–',
+  ];
 }
 
 /** The reports' load phases, for the phases table. */
@@ -256,7 +409,13 @@ export function reportsSection(r: ReportsResults): string[] {
       'Each HTTP request is an auditor of all report offices (bearer token), format=json; one-office variants rotate over the offices. ' +
       'The baseline replays the statements the report’s builder sent for the same parameters, in one transaction per request, as the superuser (no row-level security, no access log, no rendering).',
     '',
-    `- ESF participants export: ${r.esfNote ?? 'measured above'}`,
+    ...(r.esf
+      ? [
+          `- ESF participants export, ${fmt(r.esf.participants)} participants: HTTP ${r.esf.http.map((t) => `${fmt(t.seconds, 2)} s`).join(', ')} ` +
+            `(${fmt(median(r.esf.http).bytes / 1e6, 1)} MB); COPY ${r.esf.copy.map((t) => `${fmt(t.seconds, 2)} s`).join(', ')} ` +
+            `(${fmt(median(r.esf.copy).bytes / 1e6, 1)} MB). The service turns each row into its indicator codes and a pseudonymous GUID and signs a manifest; COPY sends the query’s own columns.`,
+        ]
+      : [`- ESF participants export: ${r.esfNote}`]),
     ...r.variants
       .filter((v) => !v.http)
       .map(
@@ -273,5 +432,15 @@ export function reportsSection(r: ReportsResults): string[] {
       '```',
       '',
     ]),
+    ...(r.esf
+      ? [
+          '### ESF participants export: the COPY baseline',
+          '',
+          '```sql',
+          `COPY (${r.esf.sql.replace(/\n\s*\n/g, '\n').trim()}) TO STDOUT WITH (FORMAT csv, HEADER);`,
+          '```',
+          '',
+        ]
+      : []),
   ];
 }
