@@ -15,6 +15,7 @@ import { AdvisorDesk1764116400000 } from './1764116400000-AdvisorDesk';
 import { CaseTransfers1764116500000 } from './1764116500000-CaseTransfers';
 import { DeskIndexes1764116600000 } from './1764116600000-DeskIndexes';
 import { ReportCounts1764116700000 } from './1764116700000-ReportCounts';
+import { FunnelIndexes1764116900000 } from './1764116900000-FunnelIndexes';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   CaseTransfers1764116500000,
   DeskIndexes1764116600000,
   ReportCounts1764116700000,
+  FunnelIndexes1764116900000,
 ];

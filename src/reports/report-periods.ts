@@ -21,7 +21,9 @@ export function berlinDaySql(timestampExpr: string): string {
  * reports list each office and period, zeros included. $fromParam/$toParam are placeholders.
  */
 export function periodSeriesSql(groupBy: GroupBy, fromParam: string, toParam: string): string {
-  return `generate_series(date_trunc('${groupBy}', ${fromParam}::date), date_trunc('${groupBy}', ${toParam}::date), interval '1 ${groupBy}') AS periods(period_ts)`;
+  // PostgreSQL has no interval '1 quarter'.
+  const step = groupBy === 'quarter' ? '3 months' : `1 ${groupBy}`;
+  return `generate_series(date_trunc('${groupBy}', ${fromParam}::date), date_trunc('${groupBy}', ${toParam}::date), interval '${step}') AS periods(period_ts)`;
 }
 
 /** The label of a period by its first day (YYYY-MM-DD). */

@@ -256,7 +256,7 @@ export interface paths {
         };
         /**
          * List founders
-         * @description The founders of the offices where the caller is advisor or lead, newest-updated first, optionally filtered by name (`q`). Erased founders are not listed. Written to the access log (without the search text).
+         * @description The founders of the offices where the caller is advisor or lead, newest-updated first, in keyset pages (pass nextCursor as cursor), optionally filtered by name (`q`) and by the group filters: each takes several values, comma-separated or repeated (OR within a filter, AND between filters); `null` matches a field not recorded. The case filters (phase, status, fundingRoute, advisorId) mean: has a case that matches all of them. Erased founders are not listed. Written to the access log (without the search text, with the names of the filters).
          */
         get: operations["foundersList"];
         put?: never;
@@ -265,6 +265,26 @@ export interface paths {
          * @description Creates the founder in `officeId`, or in the caller’s only office where they are advisor or lead. An office the caller does not work in answers 404. Refused with 409 `founder_duplicate` (its `existingId` names the founder) when the office already has a founder with the same first and last name (case-insensitive) and postal code; repeat with `?allowDuplicate=true` if it is another person. `profile.targetSector` must be a code of GET /api/v1/target-sectors. Written to the access log.
          */
         post: operations["foundersCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/founders/facets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count founders per profile value
+         * @description Takes the filters of GET /founders (and `q`) and answers, for the founders that list would give on all its pages, the count per value of germanLevel, targetSector, homeKnowledgeUsability, presumedMotivation, benefitStatus and ageBand: every value with its count (also 0), the not-recorded bucket (null; ageBand: unknown) last. Erased founders are not counted. Written to the access log (the total and the names of the filters, no ids).
+         */
+        get: operations["foundersFacets"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -344,7 +364,7 @@ export interface paths {
         };
         /**
          * List cases
-         * @description The cases of the caller’s offices, newest change first, in keyset pages: pass nextCursor as cursor for the next one. Auditors read businessIdea as null.
+         * @description The cases of the caller’s offices, newest change first, in keyset pages: pass nextCursor as cursor for the next one. Auditors read businessIdea as null. The group filters take several values each, comma-separated or repeated (OR within a filter, AND between filters; `null` matches a field not recorded): phase, status, fundingRoute, advisorId and createdFrom/createdTo read the case; the founder filters (germanLevel, targetSector, homeKnowledgeUsabilityMin/Max, presumedMotivation, benefitStatus, migrationBackground, selfEmploymentPermitted, ageBand) read the case’s founder, never match a case of an erased founder, and need permission to read founders (403 for auditors).
          */
         get: operations["casesList"];
         put?: never;
@@ -1017,7 +1037,7 @@ export interface paths {
         };
         /**
          * Funnel
-         * @description Cases that entered each phase. Leads and auditors of the offices asked for.
+         * @description Per office and period: cases opened (access contacts), first entries into each later phase, business plans, viability statements, funding applied for and approved, foundings (main, side, not recorded), drop-outs by reason code, step-backs and pauses. Events count for the office that held the case when they happened; milestone dates for the office holding the case now. Leads and auditors of the offices asked for.
          */
         get: operations["reportsFunnel"];
         put?: never;
@@ -1037,7 +1057,7 @@ export interface paths {
         };
         /**
          * Time in phase
-         * @description Days spent in each phase. Leads and auditors of the offices asked for.
+         * @description Per office, period and phase: the days cases spent in the phase (median, 75th and 90th percentile, and the counts of 0–30, 31–90, 91–180 and over 180 days), for completed stays by the period they ended in and, apart, for the stays still open as of `to` (or today, if earlier). An office reads the history rows of the cases it holds and the rows it wrote: a stay it started in a case it has since handed over ends in the receiving office’s rows, which it cannot read, so it stays open in its report. Leads and auditors of the offices asked for.
          */
         get: operations["reportsTimeInPhase"];
         put?: never;
@@ -1057,7 +1077,7 @@ export interface paths {
         };
         /**
          * Cohorts
-         * @description Cohorts by the period they entered access. Leads and auditors of the offices asked for.
+         * @description Per office and cohort period (the period the cases were opened, i.e. entered access): the cohort’s size and the number and share of it that reached each later phase, and that founded, by the end of `to`. A case counts in the cohorts of the office that opened it, read where that office may read it: a case it has handed over to another office is not in its cohorts (row-level security keeps the case with its holder), though the funnel’s accessContacts counts its opening. Leads and auditors of the offices asked for.
          */
         get: operations["reportsCohorts"];
         put?: never;
@@ -1077,7 +1097,7 @@ export interface paths {
         };
         /**
          * Outcomes
-         * @description Foundings still active, exits from benefits, completed cases. Leads and auditors of the offices asked for.
+         * @description Per office and period: the foundings (business starts) and whether each was still self-employed 6, 12 and 24 months after its start, from the first follow-up on or after each mark (active, inactive, unknown, not due yet, grouped by the period of the business start); the exits from benefits; completed cases by outcome and drop-outs. Leads and auditors of the offices asked for.
          */
         get: operations["reportsOutcomes"];
         put?: never;
@@ -1097,7 +1117,7 @@ export interface paths {
         };
         /**
          * RE_SET recommendations
-         * @description RE_SET analyses by recommendation and what became of them. Leads and auditors of the offices asked for.
+         * @description Per office and period of the recommendation: RE_SET analyses by recommendation (give up, quick exit, restart with coaching; "further planning" is part of restart with coaching in our model), and what became of each as of `to`: accepted, declined, cancelled, still open; restarted, founded after the restart, gave up. Leads and auditors of the offices asked for.
          */
         get: operations["reportsReset"];
         put?: never;
@@ -1117,9 +1137,97 @@ export interface paths {
         };
         /**
          * Caseload
-         * @description Open cases per advisor and phase. Leads and auditors of the offices asked for; an advisor reads the caseload of their own cases.
+         * @description As of today, per office, advisor and phase: the open cases (active or paused), the paused ones, and the untouched ones (no change for more than `staleDays` days, default 60). Every active advisor and lead of the office appears with every phase, and a row per phase for cases without an advisor. Not per period: from, to and groupBy do not apply. Leads and auditors of the offices asked for; an advisor reads the caseload of their own cases.
          */
         get: operations["reportsCaseload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/esf-totals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * ESF Plus indicator totals
+         * @description Per office, period and ESF Plus common indicator (Regulation (EU) 2021/1057, Annex I): the participants counted, by gender at entry. A participation (a case with an ESF entry record) belongs to a period when it entered on or before the period’s last day (and on or before `to`) and had not left before its first day (nor before `from`). Output indicators EECO01–EECO16 (point 1), immediate results EECR01–EECR04 (point 2, the last exit record within 28 days after leaving), EECR05 (point 3, in employment six months after leaving) with the lines EECR05_NO_CONSENT, EECR05_NOT_DUE, EECR05_MISSING, and SHORT_CONTACTS: cases whose counselling contacts sum to less than the office’s esfMinimumContactHours, counted here and not as participants. Voluntary answers (disability, minority, homelessness) are special categories (GDPR Art. 9) and appear only as these counts. Leads and auditors of the offices asked for.
+         */
+        get: operations["reportsEsfTotals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/esf-entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the ESF Plus entry data of a case
+         * @description Advisors and leads of the office only: it holds the voluntary answers.
+         */
+        get: operations["esfGetEntry"];
+        /**
+         * Record the ESF Plus entry data of a case
+         * @description Regulation (EU) 2021/1057, Annex I point 1. Age, ISCED level, third-country nationality and being born abroad are derived from the founder when written; gender from the founder unless given. The voluntary answers (GDPR Art. 9) are stored apart and reported only as counts.
+         */
+        put: operations["esfPutEntry"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/esf-exits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the ESF Plus exit records of a case
+         * @description Oldest first; `counts` marks the one that counts.
+         */
+        get: operations["esfListExits"];
+        put?: never;
+        /**
+         * Record the situation within 4 weeks after leaving
+         * @description Annex I point 2. `on` lies from the case’s exitedOn to 28 days after it (400 otherwise); the case must be closed (409). jobSearching and inEmployment exclude each other (400). Of several records the last in the window counts.
+         */
+        post: operations["esfAddExit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/esf-participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream the ESF Plus participant data, one row per participant
+         * @description Leads and auditors. Cases with an entry record that entered on or before `to` and had not left before `from`, short contacts left out; the indicator codes of Regulation (EU) 2021/1057 Annex I as columns (README). Participants are named only by a pseudonymous GUID; no voluntary answers. X-Export-Id names the signed manifest (GET /exports/{id}/manifest).
+         */
+        get: operations["esfReportsParticipants"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1687,6 +1795,70 @@ export interface components {
             /** @description Pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
         };
+        /** @description Founders with this German level */
+        GermanLevelFacet: {
+            /** @description null: not recorded */
+            value: components["schemas"]["GermanLevel"] | null;
+            /** @example 34 */
+            count: number;
+        };
+        /** @description Founders with this target sector */
+        TargetSectorFacet: {
+            /**
+             * @description A code of GET /api/v1/target-sectors; null: not recorded
+             * @example gastronomy
+             */
+            value: string | null;
+            /** @example 34 */
+            count: number;
+        };
+        /** @description Founders with this home-knowledge usability */
+        HomeKnowledgeUsabilityFacet: {
+            /** @description 0 (not) to 3 (fully); null: not recorded */
+            value: number | null;
+            /** @example 34 */
+            count: number;
+        };
+        /** @description Founders with this presumed motivation */
+        MotivationFacet: {
+            /** @description null: not recorded */
+            value: components["schemas"]["Motivation"] | null;
+            /** @example 34 */
+            count: number;
+        };
+        /** @description Founders with this benefit status */
+        BenefitStatusFacet: {
+            /** @description null: not recorded */
+            value: components["schemas"]["BenefitStatus"] | null;
+            /** @example 34 */
+            count: number;
+        };
+        /**
+         * @description ESF Plus age band as of today (Europe/Berlin); unknown: no birth date recorded
+         * @enum {string}
+         */
+        AgeBand: "under_18" | "18_29" | "30_54" | "55_plus" | "unknown";
+        /** @description Founders in this ESF age band today */
+        AgeBandFacet: {
+            /** @description ESF Plus age band as of today (Europe/Berlin); unknown: no birth date recorded */
+            value: components["schemas"]["AgeBand"];
+            /** @example 34 */
+            count: number;
+        };
+        /** @description Counts of the filtered founders per value of each profile axis; every value is listed (also with 0), the null (not recorded) bucket last; each axis adds up to total */
+        FounderFacets: {
+            /**
+             * @description The founders matching the filters
+             * @example 34
+             */
+            total: number;
+            germanLevel: components["schemas"]["GermanLevelFacet"][];
+            targetSector: components["schemas"]["TargetSectorFacet"][];
+            homeKnowledgeUsability: components["schemas"]["HomeKnowledgeUsabilityFacet"][];
+            presumedMotivation: components["schemas"]["MotivationFacet"][];
+            benefitStatus: components["schemas"]["BenefitStatusFacet"][];
+            ageBand: components["schemas"]["AgeBandFacet"][];
+        };
         /** @description Any subset of the fields of CreateFounder but officeId; null clears a field, and gender, selfEmploymentPermitted, nationalities and languages return to their defaults */
         UpdateFounder: {
             /**
@@ -2204,6 +2376,12 @@ export interface components {
             fundingEndsOn: string | null;
             /**
              * Format: date
+             * @description The day the Jobcenter’s benefits ended because of the self-employment (exit from benefits)
+             * @example 2026-03-02
+             */
+            benefitsEndedOn: string | null;
+            /**
+             * Format: date
              * @description The day (Europe/Berlin) the case was completed or dropped out; null while open (REOPEN and RESTART clear it)
              * @example 2026-03-02
              */
@@ -2401,6 +2579,12 @@ export interface components {
              * @example 2026-03-02
              */
             followUpOn?: string | null;
+            /**
+             * Format: date
+             * @description The day the Jobcenter’s benefits ended because of the self-employment (exit from benefits)
+             * @example 2026-03-02
+             */
+            benefitsEndedOn?: string | null;
         };
         /** @enum {string} */
         QueryBoolean: "true" | "false";
@@ -2686,10 +2870,10 @@ export interface components {
             publicKeyPem: string;
         };
         /**
-         * @description phase-history: cases; reset-history: RE_SET analyses
+         * @description phase-history: cases; reset-history: RE_SET analyses; esf-participants: ESF Plus participants (no chains)
          * @enum {string}
          */
-        ExportKind: "phase-history" | "reset-history";
+        ExportKind: "phase-history" | "reset-history" | "esf-participants";
         /** @description What the export was asked for (the instants as given) */
         ExportFilters: {
             /** @description The offices the export covers */
@@ -2705,7 +2889,7 @@ export interface components {
         ExportManifest: {
             /** Format: uuid */
             exportId: string;
-            /** @description phase-history: cases; reset-history: RE_SET analyses */
+            /** @description phase-history: cases; reset-history: RE_SET analyses; esf-participants: ESF Plus participants (no chains) */
             kind: components["schemas"]["ExportKind"];
             /** @description The file format of the export */
             format: components["schemas"]["ExportFormat"];
@@ -2840,6 +3024,11 @@ export interface components {
              * @example 1
              */
             analyses: number;
+            /**
+             * @description ESF Plus voluntary answers (disability, minority, homelessness; GDPR Art. 9) deleted, one per case
+             * @example 1
+             */
+            esfVoluntaryAnswers: number;
         };
         /** @description The outcome of an erasure (GDPR Art. 17) */
         ErasureResult: {
@@ -2987,6 +3176,8 @@ export interface components {
             funding_starts_on: string | null;
             /** Format: date */
             funding_ends_on: string | null;
+            /** Format: date */
+            benefits_ended_on: string | null;
             /** Format: date */
             exited_on: string | null;
             outcome: string | null;
@@ -4592,6 +4783,11 @@ export interface components {
              * @example https://desk.example.org/reset/{analysisId}
              */
             analysisUrlTemplate: string | null;
+            /**
+             * @description ESF Plus: the minimum of counselling hours of a participant (fewer: a short contact)
+             * @default 8
+             */
+            esfMinimumContactHours?: number;
             /** Format: uuid */
             officeId: string;
             /**
@@ -4635,6 +4831,11 @@ export interface components {
              * @example https://desk.example.org/reset/{analysisId}
              */
             analysisUrlTemplate: string | null;
+            /**
+             * @description ESF Plus: a case whose counselling contacts sum to fewer hours is a short contact, counted but not reported as a participant; 8 when not sent
+             * @default 8
+             */
+            esfMinimumContactHours?: number;
         };
         /** @enum {string} */
         TaskDueFilter: "overdue" | "today" | "week" | "all";
@@ -5000,6 +5201,121 @@ export interface components {
         ReportFormat: "json" | "csv" | "xlsx" | "svg";
         /** @enum {string} */
         ReportLang: "de" | "en";
+        /**
+         * @description Employment situation at entry; employed includes self-employed
+         * @enum {string}
+         */
+        EsfEmploymentStatus: "unemployed" | "long_term_unemployed" | "inactive" | "employed";
+        /**
+         * @description Gender at entry; taken from the founder when not given (then it must be known)
+         * @enum {string}
+         */
+        EsfGender: "female" | "male" | "non_binary";
+        /**
+         * @description Whether both, one or none of the parents were born abroad (foreign background)
+         * @enum {string}
+         */
+        EsfParentsBornAbroad: "both" | "one" | "none" | "not_stated";
+        /**
+         * @description Participant with a disability: a voluntary answer (GDPR Art. 9), not_stated included; stored apart, reported only as counts
+         * @enum {string}
+         */
+        EsfVoluntaryAnswer: "yes" | "no" | "not_stated";
+        /** @description The ESF Plus entry record of a case (Regulation (EU) 2021/1057, Annex I point 1); PUT replaces it */
+        PutEsfEntry: {
+            /**
+             * Format: date
+             * @description The day the person entered the ESF Plus operation
+             * @example 2026-02-01
+             */
+            esfEntry: string;
+            /** @description Employment situation at entry; employed includes self-employed */
+            employmentStatus: components["schemas"]["EsfEmploymentStatus"];
+            /** @description Gender at entry; taken from the founder when not given (then it must be known) */
+            gender?: components["schemas"]["EsfGender"];
+            /** @description Whether both, one or none of the parents were born abroad (foreign background) */
+            parentsBornAbroad: components["schemas"]["EsfParentsBornAbroad"];
+            /** @description Participant with a disability: a voluntary answer (GDPR Art. 9), not_stated included; stored apart, reported only as counts */
+            disability: components["schemas"]["EsfVoluntaryAnswer"];
+            /** @description Participant from a minority (including marginalised communities such as the Roma): a voluntary answer (GDPR Art. 9), not_stated included; stored apart, reported only as counts */
+            minority: components["schemas"]["EsfVoluntaryAnswer"];
+            /** @description Homeless or affected by housing exclusion: a voluntary answer (GDPR Art. 9), not_stated included; stored apart, reported only as counts */
+            homelessOrHousingExclusion: components["schemas"]["EsfVoluntaryAnswer"];
+        };
+        /** @description The ESF Plus entry record of a case, as stored */
+        EsfEntry: {
+            /** Format: uuid */
+            caseId: string;
+            /** Format: uuid */
+            officeId: string;
+            /**
+             * Format: date
+             * @example 2026-02-01
+             */
+            esfEntry: string;
+            employmentStatus: components["schemas"]["EsfEmploymentStatus"];
+            gender: components["schemas"]["EsfGender"];
+            /** @description Age in completed years at esfEntry, from the birth date (or the birth year) */
+            ageAtEntry: number | null;
+            /** @description The founder’s ISCED level, copied at entry */
+            iscedLevel: number | null;
+            /** @description None of the founder’s nationalities is an EU member state (stateless included) */
+            thirdCountryNational: boolean;
+            /** @description Born outside Germany (null: country of birth not recorded) */
+            bornAbroad: boolean | null;
+            parentsBornAbroad: components["schemas"]["EsfParentsBornAbroad"];
+            /** @description Born abroad, or both parents born abroad (national definition) */
+            foreignBackground: boolean;
+            disability: components["schemas"]["EsfVoluntaryAnswer"];
+            minority: components["schemas"]["EsfVoluntaryAnswer"];
+            homelessOrHousingExclusion: components["schemas"]["EsfVoluntaryAnswer"];
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description The situation within 4 weeks after leaving (Annex I point 2); on lies from the case’s exitedOn to 28 days after it */
+        CreateEsfExit: {
+            /**
+             * Format: date
+             * @description The day of the record: exitedOn to exitedOn + 28 days
+             * @example 2026-02-01
+             */
+            on: string;
+            /** @description Engaged in job searching (excludes inEmployment) */
+            jobSearching: boolean;
+            /** @description In education or training */
+            inEducationOrTraining: boolean;
+            /** @description Gaining a qualification */
+            gainingQualification: boolean;
+            /** @description In employment, including self-employment (excludes jobSearching) */
+            inEmployment: boolean;
+        };
+        /** @description A recorded ESF Plus exit situation */
+        EsfExit: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            caseId: string;
+            /**
+             * Format: date
+             * @example 2026-02-01
+             */
+            on: string;
+            jobSearching: boolean;
+            inEducationOrTraining: boolean;
+            gainingQualification: boolean;
+            inEmployment: boolean;
+            /** @description This record is the one that counts: the last within 28 days after the exit day */
+            counts: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description The exit records of a case, oldest first */
+        EsfExitList: {
+            items: components["schemas"]["EsfExit"][];
+        };
+        /** @enum {string} */
+        EsfExportFormat: "csv" | "xlsx" | "ndjson";
         /**
          * @description Stable machine-readable code
          * @enum {string}
@@ -6849,6 +7165,36 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
+                /** @description The founder’s German level (CEFR, native or none). Comma-separated, any of: A1, A2, B1, B2, C1, C2, native, none, null (`null`: not recorded) */
+                germanLevel?: string;
+                /** @description profile.targetSector of the founder: comma-separated codes of GET /api/v1/target-sectors (`null`: not recorded); a code that is not configured matches nothing */
+                targetSector?: string;
+                /** @description profile.homeKnowledgeUsability at least this (0 to 3); founders without one do not match */
+                homeKnowledgeUsabilityMin?: number;
+                /** @description profile.homeKnowledgeUsability at most this (0 to 3, not below the minimum); founders without one do not match */
+                homeKnowledgeUsabilityMax?: number;
+                /** @description profile.presumedMotivation of the founder. Comma-separated, any of: opportunity, necessity, family_tradition, independence, leaving_benefits, unknown, null (`null`: not recorded) */
+                presumedMotivation?: string;
+                /** @description The benefits the founder receives. Comma-separated, any of: sgb2, sgb3, none, other, null (`null`: not recorded) */
+                benefitStatus?: string;
+                /** @description The founder’s migration background. Comma-separated, any of: true, false, null (`null`: not recorded) */
+                migrationBackground?: string;
+                /** @description Whether the founder’s residence title permits self-employment. Comma-separated, any of: yes, applied, no, not_required, unknown */
+                selfEmploymentPermitted?: string;
+                /** @description The founder’s ESF age band as of today (Europe/Berlin), from the birth date (or, where only the year is kept, as if born on 1 January); unknown: neither is recorded. Comma-separated, any of: under_18, 18_29, 30_54, 55_plus, unknown */
+                ageBand?: string;
+                /** @description The case’s phase (on /founders: has a case in it). Comma-separated, any of: access, first_counselling, planning, launch, consolidation */
+                phase?: string;
+                /** @description The case’s status (on /founders: has a case with it). Comma-separated, any of: active, paused, closed */
+                status?: string;
+                /** @description The case’s funding route (on /founders: has a case with it). Comma-separated, any of: einstiegsgeld, gruendungszuschuss, sgb2_16c, none, other, null (`null`: not recorded) */
+                fundingRoute?: string;
+                /** @description The case’s advisor (on /founders: has a case with them): comma-separated user ids, `me` for the caller */
+                advisorId?: string;
+                /** @description Created on or after this day (Europe/Berlin): the founder on /founders and the facets, the case on /cases */
+                createdFrom?: string;
+                /** @description Created on or before this day (Europe/Berlin), inclusive; not before createdFrom */
+                createdTo?: string;
                 /** @description Part of the first name, last name or "first last", case-insensitive */
                 q?: string;
             };
@@ -7025,6 +7371,114 @@ export interface operations {
             };
             /** @description `target_sector_unknown` */
             422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    foundersFacets: {
+        parameters: {
+            query?: {
+                /** @description The founder’s German level (CEFR, native or none). Comma-separated, any of: A1, A2, B1, B2, C1, C2, native, none, null (`null`: not recorded) */
+                germanLevel?: string;
+                /** @description profile.targetSector of the founder: comma-separated codes of GET /api/v1/target-sectors (`null`: not recorded); a code that is not configured matches nothing */
+                targetSector?: string;
+                /** @description profile.homeKnowledgeUsability at least this (0 to 3); founders without one do not match */
+                homeKnowledgeUsabilityMin?: number;
+                /** @description profile.homeKnowledgeUsability at most this (0 to 3, not below the minimum); founders without one do not match */
+                homeKnowledgeUsabilityMax?: number;
+                /** @description profile.presumedMotivation of the founder. Comma-separated, any of: opportunity, necessity, family_tradition, independence, leaving_benefits, unknown, null (`null`: not recorded) */
+                presumedMotivation?: string;
+                /** @description The benefits the founder receives. Comma-separated, any of: sgb2, sgb3, none, other, null (`null`: not recorded) */
+                benefitStatus?: string;
+                /** @description The founder’s migration background. Comma-separated, any of: true, false, null (`null`: not recorded) */
+                migrationBackground?: string;
+                /** @description Whether the founder’s residence title permits self-employment. Comma-separated, any of: yes, applied, no, not_required, unknown */
+                selfEmploymentPermitted?: string;
+                /** @description The founder’s ESF age band as of today (Europe/Berlin), from the birth date (or, where only the year is kept, as if born on 1 January); unknown: neither is recorded. Comma-separated, any of: under_18, 18_29, 30_54, 55_plus, unknown */
+                ageBand?: string;
+                /** @description The case’s phase (on /founders: has a case in it). Comma-separated, any of: access, first_counselling, planning, launch, consolidation */
+                phase?: string;
+                /** @description The case’s status (on /founders: has a case with it). Comma-separated, any of: active, paused, closed */
+                status?: string;
+                /** @description The case’s funding route (on /founders: has a case with it). Comma-separated, any of: einstiegsgeld, gruendungszuschuss, sgb2_16c, none, other, null (`null`: not recorded) */
+                fundingRoute?: string;
+                /** @description The case’s advisor (on /founders: has a case with them): comma-separated user ids, `me` for the caller */
+                advisorId?: string;
+                /** @description Created on or after this day (Europe/Berlin): the founder on /founders and the facets, the case on /cases */
+                createdFrom?: string;
+                /** @description Created on or before this day (Europe/Berlin), inclusive; not before createdFrom */
+                createdTo?: string;
+                /** @description Part of the first name, last name or "first last", case-insensitive */
+                q?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FounderFacets"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -7410,10 +7864,36 @@ export interface operations {
                 limit?: number;
                 /** @description nextCursor of the previous page */
                 cursor?: string;
-                phase?: components["schemas"]["Phase"];
-                status?: components["schemas"]["CaseStatus"];
-                /** @description Cases of this advisor */
+                /** @description The founder’s German level (CEFR, native or none). Comma-separated, any of: A1, A2, B1, B2, C1, C2, native, none, null (`null`: not recorded) */
+                germanLevel?: string;
+                /** @description profile.targetSector of the founder: comma-separated codes of GET /api/v1/target-sectors (`null`: not recorded); a code that is not configured matches nothing */
+                targetSector?: string;
+                /** @description profile.homeKnowledgeUsability at least this (0 to 3); founders without one do not match */
+                homeKnowledgeUsabilityMin?: number;
+                /** @description profile.homeKnowledgeUsability at most this (0 to 3, not below the minimum); founders without one do not match */
+                homeKnowledgeUsabilityMax?: number;
+                /** @description profile.presumedMotivation of the founder. Comma-separated, any of: opportunity, necessity, family_tradition, independence, leaving_benefits, unknown, null (`null`: not recorded) */
+                presumedMotivation?: string;
+                /** @description The benefits the founder receives. Comma-separated, any of: sgb2, sgb3, none, other, null (`null`: not recorded) */
+                benefitStatus?: string;
+                /** @description The founder’s migration background. Comma-separated, any of: true, false, null (`null`: not recorded) */
+                migrationBackground?: string;
+                /** @description Whether the founder’s residence title permits self-employment. Comma-separated, any of: yes, applied, no, not_required, unknown */
+                selfEmploymentPermitted?: string;
+                /** @description The founder’s ESF age band as of today (Europe/Berlin), from the birth date (or, where only the year is kept, as if born on 1 January); unknown: neither is recorded. Comma-separated, any of: under_18, 18_29, 30_54, 55_plus, unknown */
+                ageBand?: string;
+                /** @description The case’s phase (on /founders: has a case in it). Comma-separated, any of: access, first_counselling, planning, launch, consolidation */
+                phase?: string;
+                /** @description The case’s status (on /founders: has a case with it). Comma-separated, any of: active, paused, closed */
+                status?: string;
+                /** @description The case’s funding route (on /founders: has a case with it). Comma-separated, any of: einstiegsgeld, gruendungszuschuss, sgb2_16c, none, other, null (`null`: not recorded) */
+                fundingRoute?: string;
+                /** @description The case’s advisor (on /founders: has a case with them): comma-separated user ids, `me` for the caller */
                 advisorId?: string;
+                /** @description Created on or after this day (Europe/Berlin): the founder on /founders and the facets, the case on /cases */
+                createdFrom?: string;
+                /** @description Created on or before this day (Europe/Berlin), inclusive; not before createdFrom */
+                createdTo?: string;
                 /** @description Cases of this founder */
                 founderId?: string;
                 /** @description Cases of this office (one of the caller’s) */
@@ -11799,7 +12279,7 @@ export interface operations {
                         /** @description The columns in order, with their labels in `lang` and their definitions */
                         columns: {
                             /** @enum {string} */
-                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart" | "accessContacts" | "firstCounsellings" | "planningEntries" | "launchEntries" | "consolidationEntries" | "businessPlansCompleted" | "viabilityStatementsIssued" | "fundingApplied" | "fundingApproved" | "foundingsMain" | "foundingsSide" | "foundingsOccupationUnknown" | "dropOuts" | "dropOuts_employment" | "dropOuts_qualification" | "dropOuts_not_viable" | "dropOuts_moved" | "dropOuts_illness" | "dropOuts_no_contact" | "dropOuts_residence_permit" | "dropOuts_other" | "stepBacks" | "pauses";
                             /** @enum {string} */
                             type: "string" | "integer" | "number" | "date" | "uuid";
                             /** @enum {string} */
@@ -11824,6 +12304,52 @@ export interface operations {
                              * @description Period start (Beginn des Zeitraums): The first day of the period.
                              */
                             periodStart: string | null;
+                            /** @description Access contacts (Zugangskontakte): Cases opened (they enter access): founder_case rows whose created_at falls on a Europe/Berlin day in the period, counted for the office that opened them (created_office_id). From report_day_count metric ‘created’. */
+                            accessContacts: number | null;
+                            /** @description First counsellings (Erstberatungen): Cases whose first START_COUNSELLING history row (case_history.event = 'START_COUNSELLING', to_phase = 'first_counselling'; a case counts once, at its earliest such row) has its `at` on a Europe/Berlin day in the period, counted for the office that wrote the row (written_office_id). From report_day_count metric 'first_entry', key 'first_counselling'. */
+                            firstCounsellings: number | null;
+                            /** @description Entries into planning (Eintritte Planung): Cases whose first START_PLANNING history row (case_history.event = 'START_PLANNING', to_phase = 'planning'; a case counts once, at its earliest such row) has its `at` on a Europe/Berlin day in the period, counted for the office that wrote the row (written_office_id). From report_day_count metric 'first_entry', key 'planning'. */
+                            planningEntries: number | null;
+                            /** @description Entries into launch (Eintritte Unternehmensstart): Cases whose first LAUNCH history row (case_history.event = 'LAUNCH', to_phase = 'launch'; a case counts once, at its earliest such row) has its `at` on a Europe/Berlin day in the period, counted for the office that wrote the row (written_office_id). From report_day_count metric 'first_entry', key 'launch'. */
+                            launchEntries: number | null;
+                            /** @description Entries into consolidation (Eintritte Konsolidierung): Cases whose first START_CONSOLIDATION history row (case_history.event = 'START_CONSOLIDATION', to_phase = 'consolidation'; a case counts once, at its earliest such row) has its `at` on a Europe/Berlin day in the period, counted for the office that wrote the row (written_office_id). From report_day_count metric 'first_entry', key 'consolidation'. */
+                            consolidationEntries: number | null;
+                            /** @description Business plans completed (Businesspläne fertig): Cases of the office (founder_case.office_id: the office holding the case now) whose business_plan_completed_on falls in the period: business plans completed. */
+                            businessPlansCompleted: number | null;
+                            /** @description Viability statements issued (Tragfähigkeitsbescheinigungen): Cases of the office (founder_case.office_id: the office holding the case now) whose viability_statement->>'issuedOn' (an ISO date, compared as text) falls in the period: viability statements issued. */
+                            viabilityStatementsIssued: number | null;
+                            /** @description Funding applied for (Förderanträge gestellt): Cases of the office (founder_case.office_id: the office holding the case now) whose funding_applied_on falls in the period: funding applied for. */
+                            fundingApplied: number | null;
+                            /** @description Funding approved (Förderungen bewilligt): Cases of the office (founder_case.office_id: the office holding the case now) whose funding_approved_on falls in the period: funding approved. */
+                            fundingApproved: number | null;
+                            /** @description Foundings, main occupation (Gründungen im Haupterwerb): Cases of the office (founder_case.office_id: the office holding the case now) whose business_started_on falls in the period: foundings with main_occupation = true. */
+                            foundingsMain: number | null;
+                            /** @description Foundings, side occupation (Gründungen im Nebenerwerb): Cases of the office (founder_case.office_id: the office holding the case now) whose business_started_on falls in the period: foundings with main_occupation = false. */
+                            foundingsSide: number | null;
+                            /** @description Foundings, occupation not recorded (Gründungen, Erwerbsart unbekannt): Cases of the office (founder_case.office_id: the office holding the case now) whose business_started_on falls in the period: foundings with main_occupation null. */
+                            foundingsOccupationUnknown: number | null;
+                            /** @description Drop-outs (Abbrüche): DROP_OUT history rows whose `at` falls on a Europe/Berlin day in the period, for the office that wrote them (written_office_id); every drop-out counts (a reopened case can drop out again). The sum of the dropOuts_<reason> columns. From report_day_count metric ‘drop_out’. */
+                            dropOuts: number | null;
+                            /** @description Drop-outs: employment (Abbrüche: Beschäftigung): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'employment'. */
+                            dropOuts_employment: number | null;
+                            /** @description Drop-outs: qualification (Abbrüche: Qualifizierung): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'qualification'. */
+                            dropOuts_qualification: number | null;
+                            /** @description Drop-outs: not viable (Abbrüche: nicht tragfähig): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'not_viable'. */
+                            dropOuts_not_viable: number | null;
+                            /** @description Drop-outs: moved (Abbrüche: verzogen): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'moved'. */
+                            dropOuts_moved: number | null;
+                            /** @description Drop-outs: illness (Abbrüche: Krankheit): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'illness'. */
+                            dropOuts_illness: number | null;
+                            /** @description Drop-outs: no contact (Abbrüche: kein Kontakt): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'no_contact'. */
+                            dropOuts_no_contact: number | null;
+                            /** @description Drop-outs: residence permit (Abbrüche: Aufenthaltsrecht): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'residence_permit'. */
+                            dropOuts_residence_permit: number | null;
+                            /** @description Drop-outs: other (Abbrüche: sonstige): DROP_OUT history rows as in dropOuts whose payload->>'reasonCode' is 'other' (or missing). */
+                            dropOuts_other: number | null;
+                            /** @description Step-backs (Schritte zurück): STEP_BACK history rows whose `at` falls on a Europe/Berlin day in the period, for the office that wrote them (written_office_id). From report_day_count metric ‘step_back’. */
+                            stepBacks: number | null;
+                            /** @description Pauses (Pausen): PAUSE history rows whose `at` falls on a Europe/Berlin day in the period, for the office that wrote them (written_office_id). From report_day_count metric ‘pause’. */
+                            pauses: number | null;
                         }[];
                     };
                     "text/csv": string;
@@ -11936,7 +12462,7 @@ export interface operations {
                         /** @description The columns in order, with their labels in `lang` and their definitions */
                         columns: {
                             /** @enum {string} */
-                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart" | "phase" | "stay" | "stays" | "medianDays" | "p75Days" | "p90Days" | "days0to30" | "days31to90" | "days91to180" | "daysOver180";
                             /** @enum {string} */
                             type: "string" | "integer" | "number" | "date" | "uuid";
                             /** @enum {string} */
@@ -11961,6 +12487,26 @@ export interface operations {
                              * @description Period start (Beginn des Zeitraums): The first day of the period.
                              */
                             periodStart: string | null;
+                            /** @description Phase (Phase): The phase of the stays: access, first_counselling, planning, launch, consolidation. */
+                            phase: string | null;
+                            /** @description Stay (Aufenthalt): completed (ended in the period) or open (not ended by the as-of day, measured as of it). Stays: in a row with stay = 'completed', the phase stays (see the report) of this phase whose end falls on a Europe/Berlin day in the period (and in [from, to]), for the office that wrote the stay's starting row; in a row with stay = 'open' (one per office and phase, in the period of `to`), the stays of this phase started on or before the as-of day (the earlier of `to` and today) and not ended by it, measured as of that day. */
+                            stay: string | null;
+                            /** @description Stays (Aufenthalte): The number of the row’s stays. */
+                            stays: number | null;
+                            /** @description Median days (Median (Tage)): percentile_disc(0.5) of the stays’ days (Berlin day of the end, or the as-of day for open stays, minus Berlin day of the start): the first value in ascending order at or past half of the stays; null without stays. */
+                            medianDays: number | null;
+                            /** @description 75th percentile days (75. Perzentil (Tage)): percentile_disc(0.75) of the stays’ days, as medianDays; null without stays. */
+                            p75Days: number | null;
+                            /** @description 90th percentile days (90. Perzentil (Tage)): percentile_disc(0.9) of the stays’ days, as medianDays; null without stays. */
+                            p90Days: number | null;
+                            /** @description ≤ 30 days (≤ 30 Tage): Stays of at most 30 days. */
+                            days0to30: number | null;
+                            /** @description 31–90 days (31–90 Tage): Stays of 31 to 90 days. */
+                            days31to90: number | null;
+                            /** @description 91–180 days (91–180 Tage): Stays of 91 to 180 days. */
+                            days91to180: number | null;
+                            /** @description > 180 days (> 180 Tage): Stays of more than 180 days. */
+                            daysOver180: number | null;
                         }[];
                     };
                     "text/csv": string;
@@ -12073,7 +12619,7 @@ export interface operations {
                         /** @description The columns in order, with their labels in `lang` and their definitions */
                         columns: {
                             /** @enum {string} */
-                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart" | "cohortSize" | "reachedFirstCounselling" | "shareFirstCounselling" | "reachedPlanning" | "sharePlanning" | "reachedLaunch" | "shareLaunch" | "reachedConsolidation" | "shareConsolidation" | "founded" | "shareFounded";
                             /** @enum {string} */
                             type: "string" | "integer" | "number" | "date" | "uuid";
                             /** @enum {string} */
@@ -12098,6 +12644,28 @@ export interface operations {
                              * @description Period start (Beginn des Zeitraums): The first day of the period.
                              */
                             periodStart: string | null;
+                            /** @description Cohort size (Kohortengröße): Cases opened (entered access) by the office (founder_case.created_office_id) on a Europe/Berlin day (created_at) of the period, within [from, to]. */
+                            cohortSize: number | null;
+                            /** @description Reached first counselling (Erstberatung erreicht): Cases of the cohort with a START_COUNSELLING history row (to_phase 'first_counselling') whose `at` is on a Europe/Berlin day up to `to`. */
+                            reachedFirstCounselling: number | null;
+                            /** @description Share reached first counselling (Anteil Erstberatung): reachedFirstCounselling divided by cohortSize, rounded to 4 decimals (0..1); null when the cohort is empty. */
+                            shareFirstCounselling: number | null;
+                            /** @description Reached planning (Planung erreicht): Cases of the cohort with a START_PLANNING history row (to_phase 'planning') whose `at` is on a Europe/Berlin day up to `to`. */
+                            reachedPlanning: number | null;
+                            /** @description Share reached planning (Anteil Planung): reachedPlanning divided by cohortSize, rounded to 4 decimals (0..1); null when the cohort is empty. */
+                            sharePlanning: number | null;
+                            /** @description Reached launch (Unternehmensstart erreicht): Cases of the cohort with a LAUNCH history row (to_phase 'launch') whose `at` is on a Europe/Berlin day up to `to`. */
+                            reachedLaunch: number | null;
+                            /** @description Share reached launch (Anteil Unternehmensstart): reachedLaunch divided by cohortSize, rounded to 4 decimals (0..1); null when the cohort is empty. */
+                            shareLaunch: number | null;
+                            /** @description Reached consolidation (Konsolidierung erreicht): Cases of the cohort with a START_CONSOLIDATION history row (to_phase 'consolidation') whose `at` is on a Europe/Berlin day up to `to`. */
+                            reachedConsolidation: number | null;
+                            /** @description Share reached consolidation (Anteil Konsolidierung): reachedConsolidation divided by cohortSize, rounded to 4 decimals (0..1); null when the cohort is empty. */
+                            shareConsolidation: number | null;
+                            /** @description Founded (Gegründet): Cases of the cohort whose business_started_on is set and not after `to`. */
+                            founded: number | null;
+                            /** @description Share founded (Anteil gegründet): founded divided by cohortSize, rounded to 4 decimals (0..1); null when the cohort is empty. */
+                            shareFounded: number | null;
                         }[];
                     };
                     "text/csv": string;
@@ -12210,7 +12778,7 @@ export interface operations {
                         /** @description The columns in order, with their labels in `lang` and their definitions */
                         columns: {
                             /** @enum {string} */
-                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart" | "foundings" | "activeAfter6Months" | "inactiveAfter6Months" | "unknownAfter6Months" | "notDueAfter6Months" | "activeAfter12Months" | "inactiveAfter12Months" | "unknownAfter12Months" | "notDueAfter12Months" | "activeAfter24Months" | "inactiveAfter24Months" | "unknownAfter24Months" | "notDueAfter24Months" | "exitsFromBenefits" | "completed" | "completedFoundedMain" | "completedFoundedSide" | "completedEmployment" | "completedOther" | "droppedOut";
                             /** @enum {string} */
                             type: "string" | "integer" | "number" | "date" | "uuid";
                             /** @enum {string} */
@@ -12235,6 +12803,46 @@ export interface operations {
                              * @description Period start (Beginn des Zeitraums): The first day of the period.
                              */
                             periodStart: string | null;
+                            /** @description Foundings (Gründungen): Cases of the office (founder_case.office_id: the office holding the case now) whose business_started_on falls in the period. The follow-up figures below are of these foundings, grouped by the period of their business start. */
+                            foundings: number | null;
+                            /** @description Active after 6 months (Aktiv nach 6 Monaten): Of the foundings of the period (see foundings): those where the first follow-up of the case (case_follow_up, ordered by "on", then history_seq) dated on or after business_started_on + 6 months and on or before min(to, today) has still_self_employed = true. */
+                            activeAfter6Months: number | null;
+                            /** @description Inactive after 6 months (Nicht mehr aktiv nach 6 Monaten): Of the foundings of the period (see foundings): those where the first follow-up of the case (case_follow_up, ordered by "on", then history_seq) dated on or after business_started_on + 6 months and on or before min(to, today) has still_self_employed = false. */
+                            inactiveAfter6Months: number | null;
+                            /** @description Unknown after 6 months (Unbekannt nach 6 Monaten): Of the foundings of the period (see foundings): those whose mark (business_started_on + 6 months) is on or before min(to, today) but without such a follow-up (none dated from the mark to min(to, today)). */
+                            unknownAfter6Months: number | null;
+                            /** @description Not due yet (6 months) (Noch nicht fällig (6 Monate)): Of the foundings of the period (see foundings): those whose mark (business_started_on + 6 months) falls after min(to, today). Active + inactive + unknown + not due = foundings. */
+                            notDueAfter6Months: number | null;
+                            /** @description Active after 12 months (Aktiv nach 12 Monaten): Of the foundings of the period (see foundings): those where the first follow-up of the case (case_follow_up, ordered by "on", then history_seq) dated on or after business_started_on + 12 months and on or before min(to, today) has still_self_employed = true. */
+                            activeAfter12Months: number | null;
+                            /** @description Inactive after 12 months (Nicht mehr aktiv nach 12 Monaten): Of the foundings of the period (see foundings): those where the first follow-up of the case (case_follow_up, ordered by "on", then history_seq) dated on or after business_started_on + 12 months and on or before min(to, today) has still_self_employed = false. */
+                            inactiveAfter12Months: number | null;
+                            /** @description Unknown after 12 months (Unbekannt nach 12 Monaten): Of the foundings of the period (see foundings): those whose mark (business_started_on + 12 months) is on or before min(to, today) but without such a follow-up (none dated from the mark to min(to, today)). */
+                            unknownAfter12Months: number | null;
+                            /** @description Not due yet (12 months) (Noch nicht fällig (12 Monate)): Of the foundings of the period (see foundings): those whose mark (business_started_on + 12 months) falls after min(to, today). Active + inactive + unknown + not due = foundings. */
+                            notDueAfter12Months: number | null;
+                            /** @description Active after 24 months (Aktiv nach 24 Monaten): Of the foundings of the period (see foundings): those where the first follow-up of the case (case_follow_up, ordered by "on", then history_seq) dated on or after business_started_on + 24 months and on or before min(to, today) has still_self_employed = true. */
+                            activeAfter24Months: number | null;
+                            /** @description Inactive after 24 months (Nicht mehr aktiv nach 24 Monaten): Of the foundings of the period (see foundings): those where the first follow-up of the case (case_follow_up, ordered by "on", then history_seq) dated on or after business_started_on + 24 months and on or before min(to, today) has still_self_employed = false. */
+                            inactiveAfter24Months: number | null;
+                            /** @description Unknown after 24 months (Unbekannt nach 24 Monaten): Of the foundings of the period (see foundings): those whose mark (business_started_on + 24 months) is on or before min(to, today) but without such a follow-up (none dated from the mark to min(to, today)). */
+                            unknownAfter24Months: number | null;
+                            /** @description Not due yet (24 months) (Noch nicht fällig (24 Monate)): Of the foundings of the period (see foundings): those whose mark (business_started_on + 24 months) falls after min(to, today). Active + inactive + unknown + not due = foundings. */
+                            notDueAfter24Months: number | null;
+                            /** @description Exits from benefits (Austritte aus dem Leistungsbezug): Cases of the office (founder_case.office_id) whose benefits_ended_on (the day the Jobcenter’s benefits ended because of the self-employment; PATCH /cases/:id benefitsEndedOn) falls in the period. */
+                            exitsFromBenefits: number | null;
+                            /** @description Completed (Abgeschlossen): COMPLETE history rows (any outcome) whose `at` falls on a Europe/Berlin day in the period, counted for the office that wrote the row (case_history.written_office_id). From report_day_count metric ‘complete’, every key. */
+                            completed: number | null;
+                            /** @description Completed: founded (main occupation) (Abgeschlossen: Gründung Haupterwerb): COMPLETE history rows with payload outcome ‘founded_main’ whose `at` falls on a Europe/Berlin day in the period, for the office that wrote the row (written_office_id). From report_day_count metric ‘complete’, key ‘founded_main’. */
+                            completedFoundedMain: number | null;
+                            /** @description Completed: founded (side occupation) (Abgeschlossen: Gründung Nebenerwerb): COMPLETE history rows with payload outcome ‘founded_side’ whose `at` falls on a Europe/Berlin day in the period, for the office that wrote the row (written_office_id). From report_day_count metric ‘complete’, key ‘founded_side’. */
+                            completedFoundedSide: number | null;
+                            /** @description Completed: employment (Abgeschlossen: Beschäftigung): COMPLETE history rows with payload outcome ‘employment’ whose `at` falls on a Europe/Berlin day in the period, for the office that wrote the row (written_office_id). From report_day_count metric ‘complete’, key ‘employment’. */
+                            completedEmployment: number | null;
+                            /** @description Completed: other (Abgeschlossen: sonstiges): COMPLETE history rows with payload outcome ‘other’ (or none) whose `at` falls on a Europe/Berlin day in the period, for the office that wrote the row (written_office_id). From report_day_count metric ‘complete’, key ‘other’. */
+                            completedOther: number | null;
+                            /** @description Dropped out (Abgebrochen): DROP_OUT history rows (any reason code) whose `at` falls on a Europe/Berlin day in the period, for the office that wrote the row (written_office_id). From report_day_count metric ‘drop_out’, every key. */
+                            droppedOut: number | null;
                         }[];
                     };
                     "text/csv": string;
@@ -12347,7 +12955,7 @@ export interface operations {
                         /** @description The columns in order, with their labels in `lang` and their definitions */
                         columns: {
                             /** @enum {string} */
-                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart";
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart" | "recommended" | "recommendedGiveUp" | "recommendedQuickExit" | "recommendedRestartWithCoaching" | "accepted" | "declined" | "cancelled" | "stillOpen" | "restarted" | "foundedAfterRestart" | "gaveUp";
                             /** @enum {string} */
                             type: "string" | "integer" | "number" | "date" | "uuid";
                             /** @enum {string} */
@@ -12372,6 +12980,28 @@ export interface operations {
                              * @description Period start (Beginn des Zeitraums): The first day of the period.
                              */
                             periodStart: string | null;
+                            /** @description Recommendations (Empfehlungen): RE_SET analyses whose RECOMMEND history row (reset_history.event = ‘RECOMMEND’, to_state = ‘recommended’; one per analysis) has its `at` on a Europe/Berlin day in the period, for the office holding the analysis (reset_history.office_id). The other figures are of these analyses. */
+                            recommended: number | null;
+                            /** @description Recommended: give up (Empfehlung: aufgeben): Of the analyses recommended in the period (see recommended): payload recommendation ‘give_up’. */
+                            recommendedGiveUp: number | null;
+                            /** @description Recommended: quick exit (Empfehlung: schneller Ausstieg): Of the analyses recommended in the period (see recommended): payload recommendation ‘quick_exit’ (quick exit from benefits). */
+                            recommendedQuickExit: number | null;
+                            /** @description Recommended: restart with coaching (Empfehlung: Neustart mit Coaching): Of the analyses recommended in the period (see recommended): payload recommendation ‘restart_with_coaching’ (further planning, coaching or qualification, ideally a restart; the model has no separate "further planning"). */
+                            recommendedRestartWithCoaching: number | null;
+                            /** @description Accepted (Angenommen): Of the analyses recommended in the period (see recommended): those that left 'recommended' by DECIDE with payload accepted = true (the reset_history row from_state = 'recommended') on a Europe/Berlin day on or before `to`. */
+                            accepted: number | null;
+                            /** @description Declined (Abgelehnt): Of the analyses recommended in the period (see recommended): those that left 'recommended' by DECIDE with payload accepted = false (the reset_history row from_state = 'recommended') on a Europe/Berlin day on or before `to`. */
+                            declined: number | null;
+                            /** @description Cancelled (Abgebrochen): Of the analyses recommended in the period (see recommended): those that left 'recommended' by CANCEL (the reset_history row from_state = 'recommended') on a Europe/Berlin day on or before `to`. */
+                            cancelled: number | null;
+                            /** @description Still open (Noch offen): Of the analyses recommended in the period (see recommended): those with no DECIDE or CANCEL history row on or before `to` (still recommended as of `to`). Accepted + declined + cancelled + still open = recommended. */
+                            stillOpen: number | null;
+                            /** @description Restarted (Neustart): Of the analyses recommended in the period (see recommended): those a case was restarted from: a case_history row with event ‘RESTART’ and payload resetAnalysisId = the analysis, on a Europe/Berlin day on or before `to` (written with the accepted DECIDE of a restart_with_coaching). */
+                            restarted: number | null;
+                            /** @description Founded after restart (Gründung nach Neustart): Of the restarted: those whose restarted case (the RESTART row’s case) has a business_started_on on or after the Europe/Berlin day of the RESTART row and on or before `to`. */
+                            foundedAfterRestart: number | null;
+                            /** @description Gave up (Aufgegeben): Of the analyses recommended in the period (see recommended): recommendation ‘give_up’ accepted (DECIDE with accepted = true on or before `to`). A cancelled analysis is not counted here (it is in cancelled): a cancellation (moved away, withdrew) says nothing about the business. */
+                            gaveUp: number | null;
                         }[];
                     };
                     "text/csv": string;
@@ -12484,7 +13114,7 @@ export interface operations {
                         /** @description The columns in order, with their labels in `lang` and their definitions */
                         columns: {
                             /** @enum {string} */
-                            key: "officeId" | "officeCode" | "officeName";
+                            key: "officeId" | "officeCode" | "officeName" | "advisorId" | "advisorName" | "phase" | "openCases" | "pausedCases" | "untouchedCases";
                             /** @enum {string} */
                             type: "string" | "integer" | "number" | "date" | "uuid";
                             /** @enum {string} */
@@ -12502,6 +13132,21 @@ export interface operations {
                             officeCode: string | null;
                             /** @description Office (Stelle): The office’s name. */
                             officeName: string | null;
+                            /**
+                             * Format: uuid
+                             * @description Advisor (id) (Berater:in (ID)): The staff member the cases are assigned to (founder_case.advisor_id, an app_user); null: the open cases without an advisor.
+                             */
+                            advisorId: string | null;
+                            /** @description Advisor (Berater:in): The advisor’s display name (app_user.name; staff, never a founder); null for the row without an advisor. */
+                            advisorName: string | null;
+                            /** @description Phase (Phase): The phase the cases are in now (founder_case.phase: access, first_counselling, planning, launch, consolidation). */
+                            phase: string | null;
+                            /** @description Open cases (Offene Fälle): Cases of the office (founder_case.office_id) with status active or paused, in the phase, assigned to the advisor (advisor_id; none for the row without one), now. */
+                            openCases: number | null;
+                            /** @description Paused cases (Pausierte Fälle): Of the open cases: those with status paused. */
+                            pausedCases: number | null;
+                            /** @description Untouched cases (Unbearbeitete Fälle): Of the open cases: those whose last change (updated_at, as a Europe/Berlin day) lies more than staleDays days (parameter, default 60) before today: today − day(updated_at) > staleDays. */
+                            untouchedCases: number | null;
                         }[];
                     };
                     "text/csv": string;
@@ -12530,6 +13175,655 @@ export interface operations {
                 };
             };
             /** @description `forbidden` (requires one of the roles: advisor, lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reportsEsfTotals: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day (Europe/Berlin), inclusive; default: 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day (Europe/Berlin), inclusive; default: today. At most 10 years after `from`. */
+                to?: string;
+                groupBy?: components["schemas"]["ReportGroupBy"];
+                /** @description json; csv (UTF-8 with BOM, semicolons, German or English headers); xlsx (one sheet of figures, one of definitions); svg (a chart) */
+                format?: components["schemas"]["ReportFormat"];
+                /** @description Labels in German or English; default from Accept-Language, else German */
+                lang?: components["schemas"]["ReportLang"];
+                /** @description caseload: days without a change after which an open case counts as untouched */
+                staleDays?: number;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report in the format asked for (format=json|csv|xlsx|svg) */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        report: "esf-totals";
+                        /** @description The report’s title in `lang` */
+                        title: string;
+                        /** @enum {string} */
+                        lang: "de" | "en";
+                        officeIds: string[];
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {string} */
+                        groupBy: "month" | "quarter" | "year";
+                        /** Format: date-time */
+                        generatedAt: string;
+                        /** @description The columns in order, with their labels in `lang` and their definitions */
+                        columns: {
+                            /** @enum {string} */
+                            key: "officeId" | "officeCode" | "officeName" | "period" | "periodStart" | "indicator" | "female" | "male" | "nonBinary" | "total";
+                            /** @enum {string} */
+                            type: "string" | "integer" | "number" | "date" | "uuid";
+                            /** @enum {string} */
+                            role: "dimension" | "measure";
+                            label: string;
+                            definition: string;
+                        }[];
+                        rows: {
+                            /**
+                             * Format: uuid
+                             * @description Office (id) (Stelle (ID)): The office the figures belong to: the office that held the case when it happened.
+                             */
+                            officeId: string | null;
+                            /** @description Office code (Stelle (Kürzel)): The office’s code. */
+                            officeCode: string | null;
+                            /** @description Office (Stelle): The office’s name. */
+                            officeName: string | null;
+                            /** @description Period (Zeitraum): The calendar month (2026-03), quarter (2026-Q1) or year (2026) of Europe/Berlin days. */
+                            period: string | null;
+                            /**
+                             * Format: date
+                             * @description Period start (Beginn des Zeitraums): The first day of the period.
+                             */
+                            periodStart: string | null;
+                            /** @description Indicator (Indikator): The ESF Plus indicator code (EECO01–EECO16, EECR01–EECR05, README "ESF Plus participant data"), an EECR05 status line, or SHORT_CONTACTS. */
+                            indicator: string | null;
+                            /** @description Female (Frauen): Participants of the line whose gender at entry is female. */
+                            female: number | null;
+                            /** @description Male (Männer): Participants of the line whose gender at entry is male. */
+                            male: number | null;
+                            /** @description Non-binary (Nicht-binär): Participants of the line whose gender at entry is non-binary. */
+                            nonBinary: number | null;
+                            /** @description Total (Gesamt): female + male + nonBinary. */
+                            total: number | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    esfGetEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EsfEntry"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    esfPutEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutEsfEntry"];
+            };
+        };
+        responses: {
+            /** @description The entry record as stored */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EsfEntry"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `founder_erased`, `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    esfListExits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EsfExitList"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead, auditor) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    esfAddExit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEsfExit"];
+            };
+        };
+        responses: {
+            /** @description The exit record as stored */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EsfExit"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: advisor, lead) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `case_not_closed`, `founder_erased`, `case_in_transfer` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    esfReportsParticipants: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated office ids, each one of the caller’s; all offices the caller may read reports of without it */
+                officeId?: string;
+                /** @description First day, inclusive: participants who had not left before it; default 1 January of the year of `to` */
+                from?: string;
+                /** @description Last day, inclusive: participants who entered on or before it; default today */
+                to?: string;
+                format?: components["schemas"]["EsfExportFormat"];
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, streamed; its signed manifest is stored once the last row is sent */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-Export-Id": components["headers"]["X-Export-Id"];
+                    /** @description attachment; filename="esf-participants-<exportId>.<format>" */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/x-ndjson": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, auditor) */
             403: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
