@@ -1,5 +1,8 @@
 import type { ReportFormat, ReportTable } from '../report';
+import { reportCsv } from './report-csv';
 import { reportJson } from './report-json';
+import { reportSvg } from './report-svg';
+import { reportXlsx } from './report-xlsx';
 
 /** A rendered report: the body and how to send it. */
 export interface RenderedReport {
@@ -23,11 +26,15 @@ export function reportFileName(t: ReportTable, format: ReportFormat): string {
 }
 
 export async function renderReport(t: ReportTable, format: ReportFormat): Promise<RenderedReport> {
+  const fileName = reportFileName(t, format);
   switch (format) {
     case 'json':
       return { contentType: REPORT_MEDIA_TYPES.json, fileName: null, body: reportJson(t) };
-    default:
-      // TODO(issue 14): csv, xlsx, svg (render/).
-      return Promise.reject(new Error(`format ${format} is not rendered yet`));
+    case 'csv':
+      return { contentType: `${REPORT_MEDIA_TYPES.csv}; charset=utf-8`, fileName, body: await reportCsv(t) };
+    case 'xlsx':
+      return { contentType: REPORT_MEDIA_TYPES.xlsx, fileName, body: await reportXlsx(t) };
+    case 'svg':
+      return { contentType: `${REPORT_MEDIA_TYPES.svg}; charset=utf-8`, fileName, body: await reportSvg(t) };
   }
 }
