@@ -255,6 +255,44 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
     expect(lines).toContain('>Kohorte<');
   });
 
+  it('writes axis numbers in the language: 1.200 in German, 1,200 in English', async () => {
+    const de = (await renderReport(syntheticTable('bar', 'de'), 'svg')).body as string;
+    const en = (await renderReport(syntheticTable('bar', 'en'), 'svg')).body as string;
+    expect(de).toContain('>1.200<');
+    expect(de).not.toContain('>1,200<');
+    expect(en).toContain('>1,200<');
+  });
+
+  it('ticks counts in whole numbers only, and names a missing dimension value', async () => {
+    const t = syntheticTable('bar', 'en');
+    t.rows = t.rows
+      .slice(0, 2)
+      .map((row, i) => ({ ...row, accessContacts: i + 1, firstCounsellings: 0 }));
+    t.rows[1].period = null;
+    const svg = (await renderReport(t, 'svg')).body as string;
+    expect(svg).toContain('>2<');
+    expect(svg).not.toMatch(/>\d\.\d</);
+    expect(svg).toContain('>(none)<');
+  });
+
+  it('draws one line per measure when a lines chart has several, and one per series otherwise', async () => {
+    const t = syntheticTable('lines', 'en');
+    const several = {
+      ...t,
+      definition: {
+        ...t.definition,
+        chart: { ...t.definition.chart, measures: ['share', 'shareFounded'], series: 'officeName' },
+      },
+    };
+    const svg = (await renderReport(several, 'svg')).body as string;
+    expect(svg).toContain('>Share reached<');
+    expect(svg).toContain('>Share founded<');
+    expect(svg).toContain('>Figure<');
+    const perSeries = (await renderReport(t, 'svg')).body as string;
+    expect(perSeries).toContain('>Cohort<');
+    expect(perSeries).not.toContain('>Share founded<');
+  });
+
   it.each(KINDS)('draws an empty %s report as a chart saying there is no data', async (kind) => {
     for (const lang of LANGS) {
       const svg = (await renderReport(syntheticTable(kind, lang, { empty: true }), 'svg'))

@@ -180,6 +180,7 @@ export const FIXTURES: Record<ChartSpec['kind'], Fixture> = {
       col('cohortStart', 'date', 'dimension', 'Beginn der Kohorte', 'Cohort start'),
       col('phase', 'string', 'dimension', 'Phase', 'Phase'),
       col('share', 'number', 'measure', 'Anteil erreicht', 'Share reached'),
+      col('shareFounded', 'number', 'measure', 'Anteil gegründet', 'Share founded'),
     ],
     chart: {
       kind: 'lines',
@@ -195,6 +196,7 @@ export const FIXTURES: Record<ChartSpec['kind'], Fixture> = {
         cohortStart: i ? '2026-04-01' : '2026-01-01',
         phase,
         share: Math.round((1 / (j + 1 + i)) * 1000) / 1000,
+        shareFounded: Math.round((0.4 / (j + 1 + i)) * 1000) / 1000,
       })),
     ),
   },

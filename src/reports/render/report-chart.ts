@@ -23,6 +23,7 @@ const T = {
   measure: { de: 'Kennzahl', en: 'Figure' },
   stage: { de: 'Stufe', en: 'Stage' },
   offices: { de: 'Stellen', en: 'offices' },
+  none: { de: '(ohne)', en: '(none)' },
 } satisfies Record<string, BilingualLabel>;
 
 /** Axis numbers in `lang`: 1.200,5 in German, 1,200.5 in English. */
@@ -78,8 +79,8 @@ export function chartData(t: ReportTable, spec: ChartSpec): ChartData {
   for (const m of measures) ms.at(labels.get(m)!);
   const points: ChartPoint[] = [];
   for (const row of t.rows) {
-    const x = text(row[spec.x]);
-    const s = key ? text(row[key]) : '';
+    const x = text(row[spec.x], t.lang);
+    const s = key ? text(row[key], t.lang) : '';
     for (const m of measures) {
       const v = numberCell(row[m] ?? null);
       if (v === null) continue;
@@ -96,8 +97,9 @@ export function chartData(t: ReportTable, spec: ChartSpec): ChartData {
   };
 }
 
-const text = (value: ReportCell | undefined): string =>
-  value === null || value === undefined ? '\u2013' : String(value);
+/** A dimension's value as a label; a missing one (a case without an advisor) is "(ohne)". */
+const text = (value: ReportCell | undefined, lang: Lang): string =>
+  value === null || value === undefined ? T.none[lang] : String(value);
 
 /** "Trichter, 2026-01-01 – 2026-12-31", and the offices below it. */
 export function chartTitle(t: ReportTable): { text: string; subtitle: string } {
@@ -146,6 +148,7 @@ export function chartSpec(t: ReportTable): Spec {
     d: data,
     xTitle: column(spec.x),
     yTitle: spec.yTitle[lang],
+    counts: spec.measures.every((m) => t.columns.find((col) => col.key === m)?.type === 'integer'),
     mTitle: T.measure[lang],
     sTitle: data.seriesKey ? column(data.seriesKey) : '',
     stageTitle: data.mOrder.length > 1 ? T.stage[lang] : column(spec.x),
@@ -178,6 +181,8 @@ interface Ctx {
   d: ChartData;
   xTitle: string;
   yTitle: string;
+  /** Every measure is a count: whole-number ticks only. */
+  counts: boolean;
   mTitle: string;
   sTitle: string;
   stageTitle: string;
@@ -225,7 +230,14 @@ const xEnc = (c: Ctx): Spec => ({
   title: c.xTitle,
   axis: { labelAngle: c.d.xOrder.length > 8 ? -45 : 0 },
 });
-const sum = (c: Ctx): Spec => ({ aggregate: 'sum', field: 'v', type: 'quantitative', title: c.yTitle });
+const countAxis = (c: Ctx): Spec => (c.counts ? { axis: { tickMinStep: 1, format: ',d' } } : {});
+const sum = (c: Ctx): Spec => ({
+  aggregate: 'sum',
+  field: 'v',
+  type: 'quantitative',
+  title: c.yTitle,
+  ...countAxis(c),
+});
 const mColour = (c: Ctx): Spec => ({ field: 'm', type: 'nominal', sort: c.d.mOrder, title: c.mTitle });
 const sColour = (c: Ctx): Spec => ({ field: 's', type: 'nominal', sort: c.d.sOrder, title: c.sTitle });
 
@@ -264,7 +276,7 @@ function boxView(c: Ctx): Spec {
         mark: { type: 'rule', strokeWidth: 2, color: '#888' },
         encoding: {
           x: xEnc(c),
-          y: { aggregate: 'min', field: 'v', type: 'quantitative', title: c.yTitle },
+          y: { aggregate: 'min', field: 'v', type: 'quantitative', title: c.yTitle, ...countAxis(c) },
           y2: { aggregate: 'max', field: 'v' },
         },
       },
@@ -272,7 +284,7 @@ function boxView(c: Ctx): Spec {
         mark: { type: 'tick', thickness: 3, size: 28, tooltip: true },
         encoding: {
           x: xEnc(c),
-          y: { field: 'v', type: 'quantitative', title: c.yTitle },
+          y: { field: 'v', type: 'quantitative', title: c.yTitle, ...countAxis(c) },
           color: mColour(c),
         },
       },
@@ -293,16 +305,20 @@ function bucketsView(c: Ctx): Spec {
   };
 }
 
-/** One line per series (a dash per measure when there are several), else one per measure. */
+/**
+ * One line per measure (e.g. the share of a cohort that reached each phase), a dash per series
+ * when there are several (offices); with one measure, one line per series.
+ */
 function linesView(c: Ctx): Spec {
-  const bySeries = c.d.seriesKey !== null;
+  const byMeasure = c.d.mOrder.length > 1;
+  const several = c.d.sOrder.length > 1;
   return {
     mark: { type: 'line', point: true, tooltip: true },
     encoding: {
       x: xEnc(c),
-      y: { field: 'v', type: 'quantitative', title: c.yTitle },
-      color: bySeries ? sColour(c) : mColour(c),
-      ...(bySeries && c.d.mOrder.length > 1 ? { strokeDash: mColour(c) } : {}),
+      y: { field: 'v', type: 'quantitative', title: c.yTitle, ...countAxis(c) },
+      color: byMeasure ? mColour(c) : several ? sColour(c) : { value: '#4c78a8' },
+      ...(byMeasure && several ? { strokeDash: sColour(c) } : {}),
     },
   };
 }
