@@ -16,6 +16,7 @@ import { CaseTransfers1764116500000 } from './1764116500000-CaseTransfers';
 import { DeskIndexes1764116600000 } from './1764116600000-DeskIndexes';
 import { ReportCounts1764116700000 } from './1764116700000-ReportCounts';
 import { FunnelIndexes1764116900000 } from './1764116900000-FunnelIndexes';
+import { EsfParticipants1764117000000 } from './1764117000000-EsfParticipants';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   DeskIndexes1764116600000,
   ReportCounts1764116700000,
   FunnelIndexes1764116900000,
+  EsfParticipants1764117000000,
 ];

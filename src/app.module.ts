@@ -20,6 +20,7 @@ import { FollowUpsModule } from './follow-ups/follow-ups.module';
 import { CalendarFeedModule } from './calendar-feed/calendar-feed.module';
 import { TransfersModule } from './transfers/transfers.module';
 import { ReportsModule } from './reports/reports.module';
+import { EsfModule } from './esf/esf.module';
 
 @Module({})
 export class AppModule {
@@ -47,6 +48,7 @@ export class AppModule {
         CalendarFeedModule,
         TransfersModule,
         ReportsModule,
+        EsfModule,
       ],
     };
   }

@@ -37,6 +37,7 @@ describe('office settings over HTTP', () => {
       consentVersionSince: null,
       caseUrlTemplate: null,
       analysisUrlTemplate: null,
+      esfMinimumContactHours: 8,
       version: 0,
     });
     expect((await get('admin', w.officeB).expect(200)).body.version).toBe(0);
@@ -54,6 +55,8 @@ describe('office settings over HTTP', () => {
       ...SETTINGS,
       officeId: w.officeA,
       consentVersionSince: todayInBerlin(),
+      // Not sent: the default.
+      esfMinimumContactHours: 8,
       version: 1,
     });
     expect(await stored(w.officeA)).toMatchObject({

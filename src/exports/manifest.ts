@@ -1,9 +1,12 @@
 import type { ExportKind } from './export-columns';
 
 /** The signed record of one export; the signature covers the canonical JSON of all other fields. */
+/** esf-participants: ESF Plus participant rows (src/esf), signed like the others but without chains. */
+export type ManifestKind = ExportKind | 'esf-participants';
+
 export interface ExportManifest {
   exportId: string;
-  kind: ExportKind;
+  kind: ManifestKind;
   format: 'csv' | 'ndjson' | 'xlsx';
   dialect: 'rfc4180' | 'excel-de' | null;
   filters: {

@@ -14,6 +14,7 @@ export interface OfficeSettingsRow {
   consent_version_since: string | null;
   case_url_template: string | null;
   analysis_url_template: string | null;
+  esf_minimum_contact_hours: number;
   version: number;
   updated_by: string | null;
   updated_at: Date;
@@ -30,6 +31,7 @@ export function toSettings(row: OfficeSettingsRow): OfficeSettings {
     consentVersionSince: row.consent_version_since,
     caseUrlTemplate: row.case_url_template,
     analysisUrlTemplate: row.analysis_url_template,
+    esfMinimumContactHours: row.esf_minimum_contact_hours,
     version: row.version,
   };
 }
@@ -74,8 +76,8 @@ export class OfficeSettingsRepository {
     const [row]: OfficeSettingsRow[] = await tx.manager.query(
       `INSERT INTO office_settings AS o (office_id, eks_final_offset_months, funding_lead_days, einstiegsgeld_warning_days,
                                          stale_days, current_consent_version, consent_version_since, case_url_template,
-                                         analysis_url_template, updated_by)
-       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::date, $8, $9, $10::uuid)
+                                         analysis_url_template, updated_by, esf_minimum_contact_hours)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::date, $8, $9, $10::uuid, $11)
        ON CONFLICT (office_id) DO UPDATE SET
          eks_final_offset_months = EXCLUDED.eks_final_offset_months,
          funding_lead_days = EXCLUDED.funding_lead_days,
@@ -85,6 +87,7 @@ export class OfficeSettingsRepository {
          consent_version_since = EXCLUDED.consent_version_since,
          case_url_template = EXCLUDED.case_url_template,
          analysis_url_template = EXCLUDED.analysis_url_template,
+         esf_minimum_contact_hours = EXCLUDED.esf_minimum_contact_hours,
          updated_by = EXCLUDED.updated_by,
          version = o.version + 1,
          updated_at = now()
@@ -100,6 +103,7 @@ export class OfficeSettingsRepository {
         s.caseUrlTemplate,
         s.analysisUrlTemplate,
         updatedBy,
+        s.esfMinimumContactHours,
       ],
     );
     return toSettings(row);

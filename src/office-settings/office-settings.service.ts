@@ -7,7 +7,7 @@ import { assertIfMatch, type IfMatch } from '../common/http/if-match';
 import { todayInBerlin } from '../common/time/calendar-date';
 import { OfficeDb, type OfficeTx } from '../database/office-transaction';
 import type { PutOfficeSettingsDto } from './dto/office-settings.dto';
-import type { OfficeSettings } from './office-settings';
+import { OFFICE_SETTING_DEFAULTS, type OfficeSettings } from './office-settings';
 import { OfficeSettingsRepository } from './office-settings.repository';
 
 /** Reading and replacing an office's settings: leads of the office and administrators. */
@@ -61,6 +61,8 @@ export class OfficeSettingsService {
                 : current.consentVersionSince,
           caseUrlTemplate: dto.caseUrlTemplate,
           analysisUrlTemplate: dto.analysisUrlTemplate,
+          esfMinimumContactHours:
+            dto.esfMinimumContactHours ?? OFFICE_SETTING_DEFAULTS.esfMinimumContactHours,
         },
         ctx.actor.kind === 'user' ? ctx.actor.id : null,
       );

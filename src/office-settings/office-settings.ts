@@ -22,6 +22,11 @@ export interface OfficeSettings {
   caseUrlTemplate: string | null;
   /** The office frontend's page of a RE_SET analysis, with {analysisId}. */
   analysisUrlTemplate: string | null;
+  /**
+   * ESF Plus: a case whose counselling contacts sum to fewer hours is a short contact, counted but
+   * not reported as a participant (German ESF practice: about 8 hours).
+   */
+  esfMinimumContactHours: number;
   /** 0 while the office runs on the defaults (no row yet); the If-Match version otherwise. */
   version: number;
 }
@@ -40,6 +45,7 @@ export const OFFICE_SETTING_DEFAULTS: Omit<OfficeSettings, 'officeId'> = {
   consentVersionSince: null,
   caseUrlTemplate: null,
   analysisUrlTemplate: null,
+  esfMinimumContactHours: 8,
   version: 0,
 };
 

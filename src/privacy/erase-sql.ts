@@ -55,3 +55,14 @@ export function eraseAssignments(table: string, placeholder: string, alias?: str
   apply(FORMERLY_FREE_CODES, erasedUnlessSector);
   return [...byColumn].map(([column, expr]) => `${ident(column)} = ${expr}`);
 }
+
+/**
+ * Deletes the ESF Plus voluntary answers (disability, minority, homelessness: GDPR Art. 9) of the
+ * founder's cases ($1) in the scope's offices ($2), counting them. The entry record itself stays:
+ * codes and derived flags, pseudonymous once the founder is erased, so the reported totals hold.
+ */
+export const ESF_VOLUNTARY_ERASE = `WITH d AS (
+    DELETE FROM esf_voluntary v USING founder_case c
+     WHERE v.case_id = c.id AND c.founder_id = $1 AND c.office_id = ANY($2::uuid[])
+       AND v.office_id = ANY($2::uuid[]) RETURNING v.case_id)
+  SELECT count(*)::int AS n FROM d`;

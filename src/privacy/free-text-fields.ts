@@ -233,6 +233,10 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   case_transfer: ['case_phase', 'case_status', 'state'],
   // An office's configuration: thresholds, a consent version label, URL templates of its frontend.
   office_settings: ['*'],
+  // ESF Plus (src/esf): codes only. The voluntary answers are special categories (GDPR Art. 9):
+  // no free text, but an erasure deletes their rows (erase-sql.ts ESF_VOLUNTARY_ERASE).
+  esf_entry: ['employment_status', 'gender', 'parents_born_abroad'],
+  esf_voluntary: ['disability', 'minority', 'homeless_or_housing_exclusion'],
 };
 
 export function freeTextOf(table: string): FreeTextField[] {

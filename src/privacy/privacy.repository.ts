@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OfficeTx } from '../database/office-transaction';
 import type { DataSubjectExportDto } from './dto/data-export.dto';
 import type { ErasureCountsDto } from './dto/erasure.dto';
-import { eraseAssignments } from './erase-sql';
+import { eraseAssignments, ESF_VOLUNTARY_ERASE } from './erase-sql';
 import { ERASED } from './redact';
 
 // Built once from the free-text list (ERASED is the parameter after the office ids in each statement).
@@ -92,7 +92,8 @@ export class PrivacyRepository {
        SELECT count(*)::int AS n FROM k`,
       withPlaceholder(FOLLOW_UP_TEXTS, '$3', [founderId, tx.officeIds]),
     );
-    return { cases, texts, contacts, tasks, followUps };
+    const esfVoluntaryAnswers = await count(ESF_VOLUNTARY_ERASE, [founderId, tx.officeIds]);
+    return { cases, texts, contacts, tasks, followUps, esfVoluntaryAnswers };
   }
 
   analysesOf(tx: OfficeTx, founderId: string): Promise<{ id: string; snapshot: object }[]> {

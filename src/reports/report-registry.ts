@@ -1,5 +1,6 @@
 import { CASELOAD } from './definitions/caseload';
 import { COHORTS } from './definitions/cohorts';
+import { ESF_TOTALS } from './definitions/esf-totals';
 import { FUNNEL } from './definitions/funnel';
 import { OUTCOMES } from './definitions/outcomes';
 import { RESET } from './definitions/reset';
@@ -15,4 +16,5 @@ export const REPORT_BUILDERS: Record<ReportName, ReportBuilder> = {
   outcomes: OUTCOMES,
   reset: RESET,
   caseload: CASELOAD,
+  'esf-totals': ESF_TOTALS,
 };

@@ -15,6 +15,7 @@ export const REPORT_NAMES = [
   'outcomes',
   'reset',
   'caseload',
+  'esf-totals',
 ] as const;
 export type ReportName = (typeof REPORT_NAMES)[number];
 

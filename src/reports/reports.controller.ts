@@ -108,4 +108,16 @@ export class ReportsController {
   ): Promise<unknown> {
     return this.answer('caseload', ctx, q, lang, reply);
   }
+
+  @Get('esf-totals')
+  @Access('reports.read')
+  @ApiReport(REPORT_BUILDERS['esf-totals'], LEADS_AUDITORS)
+  esfTotals(
+    @Ctx() ctx: RequestContext,
+    @Query() q: ReportQueryDto,
+    @Headers('accept-language') lang: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return this.answer('esf-totals', ctx, q, lang, reply);
+  }
 }

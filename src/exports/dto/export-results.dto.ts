@@ -1,6 +1,5 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
-import type { ExportKind } from '../export-columns';
-import type { ServedManifest } from '../manifest';
+import type { ManifestKind, ServedManifest } from '../manifest';
 import type { BrokenChain, ChainReport } from '../verify/export-verifier';
 import type { VerificationResult } from '../verify/verify-export';
 import type { ExportFormat } from '../verify/export-records';
@@ -9,7 +8,8 @@ import { CSV_DIALECTS, type CsvDialect, EXPORT_FORMATS } from './export-query.dt
 export const EXPORT_KINDS = [
   'phase-history',
   'reset-history',
-] as const satisfies readonly ExportKind[];
+  'esf-participants',
+] as const satisfies readonly ManifestKind[];
 export const EXPORT_CHAIN_BREAK_REASONS = [
   'prev_hash_mismatch',
   'hash_mismatch',
@@ -70,9 +70,10 @@ export class ExportManifestDto implements ServedManifest {
   @ApiProperty({
     enum: EXPORT_KINDS,
     enumName: 'ExportKind',
-    description: 'phase-history: cases; reset-history: RE_SET analyses',
+    description:
+      'phase-history: cases; reset-history: RE_SET analyses; esf-participants: ESF Plus participants (no chains)',
   })
-  kind: ExportKind;
+  kind: ManifestKind;
   @ApiProperty({
     enum: EXPORT_FORMATS,
     enumName: 'ExportFormat',

@@ -1,8 +1,9 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
   IsObject,
+  IsOptional,
   IsString,
   Max,
   MaxLength,
@@ -137,6 +138,20 @@ export class PutOfficeSettingsDto {
   })
   @IsUrlTemplate('{analysisId}')
   analysisUrlTemplate: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1000,
+    default: 8,
+    description:
+      'ESF Plus: a case whose counselling contacts sum to fewer hours is a short contact, counted but not reported as a participant; 8 when not sent',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  esfMinimumContactHours?: number;
 }
 
 @ApiSchema({
@@ -146,6 +161,15 @@ export class PutOfficeSettingsDto {
 })
 export class OfficeSettingsDto extends PutOfficeSettingsDto implements OfficeSettings {
   @ApiProperty({ format: 'uuid' }) officeId: string;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 1000,
+    description:
+      'ESF Plus: the minimum of counselling hours of a participant (fewer: a short contact)',
+  })
+  declare esfMinimumContactHours: number;
 
   @ApiProperty({
     type: String,

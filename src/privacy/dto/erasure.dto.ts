@@ -49,6 +49,15 @@ export class ErasureCountsDto {
     description: 'RE_SET analyses whose free texts were erased',
   })
   analyses: number;
+
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 1,
+    description:
+      'ESF Plus voluntary answers (disability, minority, homelessness; GDPR Art. 9) deleted, one per case',
+  })
+  esfVoluntaryAnswers: number;
 }
 
 @ApiSchema({ name: 'ErasureResult', description: 'The outcome of an erasure (GDPR Art. 17)' })

@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
+import { DataSource } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import { includes, officesFor } from '../auth/office-scope';
+import type { RequestContext } from '../auth/request-context';
+import { AppError } from '../common/errors/app-error';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import { OfficeDb } from '../database/office-transaction';
+import { destroyClient, poolOf } from '../database/pg-driver';
+import { ExportSigner } from '../exports/export-signer';
+import { headsDigest } from '../exports/export-tally';
+import { ExportsRepository } from '../exports/exports.repository';
+import type { ExportManifest } from '../exports/manifest';
+import { DigestTap } from '../exports/stream-taps';
+import { CHAIN_FORMAT } from '../history-chain/chain';
+import { pseudonymKey } from '../history-chain/history-sealer';
+import { OFFICE_SETTING_DEFAULTS } from '../office-settings/office-settings';
+import { periodParams } from '../reports/report-params';
+import type { EsfExportFormat, EsfParticipantsQueryDto } from './dto/esf.dto';
+import {
+  isShortContact,
+  PARTICIPANT_COLUMNS,
+  participantRow,
+  type ParticipantRow,
+} from './esf-indicators';
+import { participantGuid } from './esf-pseudonym';
+import { factsSql, toFacts } from './esf.repository';
+
+const CONTENT_TYPES: Record<EsfExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+export const ESF_EXPORT_KIND = 'esf-participants';
+
+/** RFC 4180: a cell is quoted when it holds a delimiter, a quote or a line break. */
+function csvCell(v: string | number | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export function csvLine(row: ParticipantRow): string {
+  return `${PARTICIPANT_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`;
+}
+
+/**
+ * GET /reports/esf-participants: one row per participant (Regulation (EU) 2021/1057, Annex I),
+ * streamed from one repeatable-read snapshot on a connection of its own, like the phase-history
+ * export: a server-side cursor (pg-query-stream) read in batches with backpressure, each row
+ * turned into its indicator columns (esf-indicators.ts) and written as CSV, NDJSON or XLSX,
+ * through the digest tap; the signed manifest (kind esf-participants, no chains) is stored
+ * before the last byte goes out. Participants are named only by their pseudonymous GUID; the
+ * query does not read the voluntary answers at all.
+ */
+@Injectable()
+export class EsfExportService {
+  private readonly logger = new Logger('EsfExport');
+  private readonly key: string;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
+    @Inject(ExportSigner) private readonly signer: ExportSigner,
+    @Inject(ExportsRepository) private readonly manifests: ExportsRepository,
+    @Inject(AccessLogService) private readonly accessLog: AccessLogService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.key = pseudonymKey(config);
+  }
+
+  async stream(
+    ctx: RequestContext,
+    q: EsfParticipantsQueryDto,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const scope = officesFor(ctx.actor, 'reports.read');
+    const asked = q.officeId ? [...new Set(q.officeId)] : scope.officeIds;
+    if (asked === 'every')
+      throw new AppError('internal_error', 'Reports are not granted in every office.');
+    const officeIds = [...asked];
+    if (officeIds.some((id) => !includes(scope, id)))
+      throw new AppError('forbidden', 'You may not read reports of one of the offices asked for.', {
+        errors: [{ field: 'officeId', message: 'must be offices whose reports you may read' }],
+      });
+    const { from, to, today } = periodParams({ from: q.from, to: q.to });
+    const format = q.format ?? 'csv';
+    const exportId = randomUUID();
+    await this.officeDb.run({ officeIds }, (tx) => {
+      this.accessLog.record(
+        ctx,
+        officeIds.map((officeId) => ({
+          officeId,
+          resourceType: 'esf_participants_export',
+          resourceId: exportId,
+          action: 'export' as const,
+          details: { format, from, to },
+        })),
+        tx,
+      );
+      return Promise.resolve();
+    });
+    const tap = new DigestTap();
+    let rows = 0;
+    const client = await poolOf(this.db).connect();
+    let clientError: Error | undefined;
+    let snapshotAt: Date;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SELECT set_config('app.office_ids', $1, true)`, [officeIds.join(',')]);
+      snapshotAt = (await client.query<{ now: Date }>('SELECT now()')).rows[0].now;
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
+        'content-type': CONTENT_TYPES[format],
+        'content-disposition': `attachment; filename="${ESF_EXPORT_KIND}-${exportId}.${format}"`,
+        'cache-control': 'no-store',
+        'x-export-id': exportId,
+      });
+      const source = this.participants(client, officeIds, from, to, today, () => rows++);
+      const ok = await this.pump(source, format, tap, reply);
+      if (!ok) {
+        clientError = new Error('client disconnected');
+        return;
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      clientError = error as Error;
+      if (!reply.raw.headersSent) throw error;
+      this.logger.error(`export ${exportId} failed mid-stream: ${clientError.message}`);
+      reply.raw.destroy();
+      return;
+    } finally {
+      if (clientError) destroyClient(client);
+      client.release(clientError);
+    }
+    try {
+      const unsigned: Omit<ExportManifest, 'signature'> = {
+        exportId,
+        kind: ESF_EXPORT_KIND,
+        format,
+        dialect: format === 'csv' ? 'rfc4180' : null,
+        filters: { officeIds, from, to, changedSince: null },
+        pseudonymized: true,
+        includeText: false,
+        snapshotAt: snapshotAt.toISOString(),
+        nextChangedSince: snapshotAt.toISOString(),
+        completedAt: new Date().toISOString(),
+        rowCount: rows,
+        caseCount: rows,
+        bytes: tap.bytes,
+        sha256: tap.digest(),
+        // No hash chains in this export: the digest of the empty list of chain heads.
+        chainHeadsSha256: headsDigest([]),
+        chainFormat: CHAIN_FORMAT,
+        algorithm: 'Ed25519',
+        keyId: this.signer.keyId,
+      };
+      const manifest: ExportManifest = { ...unsigned, signature: this.signer.sign(unsigned) };
+      await this.officeDb.run({ officeIds }, (tx) =>
+        this.manifests.save(tx, manifest, noHeads(), { type: ctx.actor.kind, id: ctx.actor.id }),
+      );
+      reply.raw.end();
+    } catch (error) {
+      this.logger.error(`export ${exportId}: manifest not stored: ${(error as Error).message}`);
+      reply.raw.destroy();
+    }
+  }
+
+  /** The participants' rows, from a cursor; short contacts are left out (counted in the totals). */
+  private participants(
+    client: PoolClient,
+    officeIds: string[],
+    from: string,
+    to: string,
+    today: string,
+    counted: () => void,
+  ): Readable {
+    const cursor = client.query(
+      new QueryStream(
+        factsSql(false),
+        [officeIds, from, to, OFFICE_SETTING_DEFAULTS.esfMinimumContactHours],
+        {
+          batchSize: 500,
+        },
+      ),
+    );
+    const key = this.key;
+    const toRow = new Transform({
+      objectMode: true,
+      transform(raw: Parameters<typeof toFacts>[0], _enc, done) {
+        const f = toFacts(raw);
+        if (isShortContact(f)) return done();
+        counted();
+        done(null, participantRow(f, participantGuid(key, f.founderId), f.officeCode, today));
+      },
+    });
+    cursor.on('error', (e) => toRow.destroy(e));
+    return cursor.pipe(toRow);
+  }
+
+  /** Writes the rows in the format asked for; false when the client went away first. */
+  private async pump(
+    source: Readable,
+    format: EsfExportFormat,
+    tap: DigestTap,
+    reply: FastifyReply,
+  ): Promise<boolean> {
+    const raw = reply.raw;
+    let closed = false;
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        if (raw.write(chunk)) done();
+        else raw.once('drain', () => done());
+      },
+    });
+    const onClose = () => {
+      if (!raw.writableEnded) {
+        closed = true;
+        sink.destroy(new Error('client disconnected'));
+        source.destroy();
+      }
+    };
+    raw.once('close', onClose);
+    try {
+      if (format === 'xlsx') {
+        const body = new PassThrough();
+        const writing = pipeline(body, tap, sink);
+        await writeSheet(source, body);
+        await writing;
+      } else {
+        let header = format === 'csv';
+        const encode = new Transform({
+          writableObjectMode: true,
+          transform(row: ParticipantRow, _enc, done) {
+            const line = format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
+            const head = header ? `${PARTICIPANT_COLUMNS.join(',')}\r\n` : '';
+            header = false;
+            done(null, Buffer.from(head + line));
+          },
+          flush(done) {
+            // An empty export still has its header row.
+            done(null, header ? Buffer.from(`${PARTICIPANT_COLUMNS.join(',')}\r\n`) : undefined);
+          },
+        });
+        await pipeline(source, encode, tap, sink);
+      }
+      return true;
+    } catch (error) {
+      if (closed) return false;
+      throw error;
+    } finally {
+      raw.off('close', onClose);
+    }
+  }
+}
+
+async function* noHeads(): AsyncGenerator<[string, string]> {}
+
+/** One sheet through ExcelJS's streaming writer: numbers as numbers, everything else as text. */
+async function writeSheet(source: Readable, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useSharedStrings: false,
+    useStyles: true,
+  });
+  const sheet = workbook.addWorksheet(ESF_EXPORT_KIND, {
+    views: [{ state: 'frozen', xSplit: 0, ySplit: 1, topLeftCell: 'A2', activeCell: 'A2' }],
+  });
+  sheet.columns = PARTICIPANT_COLUMNS.map((c) => ({ width: c === 'participantId' ? 38 : 10 }));
+  const text = { numFmt: '@' };
+  const header = sheet.addRow([...PARTICIPANT_COLUMNS]);
+  header.eachCell((cell) => (cell.style = { ...text, font: { bold: true } }));
+  header.commit();
+  let last = 1;
+  for await (const row of source as AsyncIterable<ParticipantRow>) {
+    const added = sheet.addRow(PARTICIPANT_COLUMNS.map((c) => row[c]));
+    added.eachCell((cell) => {
+      if (typeof cell.value === 'string') cell.style = text;
+    });
+    added.commit();
+    last++;
+  }
+  sheet.autoFilter = {
+    from: { row: 1, column: 1 },
+    to: { row: last, column: PARTICIPANT_COLUMNS.length },
+  };
+  sheet.commit();
+  await workbook.commit();
+}
