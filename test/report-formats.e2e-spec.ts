@@ -275,6 +275,14 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
     expect(svg).toContain('>(none)<');
   });
 
+  it('draws figures that are all 0 on an axis from 0 to 1, not a flat one', async () => {
+    const t = syntheticTable('lines', 'en');
+    t.rows = t.rows.map((row) => ({ ...row, share: 0 }));
+    const svg = (await renderReport(t, 'svg')).body as string;
+    expect(svg).toContain('>1.0<');
+    expect(svg).toContain('>0.0<');
+  });
+
   it('draws one line per measure when a lines chart has several, and one per series otherwise', async () => {
     const t = syntheticTable('lines', 'en');
     const several = {

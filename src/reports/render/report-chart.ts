@@ -125,7 +125,7 @@ export function chartSpec(t: ReportTable): Spec {
     config: {
       font: 'sans-serif',
       axis: { labelLimit: 180 },
-      legend: { labelLimit: 220 },
+      legend: { labelLimit: 280 },
       locale: { number: NUMBER_LOCALES[lang] },
     },
   };
@@ -220,7 +220,7 @@ const facet = (c: Ctx, view: Spec): Spec => ({
   },
   spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...view },
   resolve: { scale: { x: 'shared', y: 'shared' } },
-  config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 4, labelLimit: 220 } },
+  config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 240 } },
 });
 
 const xEnc = (c: Ctx): Spec => ({
@@ -230,7 +230,11 @@ const xEnc = (c: Ctx): Spec => ({
   title: c.xTitle,
   axis: { labelAngle: c.d.xOrder.length > 8 ? -45 : 0 },
 });
-const countAxis = (c: Ctx): Spec => (c.counts ? { axis: { tickMinStep: 1, format: ',d' } } : {});
+/** The value axis: whole-number ticks for counts; 0 to 1 when every figure is 0 (no flat axis). */
+const countAxis = (c: Ctx): Spec => ({
+  ...(c.counts ? { axis: { tickMinStep: 1, format: ',d' } } : {}),
+  ...(c.d.points.every((p) => p.v === 0) ? { scale: { domain: [0, 1] } } : {}),
+});
 const sum = (c: Ctx): Spec => ({
   aggregate: 'sum',
   field: 'v',
