@@ -30,13 +30,8 @@ import { phaseModelDescription } from '../phase-model';
 import { CASE_EVENT_BODY_EXAMPLES } from '../phase-model/case-event.schema';
 import { CaseTransitionService } from './case-transition.service';
 import { CasesService } from './cases.service';
-import {
-  CaseListQueryDto,
-  CreateCaseDto,
-  CreateContactDto,
-  HistoryQueryDto,
-  UpdateCaseDto,
-} from './dto/case.dto';
+import { CreateCaseDto, CreateContactDto, HistoryQueryDto, UpdateCaseDto } from './dto/case.dto';
+import { CaseListQueryDto } from './dto/case-list-query.dto';
 import {
   CaseDto,
   CaseHistoryDto,
@@ -91,7 +86,12 @@ export class CasesController {
     summary: 'List cases',
     description:
       'The cases of the caller\u2019s offices, newest change first, in keyset pages: pass nextCursor as cursor ' +
-      'for the next one. Auditors read businessIdea as null.',
+      'for the next one. Auditors read businessIdea as null. The group filters take several values each, ' +
+      'comma-separated or repeated (OR within a filter, AND between filters; `null` matches a field not ' +
+      'recorded): phase, status, fundingRoute, advisorId and createdFrom/createdTo read the case; the founder ' +
+      'filters (germanLevel, targetSector, homeKnowledgeUsabilityMin/Max, presumedMotivation, benefitStatus, ' +
+      'migrationBackground, selfEmploymentPermitted, ageBand) read the case\u2019s founder, never match a case ' +
+      'of an erased founder, and need permission to read founders (403 for auditors).',
   })
   @ApiOkResponse({ type: CasePageDto })
   list(@Ctx() ctx: RequestContext, @Query() query: CaseListQueryDto): Promise<CasePageDto> {

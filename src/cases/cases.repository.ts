@@ -2,6 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { todayInBerlin } from '../common/time/calendar-date';
 import type { OfficeTx } from '../database/office-transaction';
+import type { GroupFilter } from '../group-filters/group-filter';
+import {
+  caseConditions,
+  createdConditions,
+  founderMatches,
+  SqlParams,
+} from '../group-filters/group-filter.sql';
 import { prepared } from '../database/prepared';
 import { param, sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
@@ -21,9 +28,8 @@ const GATE_SELECT = `
     FROM founder_case c JOIN founder f ON f.id = c.founder_id`;
 
 export interface CaseListFilter {
-  phase?: string;
-  status?: string;
-  advisorId?: string;
+  /** The group filters (src/group-filters); null or absent: none. */
+  group?: GroupFilter | null;
   founderId?: string;
   updatedSince?: string;
   after: [string, string] | null;
@@ -115,35 +121,33 @@ export class CasesRepository {
 
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
   list(tx: OfficeTx, f: CaseListFilter): Promise<(CaseRow & { cursor_at: string })[]> {
+    const p = new SqlParams([tx.officeIds, f.limit + 1]);
+    const where: string[] = [];
+    if (f.group) {
+      where.push(...caseConditions(f.group.case, 'c', p));
+      const founder = founderMatches(f.group, 'c', p);
+      if (founder) where.push(founder);
+      where.push(...createdConditions(f.group.created, 'c.created_at', p));
+    }
+    if (f.founderId) where.push(`c.founder_id = ${p.add(f.founderId, 'uuid')}`);
+    if (f.updatedSince) where.push(`c.updated_at >= ${p.add(f.updatedSince, 'timestamptz')}`);
+    if (f.after)
+      where.push(
+        `(c.updated_at, c.id) < (${p.add(f.after[0], 'timestamptz')}, ${p.add(f.after[1], 'uuid')})`,
+      );
     return tx.manager.query(
       // One index walk per office, merged: with office_id = ANY(…) the planner cannot read the
       // (office_id, phase, updated_at, id) index in order and sorts the whole office instead.
       `SELECT c.*, to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM unnest($1::uuid[]) AS o(id)
          CROSS JOIN LATERAL (
-           SELECT * FROM founder_case
-            WHERE office_id = o.id
-              AND ($2::text IS NULL OR phase = $2)
-              AND ($3::text IS NULL OR status = $3)
-              AND ($4::uuid IS NULL OR advisor_id = $4)
-              AND ($5::uuid IS NULL OR founder_id = $5)
-              AND ($6::timestamptz IS NULL OR updated_at >= $6)
-              AND ($7::timestamptz IS NULL OR (updated_at, id) < ($7, $8::uuid))
-            ORDER BY updated_at DESC, id DESC
-            LIMIT $9) c
+           SELECT * FROM founder_case c
+            WHERE c.office_id = o.id${where.map((w) => `\n              AND ${w}`).join('')}
+            ORDER BY c.updated_at DESC, c.id DESC
+            LIMIT $2) c
         ORDER BY c.updated_at DESC, c.id DESC
-        LIMIT $9`,
-      [
-        tx.officeIds,
-        f.phase ?? null,
-        f.status ?? null,
-        f.advisorId ?? null,
-        f.founderId ?? null,
-        f.updatedSince ?? null,
-        f.after?.[0] ?? null,
-        f.after?.[1] ?? null,
-        f.limit + 1,
-      ],
+        LIMIT $2`,
+      p.values,
     );
   }
 

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '../access-log/access-log.service';
-import { includes, narrowTo, officesFor } from '../auth/office-scope';
+import { includes, narrowTo, officesFor, type OfficeScope } from '../auth/office-scope';
+import { todayInBerlin } from '../common/time/calendar-date';
+import { hasFounderFilter, toGroupFilter, type GroupFilter } from '../group-filters/group-filter';
 import { roleIn } from '../auth/principal';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
@@ -16,12 +18,8 @@ import { CasesRepository } from './cases.repository';
 import { assertTargetSector } from '../founders/target-sector-check';
 import { readerView } from '../privacy/reader-view';
 import { HistorySealer } from '../history-chain/history-sealer';
-import type {
-  CaseListQueryDto,
-  CreateCaseDto,
-  CreateContactDto,
-  UpdateCaseDto,
-} from './dto/case.dto';
+import type { CreateCaseDto, CreateContactDto, UpdateCaseDto } from './dto/case.dto';
+import type { CaseListQueryDto } from './dto/case-list-query.dto';
 import type {
   CaseDto,
   CaseHistoryDto,
@@ -29,6 +27,27 @@ import type {
   ContactListDto,
   RecordedContactDto,
 } from './dto/case-response.dto';
+
+/**
+ * The offices whose cases a caller may list. Filtering by the founder's profile reads founder
+ * data, so with a founder filter only offices where the caller may also read founders count (not
+ * an auditor's: auditors see pseudonymised data, never the founder records); none of them is 403.
+ */
+function listScope(ctx: RequestContext, group: GroupFilter): OfficeScope {
+  const cases = officesFor(ctx.actor, 'cases.list');
+  if (!hasFounderFilter(group)) return cases;
+  const founders = officesFor(ctx.actor, 'founders.read');
+  const officeIds =
+    cases.officeIds === 'every' || founders.officeIds === 'every'
+      ? [] // administrators hold neither (social data); kept explicit in case that changes
+      : cases.officeIds.filter((id) => founders.officeIds.includes(id));
+  if (officeIds.length === 0)
+    throw new AppError(
+      'forbidden',
+      'Filtering cases by the founder\u2019s profile needs permission to read founders (advisors and leads).',
+    );
+  return { permission: cases.permission, officeIds };
+}
 
 /**
  * Cases: creation, case data and milestones, contacts, reading. Phase changes: case-transition.service.ts.
@@ -79,11 +98,18 @@ export class CasesService {
 
   list(ctx: RequestContext, q: CaseListQueryDto): Promise<CasePageDto> {
     const limit = q.limit ?? 50;
-    const all = officesFor(ctx.actor, 'cases.list');
+    const group = toGroupFilter(q, ctx.actor, todayInBerlin());
+    const all = listScope(ctx, group);
     const scope = q.officeId ? narrowTo(all, q.officeId) : all;
     const after = decodeCursor(q.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     return this.officeDb.run(scope, async (tx) => {
-      const rows = await this.cases.list(tx, { ...q, after, limit });
+      const rows = await this.cases.list(tx, {
+        group,
+        founderId: q.founderId,
+        updatedSince: q.updatedSince,
+        after,
+        limit,
+      });
       this.accessLog.record(
         ctx,
         {
@@ -92,7 +118,12 @@ export class CasesService {
           resourceType: 'case',
           resourceId: null,
           action: 'list',
-          details: { count: Math.min(rows.length, limit), phase: q.phase, status: q.status },
+          details: {
+            count: Math.min(rows.length, limit),
+            phase: q.phase,
+            status: q.status,
+            ...(group.names.length > 0 ? { filters: group.names } : {}),
+          },
         },
         tx,
       );

@@ -8,11 +8,13 @@ import { ApiErrors } from '../openapi/api-errors.decorator';
 import {
   CreateFounderQueryDto,
   FounderDto,
+  FounderFacetsQueryDto,
   FounderPageDto,
   ListFoundersQueryDto,
   TargetSectorListDto,
 } from './dto/founder.dto';
 import { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
+import { FounderFacetsDto } from './dto/founder-facets.dto';
 import { FoundersService } from './founders.service';
 
 // Advisors and leads only: auditors get pseudonymised exports, admins no social data.
@@ -50,12 +52,34 @@ export class FoundersController {
     summary: 'List founders',
     description:
       'The founders of the offices where the caller is advisor or lead, newest-updated first, ' +
-      'optionally filtered by name (`q`). Erased founders are not listed. Written to the access ' +
-      'log (without the search text).',
+      'in keyset pages (pass nextCursor as cursor), optionally filtered by name (`q`) and by the ' +
+      'group filters: each takes several values, comma-separated or repeated (OR within a filter, ' +
+      'AND between filters); `null` matches a field not recorded. The case filters (phase, status, ' +
+      'fundingRoute, advisorId) mean: has a case that matches all of them. Erased founders are not ' +
+      'listed. Written to the access log (without the search text, with the names of the filters).',
   })
   @ApiOkResponse({ type: FounderPageDto, description: 'One page of founders' })
   list(@Ctx() ctx: RequestContext, @Query() query: ListFoundersQueryDto): Promise<FounderPageDto> {
     return this.founders.list(ctx, query);
+  }
+
+  @Get('facets')
+  @Access('founders.read')
+  @ApiOperation({
+    summary: 'Count founders per profile value',
+    description:
+      'Takes the filters of GET /founders (and `q`) and answers, for the founders that list would ' +
+      'give on all its pages, the count per value of germanLevel, targetSector, ' +
+      'homeKnowledgeUsability, presumedMotivation, benefitStatus and ageBand: every value with its ' +
+      'count (also 0), the not-recorded bucket (null; ageBand: unknown) last. Erased founders are ' +
+      'not counted. Written to the access log (the total and the names of the filters, no ids).',
+  })
+  @ApiOkResponse({ type: FounderFacetsDto, description: 'The counts' })
+  facets(
+    @Ctx() ctx: RequestContext,
+    @Query() query: FounderFacetsQueryDto,
+  ): Promise<FounderFacetsDto> {
+    return this.founders.facets(ctx, query);
   }
 
   @Get(':id')

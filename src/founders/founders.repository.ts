@@ -8,6 +8,15 @@ import type {
 } from './dto/founder-fields';
 import { DataSource } from 'typeorm';
 import type { OfficeTx } from '../database/office-transaction';
+import type { GroupFilter } from '../group-filters/group-filter';
+import {
+  ageBandSql,
+  createdConditions,
+  founderConditions,
+  hasMatchingCase,
+  PROFILE,
+  SqlParams,
+} from '../group-filters/group-filter.sql';
 
 /** The profile as stored (jsonb, snake_case keys); absent keys mean "not known". */
 export interface StoredProfile {
@@ -60,6 +69,23 @@ export interface FounderRow extends FounderColumns {
 /** A list row also carries its sort key at full (microsecond) precision for the cursor. */
 export interface FounderListRow extends FounderRow {
   cursor_at: string;
+}
+
+/** One row of the facet counts (FoundersRepository.facets). */
+export interface FacetRow {
+  german_level: string | null;
+  target_sector: string | null;
+  home_knowledge_usability: number | null;
+  presumed_motivation: string | null;
+  benefit_status: string | null;
+  age_band: string | null;
+  n: number;
+  g_german_level: number;
+  g_target_sector: number;
+  g_home_knowledge_usability: number;
+  g_presumed_motivation: number;
+  g_benefit_status: number;
+  g_age_band: number;
 }
 
 /** @table target_sector */
@@ -141,12 +167,25 @@ export class FoundersRepository {
     return rows[0] ?? null;
   }
 
-  /** Newest-updated first; `q` matches first, last or "first last" name, case-insensitively. */
+  /**
+   * Newest-updated first; `q` matches first, last or "first last" name, case-insensitively; the
+   * group filter as src/group-filters/group-filter.ts defines it.
+   */
   list(
     tx: OfficeTx,
-    page: { q: string | null; limit: number; after: [string, string] | null },
+    page: {
+      q: string | null;
+      filter?: GroupFilter | null;
+      limit: number;
+      after: [string, string] | null;
+    },
   ): Promise<FounderListRow[]> {
-    const pattern = page.q ? `%${page.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+    const p = new SqlParams([tx.officeIds, page.limit + 1]);
+    const where = this.conditions(page.q, page.filter ?? null, p);
+    if (page.after)
+      where.push(
+        `(f.updated_at, f.id) < (${p.add(page.after[0], 'timestamptz')}, ${p.add(page.after[1], 'uuid')})`,
+      );
     return tx.manager.query(
       // One index walk per office, merged (as for cases): office_id = ANY(…) cannot read the
       // (office_id, updated_at, id) index in order and would sort the whole office.
@@ -155,17 +194,60 @@ export class FoundersRepository {
          FROM unnest($1::uuid[]) AS o(id)
          CROSS JOIN LATERAL (
            SELECT * FROM founder f
-            WHERE f.office_id = o.id AND f.${LIVE}
-              AND ($2::text IS NULL OR f.first_name ILIKE $2 ESCAPE '\\'
-                   OR f.last_name ILIKE $2 ESCAPE '\\'
-                   OR (f.first_name || ' ' || f.last_name) ILIKE $2 ESCAPE '\\')
-              AND ($3::timestamptz IS NULL OR (f.updated_at, f.id) < ($3::timestamptz, $4::uuid))
+            WHERE f.office_id = o.id AND f.${LIVE}${where.map((c) => `\n              AND ${c}`).join('')}
             ORDER BY f.updated_at DESC, f.id DESC
-            LIMIT $5) f
+            LIMIT $2) f
         ORDER BY f.updated_at DESC, f.id DESC
-        LIMIT $5`,
-      [tx.officeIds, pattern, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit + 1],
+        LIMIT $2`,
+      p.values,
     );
+  }
+
+  /**
+   * Counts per value of each facet axis over the founders the list would give (all pages), in one
+   * scan: GROUPING SETS, one set per axis and the empty set for the total. A row's `g_<axis>` is 0
+   * when the row counts a value of that axis (its value may be null: the null bucket).
+   */
+  facets(tx: OfficeTx, q: string | null, filter: GroupFilter): Promise<FacetRow[]> {
+    const p = new SqlParams([tx.officeIds]);
+    const where = this.conditions(q, filter, p);
+    const today = p.add(filter.today, 'date');
+    return tx.manager.query(
+      `WITH s AS (
+         SELECT f.german_level, ${PROFILE.targetSector('f')} AS target_sector,
+                ${PROFILE.homeKnowledgeUsability('f')} AS home_knowledge_usability,
+                ${PROFILE.presumedMotivation('f')} AS presumed_motivation, f.benefit_status,
+                ${ageBandSql('f', today)} AS age_band
+           FROM founder f
+          WHERE f.office_id = ANY($1::uuid[]) AND f.${LIVE}${where.map((c) => `\n            AND ${c}`).join('')})
+       SELECT german_level, target_sector, home_knowledge_usability, presumed_motivation,
+              benefit_status, age_band, count(*)::int AS n,
+              GROUPING(german_level) AS g_german_level, GROUPING(target_sector) AS g_target_sector,
+              GROUPING(home_knowledge_usability) AS g_home_knowledge_usability,
+              GROUPING(presumed_motivation) AS g_presumed_motivation,
+              GROUPING(benefit_status) AS g_benefit_status, GROUPING(age_band) AS g_age_band
+         FROM s
+        GROUP BY GROUPING SETS ((german_level), (target_sector), (home_knowledge_usability),
+                                (presumed_motivation), (benefit_status), (age_band), ())`,
+      p.values,
+    );
+  }
+
+  /** The name search and the group filter as conditions on the founder row f. */
+  private conditions(q: string | null, filter: GroupFilter | null, p: SqlParams): string[] {
+    const where: string[] = [];
+    if (q) {
+      const pattern = p.add(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, 'text');
+      where.push(`(f.first_name ILIKE ${pattern} ESCAPE '\\' OR f.last_name ILIKE ${pattern} ESCAPE '\\'
+                   OR (f.first_name || ' ' || f.last_name) ILIKE ${pattern} ESCAPE '\\')`);
+    }
+    if (filter) {
+      where.push(...founderConditions(filter.founder, 'f', filter.today, p));
+      const hasCase = hasMatchingCase(filter.case, 'f', p);
+      if (hasCase) where.push(hasCase);
+      where.push(...createdConditions(filter.created, 'f.created_at', p));
+    }
+    return where;
   }
 
   /** The office must be one of the scope's (row-level security refuses the row otherwise). */

@@ -5,7 +5,17 @@ import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { OfficeDb } from '../database/office-transaction';
-import type { FounderDto, FounderPageDto, TargetSectorListDto } from './dto/founder.dto';
+import type {
+  FounderDto,
+  FounderFacetsQueryDto,
+  FounderPageDto,
+  ListFoundersQueryDto,
+  TargetSectorListDto,
+} from './dto/founder.dto';
+import type { FounderFacetsDto } from './dto/founder-facets.dto';
+import { toFacetsDto } from './founder-facets.mapper';
+import { toGroupFilter } from '../group-filters/group-filter';
+import { todayInBerlin } from '../common/time/calendar-date';
 import type { CreateFounderDto, UpdateFounderDto } from './dto/founder-input.dto';
 import { toColumns, toFounderDto } from './founder.mapper';
 import { assertTargetSector } from './target-sector-check';
@@ -111,18 +121,16 @@ export class FoundersService {
     return toFounderDto(row);
   }
 
-  async list(
-    ctx: RequestContext,
-    query: { q?: string; limit?: number; cursor?: string },
-  ): Promise<FounderPageDto> {
+  async list(ctx: RequestContext, query: ListFoundersQueryDto): Promise<FounderPageDto> {
     const scope = officesFor(ctx.actor, 'founders.read');
     const offices = idsOf(scope);
     const limit = query.limit ?? 50;
     const after = decodeCursor(query.cursor, ['timestamp', 'uuid']) as [string, string] | null;
     const q = query.q?.trim() || null;
+    const filter = toGroupFilter(query, ctx.actor, todayInBerlin());
     return this.officeDb.run(scope, async (tx) => {
-      const rows = await this.founders.list(tx, { q, limit, after });
-      // Never the search text in the log: it is usually a name.
+      const rows = await this.founders.list(tx, { q, filter, limit, after });
+      // Never the search text in the log: it is usually a name. Of the filters, only their names.
       this.accessLog.record(
         ctx,
         {
@@ -130,11 +138,49 @@ export class FoundersService {
           resourceType: 'founder',
           resourceId: null,
           action: 'list',
-          details: { count: Math.min(rows.length, limit) },
+          details: {
+            count: Math.min(rows.length, limit),
+            ...(filter.names.length > 0 ? { filters: filter.names } : {}),
+          },
         },
         tx,
       );
       return toPage(rows, limit, toFounderDto, (r) => [r.cursor_at, r.id]);
+    });
+  }
+
+  /**
+   * Counts per value of each profile axis over the founders the list would give for the same
+   * filters (every page; erased founders are not counted, as they are not listed). Same
+   * permission and office scope as the list, and logged like it: the total, no ids.
+   */
+  async facets(ctx: RequestContext, query: FounderFacetsQueryDto): Promise<FounderFacetsDto> {
+    const scope = officesFor(ctx.actor, 'founders.read');
+    const offices = idsOf(scope);
+    const q = query.q?.trim() || null;
+    const filter = toGroupFilter(query, ctx.actor, todayInBerlin());
+    return this.officeDb.run(scope, async (tx) => {
+      const rows = await this.founders.facets(tx, q, filter);
+      const sectors = await this.founders.listTargetSectors();
+      const facets = toFacetsDto(
+        rows,
+        sectors.map((s) => s.code),
+      );
+      this.accessLog.record(
+        ctx,
+        {
+          officeId: offices.length === 1 ? offices[0] : null,
+          resourceType: 'founder_facets',
+          resourceId: null,
+          action: 'list',
+          details: {
+            total: facets.total,
+            ...(filter.names.length > 0 ? { filters: filter.names } : {}),
+          },
+        },
+        tx,
+      );
+      return facets;
     });
   }
 

@@ -17,17 +17,10 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination/page-query.dto';
 import { QUERY_BOOLEANS, type QueryBoolean } from '../../exports/dto/export-query.dto';
 import { SECTOR_CODE } from '../../founders/dto/founder-fields';
-import { IsCalendarDate, IsInstant } from '../../common/time/calendar-date';
-import {
-  CASE_STATUSES,
-  PHASES,
-  type CaseStatus,
-  type FundingRoute,
-  type Phase,
-} from '../../phase-model';
+import { IsCalendarDate } from '../../common/time/calendar-date';
+import type { FundingRoute } from '../../phase-model';
 
 export const LEGAL_FORMS = [
   'sole_proprietorship',
@@ -298,41 +291,6 @@ export class UpdateCaseDto extends CaseDataDto {
   @IsCalendarDate()
   provisionalIncomeDeclaredOn?: string | null;
   @nullableDate('The next follow-up') @IsOptional() @IsCalendarDate() followUpOn?: string | null;
-}
-
-/** Filters of the case list; limit and cursor as on every keyset page. */
-export class CaseListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: PHASES, enumName: 'Phase' })
-  @IsOptional()
-  @IsIn(PHASES)
-  phase?: Phase;
-  @ApiPropertyOptional({ enum: CASE_STATUSES, enumName: 'CaseStatus' })
-  @IsOptional()
-  @IsIn(CASE_STATUSES)
-  status?: CaseStatus;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Cases of this advisor' })
-  @IsOptional()
-  @IsUUID()
-  advisorId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Cases of this founder' })
-  @IsOptional()
-  @IsUUID()
-  founderId?: string;
-  @ApiPropertyOptional({
-    format: 'uuid',
-    description: 'Cases of this office (one of the caller\u2019s)',
-  })
-  @IsOptional()
-  @IsUUID()
-  officeId?: string;
-  @ApiPropertyOptional({
-    description:
-      'Only cases changed at or after this instant: an ISO 8601 date or date-time with zone',
-    example: '2026-01-01T08:30:00Z',
-  })
-  @IsOptional()
-  @IsInstant()
-  updatedSince?: string;
 }
 
 @ApiSchema({ name: 'CreateContact', description: 'A counselling contact with the founder' })

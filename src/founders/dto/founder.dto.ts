@@ -4,10 +4,12 @@ import {
   ApiPropertyOptional,
   ApiSchema,
   getSchemaPath,
+  IntersectionType,
 } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination/page-query.dto';
+import { GroupFiltersDto } from '../../group-filters/group-filter.dto';
 import { ConsentDto, LanguageDto } from './founder-input.dto';
 import * as F from './founder-fields';
 
@@ -127,7 +129,8 @@ export class FounderPageDto {
   nextCursor: string | null;
 }
 
-export class ListFoundersQueryDto extends PageQueryDto {
+/** The group filters and the name search, as the facets take them. */
+export class FounderFacetsQueryDto extends GroupFiltersDto {
   @ApiPropertyOptional({
     maxLength: 200,
     description: 'Part of the first name, last name or "first last", case-insensitive',
@@ -137,6 +140,8 @@ export class ListFoundersQueryDto extends PageQueryDto {
   @MaxLength(200)
   q?: string;
 }
+
+export class ListFoundersQueryDto extends IntersectionType(PageQueryDto, FounderFacetsQueryDto) {}
 
 export class CreateFounderQueryDto {
   @ApiPropertyOptional({
