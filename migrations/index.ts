@@ -17,6 +17,7 @@ import { DeskIndexes1764116600000 } from './1764116600000-DeskIndexes';
 import { ReportCounts1764116700000 } from './1764116700000-ReportCounts';
 import { FunnelIndexes1764116900000 } from './1764116900000-FunnelIndexes';
 import { EsfParticipants1764117000000 } from './1764117000000-EsfParticipants';
+import { BenefitsEnded1764117100000 } from './1764117100000-BenefitsEnded';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   ReportCounts1764116700000,
   FunnelIndexes1764116900000,
   EsfParticipants1764117000000,
+  BenefitsEnded1764117100000,
 ];

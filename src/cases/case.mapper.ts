@@ -57,6 +57,7 @@ export function toCaseDto(
     finalIncomeDeclaredOn: row.final_income_declared_on,
     fundingStartsOn: row.funding_starts_on,
     fundingEndsOn: row.funding_ends_on,
+    benefitsEndedOn: row.benefits_ended_on,
     exitedOn: row.exited_on,
     outcome: row.outcome,
     createdAt: row.created_at.toISOString(),

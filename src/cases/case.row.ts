@@ -60,6 +60,8 @@ export interface CaseRow {
   /** The end of the SGB II benefit period (provisional approval) whose final declaration is due. */
   benefit_period_ends_on: string | null;
   final_income_declared_on: string | null;
+  /** The day the Jobcenter's benefits ended because of the self-employment (src/reports outcomes). */
+  benefits_ended_on: string | null;
   /** The approved funding period (Einstiegsgeld: at most 24 months). */
   funding_starts_on: string | null;
   funding_ends_on: string | null;
@@ -115,6 +117,7 @@ export const CASE_DATA_COLUMNS = {
   finalIncomeDeclaredOn: 'final_income_declared_on',
   fundingStartsOn: 'funding_starts_on',
   fundingEndsOn: 'funding_ends_on',
+  benefitsEndedOn: 'benefits_ended_on',
 } as const;
 
 export type CaseDataField = keyof typeof CASE_DATA_COLUMNS;

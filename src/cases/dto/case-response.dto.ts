@@ -237,6 +237,10 @@ export class CaseDto extends CaseHeadDto {
   @nullableDate('The last day of the approved funding')
   fundingEndsOn: string | null;
   @nullableDate(
+    'The day the Jobcenter\u2019s benefits ended because of the self-employment (exit from benefits)',
+  )
+  benefitsEndedOn: string | null;
+  @nullableDate(
     'The day (Europe/Berlin) the case was completed or dropped out; null while open (REOPEN and RESTART clear it)',
   )
   exitedOn: string | null;

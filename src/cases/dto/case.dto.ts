@@ -291,6 +291,12 @@ export class UpdateCaseDto extends CaseDataDto {
   @IsCalendarDate()
   provisionalIncomeDeclaredOn?: string | null;
   @nullableDate('The next follow-up') @IsOptional() @IsCalendarDate() followUpOn?: string | null;
+  @nullableDate(
+    'The day the Jobcenter\u2019s benefits ended because of the self-employment (exit from benefits)',
+  )
+  @IsOptional()
+  @IsCalendarDate()
+  benefitsEndedOn?: string | null;
 }
 
 @ApiSchema({ name: 'CreateContact', description: 'A counselling contact with the founder' })

@@ -149,6 +149,7 @@ export class DataExportCaseDto {
   @ApiProperty(nullableDate) final_income_declared_on: string | null;
   @ApiProperty(nullableDate) funding_starts_on: string | null;
   @ApiProperty(nullableDate) funding_ends_on: string | null;
+  @ApiProperty(nullableDate) benefits_ended_on: string | null;
   @ApiProperty(nullableDate) exited_on: string | null;
   @ApiProperty(text) outcome: string | null;
   @ApiProperty(nullableUuid()) created_by: string | null;
@@ -207,6 +208,52 @@ export class DataExportContactDto {
   @ApiProperty(text) language: string | null;
   @ApiProperty({ type: Boolean }) interpreter: boolean;
   @ApiProperty(text) notes: string | null;
+  @ApiProperty(nullableUuid()) created_by: string | null;
+  @ApiProperty(instant) created_at: string;
+}
+
+@ApiSchema({
+  name: 'DataExportEsfEntry',
+  description:
+    'The ESF Plus entry record of one of the cases (esf_entry, every column) with the voluntary answers (esf_voluntary; null once erased)',
+})
+export class DataExportEsfEntryDto {
+  @ApiProperty(uuid()) case_id: string;
+  @ApiProperty(uuid()) office_id: string;
+  @ApiProperty(date) entry_on: string;
+  @ApiProperty({ enum: ['unemployed', 'long_term_unemployed', 'inactive', 'employed'] })
+  employment_status: string;
+  @ApiProperty({ enum: ['female', 'male', 'non_binary'] }) gender: string;
+  @ApiProperty(nullableInt) age_at_entry: number | null;
+  @ApiProperty(nullableInt) isced_level: number | null;
+  @ApiProperty({ type: Boolean }) third_country_national: boolean;
+  @ApiProperty({ type: Boolean, nullable: true }) born_abroad: boolean | null;
+  @ApiProperty({ enum: ['both', 'one', 'none', 'not_stated'] }) parents_born_abroad: string;
+  @ApiProperty({ type: Boolean }) foreign_background: boolean;
+  @ApiProperty(int) version: number;
+  @ApiProperty(nullableUuid()) created_by: string | null;
+  @ApiProperty(nullableUuid()) updated_by: string | null;
+  @ApiProperty(instant) created_at: string;
+  @ApiProperty(instant) updated_at: string;
+  @ApiProperty({ enum: ['yes', 'no', 'not_stated'], nullable: true }) disability: string | null;
+  @ApiProperty({ enum: ['yes', 'no', 'not_stated'], nullable: true }) minority: string | null;
+  @ApiProperty({ enum: ['yes', 'no', 'not_stated'], nullable: true })
+  homeless_or_housing_exclusion: string | null;
+}
+
+@ApiSchema({
+  name: 'DataExportEsfExit',
+  description: 'An ESF Plus exit record of one of the cases, every column',
+})
+export class DataExportEsfExitDto {
+  @ApiProperty(uuid()) id: string;
+  @ApiProperty(uuid()) case_id: string;
+  @ApiProperty(uuid()) office_id: string;
+  @ApiProperty(date) on: string;
+  @ApiProperty({ type: Boolean }) job_searching: boolean;
+  @ApiProperty({ type: Boolean }) in_education_or_training: boolean;
+  @ApiProperty({ type: Boolean }) gaining_qualification: boolean;
+  @ApiProperty({ type: Boolean }) in_employment: boolean;
   @ApiProperty(nullableUuid()) created_by: string | null;
   @ApiProperty(instant) created_at: string;
 }
@@ -392,6 +439,13 @@ export class DataSubjectExportDto {
   contacts: DataExportContactDto[];
   @ApiProperty({ type: [DataExportFollowUpDto], description: 'By case and date' })
   followUps: DataExportFollowUpDto[];
+  @ApiProperty({ type: [DataExportEsfEntryDto], description: 'ESF Plus entry records, by case' })
+  esfEntries: DataExportEsfEntryDto[];
+  @ApiProperty({
+    type: [DataExportEsfExitDto],
+    description: 'ESF Plus exit records, by case and date',
+  })
+  esfExits: DataExportEsfExitDto[];
   @ApiProperty({ type: [DataExportTaskDto], description: 'By case and due day' })
   tasks: DataExportTaskDto[];
   @ApiProperty({ type: [DataExportResetAnalysisDto], description: 'Oldest first' })
