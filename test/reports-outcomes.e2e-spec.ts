@@ -655,6 +655,23 @@ describe('reports: outcomes, reset, caseload', () => {
     });
   });
 
+  it('renders the three reports as CSV, XLSX and an SVG chart', async () => {
+    for (const name of ['outcomes', 'reset', 'caseload'])
+      for (const format of ['csv', 'xlsx', 'svg']) {
+        const res = await report(name, w.as('leadA'), { format, lang: 'en' })
+          .buffer(true)
+          .parse((r, done) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => done(null, Buffer.concat(chunks)));
+          });
+        expect({ name, format, status: res.status }).toEqual({ name, format, status: 200 });
+        const body = res.body as Buffer;
+        expect(body.length).toBeGreaterThan(100);
+        if (format === 'svg') expect(body.toString('utf8')).toMatch(/<svg[\s\S]*<\/svg>/);
+      }
+  });
+
   describe('equal to a brute-force evaluation of the definitions over random facts', () => {
     const today = todayInBerlin();
     const day = fc.oneof(
