@@ -471,11 +471,58 @@ describe('ESF Plus participant data', () => {
     });
   });
 
+  describe('hand-over', () => {
+    it('moves the entry, the voluntary answers and the exit records with the case', async () => {
+      const p = await participation();
+      await putEntry(p.caseId, ENTRY).expect(200);
+      await contactHours(p.caseId, 9);
+      const asked = await t
+        .http()
+        .post(`/api/v1/cases/${p.caseId}/transfer`)
+        .set(w.as('advisorA'))
+        .send({ toOfficeId: w.officeB, reason: 'Umzug' })
+        .expect(201);
+      await t
+        .http()
+        .post(`/api/v1/transfers/${asked.body.id}/accept`)
+        .set(w.as('leadB'))
+        .expect(200);
+      const guid = participantGuid(key, p.founderId);
+      const q = '?from=2026-01-01&to=2026-12-31';
+      expect((await ndjson('auditorB', q)).map((r) => r.participantId)).toContain(guid);
+      expect((await ndjson('auditorA', q)).map((r) => r.participantId)).not.toContain(guid);
+      const read = await t
+        .http()
+        .get(`/api/v1/cases/${p.caseId}/esf-entry`)
+        .set(w.as('advisorB'))
+        .expect(200);
+      expect(read.body).toMatchObject({ officeId: w.officeB, disability: 'yes' });
+      await t.http().get(`/api/v1/cases/${p.caseId}/esf-entry`).set(w.as('advisorA')).expect(404);
+    });
+  });
+
   describe('erasure', () => {
     it('deletes the voluntary answers with the person and counts them; the participant stays pseudonymous', async () => {
       const p = await participation();
       await putEntry(p.caseId, ENTRY).expect(200);
       await contactHours(p.caseId, 9);
+      await close(p.caseId, '2026-03-01');
+      await postExit(p.caseId, { ...EXIT, on: '2026-03-02' }).expect(201);
+      const subject = async () =>
+        (
+          await t
+            .http()
+            .get(`/api/v1/founders/${p.founderId}/data-export`)
+            .set(w.as('advisorA'))
+            .expect(200)
+        ).body;
+      const before = await subject();
+      expect(before.esfEntries).toMatchObject([
+        { case_id: p.caseId, disability: 'yes', employment_status: 'long_term_unemployed' },
+      ]);
+      expect(before.esfExits).toMatchObject([
+        { case_id: p.caseId, on: '2026-03-02', in_employment: true },
+      ]);
       const res = await t
         .http()
         .post(`/api/v1/founders/${p.founderId}/erase`)
@@ -489,6 +536,7 @@ describe('ESF Plus participant data', () => {
         p.founderId,
       ]);
       expect(record.counts.esfVoluntaryAnswers).toBe(1);
+      expect((await subject()).esfEntries).toMatchObject([{ case_id: p.caseId, disability: null }]);
       const rows = await ndjson('auditorA', `?officeId=${w.officeA}&from=2026-01-01&to=2026-12-31`);
       expect(rows.find((r) => r.participantId === participantGuid(key, p.founderId))).toMatchObject(
         { gender: 'female' },

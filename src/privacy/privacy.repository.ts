@@ -191,6 +191,17 @@ export class PrivacyRepository {
         `SELECT k.* FROM case_follow_up k JOIN founder_case c ON c.id = k.case_id
           WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k.case_id, k."on", k.history_seq`,
       ),
+      esfEntries: await one(
+        `SELECT e.*, v.disability, v.minority, v.homeless_or_housing_exclusion
+           FROM esf_entry e JOIN founder_case c ON c.id = e.case_id
+           LEFT JOIN esf_voluntary v ON v.case_id = e.case_id AND v.office_id = ANY($2::uuid[])
+          WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) AND e.office_id = ANY($2::uuid[]) ORDER BY e.case_id`,
+      ),
+      esfExits: await one(
+        `SELECT x.* FROM esf_exit x JOIN founder_case c ON c.id = x.case_id
+          WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) AND x.office_id = ANY($2::uuid[])
+          ORDER BY x.case_id, x."on", x.created_at`,
+      ),
       tasks: await one(
         `SELECT k.* FROM case_task k JOIN founder_case c ON c.id = k.case_id
           WHERE c.founder_id = $1 AND c.office_id = ANY($2::uuid[]) ORDER BY k.case_id, k.due_on, k.created_at`,

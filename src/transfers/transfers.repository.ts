@@ -185,7 +185,14 @@ export class TransfersRepository {
          UPDATE reset_period_version SET office_id = $3 WHERE analysis_id IN (SELECT id FROM analyses) RETURNING id),
        period_lines AS (
          UPDATE reset_period_line SET office_id = $3
-          WHERE period_version_id IN (SELECT id FROM period_versions) RETURNING 1)
+          WHERE period_version_id IN (SELECT id FROM period_versions) RETURNING 1),
+       -- ESF Plus records (src/esf) go with their case; run though not counted (WITH writes always run).
+       esf_entries AS (
+         UPDATE esf_entry SET office_id = $3 WHERE case_id IN (SELECT id FROM cases) RETURNING 1),
+       esf_voluntaries AS (
+         UPDATE esf_voluntary SET office_id = $3 WHERE case_id IN (SELECT id FROM cases) RETURNING 1),
+       esf_exits AS (
+         UPDATE esf_exit SET office_id = $3 WHERE case_id IN (SELECT id FROM cases) RETURNING 1)
        SELECT (SELECT count(*) FROM founder_moved)::int AS founders,
               (SELECT count(*) FROM cases)::int AS cases,
               (SELECT count(*) FROM contacts)::int AS contacts,

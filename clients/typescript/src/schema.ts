@@ -3112,6 +3112,11 @@ export interface components {
             id: string;
             /** Format: uuid */
             office_id: string;
+            /**
+             * Format: uuid
+             * @description The office that opened the case (a hand-over changes office_id)
+             */
+            created_office_id: string | null;
             /** Format: uuid */
             founder_id: string;
             /** Format: uuid */
@@ -3268,6 +3273,60 @@ export interface components {
             situation: "employed" | "job_searching" | "education_or_training" | "inactive" | "unknown";
             still_self_employed: boolean;
             note: string | null;
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description The ESF Plus entry record of one of the cases (esf_entry, every column) with the voluntary answers (esf_voluntary; null once erased) */
+        DataExportEsfEntry: {
+            /** Format: uuid */
+            case_id: string;
+            /** Format: uuid */
+            office_id: string;
+            /** Format: date */
+            entry_on: string;
+            /** @enum {string} */
+            employment_status: "unemployed" | "long_term_unemployed" | "inactive" | "employed";
+            /** @enum {string} */
+            gender: "female" | "male" | "non_binary";
+            age_at_entry: number | null;
+            isced_level: number | null;
+            third_country_national: boolean;
+            born_abroad: boolean | null;
+            /** @enum {string} */
+            parents_born_abroad: "both" | "one" | "none" | "not_stated";
+            foreign_background: boolean;
+            version: number;
+            /** Format: uuid */
+            created_by: string | null;
+            /** Format: uuid */
+            updated_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @enum {string|null} */
+            disability: "yes" | "no" | "not_stated" | null;
+            /** @enum {string|null} */
+            minority: "yes" | "no" | "not_stated" | null;
+            /** @enum {string|null} */
+            homeless_or_housing_exclusion: "yes" | "no" | "not_stated" | null;
+        };
+        /** @description An ESF Plus exit record of one of the cases, every column */
+        DataExportEsfExit: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            case_id: string;
+            /** Format: uuid */
+            office_id: string;
+            /** Format: date */
+            on: string;
+            job_searching: boolean;
+            in_education_or_training: boolean;
+            gaining_qualification: boolean;
+            in_employment: boolean;
             /** Format: uuid */
             created_by: string | null;
             /** Format: date-time */
@@ -3442,6 +3501,10 @@ export interface components {
             contacts: components["schemas"]["DataExportContact"][];
             /** @description By case and date */
             followUps: components["schemas"]["DataExportFollowUp"][];
+            /** @description ESF Plus entry records, by case */
+            esfEntries: components["schemas"]["DataExportEsfEntry"][];
+            /** @description ESF Plus exit records, by case and date */
+            esfExits: components["schemas"]["DataExportEsfExit"][];
             /** @description By case and due day */
             tasks: components["schemas"]["DataExportTask"][];
             /** @description Oldest first */

@@ -107,6 +107,8 @@ export class DataExportFounderDto {
 export class DataExportCaseDto {
   @ApiProperty(uuid()) id: string;
   @ApiProperty(uuid()) office_id: string;
+  @ApiProperty(nullableUuid('The office that opened the case (a hand-over changes office_id)'))
+  created_office_id: string | null;
   @ApiProperty(uuid()) founder_id: string;
   @ApiProperty(nullableUuid()) advisor_id: string | null;
   @ApiProperty({ enum: PHASES, enumName: 'Phase' }) phase: Phase;
