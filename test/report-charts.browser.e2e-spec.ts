@@ -3,10 +3,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPORT_NAMES, type ChartSpec, type Lang } from '../src/reports/report';
 import { renderReport } from '../src/reports/render/render-report';
-import { insertFounder, openCase } from './support/cases';
 import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from './support/chromium';
 import { bufferBody } from './support/exports';
-import { FIXTURES, syntheticTable } from './support/report-tables';
+import { FIXTURES, seedReportCases, syntheticTable } from './support/report-tables';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -90,10 +89,7 @@ describe('report charts in a browser', () => {
       }
       return route.fulfill({ status: 200, contentType: 'image/svg+xml; charset=utf-8', body: svg });
     });
-    for (const name of ['Diagramm', 'Grafik']) {
-      const founder = await insertFounder(t, w.officeA, { last_name: name });
-      await openCase(t, w, 'advisorA', founder);
-    }
+    await seedReportCases(t, w);
   }, 60_000);
 
   afterAll(async () => {

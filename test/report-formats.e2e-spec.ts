@@ -10,9 +10,8 @@ import {
   type ReportTable,
 } from '../src/reports/report';
 import { renderReport } from '../src/reports/render/render-report';
-import { insertFounder, openCase } from './support/cases';
 import { bufferBody } from './support/exports';
-import { FIXTURES, OFFICE_B, syntheticTable } from './support/report-tables';
+import { FIXTURES, OFFICE_B, seedReportCases, syntheticTable } from './support/report-tables';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -272,6 +271,9 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
     const svg = (await renderReport(t, 'svg')).body as string;
     expect(svg).toContain('>2<');
     expect(svg).not.toMatch(/>\d\.\d</);
+    // The value axis' labels: 0, 1, 2 once each (fractional ticks printed as integers repeat).
+    const valueLabels = axisLabels(svg).filter((l) => /^\d+$/.test(l));
+    expect(valueLabels).toEqual(['0', '1', '2']);
     expect(svg).toContain('>(none)<');
   });
 
@@ -311,6 +313,16 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
   });
 });
 
+/** The texts of every axis label (axes' label groups in vega's SVG). */
+function axisLabels(svg: string): string[] {
+  return svg
+    .split('role-axis-label')
+    .slice(1)
+    .flatMap((part) =>
+      [...part.split('</g>')[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]),
+    );
+}
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe('report formats over HTTP', () => {
@@ -320,10 +332,7 @@ describe('report formats over HTTP', () => {
 
   beforeAll(async () => {
     // A few cases, so that reports whose definitions have landed have rows to render.
-    for (const name of ['Format', 'Formel']) {
-      const founder = await insertFounder(t, w.officeA, { last_name: name });
-      await openCase(t, w, 'advisorA', founder);
-    }
+    await seedReportCases(t, w);
   });
 
   const get = (name: string, query: Record<string, string>, lang?: string) => {

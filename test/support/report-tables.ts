@@ -7,6 +7,9 @@ import type {
   ReportTable,
 } from '../../src/reports/report';
 import { OFFICE_COLUMNS, PERIOD_COLUMNS } from '../../src/reports/report-periods';
+import { ALL_MILESTONES, insertFounder, openCase, sendEvent } from './cases';
+import type { TestApp } from './test-app';
+import type { World } from './world';
 
 /**
  * Synthetic report tables, one per chart kind, for the renderers' tests (the six real reports
@@ -237,4 +240,46 @@ export function syntheticTable(
     rows: rows.map((row) => Object.fromEntries(columns.map((c) => [c.key, row[c.key] ?? null]))),
     generatedAt: new Date('2026-12-31T10:00:00.000Z'),
   };
+}
+
+/**
+ * Cases in office A for the reports over HTTP to have rows of several kinds: one taken to
+ * planning, one counselled and paused, one dropped out, one only opened.
+ */
+export async function seedReportCases(t: TestApp, w: World): Promise<void> {
+  const ids: string[] = [];
+  for (const name of ['Format', 'Formel', 'Grafik', 'Tabelle']) {
+    const founder = await insertFounder(t, w.officeA, { last_name: name });
+    ids.push((await openCase(t, w, 'advisorA', founder)).id);
+  }
+  const [planned, paused, dropped] = ids;
+  const send = async (id: string, event: object) => {
+    const res = await sendEvent(t, w, 'advisorA', id, event);
+    if (res.status !== 200)
+      throw new Error(`${JSON.stringify(event)}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+  for (const id of [planned, paused]) {
+    await t
+      .http()
+      .patch(`/api/v1/cases/${id}`)
+      .set(w.as('advisorA'))
+      .send(ALL_MILESTONES)
+      .expect(200);
+    await send(id, { type: 'START_COUNSELLING' });
+  }
+  await t
+    .http()
+    .post(`/api/v1/cases/${planned}/contacts`)
+    .set(w.as('advisorA'))
+    .send({
+      on: '2026-01-20',
+      minutes: 90,
+      format: 'in_person',
+      kind: 'first_counselling',
+      topics: ['Idee'],
+    })
+    .expect(201);
+  await send(planned, { type: 'START_PLANNING' });
+  await send(paused, { type: 'PAUSE', reason: 'Urlaub' });
+  await send(dropped, { type: 'DROP_OUT', reasonCode: 'employment' });
 }

@@ -231,16 +231,23 @@ const xEnc = (c: Ctx): Spec => ({
   axis: { labelAngle: c.d.xOrder.length > 8 ? -45 : 0 },
 });
 /** The value axis: whole-number ticks for counts; 0 to 1 when every figure is 0 (no flat axis). */
-const countAxis = (c: Ctx): Spec => ({
-  ...(c.counts ? { axis: { tickMinStep: 1, format: ',d' } } : {}),
+/**
+ * The value axis (scale `y`, or `x` for the funnel): for counts at most one tick per whole number
+ * (vega-lite drops tickMinStep; d3 picks a step of at least 1 when there are no more ticks than the
+ * domain spans), and 0 to 1 when every figure is 0 (vega would draw a flat axis).
+ */
+const countAxis = (c: Ctx, scale: 'x' | 'y' = 'y'): Spec => ({
+  ...(c.counts
+    ? { axis: { format: ',d', tickCount: { expr: `min(8, max(1, span(domain('${scale}'))))` } } }
+    : {}),
   ...(c.d.points.every((p) => p.v === 0) ? { scale: { domain: [0, 1] } } : {}),
 });
-const sum = (c: Ctx): Spec => ({
+const sum = (c: Ctx, scale: 'x' | 'y' = 'y'): Spec => ({
   aggregate: 'sum',
   field: 'v',
   type: 'quantitative',
   title: c.yTitle,
-  ...countAxis(c),
+  ...countAxis(c, scale),
 });
 const mColour = (c: Ctx): Spec => ({ field: 'm', type: 'nominal', sort: c.d.mOrder, title: c.mTitle });
 const sColour = (c: Ctx): Spec => ({ field: 's', type: 'nominal', sort: c.d.sOrder, title: c.sTitle });
@@ -249,7 +256,7 @@ function barView(c: Ctx, bySeries: boolean): Spec {
   const group = bySeries ? sColour(c) : mColour(c);
   return {
     mark: { type: 'bar', tooltip: true },
-    encoding: { x: xEnc(c), xOffset: { ...group, title: null }, y: sum(c), color: group },
+    encoding: { x: xEnc(c), xOffset: group, y: sum(c), color: group },
   };
 }
 
@@ -265,8 +272,8 @@ function funnelView(c: Ctx, several: boolean): Spec {
     mark: { type: 'bar', tooltip: true },
     encoding: {
       y: { ...stage, axis: { labelLimit: 260 } },
-      ...(several ? { yOffset: { ...sColour(c), title: null } } : {}),
-      x: sum(c),
+      ...(several ? { yOffset: sColour(c) } : {}),
+      x: sum(c, 'x'),
       color: colour,
     },
   };
