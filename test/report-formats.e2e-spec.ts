@@ -7,7 +7,6 @@ import {
   type Lang,
   type ReportCell,
   type ReportColumn,
-  type ReportTable,
 } from '../src/reports/report';
 import { renderReport } from '../src/reports/render/render-report';
 import { bufferBody } from './support/exports';
@@ -285,6 +284,25 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
     expect(svg).toContain('>0.0<');
   });
 
+  it('draws a funnel of several offices as a bar per office and stage, the offices in the legend', async () => {
+    const t = syntheticTable('funnel', 'en');
+    t.rows = [
+      ...t.rows,
+      {
+        ...t.rows[0],
+        officeId: OFFICE_B.id,
+        officeCode: OFFICE_B.code,
+        officeName: 'EXIS Zwickau',
+      },
+    ];
+    const svg = (await renderReport(t, 'svg')).body as string;
+    expect(svg).toContain('>Office<');
+    expect(svg).toContain('>RUN Mainz<');
+    expect(svg).toContain('>EXIS Zwickau<');
+    const bars = svg.match(/aria-roledescription="bar"/g) ?? [];
+    expect(bars).toHaveLength(8); // 4 stages × 2 offices
+  });
+
   it('draws one line per measure when a lines chart has several, and one per series otherwise', async () => {
     const t = syntheticTable('lines', 'en');
     const several = {
@@ -441,5 +459,3 @@ describe('report formats over HTTP', () => {
     }
   });
 });
-
-export type { ReportTable };
