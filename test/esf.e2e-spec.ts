@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { TokenService } from '../src/auth/token.service';
 import { todayInBerlin } from '../src/common/time/iso-date';
@@ -38,6 +43,8 @@ const EXIT = {
   gainingQualification: false,
   inEmployment: true,
 };
+const run = promisify(execFile);
+const VERIFIER = join(__dirname, '../tools/verify_export.py');
 const VOLUNTARY_HEADERS = ['EECO12', 'EECO15', 'EECO16', 'disability', 'minority', 'homeless'];
 
 describe('ESF Plus participant data', () => {
@@ -453,6 +460,58 @@ describe('ESF Plus participant data', () => {
           .expect(200);
         expect(checked.body).toMatchObject({ valid: true });
       }
+    });
+
+    it('verifies with the independent Python verifier (tools/verify_export.py)', async () => {
+      const p = await participation();
+      await putEntry(p.caseId, ENTRY).expect(200);
+      await contactHours(p.caseId, 8);
+      const res = await exportAs(
+        'auditorA',
+        `?officeId=${w.officeA}&from=2026-01-01&to=2026-12-31`,
+      ).expect(200);
+      const manifest = await t
+        .http()
+        .get(`/api/v1/exports/${res.headers['x-export-id']}/manifest`)
+        .set(w.as('auditorA'))
+        .expect(200);
+      const key = await t
+        .http()
+        .get('/api/v1/exports/public-key')
+        .set(w.as('auditorA'))
+        .expect(200);
+      const dir = mkdtempSync(join(tmpdir(), 'lotse-esf-verify-'));
+      writeFileSync(join(dir, 'e.csv'), res.body as Buffer);
+      writeFileSync(
+        join(dir, 'bad.csv'),
+        Buffer.from((res.body as Buffer).toString('utf8').replace(',1,', ',0,')),
+      );
+      writeFileSync(join(dir, 'm.json'), JSON.stringify(manifest.body));
+      writeFileSync(join(dir, 'k.pem'), key.body.publicKeyPem);
+      const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+      const verify = async (file: string) => {
+        try {
+          const out = await run(python, [
+            VERIFIER,
+            join(dir, file),
+            '--manifest',
+            join(dir, 'm.json'),
+            '--public-key',
+            join(dir, 'k.pem'),
+          ]);
+          return JSON.parse(out.stdout) as { valid: boolean; manifest: Record<string, boolean> };
+        } catch (error) {
+          return JSON.parse((error as { stdout: string }).stdout) as {
+            valid: boolean;
+            manifest: Record<string, boolean>;
+          };
+        }
+      };
+      const good = await verify('e.csv');
+      expect(good.valid).toBe(true);
+      expect(Object.values(good.manifest).every(Boolean)).toBe(true);
+      const bad = await verify('bad.csv');
+      expect(bad).toMatchObject({ valid: false, manifest: { digestMatches: false } });
     });
 
     it('is for leads and auditors of their own offices', async () => {
