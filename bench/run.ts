@@ -25,13 +25,14 @@ import { ensureRequestLogin, requestRoleEnv } from '../src/database/request-role
 import { fmt, LoadResult } from './lib/stats';
 import { Phase, renderReport, Results } from './report';
 import { runReports } from './reports';
+import { renderFilters, runFilters, type FiltersResults } from './filters';
 import { seed } from './seed';
 import type { HttpLoadSpec, HttpScenario, PgLoadSpec, PgScenario } from './workers/specs';
 
 /**
  * `npm run bench`: a scratch database, the built service as a child process, SQL-seeded data, load
  * from separate worker processes, and each figure beside a baseline measured in the same run.
- * BENCH_ONLY=transitions,list,export,get,desk,reports runs a subset (seeding is always complete).
+ * BENCH_ONLY=transitions,list,export,get,desk,reports,filters runs a subset (seeding is always complete).
  */
 const DIST = join(__dirname, '..');
 const SERVICE = join(DIST, 'src/main.js');
@@ -270,6 +271,17 @@ async function main(): Promise<void> {
     };
   }
 
+  let filters: FiltersResults | undefined;
+  if (wants('filters'))
+    filters = await runFilters({
+      dbUrl,
+      serviceUrl: service.url,
+      offices: world.list,
+      httpPhase: (label, scenario, connections) => httpPhase(label, service, scenario, connections),
+      pgPhase,
+      log,
+    });
+
   // Last: it seeds its own million cases, which the scenarios above should not see.
   if (wants('reports'))
     results.reports = await runReports({
@@ -283,7 +295,7 @@ async function main(): Promise<void> {
   await service.stop();
   results.load.after = load1();
   results.totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  const report = renderReport(results);
+  const report = renderReport(results) + (filters ? renderFilters(filters) : '');
   mkdirSync(RESULTS, { recursive: true });
   const suffix = QUICK ? '-quick' : '';
   writeFileSync(join(RESULTS, `${startedAt.toISOString().slice(0, 10)}${suffix}.md`), report);

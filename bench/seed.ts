@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { hashApiKey } from '../src/auth/api-key-hash';
 import { BENCH, PHASES } from './config';
 import { DESK_TABLES, seedDeskOffice } from './desk-seed';
+import { CASES_PER_FOUNDER, seedListFounders } from './filters';
 
 export interface ApiKey {
   id: string;
@@ -59,14 +60,25 @@ export async function seed(db: Client): Promise<BenchWorld> {
   const listOffices = await offices(
     Array.from({ length: list.offices }, (_, i) => `BENCH-L${String(i + 1).padStart(2, '0')}`),
   );
+  // Their founders carry the applicant profile (the filters scenario), CASES_PER_FOUNDER cases each.
+  const casesPerOffice = Math.ceil(list.cases / list.offices);
+  await seedListFounders(db, listOffices, Math.ceil(casesPerOffice / CASES_PER_FOUNDER));
   await db.query(
     `INSERT INTO founder_case (office_id, created_office_id, founder_id, phase, status, machine_version, state, updated_at, created_at)
      SELECT o.office_id, o.office_id, f.id, p.phase, 'active', 1, p.state::jsonb, now() - g * interval '1 second', now() - g * interval '1 second'
        FROM generate_series(0, $1::int - 1) g
        JOIN unnest($2::uuid[]) WITH ORDINALITY AS o(office_id, n) ON o.n = g % $3 + 1
-       JOIN founder f ON f.office_id = o.office_id
+       JOIN bench_list_founder f ON f.office_id = o.office_id AND f.n = (g / $3) / $7
        JOIN unnest($4::text[], $5::text[]) WITH ORDINALITY AS p(phase, state, n) ON p.n = (g / $3) % $6 + 1`,
-    [list.cases, listOffices, list.offices, PHASES, PHASES.map(activeState), PHASES.length],
+    [
+      list.cases,
+      listOffices,
+      list.offices,
+      PHASES,
+      PHASES.map(activeState),
+      PHASES.length,
+      CASES_PER_FOUNDER,
+    ],
   );
 
   // Transitions: active cases in phase access at version 1 without history, like new cases.

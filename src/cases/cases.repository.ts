@@ -125,7 +125,7 @@ export class CasesRepository {
     const where: string[] = [];
     if (f.group) {
       where.push(...caseConditions(f.group.case, 'c', p));
-      const founder = founderMatches(f.group, 'c', p);
+      const founder = founderMatches(f.group, 'c', '$1::uuid[]', p);
       if (founder) where.push(founder);
       where.push(...createdConditions(f.group.created, 'c.created_at', p));
     }

@@ -233,7 +233,7 @@ export class FoundersRepository {
     );
   }
 
-  /** The name search and the group filter as conditions on the founder row f. */
+  /** The name search and the group filter as conditions on the founder row f ($1: the office ids). */
   private conditions(q: string | null, filter: GroupFilter | null, p: SqlParams): string[] {
     const where: string[] = [];
     if (q) {
@@ -243,7 +243,7 @@ export class FoundersRepository {
     }
     if (filter) {
       where.push(...founderConditions(filter.founder, 'f', filter.today, p));
-      const hasCase = hasMatchingCase(filter.case, 'f', p);
+      const hasCase = hasMatchingCase(filter.case, 'f', '$1::uuid[]', p);
       if (hasCase) where.push(hasCase);
       where.push(...createdConditions(filter.created, 'f.created_at', p));
     }

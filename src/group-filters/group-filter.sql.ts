@@ -126,23 +126,37 @@ export function createdConditions(
 /**
  * On /founders: the founder has a case (in the founder's office, where a founder's cases always
  * are: a hand-over moves both) that matches every case filter. Null when no case filter is given.
+ * `offices` is the placeholder of the scope's office ids.
  */
-export function hasMatchingCase(filter: CaseFilter, f: string, p: SqlParams): string | null {
+export function hasMatchingCase(
+  filter: CaseFilter,
+  f: string,
+  offices: string,
+  p: SqlParams,
+): string | null {
   const conditions = caseConditions(filter, 'fc', p);
   if (conditions.length === 0) return null;
+  // The office scope once more, on the case itself: without it the planner may hash the matching
+  // cases of every office (a paused case of any office) instead of reading the scope's.
   return `EXISTS (SELECT 1 FROM founder_case fc
                    WHERE fc.founder_id = ${f}.id AND fc.office_id = ${f}.office_id
-                     AND ${conditions.join(' AND ')})`;
+                     AND fc.office_id = ANY(${offices}) AND ${conditions.join(' AND ')})`;
 }
 
 /**
  * On /cases: the case's founder, not erased, matches every founder filter. Null when no founder
  * filter is given.
  */
-export function founderMatches(filter: GroupFilter, c: string, p: SqlParams): string | null {
+export function founderMatches(
+  filter: GroupFilter,
+  c: string,
+  offices: string,
+  p: SqlParams,
+): string | null {
   if (!hasFounderFilter(filter)) return null;
   const conditions = founderConditions(filter.founder, 'cf', filter.today, p);
   return `EXISTS (SELECT 1 FROM founder cf
-                   WHERE cf.id = ${c}.founder_id AND cf.office_id = ${c}.office_id AND cf.erased_at IS NULL
+                   WHERE cf.id = ${c}.founder_id AND cf.office_id = ${c}.office_id
+                     AND cf.office_id = ANY(${offices}) AND cf.erased_at IS NULL
                      AND ${conditions.join(' AND ')})`;
 }
