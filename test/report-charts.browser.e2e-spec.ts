@@ -5,7 +5,12 @@ import { REPORT_NAMES, type ChartSpec, type Lang } from '../src/reports/report';
 import { renderReport } from '../src/reports/render/render-report';
 import { CHROMIUM, CHROMIUM_FLAGS, requireChromium } from './support/chromium';
 import { bufferBody } from './support/exports';
-import { FIXTURES, seedReportCases, syntheticTable } from './support/report-tables';
+import {
+  FIXTURES,
+  leadOfBothOffices,
+  seedReportCases,
+  syntheticTable,
+} from './support/report-tables';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -89,7 +94,9 @@ describe('report charts in a browser', () => {
       }
       return route.fulfill({ status: 200, contentType: 'image/svg+xml; charset=utf-8', body: svg });
     });
-    await seedReportCases(t, w);
+    await seedReportCases(t, w, 'A');
+    await seedReportCases(t, w, 'B');
+    await leadOfBothOffices(t, w);
   }, 60_000);
 
   afterAll(async () => {
@@ -174,28 +181,34 @@ describe('report charts in a browser', () => {
     expect(r.texts).toContain(`${FIXTURES[kind].title.de}, 2026-01-01 \u2013 2026-12-31`);
   });
 
-  it.each(REPORT_NAMES)('draws the %s report served with format=svg', async (name) => {
-    for (const lang of ['de', 'en'] as Lang[]) {
-      const json = await t
-        .http()
-        .get(`/api/v1/reports/${name}`)
-        .query({ lang })
-        .set(w.as('leadA'))
-        .expect(200);
-      const res = await t
-        .http()
-        .get(`/api/v1/reports/${name}`)
-        .query({ lang, format: 'svg' })
-        .set(w.as('leadA'))
-        .buffer(true)
-        .parse(bufferBody)
-        .expect(200);
-      expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
-      const r = await show(`report-${name}-${lang}`, res.body.toString('utf8'));
-      expect(r.texts).toContain(`${json.body.title}, ${json.body.from} \u2013 ${json.body.to}`);
-      expect(r.texts).toContain('RUN Mainz');
-      if (!json.body.rows.length)
-        expect(r.texts).toContain(lang === 'de' ? 'Keine Daten' : 'No data');
-    }
-  });
+  it.each(REPORT_NAMES)(
+    'draws the %s report served with format=svg, of one office and of two',
+    async (name) => {
+      // German: office A by month; English: both of lead A's offices (the default) by quarter.
+      for (const lang of ['de', 'en'] as Lang[]) {
+        const query = lang === 'de' ? { lang, officeId: w.officeA } : { lang, groupBy: 'quarter' };
+        const json = await t
+          .http()
+          .get(`/api/v1/reports/${name}`)
+          .query(query)
+          .set(w.as('leadA'))
+          .expect(200);
+        const res = await t
+          .http()
+          .get(`/api/v1/reports/${name}`)
+          .query({ ...query, format: 'svg' })
+          .set(w.as('leadA'))
+          .buffer(true)
+          .parse(bufferBody)
+          .expect(200);
+        expect(res.headers['content-type']).toBe('image/svg+xml; charset=utf-8');
+        const r = await show(`report-${name}-${lang}`, res.body.toString('utf8'));
+        expect(r.texts).toContain(`${json.body.title}, ${json.body.from} \u2013 ${json.body.to}`);
+        expect(r.texts.some((text) => text.includes('RUN Mainz'))).toBe(true);
+        if (lang === 'en') expect(r.texts.some((text) => text.includes('EXIS Zwickau'))).toBe(true);
+        if (!json.body.rows.length)
+          expect(r.texts).toContain(lang === 'de' ? 'Keine Daten' : 'No data');
+      }
+    },
+  );
 });

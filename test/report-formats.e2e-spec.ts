@@ -10,7 +10,13 @@ import {
 } from '../src/reports/report';
 import { renderReport } from '../src/reports/render/render-report';
 import { bufferBody } from './support/exports';
-import { FIXTURES, OFFICE_B, seedReportCases, syntheticTable } from './support/report-tables';
+import {
+  FIXTURES,
+  OFFICE_B,
+  leadOfBothOffices,
+  seedReportCases,
+  syntheticTable,
+} from './support/report-tables';
 import type { TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
@@ -303,6 +309,27 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
     expect(bars).toHaveLength(8); // 4 stages × 2 offices
   });
 
+  it('shares the x axis of faceted offices when their categories agree, else gives each its own', async () => {
+    const shared = syntheticTable('bar', 'en');
+    const own = syntheticTable('bar', 'en');
+    // Office B's rows on other categories (as advisors are per office in the caseload).
+    own.rows = own.rows.map((row) =>
+      row.officeId === OFFICE_B.id ? { ...row, period: `${String(row.period)}-B` } : row,
+    );
+    const sharedSvg = (await renderReport(shared, 'svg')).body as string;
+    const ownSvg = (await renderReport(own, 'svg')).body as string;
+    const groups = (svg: string) => svg.split('role-axis-label').length - 1;
+    expect(groups(ownSvg)).toBe(groups(sharedSvg) + 1);
+    for (const svg of [sharedSvg, ownSvg]) {
+      const widths = barWidths(svg);
+      expect(widths.length).toBeGreaterThan(0);
+      expect(widths.every((width) => width > 5)).toBe(true);
+    }
+    expect(axisLabels(ownSvg)).toEqual(
+      expect.arrayContaining(['2026-01', '2026-02', '2026-01-B', '2026-02-B']),
+    );
+  });
+
   it('draws one line per measure when a lines chart has several, and one per series otherwise', async () => {
     const t = syntheticTable('lines', 'en');
     const several = {
@@ -341,6 +368,13 @@ function axisLabels(svg: string): string[] {
     );
 }
 
+/** The widths of the bars drawn (vega writes each as a path "Mx,yhW..."). */
+function barWidths(svg: string): number[] {
+  return [...svg.matchAll(/aria-roledescription="bar" d="M[-\d.]+,[-\d.]+h([-\d.]+)/g)].map((m) =>
+    Number(m[1]),
+  );
+}
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 describe('report formats over HTTP', () => {
@@ -350,7 +384,9 @@ describe('report formats over HTTP', () => {
 
   beforeAll(async () => {
     // A few cases, so that reports whose definitions have landed have rows to render.
-    await seedReportCases(t, w);
+    await seedReportCases(t, w, 'A');
+    await seedReportCases(t, w, 'B');
+    await leadOfBothOffices(t, w);
   });
 
   const get = (name: string, query: Record<string, string>, lang?: string) => {
@@ -361,10 +397,14 @@ describe('report formats over HTTP', () => {
   it.each(REPORT_NAMES)(
     'answers %s as CSV, XLSX and SVG with the rows and labels of its JSON',
     async (name) => {
+      // German: office A by month; English: both of lead A's offices (the default) by quarter.
       for (const lang of LANGS) {
-        const json = await get(name, { lang }).expect(200);
+        const query: Record<string, string> =
+          lang === 'de' ? { lang, officeId: w.officeA } : { lang, groupBy: 'quarter' };
+        const json = await get(name, query).expect(200);
+        if (lang === 'en') expect(json.body.officeIds).toHaveLength(2);
         const columns = json.body.columns as JsonColumn[];
-        const csv = await get(name, { lang, format: 'csv' })
+        const csv = await get(name, { ...query, format: 'csv' })
           .buffer(true)
           .parse(bufferBody)
           .expect(200);
@@ -382,7 +422,7 @@ describe('report formats over HTTP', () => {
         );
         expect(read.rows).toEqual(jsonRows);
 
-        const xlsx = await get(name, { lang, format: 'xlsx' })
+        const xlsx = await get(name, { ...query, format: 'xlsx' })
           .buffer(true)
           .parse(bufferBody)
           .expect(200);
@@ -397,7 +437,7 @@ describe('report formats over HTTP', () => {
           columns.map((c) => c.key),
         );
 
-        const svg = await get(name, { lang, format: 'svg' })
+        const svg = await get(name, { ...query, format: 'svg' })
           .buffer(true)
           .parse(bufferBody)
           .expect(200);
@@ -405,7 +445,8 @@ describe('report formats over HTTP', () => {
         const text = svg.body.toString('utf8');
         expect(text.startsWith('<svg')).toBe(true);
         expect(text).toContain(`>${json.body.title}, ${json.body.from} – ${json.body.to}<`);
-        expect(text).toContain('>RUN Mainz<');
+        expect(text).toContain('RUN Mainz');
+        if (lang === 'en') expect(text).toContain('EXIS Zwickau');
       }
     },
   );

@@ -243,34 +243,35 @@ export function syntheticTable(
 }
 
 /**
- * Cases in office A for the reports over HTTP to have rows of several kinds: one taken to
+ * Cases in an office (A by default) for the reports over HTTP to have rows of several kinds: one taken to
  * planning, one counselled and paused, one dropped out, one only opened.
  */
-export async function seedReportCases(t: TestApp, w: World): Promise<void> {
+export async function seedReportCases(
+  t: TestApp,
+  w: World,
+  office: 'A' | 'B' = 'A',
+): Promise<void> {
+  const officeId = office === 'A' ? w.officeA : w.officeB;
+  const advisor = office === 'A' ? 'advisorA' : 'advisorB';
   const ids: string[] = [];
   for (const name of ['Format', 'Formel', 'Grafik', 'Tabelle']) {
-    const founder = await insertFounder(t, w.officeA, { last_name: name });
-    ids.push((await openCase(t, w, 'advisorA', founder)).id);
+    const founder = await insertFounder(t, officeId, { last_name: name });
+    ids.push((await openCase(t, w, advisor, founder)).id);
   }
   const [planned, paused, dropped] = ids;
   const send = async (id: string, event: object) => {
-    const res = await sendEvent(t, w, 'advisorA', id, event);
+    const res = await sendEvent(t, w, advisor, id, event);
     if (res.status !== 200)
       throw new Error(`${JSON.stringify(event)}: ${res.status} ${JSON.stringify(res.body)}`);
   };
   for (const id of [planned, paused]) {
-    await t
-      .http()
-      .patch(`/api/v1/cases/${id}`)
-      .set(w.as('advisorA'))
-      .send(ALL_MILESTONES)
-      .expect(200);
+    await t.http().patch(`/api/v1/cases/${id}`).set(w.as(advisor)).send(ALL_MILESTONES).expect(200);
     await send(id, { type: 'START_COUNSELLING' });
   }
   await t
     .http()
     .post(`/api/v1/cases/${planned}/contacts`)
-    .set(w.as('advisorA'))
+    .set(w.as(advisor))
     .send({
       on: '2026-01-20',
       minutes: 90,
@@ -282,4 +283,12 @@ export async function seedReportCases(t: TestApp, w: World): Promise<void> {
   await send(planned, { type: 'START_PLANNING' });
   await send(paused, { type: 'PAUSE', reason: 'Urlaub' });
   await send(dropped, { type: 'DROP_OUT', reasonCode: 'employment' });
+}
+
+/** Makes lead A a lead of office B too, so that a report can be asked for both offices. */
+export async function leadOfBothOffices(t: TestApp, w: World): Promise<void> {
+  await t.db.query(`INSERT INTO membership (user_id, office_id, role) VALUES ($1, $2, 'lead')`, [
+    w.users.leadA.id,
+    w.officeB,
+  ]);
 }

@@ -219,9 +219,22 @@ const facet = (c: Ctx, view: Spec): Spec => ({
     },
   },
   spec: { width: CELL_WIDTH, height: CELL_HEIGHT, ...view },
-  resolve: { scale: { x: 'shared', y: 'shared' } },
+  // Periods and phases line up across the charts; advisors (one office's each) do not.
+  resolve: {
+    scale: sameXs(c.d)
+      ? { x: 'shared', y: 'shared' }
+      : { x: 'independent', xOffset: 'independent', y: 'shared' },
+  },
   config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 240 } },
 });
+
+/** Whether every series has the same x values (then the facets share the x axis). */
+function sameXs(d: ChartData): boolean {
+  const key = (s: string) =>
+    [...new Set(d.points.filter((p) => p.s === s).map((p) => p.x))].sort().join('\u0000');
+  const first = key(d.sOrder[0]);
+  return d.sOrder.every((s) => key(s) === first);
+}
 
 const xEnc = (c: Ctx): Spec => ({
   field: 'x',
@@ -317,7 +330,7 @@ function bucketsView(c: Ctx): Spec {
 }
 
 /**
- * One line per measure (e.g. the share of a cohort that reached each phase), a dash per series
+ * One line per measure (e.g. the share of a cohort that reached each phase), a dash and a point shape per series
  * when there are several (offices); with one measure, one line per series.
  */
 function linesView(c: Ctx): Spec {
@@ -329,7 +342,8 @@ function linesView(c: Ctx): Spec {
       x: xEnc(c),
       y: { field: 'v', type: 'quantitative', title: c.yTitle, ...countAxis(c) },
       color: byMeasure ? mColour(c) : several ? sColour(c) : { value: '#4c78a8' },
-      ...(byMeasure && several ? { strokeDash: sColour(c) } : {}),
+      // The offices by dash (lines) and shape (points, which the legend can show).
+      ...(byMeasure && several ? { strokeDash: { ...sColour(c), legend: null }, shape: sColour(c) } : {}),
     },
   };
 }
