@@ -316,6 +316,10 @@ describe('report formats: CSV, XLSX and SVG of synthetic tables (renderReport)',
     own.rows = own.rows.map((row) =>
       row.officeId === OFFICE_B.id ? { ...row, period: `${String(row.period)}-B` } : row,
     );
+    // A subset (one office without February) still shares the axis.
+    shared.rows = shared.rows.filter(
+      (row) => !(row.officeId === OFFICE_B.id && row.period === '2026-02'),
+    );
     const sharedSvg = (await renderReport(shared, 'svg')).body as string;
     const ownSvg = (await renderReport(own, 'svg')).body as string;
     const groups = (svg: string) => svg.split('role-axis-label').length - 1;

@@ -228,12 +228,14 @@ const facet = (c: Ctx, view: Spec): Spec => ({
   config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 240 } },
 });
 
-/** Whether every series has the same x values (then the facets share the x axis). */
+/**
+ * Whether the facets share the x axis: when one series has every x value (periods, the phases of
+ * open stays beside those of completed ones). Series with x values of their own each (an
+ * office's advisors) get an axis each.
+ */
 function sameXs(d: ChartData): boolean {
-  const key = (s: string) =>
-    [...new Set(d.points.filter((p) => p.s === s).map((p) => p.x))].sort().join('\u0000');
-  const first = key(d.sOrder[0]);
-  return d.sOrder.every((s) => key(s) === first);
+  const union = new Set(d.points.map((p) => p.x)).size;
+  return d.sOrder.some((s) => new Set(d.points.filter((p) => p.s === s).map((p) => p.x)).size === union);
 }
 
 const xEnc = (c: Ctx): Spec => ({
