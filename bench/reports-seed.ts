@@ -22,6 +22,20 @@ export interface ReportsWorld {
   /** the first and last history day (UTC), for the report periods */
   firstDay: string;
   lastDay: string;
+  /** seconds per seeding step, in order */
+  steps: [string, number][];
+}
+
+/** Runs a seeding step and notes its seconds. */
+async function step<T>(
+  steps: [string, number][],
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const t0 = performance.now();
+  const result = await work();
+  steps.push([name, (performance.now() - t0) / 1000]);
+  return result;
 }
 
 const DAY = 86_400_000;
@@ -430,18 +444,23 @@ export async function seedReports(
   const founderOf = new Map(founders.map((f) => [f.office_id, f.id]));
   const withFounders = officeIds.map((id) => ({ id, founderId: founderOf.get(id)! }));
 
+  const steps: [string, number][] = [];
   await db.query(`SET session_replication_role = replica`);
   const counter = { history: 0 };
-  await pipeline(
-    Readable.from(generate('cases', cases, withFounders, start, now, { history: 0 })),
-    db.query(copyFrom(`COPY founder_case (${CASE_COLUMNS.join(', ')}) FROM STDIN`)),
+  await step(steps, 'cases (COPY)', () =>
+    pipeline(
+      Readable.from(generate('cases', cases, withFounders, start, now, { history: 0 })),
+      db.query(copyFrom(`COPY founder_case (${CASE_COLUMNS.join(', ')}) FROM STDIN`)),
+    ),
   );
-  await pipeline(
-    Readable.from(generate('history', cases, withFounders, start, now, counter)),
-    db.query(copyFrom(`COPY case_history (${HISTORY_COLUMNS.join(', ')}) FROM STDIN`)),
+  await step(steps, 'history (COPY)', () =>
+    pipeline(
+      Readable.from(generate('history', cases, withFounders, start, now, counter)),
+      db.query(copyFrom(`COPY case_history (${HISTORY_COLUMNS.join(', ')}) FROM STDIN`)),
+    ),
   );
   await db.query(`RESET session_replication_role`);
-  await db.query(reportCountsFill(), [officeIds]);
+  await step(steps, 'report_day_count', () => db.query(reportCountsFill(), [officeIds]));
 
   // An auditor of every report office, with a real password: the all-offices reports need a
   // principal with memberships in all of them (an API key belongs to one office).
@@ -456,10 +475,19 @@ export async function seedReports(
     `INSERT INTO membership (user_id, office_id, role) SELECT $1, unnest($2::uuid[]), 'auditor'`,
     [user.id, officeIds],
   );
-  for (const table of ['founder_case', 'case_history', 'report_day_count', 'office', 'membership'])
-    await db.query(`VACUUM (ANALYZE) ${table}`);
-  await db.query('CHECKPOINT');
+  await step(steps, 'VACUUM (ANALYZE), CHECKPOINT', async () => {
+    for (const table of [
+      'founder_case',
+      'case_history',
+      'report_day_count',
+      'office',
+      'membership',
+    ])
+      await db.query(`VACUUM (ANALYZE) ${table}`);
+    await db.query('CHECKPOINT');
+  });
   return {
+    steps,
     officeIds,
     auditor,
     cases,
@@ -516,7 +544,9 @@ export async function seedEsfParticipants(
   db: Client,
   officeIds: string[],
   participants: number,
+  steps: [string, number][],
 ): Promise<number | null> {
+  const t0 = performance.now();
   const {
     rows: [{ present }],
   } = await db.query<{ present: boolean }>(
@@ -589,5 +619,6 @@ export async function seedEsfParticipants(
     'case_follow_up',
   ])
     await db.query(`VACUUM (ANALYZE) ${table}`);
+  steps.push(['ESF participants', (performance.now() - t0) / 1000]);
   return n;
 }

@@ -133,6 +133,7 @@ export async function runReports(run: ReportsRun): Promise<ReportsResults> {
       db,
       world.officeIds,
       BENCH.reports.esfParticipants,
+      world.steps,
     );
     const seedSeconds = (Date.now() - t0) / 1000;
     run.log(
@@ -260,6 +261,7 @@ export async function runReports(run: ReportsRun): Promise<ReportsResults> {
         historyRows: world.historyRows,
         firstDay: world.firstDay,
         lastDay: world.lastDay,
+        steps: world.steps,
       },
       variants,
       esf,
@@ -405,7 +407,8 @@ export function reportsSection(r: ReportsResults): string[] {
     '## Reports',
     '',
     `${fmt(w.cases)} cases over ${w.offices} offices, ${fmt(w.historyRows)} history rows from ${w.firstDay} to ${w.lastDay} ` +
-      `(random walks, bench/reports-seed.ts), seeded after the other scenarios in ${fmt(r.seedSeconds)} s. ` +
+      `(random walks, bench/reports-seed.ts), seeded after the other scenarios in ${fmt(r.seedSeconds)} s ` +
+      `(${w.steps.map(([name, s]) => `${name} ${fmt(s)} s`).join(', ')}). ` +
       'Each HTTP request is an auditor of all report offices (bearer token), format=json; one-office variants rotate over the offices. ' +
       'The baseline replays the statements the report’s builder sent for the same parameters, in one transaction per request, as the superuser (no row-level security, no access log, no rendering).',
     '',
