@@ -225,7 +225,8 @@ const facet = (c: Ctx, view: Spec): Spec => ({
       ? { x: 'shared', y: 'shared' }
       : { x: 'independent', xOffset: 'independent', y: 'shared' },
   },
-  config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 3, labelLimit: 240 } },
+  // Labels are measured on the server by estimate (no canvas): the limits leave room for that.
+  config: { legend: { orient: 'bottom', direction: 'horizontal', columns: 2, labelLimit: 340 } },
 });
 
 /**
