@@ -166,6 +166,8 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   target_sector: ['*'],
   export_manifest: ['*'],
   export_chain_head: ['*'],
+  // The reports' daily counts: a metric name and a code (event, phase, reason code, outcome).
+  report_day_count: ['metric', 'key'],
   // resource_id and details hold ids and filters only (AccessEntry: "never personal data").
   access_log: ['actor_type', 'resource_type', 'resource_id', 'action', 'request_id', 'details'],
   founder: [
