@@ -1338,7 +1338,11 @@ export async function walkRoutes(
     // An export records its manifest (what was handed out), so it writes on success like a write.
     const writesOnSuccess =
       isWrite(route) ||
-      ['/api/v1/exports/phase-history', '/api/v1/exports/reset-history'].includes(route.url);
+      [
+        '/api/v1/exports/phase-history',
+        '/api/v1/exports/reset-history',
+        '/api/v1/reports/esf-participants',
+      ].includes(route.url);
     const property = fc.asyncProperty(requestArb(route, fw, bodyFor(route)), async (req) => {
       const res = await checkRequest(t, w, fw, req, writesOnSuccess);
       const bucket =
