@@ -30,7 +30,7 @@ const INDEXES: [name: string, definition: string][] = [
   ],
   [
     'founder_case_report_cohort',
-    `founder_case (created_office_id, ((created_at AT TIME ZONE 'Europe/Berlin')::date))`,
+    `founder_case (office_id, ((created_at AT TIME ZONE 'Europe/Berlin')::date))`,
   ],
 ];
 

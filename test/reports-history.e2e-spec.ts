@@ -446,6 +446,14 @@ describe('reports from the history: funnel, time-in-phase, cohorts', () => {
     ]);
     c.businessPlanCompletedOn = '2023-02-20';
     await writeCases(t, [c]);
+    const q = { from: '2023-02-01', to: '2023-02-28' };
+    const stays = async () =>
+      ((await get('time-in-phase', w.as('leadA'), q).expect(200)).body.rows as { stays: number }[])
+        .map((r) => r.stays)
+        .reduce((x, y) => x + y, 0);
+    const cohortA = async () =>
+      (await get('cohorts', w.as('leadA'), q).expect(200)).body.rows[0].cohortSize as number;
+    const [staysBefore, cohortBefore] = [await stays(), await cohortA()];
     // The hand-over as src/transfers does it: the case and its rows move, written_office_id stays.
     await t.db.query(`UPDATE founder_case SET office_id = $2 WHERE id = $1`, [c.id, b]);
     await t.db.query(`UPDATE case_history SET office_id = $2 WHERE case_id = $1`, [c.id, b]);
@@ -456,7 +464,6 @@ describe('reports from the history: funnel, time-in-phase, cohorts', () => {
               ($1, 3, '2023-02-15T10:00:00Z', 'system', 'START_PLANNING', 'first_counselling', 'planning', 'active', 'active', '{}', 1, 'c', 'x', 'y', 1, $3, $3)`,
       [c.id, a, b],
     );
-    const q = { from: '2023-02-01', to: '2023-02-28' };
     const fa = await get('funnel', w.as('leadA'), q).expect(200);
     const fb = await get('funnel', w.as('leadB'), q).expect(200);
     expect(fa.body.rows[0]).toMatchObject({
@@ -471,7 +478,7 @@ describe('reports from the history: funnel, time-in-phase, cohorts', () => {
       planningEntries: 1,
       businessPlansCompleted: 1,
     });
-    // The first counselling stay began in A (its starting row is A's); planning is B's.
+    // Stays and cohorts count for the office holding the case now (it reads the whole history).
     const tb = await get('time-in-phase', w.as('leadB'), q).expect(200);
     expect(
       tb.body.rows.find(
@@ -482,7 +489,13 @@ describe('reports from the history: funnel, time-in-phase, cohorts', () => {
       tb.body.rows.find(
         (r: Record<string, unknown>) => r.phase === 'first_counselling' && r.stay === 'completed',
       ),
-    ).toMatchObject({ stays: 0 });
+    ).toMatchObject({ stays: 1, medianDays: 13 });
+    // A held an access stay (completed) and a first-counselling stay (open): both left with the case.
+    expect(await stays()).toBe(staysBefore - 2);
+    expect(await cohortA()).toBe(cohortBefore - 1);
+    const cb = await get('cohorts', w.as('leadB'), q).expect(200);
+    expect(cb.body.rows[0]).toMatchObject({ reachedPlanning: expect.any(Number) });
+    expect(cb.body.rows[0].cohortSize).toBeGreaterThanOrEqual(1);
   });
 
   it('puts the stays at the bucket edges into the right buckets: 30/31, 90/91, 180/181 days', async () => {

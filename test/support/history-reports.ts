@@ -281,7 +281,7 @@ export function staysOf(c: HCase, to: string): Stay[] {
   let open: Stay | null = null;
   const created = berlinDay(c.createdAt);
   if (created > to) return stays;
-  open = { office: c.createdOffice, phase: 'access', start: created, end: null };
+  open = { office: c.office, phase: 'access', start: created, end: null };
   for (const r of c.rows) {
     const day = berlinDay(r.at);
     if (day > to) break;
@@ -294,7 +294,7 @@ export function staysOf(c: HCase, to: string): Stay[] {
       open = null;
     }
     if ((changes || reopens) && r.toStatus !== 'closed')
-      open = { office: r.office, phase: r.toPhase, start: day, end: null };
+      open = { office: c.office, phase: r.toPhase, start: day, end: null };
   }
   if (open) stays.push(open);
   return stays;
@@ -368,7 +368,7 @@ export function cohortsReference(cases: readonly HCase[], q: Query): Row[] {
     for (const period of periods(q)) {
       const cohort = cases.filter((c) => {
         const day = berlinDay(c.createdAt);
-        return c.createdOffice === office && within(day, q) && periodOf(day, q.groupBy) === period;
+        return c.office === office && within(day, q) && periodOf(day, q.groupBy) === period;
       });
       const reached = (phase: Phase) =>
         cohort.filter((c) =>

@@ -1057,7 +1057,7 @@ export interface paths {
         };
         /**
          * Time in phase
-         * @description Per office, period and phase: the days cases spent in the phase (median, 75th and 90th percentile, and the counts of 0–30, 31–90, 91–180 and over 180 days), for completed stays by the period they ended in and, apart, for the stays still open as of `to` (or today, if earlier). An office reads the history rows of the cases it holds and the rows it wrote: a stay it started in a case it has since handed over ends in the receiving office’s rows, which it cannot read, so it stays open in its report. Leads and auditors of the offices asked for.
+         * @description Per office, period and phase: the days cases spent in the phase (median, 75th and 90th percentile, and the counts of 0–30, 31–90, 91–180 and over 180 days), for completed stays by the period they ended in and, apart, for the stays still open as of `to` (or today, if earlier). Stays count for the office holding the case now, which reads its whole history: a handed-over case’s stays move with it (the funnel keeps counting events for the office that wrote them). Leads and auditors of the offices asked for.
          */
         get: operations["reportsTimeInPhase"];
         put?: never;
@@ -1077,7 +1077,7 @@ export interface paths {
         };
         /**
          * Cohorts
-         * @description Per office and cohort period (the period the cases were opened, i.e. entered access): the cohort’s size and the number and share of it that reached each later phase, and that founded, by the end of `to`. A case counts in the cohorts of the office that opened it, read where that office may read it: a case it has handed over to another office is not in its cohorts (row-level security keeps the case with its holder), though the funnel’s accessContacts counts its opening. Leads and auditors of the offices asked for.
+         * @description Per office and cohort period (the period the cases were opened, i.e. entered access): the cohort’s size and the number and share of it that reached each later phase, and that founded, by the end of `to`. A case counts in the cohorts of the office holding it now, which reads its whole history: a handed-over case moves to its new office’s cohorts (the funnel’s accessContacts keeps counting its opening for the office that opened it). Leads and auditors of the offices asked for.
          */
         get: operations["reportsCohorts"];
         put?: never;
@@ -12552,7 +12552,7 @@ export interface operations {
                             periodStart: string | null;
                             /** @description Phase (Phase): The phase of the stays: access, first_counselling, planning, launch, consolidation. */
                             phase: string | null;
-                            /** @description Stay (Aufenthalt): completed (ended in the period) or open (not ended by the as-of day, measured as of it). Stays: in a row with stay = 'completed', the phase stays (see the report) of this phase whose end falls on a Europe/Berlin day in the period (and in [from, to]), for the office that wrote the stay's starting row; in a row with stay = 'open' (one per office and phase, in the period of `to`), the stays of this phase started on or before the as-of day (the earlier of `to` and today) and not ended by it, measured as of that day. */
+                            /** @description Stay (Aufenthalt): completed (ended in the period) or open (not ended by the as-of day, measured as of it). Stays: in a row with stay = 'completed', the phase stays (see the report) of this phase whose end falls on a Europe/Berlin day in the period (and in [from, to]), for the office holding the case now; in a row with stay = 'open' (one per office and phase, in the period of `to`), the stays of this phase started on or before the as-of day (the earlier of `to` and today) and not ended by it, measured as of that day. */
                             stay: string | null;
                             /** @description Stays (Aufenthalte): The number of the row’s stays. */
                             stays: number | null;
@@ -12707,7 +12707,7 @@ export interface operations {
                              * @description Period start (Beginn des Zeitraums): The first day of the period.
                              */
                             periodStart: string | null;
-                            /** @description Cohort size (Kohortengröße): Cases opened (entered access) by the office (founder_case.created_office_id) on a Europe/Berlin day (created_at) of the period, within [from, to]. */
+                            /** @description Cohort size (Kohortengröße): Cases the office holds (founder_case.office_id; a handed-over case counts for its new office) opened (entered access) on a Europe/Berlin day (created_at) of the period, within [from, to]. */
                             cohortSize: number | null;
                             /** @description Reached first counselling (Erstberatung erreicht): Cases of the cohort with a START_COUNSELLING history row (to_phase 'first_counselling') whose `at` is on a Europe/Berlin day up to `to`. */
                             reachedFirstCounselling: number | null;

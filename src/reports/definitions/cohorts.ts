@@ -5,8 +5,8 @@ import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods
 /**
  * Cohorts: the cases opened (entered access) in a period, and how far they got by the end of `to`.
  *
- * A cohort is the office's cases (founder_case.created_office_id, the office that opened them)
- * whose created_at falls on a Europe/Berlin day of the period, within [from, to]. A case reached a
+ * A cohort is the office's cases (founder_case.office_id: the office holding them now, which
+ * can read their whole history; a handed-over case moves to its new office's cohort) whose created_at falls on a Europe/Berlin day of the period, within [from, to]. A case reached a
  * phase when its history holds the forward event into it (START_COUNSELLING, START_PLANNING, LAUNCH,
  * START_CONSOLIDATION: the report_day_count 'first_entry' of the case) on a Berlin day up to `to`;
  * it founded when business_started_on is set and not after `to`. Shares are reached / cohortSize,
@@ -37,7 +37,7 @@ export const COHORT_COLUMNS: readonly ReportColumn[] = [
     role: 'measure',
     label: label('Kohortengröße', 'Cohort size'),
     definition:
-      'Cases opened (entered access) by the office (founder_case.created_office_id) on a Europe/Berlin day (created_at) of the period, within [from, to].',
+      'Cases the office holds (founder_case.office_id; a handed-over case counts for its new office) opened (entered access) on a Europe/Berlin day (created_at) of the period, within [from, to].',
   },
   ...LATER_PHASES.flatMap((p): ReportColumn[] => [
     {
@@ -64,7 +64,7 @@ export const COHORTS: ReportBuilder = {
     name: 'cohorts',
     title: { de: 'Kohorten', en: 'Cohorts' },
     description:
-      'Per office and cohort period (the period the cases were opened, i.e. entered access): the cohort\u2019s size and the number and share of it that reached each later phase, and that founded, by the end of `to`. A case counts in the cohorts of the office that opened it, read where that office may read it: a case it has handed over to another office is not in its cohorts (row-level security keeps the case with its holder), though the funnel\u2019s accessContacts counts its opening.',
+      'Per office and cohort period (the period the cases were opened, i.e. entered access): the cohort\u2019s size and the number and share of it that reached each later phase, and that founded, by the end of `to`. A case counts in the cohorts of the office holding it now, which reads its whole history: a handed-over case moves to its new office\u2019s cohorts (the funnel\u2019s accessContacts keeps counting its opening for the office that opened it).',
     periodic: true,
     columns: COHORT_COLUMNS,
     chart: {
@@ -96,11 +96,11 @@ export const COHORTS: ReportBuilder = {
       `WITH offices AS (SELECT unnest($1::uuid[]) AS office_id),
             periods AS (SELECT period_ts::date AS period_start FROM ${periodSeriesSql(g, '$2', '$3')}),
             cases AS (
-              SELECT c.created_office_id AS office_id, ${periodStartSql(berlinDaySql('c.created_at'), g)} AS period_start,
+              SELECT c.office_id, ${periodStartSql(berlinDaySql('c.created_at'), g)} AS period_start,
                      ${reached},
                      (c.business_started_on IS NOT NULL AND c.business_started_on <= $3::date) AS founded
                 FROM founder_case c
-               WHERE c.created_office_id = ANY($1::uuid[])
+               WHERE c.office_id = ANY($1::uuid[])
                  AND ${berlinDaySql('c.created_at')} BETWEEN $2::date AND $3::date),
             x AS (SELECT office_id, period_start, count(*)::int AS size, ${sums} FROM cases GROUP BY 1, 2)
        SELECT o.office_id AS "officeId", to_char(p.period_start, 'YYYY-MM-DD') AS "periodStart",

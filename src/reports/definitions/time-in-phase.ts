@@ -6,10 +6,10 @@ import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods
 /**
  * Time in phase, from the history alone.
  *
- * A phase stay starts when the case is opened (in access; founder_case.created_at, office
- * created_office_id), at a history row that changes the phase (to_phase <> from_phase) and leaves
+ * A phase stay starts when the case is opened (in access; founder_case.created_at), at a history row that changes the phase (to_phase <> from_phase) and leaves
  * the case not closed, or at a row that reopens a closed case (from_status = 'closed', to_status
- * <> 'closed'; REOPEN, RESTART); its office is the one that wrote that row (written_office_id). It
+ * <> 'closed'; REOPEN, RESTART). Stays count for the office holding the case now (office_id,
+ * which can read the case's whole history; a handed-over case's stays move with it). It
  * ends at the case's next row that changes the phase or closes the case (to_status = 'closed',
  * from_status <> 'closed'). Pauses do not end a stay: a paused case is still in its phase.
  * Days = Europe/Berlin day of the end minus Berlin day of the start (whole days; 0 on the same day).
@@ -23,7 +23,7 @@ import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods
 const label = (de: string, en: string) => ({ de, en });
 
 const STAY_SET =
-  "Stays: in a row with stay = 'completed', the phase stays (see the report) of this phase whose end falls on a Europe/Berlin day in the period (and in [from, to]), for the office that wrote the stay's starting row; in a row with stay = 'open' (one per office and phase, in the period of `to`), the stays of this phase started on or before the as-of day (the earlier of `to` and today) and not ended by it, measured as of that day.";
+  "Stays: in a row with stay = 'completed', the phase stays (see the report) of this phase whose end falls on a Europe/Berlin day in the period (and in [from, to]), for the office holding the case now; in a row with stay = 'open' (one per office and phase, in the period of `to`), the stays of this phase started on or before the as-of day (the earlier of `to` and today) and not ended by it, measured as of that day.";
 
 const days = (key: string, de: string, en: string, definition: string): ReportColumn => ({
   key,
@@ -70,7 +70,7 @@ export const TIME_IN_PHASE: ReportBuilder = {
     name: 'time-in-phase',
     title: { de: 'Verweildauer je Phase', en: 'Time in phase' },
     description:
-      'Per office, period and phase: the days cases spent in the phase (median, 75th and 90th percentile, and the counts of 0\u201330, 31\u201390, 91\u2013180 and over 180 days), for completed stays by the period they ended in and, apart, for the stays still open as of `to` (or today, if earlier). An office reads the history rows of the cases it holds and the rows it wrote: a stay it started in a case it has since handed over ends in the receiving office\u2019s rows, which it cannot read, so it stays open in its report.',
+      'Per office, period and phase: the days cases spent in the phase (median, 75th and 90th percentile, and the counts of 0\u201330, 31\u201390, 91\u2013180 and over 180 days), for completed stays by the period they ended in and, apart, for the stays still open as of `to` (or today, if earlier). Stays count for the office holding the case now, which reads its whole history: a handed-over case\u2019s stays move with it (the funnel keeps counting events for the office that wrote them).',
     periodic: true,
     columns: TIME_IN_PHASE_COLUMNS,
     chart: {
@@ -92,14 +92,14 @@ export const TIME_IN_PHASE: ReportBuilder = {
             phases AS (SELECT unnest(ARRAY[${PHASES.map((p) => `'${p}'`).join(', ')}]::text[]) AS phase),
             boundary AS (
               SELECT c.id AS case_id, 0 AS seq, ${berlinDaySql('c.created_at')} AS day, 'access'::text AS phase,
-                     c.created_office_id AS office_id, true AS starts
+                     c.office_id, true AS starts
                 FROM founder_case c
-               WHERE c.created_office_id = ANY($1::uuid[]) AND ${berlinDaySql('c.created_at')} <= $3::date
+               WHERE c.office_id = ANY($1::uuid[]) AND ${berlinDaySql('c.created_at')} <= $3::date
               UNION ALL
-              SELECT h.case_id, h.seq, ${berlinDaySql('h.at')}, h.to_phase, h.written_office_id,
+              SELECT h.case_id, h.seq, ${berlinDaySql('h.at')}, h.to_phase, h.office_id,
                      h.to_status <> 'closed'
                 FROM case_history h
-               WHERE (h.office_id = ANY($1::uuid[]) OR h.written_office_id = ANY($1::uuid[]))
+               WHERE h.office_id = ANY($1::uuid[])
                  AND ${berlinDaySql('h.at')} <= $3::date
                  AND (h.to_phase IS DISTINCT FROM h.from_phase
                       OR (h.to_status = 'closed' AND h.from_status IS DISTINCT FROM 'closed')
