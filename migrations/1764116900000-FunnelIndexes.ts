@@ -1,29 +1,12 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The reports' reads of the cases (src/reports/definitions): the funnel counts each milestone of an
- * office's cases whose date falls in [from, to] (one partial index per date, on the office and the
- * date; the viability statement's date is the text of its JSON field, compared as text, as ISO
- * dates sort as text), and the cohorts read the cases an office opened in [from, to] by their
- * Europe/Berlin day.
+ * The reports' reads of the cases (src/reports/definitions): the outcomes count an office's
+ * foundings by business_started_on in [from, to] (with the occupation, so the index answers alone),
+ * and the cohorts read the cases an office holds by the Europe/Berlin day they were opened. (The
+ * funnel's milestones are daily counts: migrations/1764117200000-MilestoneCounts.ts.)
  */
 const INDEXES: [name: string, definition: string][] = [
-  [
-    'founder_case_report_business_plan',
-    `founder_case (office_id, business_plan_completed_on) WHERE business_plan_completed_on IS NOT NULL`,
-  ],
-  [
-    'founder_case_report_viability',
-    `founder_case (office_id, (viability_statement->>'issuedOn')) WHERE (viability_statement->>'issuedOn') IS NOT NULL`,
-  ],
-  [
-    'founder_case_report_funding_applied',
-    `founder_case (office_id, funding_applied_on) WHERE funding_applied_on IS NOT NULL`,
-  ],
-  [
-    'founder_case_report_funding_approved',
-    `founder_case (office_id, funding_approved_on) WHERE funding_approved_on IS NOT NULL`,
-  ],
   [
     'founder_case_report_business_started',
     `founder_case (office_id, business_started_on, main_occupation) WHERE business_started_on IS NOT NULL`,

@@ -18,6 +18,7 @@ import { ReportCounts1764116700000 } from './1764116700000-ReportCounts';
 import { FunnelIndexes1764116900000 } from './1764116900000-FunnelIndexes';
 import { EsfParticipants1764117000000 } from './1764117000000-EsfParticipants';
 import { BenefitsEnded1764117100000 } from './1764117100000-BenefitsEnded';
+import { MilestoneCounts1764117200000 } from './1764117200000-MilestoneCounts';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -45,4 +46,5 @@ export const MIGRATIONS: Function[] = [
   FunnelIndexes1764116900000,
   EsfParticipants1764117000000,
   BenefitsEnded1764117100000,
+  MilestoneCounts1764117200000,
 ];

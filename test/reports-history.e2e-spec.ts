@@ -4,6 +4,7 @@ import { todayInBerlin } from '../src/common/time/iso-date';
 import { fuzzOptions } from './support/fuzz';
 import {
   cohortsReference,
+  editCase,
   funnelReference,
   newCase,
   pickKeys,
@@ -107,6 +108,19 @@ describe('reports from the history: funnel, time-in-phase, cohorts', () => {
       fundingApprovedOn: maybeDate,
       businessStartedOn: maybeDate,
       mainOccupation: fc.constantFrom(true, false, null),
+      // A later edit of the case (the milestone counts follow an UPDATE) and maybe a hand-over.
+      edit: fc.option(
+        fc.record({
+          businessPlanCompletedOn: maybeDate,
+          viabilityIssuedOn: maybeDate,
+          fundingAppliedOn: maybeDate,
+          fundingApprovedOn: maybeDate,
+          businessStartedOn: maybeDate,
+          mainOccupation: fc.constantFrom(true, false, null),
+          handOver: fc.boolean(),
+        }),
+        { nil: null, freq: 3 },
+      ),
     });
     const query = fc.record({
       from: date,
@@ -135,6 +149,13 @@ describe('reports from the history: funnel, time-in-phase, cohorts', () => {
             };
           });
           await writeCases(t, cases);
+          for (const [i, s] of specs.entries()) {
+            if (!s.edit) continue;
+            const { handOver, ...dates } = s.edit;
+            const c = Object.assign(cases[i], dates);
+            if (handOver) c.office = offices[1 - s.office];
+            await editCase(t, c);
+          }
           const to = new Date(Date.parse(`${qs.from}T00:00:00Z`) + qs.days * DAY)
             .toISOString()
             .slice(0, 10);

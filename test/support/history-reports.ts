@@ -146,6 +146,32 @@ export async function writeCases(t: TestApp, cases: readonly HCase[]): Promise<v
   );
 }
 
+/**
+ * Writes a case's milestone dates and office again, as PATCH and a hand-over do (a hand-over moves
+ * the history rows' office_id too; written_office_id stays).
+ */
+export async function editCase(t: TestApp, c: HCase): Promise<void> {
+  await t.db.query(
+    `UPDATE founder_case
+        SET business_plan_completed_on = $2, funding_applied_on = $3, funding_approved_on = $4,
+            business_started_on = $5, main_occupation = $6, office_id = $7,
+            viability_statement = CASE WHEN $8::text IS NULL THEN NULL
+                                       ELSE jsonb_build_object('issuedBy', 'HWK', 'issuedOn', $8::text) END
+      WHERE id = $1`,
+    [
+      c.id,
+      c.businessPlanCompletedOn,
+      c.fundingAppliedOn,
+      c.fundingApprovedOn,
+      c.businessStartedOn,
+      c.mainOccupation,
+      c.office,
+      c.viabilityIssuedOn,
+    ],
+  );
+  await t.db.query(`UPDATE case_history SET office_id = $2 WHERE case_id = $1`, [c.id, c.office]);
+}
+
 export const newCase = (office: string, createdAt: Date, rows: HRow[] = []): HCase => ({
   id: randomUUID(),
   office,

@@ -4,17 +4,17 @@ import type { ReportBuilder } from '../report-builder';
 import { periodSeriesSql, periodStartSql } from '../report-periods';
 
 /**
- * The funnel: per office and period (calendar days in Europe/Berlin), what the office achieved.
- *
- * Two sources, each figure named with its own:
- * - the daily counts (report_day_count, kept by triggers in the writing transaction, see
- *   migrations/1764116700000-ReportCounts.ts): cases opened, first entries into each phase,
- *   drop-outs by reason, step-backs and pauses; the office is the one that held the case when it
- *   happened (founder_case.created_office_id for the opening, case_history.written_office_id for
- *   an event), so a case handed over keeps counting for the office that did the work;
- * - the cases' milestone dates (founder_case, the office holding the case now): business plans,
- *   viability statements, funding applications and approvals, business starts. Indexed per office
- *   and date (migrations/1764116900000-FunnelIndexes.ts).
+ * The funnel: per office and period (calendar days in Europe/Berlin), what the office achieved,
+ * read from the daily counts alone (report_day_count, kept by triggers in the writing transaction),
+ * so one office's year is a range read of a few thousand count rows:
+ * - from the history (migrations/1764116700000-ReportCounts.ts): cases opened, first entries into
+ *   each phase, drop-outs by reason, step-backs and pauses; the office is the one that held the case
+ *   when it happened (founder_case.created_office_id for the opening, case_history.written_office_id
+ *   for an event), so a case handed over keeps counting for the office that did the work;
+ * - from the cases' milestone dates (migrations/1764117200000-MilestoneCounts.ts): business plans,
+ *   viability statements, funding applications and approvals, business starts, for the office
+ *   holding the case now (a changed date or a hand-over moves the count).
+ * Each column's definition says how to recompute it from the history and the cases.
  */
 
 const label = (de: string, en: string) => ({ de, en });
@@ -30,8 +30,8 @@ const measure = (key: string, de: string, en: string, definition: string): Repor
 const FIRST_ENTRY = (phase: string, event: string) =>
   `Cases whose first ${event} history row (case_history.event = '${event}', to_phase = '${phase}'; a case counts once, at its earliest such row) has its \`at\` on a Europe/Berlin day in the period, counted for the office that wrote the row (written_office_id). From report_day_count metric 'first_entry', key '${phase}'.`;
 
-const MILESTONE = (what: string, column: string) =>
-  `Cases of the office (founder_case.office_id: the office holding the case now) whose ${column} falls in the period: ${what}.`;
+const MILESTONE = (what: string, column: string, key: string) =>
+  `Cases of the office (founder_case.office_id: the office holding the case now) whose ${column} falls in the period: ${what}. From report_day_count metric \u2018milestone\u2019, key \u2018${key}\u2019.`;
 
 const REASON_LABELS: Record<(typeof DROP_OUT_REASONS)[number], [string, string]> = {
   employment: ['Abbrüche: Beschäftigung', 'Drop-outs: employment'],
@@ -69,43 +69,43 @@ export const FUNNEL_COLUMNS: readonly ReportColumn[] = [
     'businessPlansCompleted',
     'Businesspläne fertig',
     'Business plans completed',
-    MILESTONE('business plans completed', 'business_plan_completed_on'),
+    MILESTONE('business plans completed', 'business_plan_completed_on', 'business_plan'),
   ),
   measure(
     'viabilityStatementsIssued',
     'Tragfähigkeitsbescheinigungen',
     'Viability statements issued',
-    MILESTONE('viability statements issued', "viability_statement->>'issuedOn' (an ISO date, compared as text)"),
+    MILESTONE('viability statements issued', "viability_statement->>'issuedOn' (an ISO date)", 'viability_statement'),
   ),
   measure(
     'fundingApplied',
     'Förderanträge gestellt',
     'Funding applied for',
-    MILESTONE('funding applied for', 'funding_applied_on'),
+    MILESTONE('funding applied for', 'funding_applied_on', 'funding_applied'),
   ),
   measure(
     'fundingApproved',
     'Förderungen bewilligt',
     'Funding approved',
-    MILESTONE('funding approved', 'funding_approved_on'),
+    MILESTONE('funding approved', 'funding_approved_on', 'funding_approved'),
   ),
   measure(
     'foundingsMain',
     'Gründungen im Haupterwerb',
     'Foundings, main occupation',
-    MILESTONE('foundings with main_occupation = true', 'business_started_on'),
+    MILESTONE('foundings with main_occupation = true', 'business_started_on', 'founding_main'),
   ),
   measure(
     'foundingsSide',
     'Gründungen im Nebenerwerb',
     'Foundings, side occupation',
-    MILESTONE('foundings with main_occupation = false', 'business_started_on'),
+    MILESTONE('foundings with main_occupation = false', 'business_started_on', 'founding_side'),
   ),
   measure(
     'foundingsOccupationUnknown',
     'Gründungen, Erwerbsart unbekannt',
     'Foundings, occupation not recorded',
-    MILESTONE('foundings with main_occupation null', 'business_started_on'),
+    MILESTONE('foundings with main_occupation null', 'business_started_on', 'founding_unknown'),
   ),
   measure(
     'dropOuts',
@@ -147,18 +147,17 @@ const COUNT_KEYS: Record<string, string> = {
   ),
   stepBacks: `metric = 'step_back'`,
   pauses: `metric = 'pause'`,
+  businessPlansCompleted: `metric = 'milestone' AND key = 'business_plan'`,
+  viabilityStatementsIssued: `metric = 'milestone' AND key = 'viability_statement'`,
+  fundingApplied: `metric = 'milestone' AND key = 'funding_applied'`,
+  fundingApproved: `metric = 'milestone' AND key = 'funding_approved'`,
+  foundingsMain: `metric = 'milestone' AND key = 'founding_main'`,
+  foundingsSide: `metric = 'milestone' AND key = 'founding_side'`,
+  foundingsOccupationUnknown: `metric = 'milestone' AND key = 'founding_unknown'`,
 };
 
-/** The milestones: the date column (text for the viability statement) and the extra condition. */
-const MILESTONES: Record<string, { date: string; where?: string }> = {
-  businessPlansCompleted: { date: 'business_plan_completed_on' },
-  viabilityStatementsIssued: { date: `(viability_statement->>'issuedOn')` },
-  fundingApplied: { date: 'funding_applied_on' },
-  fundingApproved: { date: 'funding_approved_on' },
-  foundingsMain: { date: 'business_started_on', where: 'main_occupation IS TRUE' },
-  foundingsSide: { date: 'business_started_on', where: 'main_occupation IS FALSE' },
-  foundingsOccupationUnknown: { date: 'business_started_on', where: 'main_occupation IS NULL' },
-};
+/** The metrics the funnel reads (the others, e.g. every event, are left in the index). */
+const FUNNEL_METRICS = ['created', 'first_entry', 'drop_out', 'step_back', 'pause', 'milestone'];
 
 export const FUNNEL: ReportBuilder = {
   definition: {
@@ -178,46 +177,24 @@ export const FUNNEL: ReportBuilder = {
   },
   async build(tx, params) {
     const g = params.groupBy;
-    // One range read per milestone, each on its own partial index (office_id, date); the text
-    // comparison of the viability date uses the index on the text expression.
-    const milestones = Object.entries(MILESTONES)
-      .map(([key, m]) => {
-        const range =
-          key === 'viabilityStatementsIssued'
-            ? `${m.date} BETWEEN $2::text AND $3::text`
-            : `${m.date} BETWEEN $2::date AND $3::date`;
-        return `SELECT office_id, ${periodStartSql(`${m.date}::date`, g)} AS period_start, '${key}' AS k
-                  FROM founder_case
-                 WHERE office_id = ANY($1::uuid[]) AND ${m.date} IS NOT NULL AND ${range}${m.where ? ` AND ${m.where}` : ''}`;
-      })
-      .join('\n UNION ALL ');
-    const countSums = Object.entries(COUNT_KEYS)
-      .map(([key, cond]) => `COALESCE(sum(n) FILTER (WHERE ${cond}), 0)::int AS "${key}"`)
-      .join(',\n ');
-    const milestoneSums = Object.keys(MILESTONES)
-      .map((key) => `count(*) FILTER (WHERE k = '${key}')::int AS "${key}"`)
-      .join(',\n ');
-    const cells = FUNNEL_COLUMNS.map(
-      (c) => `COALESCE(${c.key in COUNT_KEYS ? 'dc' : 'm'}."${c.key}", 0)::int AS "${c.key}"`,
+    const sums = FUNNEL_COLUMNS.map(
+      (c) => `COALESCE(sum(n) FILTER (WHERE ${COUNT_KEYS[c.key]}), 0)::int AS "${c.key}"`,
     ).join(',\n ');
+    const cells = FUNNEL_COLUMNS.map((c) => `COALESCE(dc."${c.key}", 0) AS "${c.key}"`).join(',\n ');
     return tx.manager.query(
       `WITH offices AS (SELECT unnest($1::uuid[]) AS office_id),
             periods AS (SELECT period_ts::date AS period_start FROM ${periodSeriesSql(g, '$2', '$3')}),
             dc AS (
-              SELECT office_id, ${periodStartSql('day', g)} AS period_start, ${countSums}
+              SELECT office_id, ${periodStartSql('day', g)} AS period_start, ${sums}
                 FROM report_day_count
                WHERE office_id = ANY($1::uuid[]) AND day BETWEEN $2::date AND $3::date
-               GROUP BY 1, 2),
-            m AS (
-              SELECT office_id, period_start, ${milestoneSums}
-                FROM (${milestones}) x
+                 AND metric = ANY($4::text[])
                GROUP BY 1, 2)
        SELECT o.office_id AS "officeId", to_char(p.period_start, 'YYYY-MM-DD') AS "periodStart", ${cells}
          FROM offices o CROSS JOIN periods p
          LEFT JOIN dc ON dc.office_id = o.office_id AND dc.period_start = p.period_start
-         LEFT JOIN m ON m.office_id = o.office_id AND m.period_start = p.period_start
         ORDER BY o.office_id, p.period_start`,
-      [tx.officeIds, params.from, params.to],
+      [tx.officeIds, params.from, params.to, FUNNEL_METRICS],
     );
   },
 };
