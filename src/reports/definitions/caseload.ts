@@ -2,6 +2,7 @@ import { PHASES } from '../../phase-model/phase-model.types';
 import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { berlinDaySql } from '../report-periods';
+import { label } from '../report-columns';
 
 /**
  * The caseload, as of today (not per period; `from`, `to` and `groupBy` do not apply): per office,
@@ -14,8 +15,6 @@ import { berlinDaySql } from '../report-periods';
  * A case is untouched when more than staleDays Europe/Berlin days lie between the day of its
  * last change (updated_at) and today, the desk's stale_case rule (src/tasks/task-branches.ts).
  */
-
-const label = (de: string, en: string) => ({ de, en });
 
 const OPEN = `status IN ('active', 'paused')`;
 

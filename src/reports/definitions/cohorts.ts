@@ -1,6 +1,7 @@
 import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods';
+import { label } from '../report-columns';
 
 /**
  * Cohorts: the cases opened (entered access) in a period, and how far they got by the end of `to`.
@@ -12,8 +13,6 @@ import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods
  * it founded when business_started_on is set and not after `to`. Shares are reached / cohortSize,
  * rounded to 4 decimals, null for an empty cohort.
  */
-
-const label = (de: string, en: string) => ({ de, en });
 
 const LATER_PHASES = [
   { phase: 'first_counselling', event: 'START_COUNSELLING', key: 'FirstCounselling', de: 'Erstberatung', en: 'first counselling' },

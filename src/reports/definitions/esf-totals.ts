@@ -1,17 +1,8 @@
 import { EsfRepository } from '../../esf/esf.repository';
 import { esfTotals } from '../../esf/esf-totals';
 import { OFFICE_SETTING_DEFAULTS } from '../../office-settings/office-settings';
-import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
-
-const label = (de: string, en: string) => ({ de, en });
-const measure = (key: string, de: string, en: string, definition: string): ReportColumn => ({
-  key,
-  type: 'integer',
-  role: 'measure',
-  label: label(de, en),
-  definition,
-});
+import { label, measure } from '../report-columns';
 
 const esf = new EsfRepository();
 

@@ -2,6 +2,7 @@ import { DROP_OUT_REASONS } from '../../phase-model/phase-model.types';
 import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { periodSeriesSql, periodStartSql } from '../report-periods';
+import { measure } from '../report-columns';
 
 /**
  * The funnel: per office and period (calendar days in Europe/Berlin), what the office achieved,
@@ -16,16 +17,6 @@ import { periodSeriesSql, periodStartSql } from '../report-periods';
  *   holding the case now (a changed date or a hand-over moves the count).
  * Each column's definition says how to recompute it from the history and the cases.
  */
-
-const label = (de: string, en: string) => ({ de, en });
-
-const measure = (key: string, de: string, en: string, definition: string): ReportColumn => ({
-  key,
-  type: 'integer',
-  role: 'measure',
-  label: label(de, en),
-  definition,
-});
 
 const FIRST_ENTRY = (phase: string, event: string) =>
   `Cases whose first ${event} history row (case_history.event = '${event}', to_phase = '${phase}'; a case counts once, at its earliest such row) has its \`at\` on a Europe/Berlin day in the period, counted for the office that wrote the row (written_office_id). From report_day_count metric 'first_entry', key '${phase}'.`;

@@ -2,6 +2,7 @@ import { COMPLETION_OUTCOMES, type CompletionOutcome } from '../../phase-model/p
 import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { periodSeriesSql, periodStartSql } from '../report-periods';
+import { measure } from '../report-columns';
 
 /**
  * The outcomes: per office and period (Europe/Berlin days), what became of the foundings and the
@@ -17,16 +18,6 @@ import { periodSeriesSql, periodStartSql } from '../report-periods';
  *   migrations/1764116700000-ReportCounts.ts): COMPLETE by outcome and DROP_OUT, counted for the
  *   office that wrote the history row (written_office_id).
  */
-
-const label = (de: string, en: string) => ({ de, en });
-
-const measure = (key: string, de: string, en: string, definition: string): ReportColumn => ({
-  key,
-  type: 'integer',
-  role: 'measure',
-  label: label(de, en),
-  definition,
-});
 
 export const OUTCOME_MONTHS = [6, 12, 24] as const;
 

@@ -1,6 +1,7 @@
 import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods';
+import { measure } from '../report-columns';
 
 /**
  * RE_SET: per office and period, the analyses recommended in the period and what became of each
@@ -16,16 +17,6 @@ import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods
  * own in our model: the RE_SET outcome "further planning, coaching or qualification, ideally a
  * restart" is restart_with_coaching (src/reset/lifecycle/reset-event.schema.ts).
  */
-
-const label = (de: string, en: string) => ({ de, en });
-
-const measure = (key: string, de: string, en: string, definition: string): ReportColumn => ({
-  key,
-  type: 'integer',
-  role: 'measure',
-  label: label(de, en),
-  definition,
-});
 
 const RECOMMENDED =
   'analyses recommended in the period (see recommended)';

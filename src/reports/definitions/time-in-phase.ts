@@ -2,6 +2,7 @@ import { PHASES } from '../../phase-model/phase-model.types';
 import type { ReportColumn } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods';
+import { label } from '../report-columns';
 
 /**
  * Time in phase, from the history alone.
@@ -19,8 +20,6 @@ import { berlinDaySql, periodSeriesSql, periodStartSql } from '../report-periods
  * of `to`: the stays started on or before the as-of day (the earlier of `to` and today) and not
  * ended by its end, measured as of that day.
  */
-
-const label = (de: string, en: string) => ({ de, en });
 
 const STAY_SET =
   "Stays: in a row with stay = 'completed', the phase stays (see the report) of this phase whose end falls on a Europe/Berlin day in the period (and in [from, to]), for the office holding the case now; in a row with stay = 'open' (one per office and phase, in the period of `to`), the stays of this phase started on or before the as-of day (the earlier of `to` and today) and not ended by it, measured as of that day.";
