@@ -526,7 +526,10 @@ function reportCountsFill(): string {
     UNION ALL SELECT written_office_id, day, 'complete', COALESCE(payload->>'outcome', 'other') FROM h
      WHERE event = 'COMPLETE'
     UNION ALL SELECT written_office_id, day, 'step_back', from_phase FROM h WHERE event = 'STEP_BACK'
-    UNION ALL SELECT written_office_id, day, 'pause', to_phase FROM h WHERE event = 'PAUSE')
+    UNION ALL SELECT written_office_id, day, 'pause', to_phase FROM h WHERE event = 'PAUSE'
+    -- The milestones, with the database's own definition (migrations/1764117200000-MilestoneCounts.ts).
+    UNION ALL SELECT m.office_id, m.day, 'milestone', m.key
+      FROM founder_case c CROSS JOIN LATERAL case_milestones(c) m WHERE c.office_id = ANY($1::uuid[]))
   SELECT office_id, day, metric, key, count(*)::integer FROM facts GROUP BY 1, 2, 3, 4`;
 }
 

@@ -1,5 +1,6 @@
 import { DROP_OUT_REASONS } from '../../phase-model/phase-model.types';
-import type { ReportColumn } from '../report';
+import { prepared } from '../../database/prepared';
+import type { ReportColumn, ReportRow } from '../report';
 import type { ReportBuilder } from '../report-builder';
 import { periodSeriesSql, periodStartSql } from '../report-periods';
 import { measure } from '../report-columns';
@@ -172,15 +173,20 @@ export const FUNNEL: ReportBuilder = {
       (c) => `COALESCE(sum(n) FILTER (WHERE ${COUNT_KEYS[c.key]}), 0)::int AS "${c.key}"`,
     ).join(',\n ');
     const cells = FUNNEL_COLUMNS.map((c) => `COALESCE(dc."${c.key}", 0) AS "${c.key}"`).join(',\n ');
-    return tx.manager.query(
+    // Summed per period and key first, so the column filters run over a few hundred sums instead
+    // of every day's rows; a prepared statement per grouping, as planning cost more than running.
+    return prepared<ReportRow>(
+      tx.manager,
+      `report_funnel_${g}`,
       `WITH offices AS (SELECT unnest($1::uuid[]) AS office_id),
             periods AS (SELECT period_ts::date AS period_start FROM ${periodSeriesSql(g, '$2', '$3')}),
-            dc AS (
-              SELECT office_id, ${periodStartSql('day', g)} AS period_start, ${sums}
+            keyed AS (
+              SELECT office_id, ${periodStartSql('day', g)} AS period_start, metric, key, sum(n) AS n
                 FROM report_day_count
                WHERE office_id = ANY($1::uuid[]) AND day BETWEEN $2::date AND $3::date
                  AND metric = ANY($4::text[])
-               GROUP BY 1, 2)
+               GROUP BY 1, 2, 3, 4),
+            dc AS (SELECT office_id, period_start, ${sums} FROM keyed GROUP BY 1, 2)
        SELECT o.office_id AS "officeId", to_char(p.period_start, 'YYYY-MM-DD') AS "periodStart", ${cells}
          FROM offices o CROSS JOIN periods p
          LEFT JOIN dc ON dc.office_id = o.office_id AND dc.period_start = p.period_start
