@@ -29,6 +29,11 @@ const FORWARD = `('START_COUNSELLING', 'START_PLANNING', 'LAUNCH', 'START_CONSOL
  * founder_case.created_office_id: the office that opened the case (a hand-over changes office_id,
  * never this), so that an auditor can recompute `created` from the cases.
  *
+ * The count triggers are deferred to the COMMIT: one office's transitions of a day all add to
+ * the same count rows, and an upsert's row lock is held to the end of its transaction, so counting
+ * at the write serialised every concurrent transition of an office (measured: 2,046 -> 353 SQL
+ * transactions/s with 32 clients); counted at the COMMIT, the lock lasts only the commit itself.
+ *
  * The request role may only read the counts (row-level security by office as everywhere); the
  * trigger functions write them as the owner (SECURITY DEFINER), through a policy for the owner.
  */
@@ -97,8 +102,8 @@ export class ReportCounts1764116700000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await q.query(`
-      CREATE TRIGGER founder_case_count AFTER INSERT ON founder_case
-      FOR EACH ROW EXECUTE FUNCTION count_case_created()`);
+      CREATE CONSTRAINT TRIGGER founder_case_count AFTER INSERT ON founder_case
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_case_created()`);
 
     await q.query(`
       CREATE FUNCTION count_case_history() RETURNS trigger LANGUAGE plpgsql
@@ -123,8 +128,8 @@ export class ReportCounts1764116700000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
     await q.query(`
-      CREATE TRIGGER case_history_count AFTER INSERT ON case_history
-      FOR EACH ROW EXECUTE FUNCTION count_case_history()`);
+      CREATE CONSTRAINT TRIGGER case_history_count AFTER INSERT ON case_history
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION count_case_history()`);
 
     // Existing data: the same definitions as one query (also the tests' reference, see above).
     await q.query(
