@@ -106,6 +106,32 @@ describe('reports: access, parameters and the daily counts', () => {
     expect(counts.find((r: { metric: string }) => r.metric === 'created').n).toBe(created);
   });
 
+  it('moves a milestone count when the service changes the date, as the request role', async () => {
+    const founder = await insertFounder(t, w.officeA, { last_name: 'Milestone' });
+    const c = await openCase(t, w, 'advisorA', founder);
+    const q = { officeId: w.officeA, from: '2024-03-01', to: '2024-04-30', groupBy: 'month' };
+    const plans = async () =>
+      (
+        (await report('funnel').query(q).set(w.as('leadA')).expect(200)).body.rows as {
+          businessPlansCompleted: number;
+        }[]
+      ).map((r) => r.businessPlansCompleted);
+    const before = await plans();
+    const patch = (on: string | null) =>
+      t
+        .http()
+        .patch(`/api/v1/cases/${c.id}`)
+        .set(w.as('advisorA'))
+        .send({ businessPlanCompletedOn: on })
+        .expect(200);
+    await patch('2024-03-15');
+    expect(await plans()).toEqual([before[0] + 1, before[1]]);
+    await patch('2024-04-02');
+    expect(await plans()).toEqual([before[0], before[1] + 1]);
+    await patch(null);
+    expect(await plans()).toEqual(before);
+  });
+
   it('keeps docs/reports.md equal to the definitions the service answers with', () => {
     const committed = readFileSync(join(__dirname, '..', 'docs', 'reports.md'), 'utf8');
     expect(committed).toBe(reportDocs());
