@@ -18,6 +18,7 @@ import { ExportSigner } from '../exports/export-signer';
 import { headsDigest } from '../exports/export-tally';
 import { ExportsRepository } from '../exports/exports.repository';
 import type { ExportManifest } from '../exports/manifest';
+import { writeToReply } from '../exports/reply-sink';
 import { DigestTap } from '../exports/stream-taps';
 import { CHAIN_FORMAT } from '../history-chain/chain';
 import { pseudonymKey } from '../history-chain/history-sealer';
@@ -206,58 +207,41 @@ export class EsfExportService {
   }
 
   /** Writes the rows in the format asked for; false when the client went away first. */
-  private async pump(
+  private pump(
     source: Readable,
     format: EsfExportFormat,
     tap: DigestTap,
     reply: FastifyReply,
   ): Promise<boolean> {
-    const raw = reply.raw;
-    let closed = false;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        if (raw.write(chunk)) done();
-        else raw.once('drain', () => done());
+    return writeToReply(
+      reply.raw,
+      async (sink) => {
+        if (format === 'xlsx') {
+          const body = new PassThrough();
+          const writing = pipeline(body, tap, sink);
+          await writeSheet(source, body);
+          await writing;
+        } else {
+          let header = format === 'csv';
+          const encode = new Transform({
+            writableObjectMode: true,
+            transform(row: ParticipantRow, _enc, done) {
+              const line = format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
+              const head = header ? `${PARTICIPANT_COLUMNS.join(',')}\r\n` : '';
+              header = false;
+              done(null, Buffer.from(head + line));
+            },
+            flush(done) {
+              // An empty export still has its header row.
+              done(null, header ? Buffer.from(`${PARTICIPANT_COLUMNS.join(',')}\r\n`) : undefined);
+            },
+          });
+          await pipeline(source, encode, tap, sink);
+        }
       },
-    });
-    const onClose = () => {
-      if (!raw.writableEnded) {
-        closed = true;
-        sink.destroy(new Error('client disconnected'));
-        source.destroy();
-      }
-    };
-    raw.once('close', onClose);
-    try {
-      if (format === 'xlsx') {
-        const body = new PassThrough();
-        const writing = pipeline(body, tap, sink);
-        await writeSheet(source, body);
-        await writing;
-      } else {
-        let header = format === 'csv';
-        const encode = new Transform({
-          writableObjectMode: true,
-          transform(row: ParticipantRow, _enc, done) {
-            const line = format === 'csv' ? csvLine(row) : `${JSON.stringify(row)}\n`;
-            const head = header ? `${PARTICIPANT_COLUMNS.join(',')}\r\n` : '';
-            header = false;
-            done(null, Buffer.from(head + line));
-          },
-          flush(done) {
-            // An empty export still has its header row.
-            done(null, header ? Buffer.from(`${PARTICIPANT_COLUMNS.join(',')}\r\n`) : undefined);
-          },
-        });
-        await pipeline(source, encode, tap, sink);
-      }
-      return true;
-    } catch (error) {
-      if (closed) return false;
-      throw error;
-    } finally {
-      raw.off('close', onClose);
-    }
+      // The XLSX sheet reads the rows outside the pipeline: stop them too.
+      () => source.destroy(),
+    );
   }
 }
 

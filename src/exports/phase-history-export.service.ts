@@ -26,6 +26,7 @@ import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
 import type { ExportManifest, ServedManifest } from './manifest';
+import { writeToReply } from './reply-sink';
 import { DigestTap } from './stream-taps';
 import { writeXlsx } from './xlsx-writer';
 
@@ -229,29 +230,14 @@ export class PhaseHistoryExportService {
   }
 
   /** Moves the rows to the client; false when the client went away first. */
-  private async pump(
+  private pump(
     client: PoolClient,
     plan: Plan,
     tap: DigestTap,
     tally: ExportTally,
     reply: FastifyReply,
   ): Promise<boolean> {
-    const raw = reply.raw;
-    let closed = false;
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        if (raw.write(chunk)) done();
-        else raw.once('drain', () => done());
-      },
-    });
-    const onClose = () => {
-      if (!raw.writableEnded) {
-        closed = true;
-        sink.destroy(new Error('client disconnected'));
-      }
-    };
-    raw.once('close', onClose);
-    try {
+    return writeToReply(reply.raw, async (sink) => {
       if (plan.format === 'xlsx') {
         const columns = exportColumns(plan.shape);
         const body = new PassThrough();
@@ -271,13 +257,7 @@ export class PhaseHistoryExportService {
           Writable,
         ]);
       }
-      return true;
-    } catch (error) {
-      if (closed) return false;
-      throw error;
-    } finally {
-      raw.off('close', onClose);
-    }
+    });
   }
 
   private copyStages(
