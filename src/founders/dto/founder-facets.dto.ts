@@ -1,83 +1,73 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema, type ApiPropertyOptions } from '@nestjs/swagger';
 import { AGE_BANDS, type AgeBand } from '../../group-filters/group-filter';
 import * as F from './founder-fields';
 
 const COUNT = { type: 'integer', minimum: 0, example: 34 } as const;
 
-@ApiSchema({ name: 'GermanLevelFacet', description: 'Founders with this German level' })
-export class GermanLevelFacetDto {
-  @ApiProperty({
-    nullable: true,
-    enum: F.GERMAN_LEVELS,
-    enumName: 'GermanLevel',
-    description: 'null: not recorded',
-  })
-  value: F.GermanLevel | null;
-  @ApiProperty(COUNT) count: number;
+/**
+ * One bucket of a facet axis: a value (its schema given) and how many founders have it. The
+ * subclass names the schema (@ApiSchema is not inherited).
+ */
+function FacetDto<T>(value: ApiPropertyOptions) {
+  class Facet {
+    @ApiProperty(value) value: T;
+    @ApiProperty(COUNT) count: number;
+  }
+  return Facet;
 }
 
+const NOT_RECORDED = 'null: not recorded';
+
+@ApiSchema({ name: 'GermanLevelFacet', description: 'Founders with this German level' })
+export class GermanLevelFacetDto extends FacetDto<F.GermanLevel | null>({
+  nullable: true,
+  enum: F.GERMAN_LEVELS,
+  enumName: 'GermanLevel',
+  description: NOT_RECORDED,
+}) {}
+
 @ApiSchema({ name: 'TargetSectorFacet', description: 'Founders with this target sector' })
-export class TargetSectorFacetDto {
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    example: 'gastronomy',
-    description: 'A code of GET /api/v1/target-sectors; null: not recorded',
-  })
-  value: string | null;
-  @ApiProperty(COUNT) count: number;
-}
+export class TargetSectorFacetDto extends FacetDto<string | null>({
+  type: String,
+  nullable: true,
+  example: 'gastronomy',
+  description: 'A code of GET /api/v1/target-sectors; null: not recorded',
+}) {}
 
 @ApiSchema({
   name: 'HomeKnowledgeUsabilityFacet',
   description: 'Founders with this home-knowledge usability',
 })
-export class HomeKnowledgeUsabilityFacetDto {
-  @ApiProperty({
-    type: 'integer',
-    nullable: true,
-    minimum: 0,
-    maximum: 3,
-    description: '0 (not) to 3 (fully); null: not recorded',
-  })
-  value: number | null;
-  @ApiProperty(COUNT) count: number;
-}
+export class HomeKnowledgeUsabilityFacetDto extends FacetDto<number | null>({
+  type: 'integer',
+  nullable: true,
+  minimum: 0,
+  maximum: 3,
+  description: '0 (not) to 3 (fully); null: not recorded',
+}) {}
 
 @ApiSchema({ name: 'MotivationFacet', description: 'Founders with this presumed motivation' })
-export class MotivationFacetDto {
-  @ApiProperty({
-    nullable: true,
-    enum: F.MOTIVATIONS,
-    enumName: 'Motivation',
-    description: 'null: not recorded',
-  })
-  value: F.Motivation | null;
-  @ApiProperty(COUNT) count: number;
-}
+export class MotivationFacetDto extends FacetDto<F.Motivation | null>({
+  nullable: true,
+  enum: F.MOTIVATIONS,
+  enumName: 'Motivation',
+  description: NOT_RECORDED,
+}) {}
 
 @ApiSchema({ name: 'BenefitStatusFacet', description: 'Founders with this benefit status' })
-export class BenefitStatusFacetDto {
-  @ApiProperty({
-    nullable: true,
-    enum: F.BENEFIT_STATUSES,
-    enumName: 'BenefitStatus',
-    description: 'null: not recorded',
-  })
-  value: F.BenefitStatus | null;
-  @ApiProperty(COUNT) count: number;
-}
+export class BenefitStatusFacetDto extends FacetDto<F.BenefitStatus | null>({
+  nullable: true,
+  enum: F.BENEFIT_STATUSES,
+  enumName: 'BenefitStatus',
+  description: NOT_RECORDED,
+}) {}
 
 @ApiSchema({ name: 'AgeBandFacet', description: 'Founders in this ESF age band today' })
-export class AgeBandFacetDto {
-  @ApiProperty({
-    enum: AGE_BANDS,
-    enumName: 'AgeBand',
-    description: 'ESF Plus age band as of today (Europe/Berlin); unknown: no birth date recorded',
-  })
-  value: AgeBand;
-  @ApiProperty(COUNT) count: number;
-}
+export class AgeBandFacetDto extends FacetDto<AgeBand>({
+  enum: AGE_BANDS,
+  enumName: 'AgeBand',
+  description: 'ESF Plus age band as of today (Europe/Berlin); unknown: no birth date recorded',
+}) {}
 
 /**
  * Counts per value of each axis over the filtered founders. Every value of an axis is listed, in
