@@ -288,22 +288,25 @@ export class EsfRepository {
       [caseId, tx.officeIds],
     );
   }
+}
 
-  /** The participations of the totals report, with the voluntary answers (counted only). */
-  async facts(
-    tx: OfficeTx,
-    officeIds: readonly string[],
-    from: string,
-    to: string,
-    defaultMinimumHours: number,
-  ): Promise<FactsWithOffice[]> {
-    const scoped = officeIds.filter((id) => tx.officeIds.includes(id));
-    const rows: FactsRow[] = await tx.manager.query(factsSql(true), [
-      scoped,
-      from,
-      to,
-      defaultMinimumHours,
-    ]);
-    return rows.map(toFacts);
-  }
+/**
+ * The participations of the totals report, with the voluntary answers (counted only). A plain
+ * function of the office transaction, like the other report definitions' queries: it holds no state.
+ */
+export async function participationFacts(
+  tx: OfficeTx,
+  officeIds: readonly string[],
+  from: string,
+  to: string,
+  defaultMinimumHours: number,
+): Promise<FactsWithOffice[]> {
+  const scoped = officeIds.filter((id) => tx.officeIds.includes(id));
+  const rows: FactsRow[] = await tx.manager.query(factsSql(true), [
+    scoped,
+    from,
+    to,
+    defaultMinimumHours,
+  ]);
+  return rows.map(toFacts);
 }

@@ -1,10 +1,8 @@
-import { EsfRepository } from '../../esf/esf.repository';
+import { participationFacts } from '../../esf/esf.repository';
 import { esfTotals } from '../../esf/esf-totals';
 import { OFFICE_SETTING_DEFAULTS } from '../../office-settings/office-settings';
 import type { ReportBuilder } from '../report-builder';
 import { label, measure } from '../report-columns';
-
-const esf = new EsfRepository();
 
 /**
  * ESF Plus totals (Regulation (EU) 2021/1057, Annex I points 1 to 3): per office, period and
@@ -49,7 +47,7 @@ export const ESF_TOTALS: ReportBuilder = {
     },
   },
   build: async (tx, params) => {
-    const facts = await esf.facts(
+    const facts = await participationFacts(
       tx,
       params.officeIds,
       params.from,
