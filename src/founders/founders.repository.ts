@@ -317,9 +317,13 @@ export class FoundersRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** A code list, not office data. */
-  listTargetSectors(): Promise<TargetSectorRow[]> {
-    return this.db.query(
+  /**
+   * A code list, not office data. Inside a transaction pass its `tx`: asking the pool for a second
+   * connection while the transaction holds one waits until the connect timeout where the pool has
+   * only one (the embedded database), and takes two per request elsewhere.
+   */
+  listTargetSectors(tx?: OfficeTx): Promise<TargetSectorRow[]> {
+    return (tx?.manager ?? this.db).query(
       `SELECT code, label_de, label_en, wz_section FROM target_sector ORDER BY sort, code`,
     );
   }

@@ -161,7 +161,7 @@ export class FoundersService {
     const filter = toGroupFilter(query, ctx.actor, todayInBerlin());
     return this.officeDb.run(scope, async (tx) => {
       const rows = await this.founders.facets(tx, q, filter);
-      const sectors = await this.founders.listTargetSectors();
+      const sectors = await this.founders.listTargetSectors(tx);
       const facets = toFacetsDto(
         rows,
         sectors.map((s) => s.code),
