@@ -20,7 +20,8 @@ import {
   SELF_EMPLOYMENT_PERMITS,
 } from '../founders/dto/founder-fields';
 import { CASE_STATUSES, PHASES } from '../phase-model';
-import { AGE_BANDS, FILTER_FUNDING_ROUTES, NOT_RECORDED } from './group-filter';
+import { FUNDING_ROUTES } from '../cases/dto/case.dto';
+import { AGE_BANDS, NOT_RECORDED } from './group-filter';
 
 const MAX_VALUES = 50;
 const ADVISOR = /^(?:me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -159,7 +160,7 @@ export class GroupFiltersDto {
   })
   status?: string[];
 
-  @ListOf('fundingRoute', FILTER_FUNDING_ROUTES, {
+  @ListOf('fundingRoute', FUNDING_ROUTES, {
     nullable: true,
     description: 'The case\u2019s funding route (on /founders: has a case with it)',
     example: 'einstiegsgeld,gruendungszuschuss',

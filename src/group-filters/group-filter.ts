@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principal';
 import { AppError } from '../common/errors/app-error';
-import { FUNDING_ROUTES } from '../cases/dto/case.dto';
 
 /**
  * Group filters: find founders (GET /founders, GET /founders/facets) and cases (GET /cases) by the
@@ -26,8 +25,6 @@ export const NOT_RECORDED = 'null';
  */
 export const AGE_BANDS = ['under_18', '18_29', '30_54', '55_plus', 'unknown'] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
-
-export const FILTER_FUNDING_ROUTES = FUNDING_ROUTES;
 
 /** Values of a nullable field: the listed ones, and `nulls` for "not recorded". */
 export interface ValueSet<T = string> {
@@ -157,8 +154,4 @@ export function toGroupFilter(q: GroupFilterQuery, actor: Principal, today: stri
 
 export function hasFounderFilter(f: GroupFilter): boolean {
   return Object.values(f.founder).some((v) => v !== undefined);
-}
-
-export function hasCaseFilter(f: GroupFilter): boolean {
-  return Object.values(f.case).some((v) => v !== undefined);
 }
