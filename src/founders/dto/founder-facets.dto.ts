@@ -16,14 +16,14 @@ function FacetDto<T>(value: ApiPropertyOptions) {
   return Facet;
 }
 
-const NOT_RECORDED = 'null: not recorded';
+const NULL_BUCKET = 'null: not recorded';
 
 @ApiSchema({ name: 'GermanLevelFacet', description: 'Founders with this German level' })
 export class GermanLevelFacetDto extends FacetDto<F.GermanLevel | null>({
   nullable: true,
   enum: F.GERMAN_LEVELS,
   enumName: 'GermanLevel',
-  description: NOT_RECORDED,
+  description: NULL_BUCKET,
 }) {}
 
 @ApiSchema({ name: 'TargetSectorFacet', description: 'Founders with this target sector' })
@@ -51,7 +51,7 @@ export class MotivationFacetDto extends FacetDto<F.Motivation | null>({
   nullable: true,
   enum: F.MOTIVATIONS,
   enumName: 'Motivation',
-  description: NOT_RECORDED,
+  description: NULL_BUCKET,
 }) {}
 
 @ApiSchema({ name: 'BenefitStatusFacet', description: 'Founders with this benefit status' })
@@ -59,7 +59,7 @@ export class BenefitStatusFacetDto extends FacetDto<F.BenefitStatus | null>({
   nullable: true,
   enum: F.BENEFIT_STATUSES,
   enumName: 'BenefitStatus',
-  description: NOT_RECORDED,
+  description: NULL_BUCKET,
 }) {}
 
 @ApiSchema({ name: 'AgeBandFacet', description: 'Founders in this ESF age band today' })
