@@ -17,10 +17,8 @@ import { destroyClient, poolOf } from '../database/pg-driver';
 import { ExportSigner } from '../exports/export-signer';
 import { headsDigest } from '../exports/export-tally';
 import { ExportsRepository } from '../exports/exports.repository';
-import type { ExportManifest } from '../exports/manifest';
 import { writeToReply } from '../exports/reply-sink';
 import { DigestTap } from '../exports/stream-taps';
-import { CHAIN_FORMAT } from '../history-chain/chain';
 import { pseudonymKey } from '../history-chain/history-sealer';
 import { OFFICE_SETTING_DEFAULTS } from '../office-settings/office-settings';
 import { periodParams } from '../reports/report-params';
@@ -142,7 +140,7 @@ export class EsfExportService {
       client.release(clientError);
     }
     try {
-      const unsigned: Omit<ExportManifest, 'signature'> = {
+      const manifest = this.signer.signManifest({
         exportId,
         kind: ESF_EXPORT_KIND,
         format,
@@ -152,18 +150,13 @@ export class EsfExportService {
         includeText: false,
         snapshotAt: snapshotAt.toISOString(),
         nextChangedSince: snapshotAt.toISOString(),
-        completedAt: new Date().toISOString(),
         rowCount: rows,
         caseCount: rows,
         bytes: tap.bytes,
         sha256: tap.digest(),
         // No hash chains in this export: the digest of the empty list of chain heads.
         chainHeadsSha256: headsDigest([]),
-        chainFormat: CHAIN_FORMAT,
-        algorithm: 'Ed25519',
-        keyId: this.signer.keyId,
-      };
-      const manifest: ExportManifest = { ...unsigned, signature: this.signer.sign(unsigned) };
+      });
       await this.officeDb.run({ officeIds }, (tx) =>
         this.manifests.save(tx, manifest, noHeads(), { type: ctx.actor.kind, id: ctx.actor.id }),
       );

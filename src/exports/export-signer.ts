@@ -11,6 +11,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { configuredOrStoredSecret } from '../config/secrets';
 import { canonicalJson } from '../history-chain/canonical-json';
+import { CHAIN_FORMAT } from '../history-chain/chain';
+import type { ExportManifest } from './manifest';
+
+/** What an export fills in of its manifest; the signer adds the rest (completedAt, formats, key). */
+export type ManifestFields = Omit<
+  ExportManifest,
+  'completedAt' | 'chainFormat' | 'algorithm' | 'keyId' | 'signature'
+>;
 
 /**
  * Signs export manifests with Ed25519. The private key comes from EXPORT_SIGNING_KEY (PEM) or is
@@ -44,6 +52,18 @@ export class ExportSigner {
   /** Base64 Ed25519 signature over the canonical JSON of the unsigned manifest. */
   sign(unsigned: Record<string, unknown>): string {
     return sign(null, Buffer.from(canonicalJson(unsigned)), this.privateKey).toString('base64');
+  }
+
+  /** The signed manifest of an export that completed now. */
+  signManifest(fields: ManifestFields): ExportManifest {
+    const unsigned: Omit<ExportManifest, 'signature'> = {
+      ...fields,
+      completedAt: new Date().toISOString(),
+      chainFormat: CHAIN_FORMAT,
+      algorithm: 'Ed25519',
+      keyId: this.keyId,
+    };
+    return { ...unsigned, signature: this.sign(unsigned) };
   }
 }
 

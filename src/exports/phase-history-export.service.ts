@@ -12,7 +12,6 @@ import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { OfficeDb } from '../database/office-transaction';
 import { destroyClient, poolOf } from '../database/pg-driver';
-import { CHAIN_FORMAT } from '../history-chain/chain';
 import type { ExportQueryDto } from './dto/export-query.dto';
 import { csvCellSql } from './csv-cells';
 import {
@@ -303,7 +302,7 @@ export class PhaseHistoryExportService {
     caseCount: number,
     chainHeadsSha256: string,
   ): ExportManifest {
-    const unsigned: Omit<ExportManifest, 'signature'> = {
+    return this.signer.signManifest({
       exportId: plan.exportId,
       kind: plan.kind,
       format: plan.format,
@@ -318,17 +317,12 @@ export class PhaseHistoryExportService {
       includeText: plan.shape.texts,
       snapshotAt: snapshot.snapshotAt.toISOString(),
       nextChangedSince: snapshot.nextChangedSince.toISOString(),
-      completedAt: new Date().toISOString(),
       rowCount,
       caseCount,
       bytes: tap.bytes,
       sha256: tap.digest(),
       chainHeadsSha256,
-      chainFormat: CHAIN_FORMAT,
-      algorithm: 'Ed25519',
-      keyId: this.signer.keyId,
-    };
-    return { ...unsigned, signature: this.signer.sign(unsigned) };
+    });
   }
 }
 
