@@ -646,6 +646,20 @@ describe('group filters', () => {
       expect(narrowed.body.items).toEqual([]);
     });
 
+    it('takes a target sector code that is not configured and matches nothing with it', async () => {
+      const qs = 'targetSector=no_such_sector';
+      const founders = await get(`/api/v1/founders?${qs}`, A()).expect(200);
+      expect(founders.body.items).toEqual([]);
+      const cases = await get(`/api/v1/cases?${qs}`, A()).expect(200);
+      expect(cases.body.items).toEqual([]);
+      const facets = await get(`/api/v1/founders/facets?${qs}`, A()).expect(200);
+      expect(facets.body.total).toBe(0);
+      // The facet lists the configured codes only, not the one asked for.
+      const values = facets.body.targetSector.map((b: { value: string | null }) => b.value);
+      expect(values).not.toContain('no_such_sector');
+      expect(values).toContain(null);
+    });
+
     it('lets only those who may read founders filter cases by founder data', async () => {
       await get('/api/v1/cases?germanLevel=A2', w.as('auditorA')).expect(403);
       await get('/api/v1/cases?phase=planning,access', w.as('auditorA')).expect(200);
