@@ -158,7 +158,7 @@ export class EsfExportService {
         chainHeadsSha256: headsDigest([]),
       });
       await this.officeDb.run({ officeIds }, (tx) =>
-        this.manifests.save(tx, manifest, noHeads(), { type: ctx.actor.kind, id: ctx.actor.id }),
+        this.manifests.save(tx, manifest, [], { type: ctx.actor.kind, id: ctx.actor.id }),
       );
       reply.raw.end();
     } catch (error) {
@@ -237,8 +237,6 @@ export class EsfExportService {
     );
   }
 }
-
-async function* noHeads(): AsyncGenerator<[string, string]> {}
 
 /** One sheet through ExcelJS's streaming writer: numbers as numbers, everything else as text. */
 async function writeSheet(source: Readable, out: Writable): Promise<void> {

@@ -15,7 +15,7 @@ export class ExportsRepository {
   async save(
     tx: OfficeTx,
     m: ExportManifest,
-    heads: AsyncIterable<[string, string]>,
+    heads: AsyncIterable<[string, string]> | Iterable<[string, string]>,
     actor: { type: string; id: string },
   ): Promise<void> {
     await tx.manager.query(
