@@ -1,9 +1,9 @@
 import type { ExportKind } from './export-columns';
 
-/** The signed record of one export; the signature covers the canonical JSON of all other fields. */
 /** esf-participants: ESF Plus participant rows (src/esf), signed like the others but without chains. */
 export type ManifestKind = ExportKind | 'esf-participants';
 
+/** The signed record of one export; the signature covers the canonical JSON of all other fields. */
 export interface ExportManifest {
   exportId: string;
   kind: ManifestKind;
