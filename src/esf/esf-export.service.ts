@@ -17,7 +17,7 @@ import { destroyClient, poolOf } from '../database/pg-driver';
 import { ExportSigner } from '../exports/export-signer';
 import { headsDigest } from '../exports/export-tally';
 import { ExportsRepository } from '../exports/exports.repository';
-import { writeToReply } from '../exports/reply-sink';
+import { startExportResponse, writeToReply } from '../exports/reply-sink';
 import { DigestTap } from '../exports/stream-taps';
 import { pseudonymKey } from '../history-chain/history-sealer';
 import { OFFICE_SETTING_DEFAULTS } from '../office-settings/office-settings';
@@ -32,11 +32,6 @@ import {
 import { participantGuid } from './esf-pseudonym';
 import { factsSql, toFacts } from './esf.repository';
 
-const CONTENT_TYPES: Record<EsfExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  ndjson: 'application/x-ndjson; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
 export const ESF_EXPORT_KIND = 'esf-participants';
 
 /** RFC 4180: a cell is quoted when it holds a delimiter, a quote or a line break. */
@@ -114,14 +109,7 @@ export class EsfExportService {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SELECT set_config('app.office_ids', $1, true)`, [officeIds.join(',')]);
       snapshotAt = (await client.query<{ now: Date }>('SELECT now()')).rows[0].now;
-      reply.hijack();
-      reply.raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': CONTENT_TYPES[format],
-        'content-disposition': `attachment; filename="${ESF_EXPORT_KIND}-${exportId}.${format}"`,
-        'cache-control': 'no-store',
-        'x-export-id': exportId,
-      });
+      startExportResponse(reply, ESF_EXPORT_KIND, format, exportId);
       const source = this.participants(client, officeIds, from, to, today, () => rows++);
       const ok = await this.pump(source, format, tap, reply);
       if (!ok) {

@@ -25,15 +25,10 @@ import { CsvTally, ExportTally, NdjsonTally } from './export-tally';
 import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
 import type { ExportManifest, ServedManifest } from './manifest';
-import { writeToReply } from './reply-sink';
+import { startExportResponse, writeToReply } from './reply-sink';
 import { DigestTap } from './stream-taps';
 import { writeXlsx } from './xlsx-writer';
 
-const CONTENT_TYPES = {
-  csv: 'text/csv; charset=utf-8',
-  ndjson: 'application/x-ndjson; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-} as const;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 interface Plan {
@@ -175,7 +170,7 @@ export class PhaseHistoryExportService {
                                  WHERE backend_xid IS NOT NULL AND datname = current_database())) AS next_changed_since`,
         )
       ).rows;
-      this.startResponse(reply, plan);
+      startExportResponse(reply, plan.kind, plan.format, plan.exportId);
       if (!(await this.pump(client, plan, tap, tally, reply))) {
         clientError = new Error('client disconnected');
         return null;
@@ -213,19 +208,6 @@ export class PhaseHistoryExportService {
       );
     }
     return scope;
-  }
-
-  /** Headers go out before the first byte; the export id is known from the start. */
-  private startResponse(reply: FastifyReply, plan: Plan): void {
-    reply.hijack();
-    const ext = plan.format === 'ndjson' ? 'ndjson' : plan.format;
-    reply.raw.writeHead(200, {
-      ...(reply.getHeaders() as Record<string, string>),
-      'content-type': CONTENT_TYPES[plan.format],
-      'content-disposition': `attachment; filename="${plan.kind}-${plan.exportId}.${ext}"`,
-      'cache-control': 'no-store',
-      'x-export-id': plan.exportId,
-    });
   }
 
   /** Moves the rows to the client; false when the client went away first. */
