@@ -8,9 +8,8 @@ import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
-import { includes, officesFor } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
-import { AppError } from '../common/errors/app-error';
+import { reportOffices } from '../reports/report-offices';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { OfficeDb } from '../database/office-transaction';
 import { destroyClient, poolOf } from '../database/pg-driver';
@@ -74,15 +73,7 @@ export class EsfExportService {
     q: EsfParticipantsQueryDto,
     reply: FastifyReply,
   ): Promise<void> {
-    const scope = officesFor(ctx.actor, 'reports.read');
-    const asked = q.officeId ? [...new Set(q.officeId)] : scope.officeIds;
-    if (asked === 'every')
-      throw new AppError('internal_error', 'Reports are not granted in every office.');
-    const officeIds = [...asked];
-    if (officeIds.some((id) => !includes(scope, id)))
-      throw new AppError('forbidden', 'You may not read reports of one of the offices asked for.', {
-        errors: [{ field: 'officeId', message: 'must be offices whose reports you may read' }],
-      });
+    const officeIds = reportOffices(ctx.actor, 'reports.read', q.officeId);
     const { from, to, today } = periodParams({ from: q.from, to: q.to });
     const format = q.format ?? 'csv';
     const exportId = randomUUID();

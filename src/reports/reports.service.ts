@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '../access-log/access-log.service';
 import { includes, officesFor, type Permission } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
-import { AppError } from '../common/errors/app-error';
 import { OfficeDb } from '../database/office-transaction';
 import type { ReportQueryDto } from './dto/report-query.dto';
 import type { Lang, ReportName, ReportParams, ReportRow, ReportTable } from './report';
+import { reportOffices } from './report-offices';
 import { REPORT_BUILDERS } from './report-registry';
 import { periodParams } from './report-params';
 import { OFFICE_COLUMNS, PERIOD_COLUMNS, periodLabel } from './report-periods';
@@ -36,21 +36,13 @@ export class ReportsService {
     lang: Lang,
   ): Promise<ReportTable> {
     const builder = REPORT_BUILDERS[name];
-    const scope = officesFor(ctx.actor, reportPermission(name));
-    const officeIds = q.officeId ? [...new Set(q.officeId)] : scope.officeIds;
-    if (officeIds === 'every')
-      throw new AppError('internal_error', 'Reports are not granted in every office.');
-    const outside = officeIds.filter((id) => !includes(scope, id));
-    if (outside.length)
-      throw new AppError('forbidden', 'You may not read reports of one of the offices asked for.', {
-        errors: [{ field: 'officeId', message: 'must be offices whose reports you may read' }],
-      });
+    const officeIds = reportOffices(ctx.actor, reportPermission(name), q.officeId);
     // An advisor (without reports.read there) reads the caseload of their own cases only.
     const reader = officesFor(ctx.actor, 'reports.read');
     const ownOnly = officeIds.some((id) => !includes(reader, id));
     const params: ReportParams = {
       ...periodParams(q),
-      officeIds: [...officeIds],
+      officeIds,
       advisorId: ownOnly ? ctx.actor.id : null,
     };
     return this.officeDb.run({ officeIds }, async (tx) => {
