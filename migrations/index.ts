@@ -19,6 +19,7 @@ import { FunnelIndexes1764116900000 } from './1764116900000-FunnelIndexes';
 import { EsfParticipants1764117000000 } from './1764117000000-EsfParticipants';
 import { BenefitsEnded1764117100000 } from './1764117100000-BenefitsEnded';
 import { MilestoneCounts1764117200000 } from './1764117200000-MilestoneCounts';
+import { Webhooks1764117300000 } from './1764117300000-Webhooks';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -47,4 +48,5 @@ export const MIGRATIONS: Function[] = [
   EsfParticipants1764117000000,
   BenefitsEnded1764117100000,
   MilestoneCounts1764117200000,
+  Webhooks1764117300000,
 ];

@@ -21,6 +21,7 @@ import { CalendarFeedModule } from './calendar-feed/calendar-feed.module';
 import { TransfersModule } from './transfers/transfers.module';
 import { ReportsModule } from './reports/reports.module';
 import { EsfModule } from './esf/esf.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         TransfersModule,
         ReportsModule,
         EsfModule,
+        WebhooksModule,
       ],
     };
   }

@@ -102,6 +102,16 @@ export const PERMISSIONS = {
     admin: true,
     what: 'issue and revoke an office\u2019s API keys',
   },
+  'webhooks.administer': {
+    roles: ['lead'],
+    admin: true,
+    what: 'register, change and delete an office\u2019s webhooks and read their delivery log',
+  },
+  'oidc_mappings.administer': {
+    roles: [],
+    admin: true,
+    what: 'map single sign-on groups to office roles',
+  },
   'reports.read': {
     roles: ['lead', 'auditor'],
     admin: false,

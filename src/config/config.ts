@@ -38,6 +38,30 @@ export interface AppConfig {
   loginWindowSeconds: number;
   pseudonymKey: string | null;
   exportSigningKey: string | null;
+  /** Encrypts the webhook signing secrets at rest (AES-256-GCM); unset: a key kept in dataDir. */
+  webhookSecretKey: string | null;
+  /**
+   * Destinations a webhook may have although they are private or loopback, or plain http: host
+   * names, addresses and CIDR ranges (WEBHOOK_ALLOWLIST). Empty: https to public addresses only.
+   */
+  webhookAllowlist: string[];
+  /** How often an idle delivery worker looks for due messages; 0 turns the worker off. */
+  webhookPollMs: number;
+  /** Single sign-on through an OpenID Connect provider; null: off. */
+  oidc: OidcConfig | null;
+}
+
+export interface OidcConfig {
+  /** OIDC_ISSUER: the issuer URL, exactly as the tokens' iss claim has it. */
+  issuer: string;
+  /** OIDC_AUDIENCE: the aud the access tokens must carry. */
+  audience: string;
+  /** OIDC_ALGORITHMS: the signature algorithms accepted (default RS256,ES256). */
+  algorithms: string[];
+  /** OIDC_GROUPS_CLAIM: the claim whose values map to office roles (default groups). */
+  groupsClaim: string;
+  /** OIDC_JWKS_COOLDOWN_MS: the least time between two fetches of the key set (default 30 s). */
+  jwksCooldownMs: number;
 }
 
 export class ConfigError extends Error {
@@ -151,6 +175,68 @@ function secret(env: Env, name: string, minLength: number): string | null {
   return raw;
 }
 
+function list(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === null) return [];
+  return raw
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+const OIDC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+function oidcConfig(env: Env): OidcConfig | null {
+  const issuer = text(env, 'OIDC_ISSUER');
+  const audience = text(env, 'OIDC_AUDIENCE');
+  if (issuer === null && audience === null) return null;
+  if (issuer === null || audience === null) {
+    throw new ConfigError(
+      issuer === null ? 'OIDC_ISSUER' : 'OIDC_AUDIENCE',
+      'must be set together with its partner (OIDC_ISSUER and OIDC_AUDIENCE)',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(
+      'OIDC_ISSUER',
+      'is not a URL (expected e.g. https://sso.example.org/realms/lotse)',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('OIDC_ISSUER', `must use https://, got ${url.protocol}//`);
+  }
+  const algorithms = list(env, 'OIDC_ALGORITHMS');
+  for (const alg of algorithms) {
+    if (!OIDC_ALGORITHMS.includes(alg)) {
+      throw new ConfigError(
+        'OIDC_ALGORITHMS',
+        `has "${alg}", expected some of ${OIDC_ALGORITHMS.join(', ')}`,
+      );
+    }
+  }
+  return {
+    issuer,
+    audience,
+    algorithms: algorithms.length > 0 ? algorithms : ['RS256', 'ES256'],
+    groupsClaim: text(env, 'OIDC_GROUPS_CLAIM') ?? 'groups',
+    jwksCooldownMs: integer(env, 'OIDC_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const adminEmail = text(env, 'LOTSE_ADMIN_EMAIL');
   const adminPassword = text(env, 'LOTSE_ADMIN_PASSWORD');
@@ -206,6 +292,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
     pseudonymKey: secret(env, 'PSEUDONYM_KEY', 32),
     exportSigningKey: text(env, 'EXPORT_SIGNING_KEY'),
+    webhookSecretKey: secret(env, 'WEBHOOK_SECRET_KEY', 32),
+    webhookAllowlist: list(env, 'WEBHOOK_ALLOWLIST'),
+    webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 250, 0, 60_000),
+    oidc: oidcConfig(env),
   };
 }
 

@@ -239,6 +239,12 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   // no free text, but an erasure deletes their rows (erase-sql.ts ESF_VOLUNTARY_ERASE).
   esf_entry: ['employment_status', 'gender', 'parents_born_abroad'],
   esf_voluntary: ['disability', 'minority', 'homeless_or_housing_exclusion'],
+  // Webhooks (src/webhooks): an office's configuration of its own system (URL, a lead's
+  // description of it, encrypted secrets), and events that carry ids and codes only. A delivery
+  // keeps what the office's receiver answered (its first 1 KB) and our own error text.
+  webhook_endpoint: ['*'],
+  webhook_message: ['event_type', 'ordering_key', 'data', 'state', 'lease_owner'],
+  webhook_delivery: ['trigger', 'outcome', 'response_body', 'error'],
 };
 
 export function freeTextOf(table: string): FreeTextField[] {

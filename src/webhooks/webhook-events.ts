@@ -1,0 +1,81 @@
+/**
+ * The events an office's systems can subscribe to, and what each one carries: ids and codes only,
+ * never a name or a free text. A receiver fetches the details with its own credentials, so the
+ * access log stays complete. The rows are written by webhook_enqueue in the transaction of the
+ * change (migrations 1764117300000-Webhooks and the event triggers), and this file is their
+ * contract: OpenAPI documents it and the tests check every delivered body against it.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'case.created',
+  'case.phase_changed',
+  'case.closed',
+  'case.transferred',
+  'reset.decided',
+  'task.due',
+  'export.completed',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/**
+ * The body of every delivery (the Standard Webhooks envelope): the event type, when it happened
+ * (ISO 8601, UTC), and its data. The same for every attempt of one message.
+ */
+export interface WebhookEnvelope<T extends WebhookEventType = WebhookEventType> {
+  type: T;
+  timestamp: string;
+  data: WebhookEventData[T];
+}
+
+export interface WebhookEventData {
+  'case.created': { caseId: string; officeId: string; founderId: string; phase: string };
+  'case.phase_changed': {
+    caseId: string;
+    officeId: string;
+    fromPhase: string;
+    toPhase: string;
+    /** The phase-model event that changed the phase (ADVANCE, STEP_BACK, REOPEN, …). */
+    event: string;
+    /** The case's version after the change (its ETag). */
+    version: number;
+  };
+  'case.closed': {
+    caseId: string;
+    officeId: string;
+    phase: string;
+    /** COMPLETE or DROP_OUT. */
+    event: string;
+    /** COMPLETE's outcome code or DROP_OUT's reason code. */
+    code: string | null;
+    version: number;
+  };
+  'case.transferred': {
+    caseId: string;
+    transferId: string | null;
+    fromOfficeId: string;
+    toOfficeId: string;
+  };
+  'reset.decided': {
+    analysisId: string;
+    officeId: string;
+    caseId: string | null;
+    /** The recommendation code of the decision. */
+    recommendation: string;
+  };
+  'task.due': {
+    /** The derived task's stable id (kind and subject). */
+    taskId: string;
+    kind: string;
+    officeId: string;
+    caseId: string | null;
+    analysisId: string | null;
+    dueOn: string;
+  };
+  'export.completed': {
+    exportId: string;
+    officeId: string;
+    /** The manifest's kind (phase_history, esf_participants). */
+    kind: string;
+    format: string;
+    rowCount: number;
+  };
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { WebhookSecretCipher } from './webhook-secret';
+
+/**
+ * Webhooks for the offices' own systems: endpoints (endpoints/), the transactional outbox's
+ * delivery worker and log (delivery/), and the events' sources (events/).
+ */
+@Module({
+  providers: [WebhookSecretCipher],
+  exports: [WebhookSecretCipher],
+})
+export class WebhooksModule {}
