@@ -102,6 +102,8 @@ export async function startTestApp(
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     PSEUDONYM_KEY: 'test-pseudonym-key-test-pseudonym-key-01',
     DATABASE_POOL_SIZE: '20',
+    // The webhook delivery worker polls the database: off unless a suite about webhooks wants it.
+    WEBHOOK_POLL_MS: '0',
     ...env,
   });
   const app = await createApp(config, createLogger({ logLevel: config.logLevel }), {
