@@ -184,6 +184,28 @@ function list(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+function webhookAllowlist(env: Env): string[] {
+  const entries = list(env, 'WEBHOOK_ALLOWLIST');
+  for (const entry of entries) {
+    const [ip, bits, ...rest] = entry.split('/');
+    const version = isIP(ip);
+    const validRange =
+      bits === undefined ||
+      (version !== 0 &&
+        rest.length === 0 &&
+        /^\d+$/.test(bits) &&
+        Number(bits) <= (version === 6 ? 128 : 32));
+    const validHost = version !== 0 || /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(entry);
+    if (!validRange || !validHost) {
+      throw new ConfigError(
+        'WEBHOOK_ALLOWLIST',
+        `has "${entry}", expected host names, addresses or CIDR ranges such as receiver.internal,10.0.0.0/8`,
+      );
+    }
+  }
+  return entries;
+}
+
 const OIDC_ALGORITHMS = [
   'RS256',
   'RS384',
@@ -293,7 +315,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     pseudonymKey: secret(env, 'PSEUDONYM_KEY', 32),
     exportSigningKey: text(env, 'EXPORT_SIGNING_KEY'),
     webhookSecretKey: secret(env, 'WEBHOOK_SECRET_KEY', 32),
-    webhookAllowlist: list(env, 'WEBHOOK_ALLOWLIST'),
+    webhookAllowlist: webhookAllowlist(env),
     webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 250, 0, 60_000),
     oidc: oidcConfig(env),
   };
