@@ -36,6 +36,8 @@ const TAGS: Record<string, string> = {
     'Hand-over of a case between offices: requested by the sender, decided by the receiver',
   reports:
     'What the offices achieved: aggregates from the history (no names, no free text, no ids of people) as JSON, CSV, XLSX or an SVG chart, and the ESF Plus participant data',
+  webhooks:
+    'Signed webhooks (Standard Webhooks) to an office\u2019s own systems: endpoints, secrets, delivery log',
 };
 
 /** A caller may name its request (1–128 of A-Z a-z 0-9 . _ : -) to join logs across services. */

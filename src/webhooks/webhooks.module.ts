@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebhookEndpointsModule } from './endpoints/webhook-endpoints.module';
 import { WebhookSecretCipher } from './webhook-secret';
 
 /**
@@ -6,6 +7,7 @@ import { WebhookSecretCipher } from './webhook-secret';
  * delivery worker and log (delivery/), and the events' sources (events/).
  */
 @Module({
+  imports: [WebhookEndpointsModule],
   providers: [WebhookSecretCipher],
   exports: [WebhookSecretCipher],
 })
