@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebhookDeliveryModule } from './delivery/webhook-delivery.module';
 import { WebhookEndpointsModule } from './endpoints/webhook-endpoints.module';
 import { WebhookSecretCipher } from './webhook-secret';
 
@@ -7,7 +8,7 @@ import { WebhookSecretCipher } from './webhook-secret';
  * delivery worker and log (delivery/), and the events' sources (events/).
  */
 @Module({
-  imports: [WebhookEndpointsModule],
+  imports: [WebhookEndpointsModule, WebhookDeliveryModule],
   providers: [WebhookSecretCipher],
   exports: [WebhookSecretCipher],
 })

@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import type { OfficeTx } from '../../database/office-transaction';
+import type { WebhookEventType } from '../webhook-events';
+import type {
+  WebhookDeliveryOutcome,
+  WebhookDeliveryRow,
+  WebhookEndpointStatus,
+  WebhookMessageState,
+} from '../webhook-endpoint.row';
+
+/** How long a claim holds a message: far longer than one attempt (15 s) may take. */
+export const LEASE_SECONDS = 60;
+
+/**
+ * The lease_owner of a message the office asked to send again: no lease is held (lease_until is
+ * null, so any worker may claim it), and the worker that claims it logs the attempt as a
+ * redelivery. A worker's own owner id is a UUID, so the two never meet.
+ */
+export const REDELIVER_MARK = 'redeliver';
+
+/** A message claimed for one attempt, with what sending it needs from its endpoint. */
+export interface ClaimedMessage {
+  id: string;
+  endpoint_id: string;
+  office_id: string;
+  event_type: WebhookEventType;
+  data: Record<string, unknown>;
+  occurred_at: Date;
+  /** Attempts made before this one. */
+  attempts: number;
+  redeliver: boolean;
+  url: string;
+  secret_encrypted: string;
+  /** The previous secret while a rotation has not expired yet, else null. */
+  previous_secret_encrypted: string | null;
+}
+
+/** The result of one attempt, as the message and the delivery log take it. */
+export interface AttemptRecord {
+  attempt: number;
+  trigger: 'schedule' | 'redeliver';
+  startedAt: Date;
+  durationMs: number;
+  outcome: WebhookDeliveryOutcome;
+  responseStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  /** The message's state after the attempt, and when the next one is due (pending only). */
+  state: WebhookMessageState;
+  nextAttemptAt: Date | null;
+  /** 410 Gone: the receiver wants no more; the endpoint is disabled. */
+  disableEndpoint: boolean;
+}
+
+/** One attempt as the delivery log lists it. */
+export type DeliveryListRow = WebhookDeliveryRow & {
+  event_type: WebhookEventType;
+  cursor_at: string;
+};
+
+/**
+ * The outbox's SQL: claiming due messages (FOR UPDATE SKIP LOCKED with a lease, so instances
+ * share the work and each attempt is made by one of them), recording attempts, and the delivery
+ * log. Every query filters by the transaction's office ids besides row-level security.
+ */
+@Injectable()
+export class OutboxRepository {
+  /**
+   * Leases up to `limit` due messages of active endpoints to `owner`. Due: pending, its time
+   * come, no live lease, and no other pending message of the same endpoint and case that is
+   * earlier (order per case: a failing message holds the later ones back) or in flight (at most
+   * one attempt per case at a time, also when an earlier message was sent again).
+   */
+  claim(tx: OfficeTx, owner: string, limit: number): Promise<ClaimedMessage[]> {
+    return tx.manager.query(
+      `WITH due AS (
+         SELECT m.id, COALESCE(m.lease_owner = $3, false) AS redeliver
+           FROM webhook_message m
+           JOIN webhook_endpoint e ON e.id = m.endpoint_id
+          WHERE m.state = 'pending' AND m.next_attempt_at <= now()
+            AND (m.lease_until IS NULL OR m.lease_until < now())
+            AND m.office_id = ANY ($4::uuid[])
+            AND e.status = 'active' AND e.deleted_at IS NULL
+            AND NOT EXISTS (
+              SELECT 1 FROM webhook_message o
+               WHERE o.endpoint_id = m.endpoint_id AND o.ordering_key = m.ordering_key
+                 AND o.state = 'pending' AND o.id <> m.id
+                 AND (o.seq < m.seq OR o.lease_until > now()))
+          ORDER BY m.next_attempt_at, m.seq
+          LIMIT $2
+          FOR UPDATE OF m SKIP LOCKED
+       ), claimed AS (
+         UPDATE webhook_message m
+            SET lease_owner = $1, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+           FROM due
+          WHERE m.id = due.id
+         RETURNING m.id, m.endpoint_id, m.office_id, m.event_type, m.data, m.occurred_at,
+                   m.attempts, m.seq, due.redeliver
+       )
+       SELECT c.id, c.endpoint_id, c.office_id, c.event_type, c.data, c.occurred_at, c.attempts,
+              c.redeliver, e.url, e.secret_encrypted,
+              CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret_encrypted END
+                AS previous_secret_encrypted
+         FROM claimed c JOIN webhook_endpoint e ON e.id = c.endpoint_id
+        ORDER BY c.seq`,
+      [owner, limit, REDELIVER_MARK, tx.officeIds],
+    );
+  }
+
+  /**
+   * Logs an attempt and moves its message on, only while `owner` still holds the lease (a worker
+   * that lost it, after a stall longer than the lease, must not overwrite the next one's result).
+   * The attempt is logged either way: it was made. False when the lease was lost.
+   */
+  async record(
+    tx: OfficeTx,
+    owner: string,
+    message: Pick<ClaimedMessage, 'id' | 'endpoint_id' | 'office_id'>,
+    a: AttemptRecord,
+  ): Promise<boolean> {
+    await tx.manager.query(
+      `INSERT INTO webhook_delivery (message_id, endpoint_id, office_id, attempt, trigger,
+         started_at, duration_ms, outcome, response_status, response_body, error, next_attempt_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+        WHERE $3 = ANY ($13::uuid[])`,
+      [
+        message.id,
+        message.endpoint_id,
+        message.office_id,
+        a.attempt,
+        a.trigger,
+        a.startedAt,
+        a.durationMs,
+        a.outcome,
+        a.responseStatus,
+        a.responseBody,
+        a.error,
+        a.nextAttemptAt,
+        tx.officeIds,
+      ],
+    );
+    const updated: { id: string }[] = await tx.manager.query(
+      `WITH moved AS (
+         UPDATE webhook_message
+            SET attempts = $3, state = $4, next_attempt_at = COALESCE($5, next_attempt_at),
+                last_attempt_at = $6,
+                delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END,
+                lease_owner = NULL, lease_until = NULL
+          WHERE id = $1 AND lease_owner = $2 AND office_id = ANY ($7::uuid[])
+          RETURNING id)
+       SELECT id FROM moved`,
+      [message.id, owner, a.attempt, a.state, a.nextAttemptAt, a.startedAt, tx.officeIds],
+    );
+    if (updated.length > 0 && a.disableEndpoint) {
+      await tx.manager.query(
+        `WITH gone AS (
+           UPDATE webhook_endpoint SET status = 'disabled', disabled_reason = 'gone', updated_at = now()
+            WHERE id = $1 AND status <> 'disabled' AND office_id = ANY ($2::uuid[])
+            RETURNING id)
+         SELECT id FROM gone`,
+        [message.endpoint_id, tx.officeIds],
+      );
+    }
+    return updated.length > 0;
+  }
+
+  /** The office's endpoint (not deleted), with its status; null when there is none in scope. */
+  async endpoint(
+    tx: OfficeTx,
+    officeId: string,
+    endpointId: string,
+  ): Promise<{ id: string; status: WebhookEndpointStatus } | null> {
+    const rows: { id: string; status: WebhookEndpointStatus }[] = await tx.manager.query(
+      `SELECT id, status FROM webhook_endpoint
+        WHERE id = $1 AND office_id = $2 AND office_id = ANY ($3::uuid[]) AND deleted_at IS NULL`,
+      [endpointId, officeId, tx.officeIds],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** An endpoint's attempts, newest first, keyset-paged by (started_at, id). */
+  listDeliveries(
+    tx: OfficeTx,
+    endpointId: string,
+    f: { messageId?: string; after: [string, string] | null; limit: number },
+  ): Promise<DeliveryListRow[]> {
+    return tx.manager.query(
+      `SELECT d.*, m.event_type,
+              to_char(d.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+         FROM webhook_delivery d JOIN webhook_message m ON m.id = d.message_id
+        WHERE d.endpoint_id = $1 AND d.office_id = ANY ($2::uuid[])
+          AND ($3::uuid IS NULL OR d.message_id = $3)
+          AND ($4::timestamptz IS NULL OR (d.started_at, d.id) < ($4, $5::uuid))
+        ORDER BY d.started_at DESC, d.id DESC
+        LIMIT $6`,
+      [
+        endpointId,
+        tx.officeIds,
+        f.messageId ?? null,
+        f.after?.[0] ?? null,
+        f.after?.[1] ?? null,
+        f.limit + 1,
+      ],
+    );
+  }
+
+  /**
+   * Puts the message of an attempt back in the outbox, due now, marked as a redelivery; the
+   * webhook-id stays the same. 'in_flight' while a worker holds its lease (the attempt under way
+   * would overwrite the request), null when the endpoint has no such attempt.
+   */
+  async redeliver(
+    tx: OfficeTx,
+    endpointId: string,
+    deliveryId: string,
+  ): Promise<{ messageId: string } | 'in_flight' | null> {
+    const rows: { message_id: string; in_flight: boolean }[] = await tx.manager.query(
+      `SELECT d.message_id, m.lease_until IS NOT NULL AND m.lease_until > now()
+                AND m.lease_owner <> $4 AS in_flight
+         FROM webhook_delivery d JOIN webhook_message m ON m.id = d.message_id
+        WHERE d.id = $1 AND d.endpoint_id = $2 AND d.office_id = ANY ($3::uuid[])
+          FOR UPDATE OF m`,
+      [deliveryId, endpointId, tx.officeIds, REDELIVER_MARK],
+    );
+    const found = rows[0];
+    if (!found) return null;
+    if (found.in_flight) return 'in_flight';
+    await tx.manager.query(
+      `WITH again AS (
+         UPDATE webhook_message
+            SET state = 'pending', next_attempt_at = now(), lease_owner = $2, lease_until = NULL
+          WHERE id = $1 AND office_id = ANY ($3::uuid[])
+          RETURNING id)
+       SELECT id FROM again`,
+      [found.message_id, REDELIVER_MARK, tx.officeIds],
+    );
+    return { messageId: found.message_id };
+  }
+}
