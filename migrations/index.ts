@@ -20,6 +20,7 @@ import { EsfParticipants1764117000000 } from './1764117000000-EsfParticipants';
 import { BenefitsEnded1764117100000 } from './1764117100000-BenefitsEnded';
 import { MilestoneCounts1764117200000 } from './1764117200000-MilestoneCounts';
 import { Webhooks1764117300000 } from './1764117300000-Webhooks';
+import { WebhookEvents1764117400000 } from './1764117400000-WebhookEvents';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -49,4 +50,5 @@ export const MIGRATIONS: Function[] = [
   BenefitsEnded1764117100000,
   MilestoneCounts1764117200000,
   Webhooks1764117300000,
+  WebhookEvents1764117400000,
 ];

@@ -57,23 +57,28 @@ export interface WebhookEventData {
   'reset.decided': {
     analysisId: string;
     officeId: string;
+    /** The case an accepted restart_with_coaching restarted, or the analysis's linked case. */
     caseId: string | null;
-    /** The recommendation code of the decision. */
+    /** The code of the recommendation decided on (give_up, quick_exit, restart_with_coaching). */
     recommendation: string;
+    /** Whether the founder accepted the recommendation. */
+    accepted: boolean;
   };
   'task.due': {
-    /** The derived task's stable id (kind and subject). */
+    /** The derived task's stable id (kind and subject), as GET /tasks lists it. */
     taskId: string;
+    /** The derived task kind (src/tasks/task.ts DERIVED_TASK_KINDS). */
     kind: string;
     officeId: string;
     caseId: string | null;
     analysisId: string | null;
+    /** The due day (YYYY-MM-DD, Europe/Berlin) that has come; a later one is announced again. */
     dueOn: string;
   };
   'export.completed': {
     exportId: string;
     officeId: string;
-    /** The manifest's kind (phase_history, esf_participants). */
+    /** The manifest's kind (phase-history, reset-history, esf-participants). */
     kind: string;
     format: string;
     rowCount: number;

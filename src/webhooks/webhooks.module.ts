@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebhookDeliveryModule } from './delivery/webhook-delivery.module';
 import { WebhookEndpointsModule } from './endpoints/webhook-endpoints.module';
+import { WebhookEventsModule } from './events/webhook-events.module';
 import { WebhookSecretCipher } from './webhook-secret';
 
 /**
@@ -8,7 +9,7 @@ import { WebhookSecretCipher } from './webhook-secret';
  * delivery worker and log (delivery/), and the events' sources (events/).
  */
 @Module({
-  imports: [WebhookEndpointsModule, WebhookDeliveryModule],
+  imports: [WebhookEndpointsModule, WebhookEventsModule, WebhookDeliveryModule],
   providers: [WebhookSecretCipher],
   exports: [WebhookSecretCipher],
 })
