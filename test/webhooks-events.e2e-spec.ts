@@ -267,6 +267,36 @@ describe('webhook events', () => {
       },
     });
 
+    // The ESF participants export saves a manifest too (no rows here: none has an ESF entry).
+    const esf = await t
+      .http()
+      .get(
+        `/api/v1/reports/esf-participants?officeId=${A}&from=2026-01-01&to=2026-12-31&format=ndjson`,
+      )
+      .set(w.as('auditorA'))
+      .buffer(true)
+      .parse(bufferBody)
+      .expect(200);
+    const esfExportId: string = esf.headers['x-export-id'];
+    const esfRows = (
+      await t
+        .http()
+        .get(`/api/v1/exports/${esfExportId}/manifest`)
+        .set(w.as('auditorA'))
+        .expect(200)
+    ).body.rowCount as number;
+    expected.push({
+      path: '/a',
+      type: 'export.completed',
+      data: {
+        exportId: esfExportId,
+        officeId: A,
+        kind: 'esf-participants',
+        format: 'ndjson',
+        rowCount: esfRows,
+      },
+    });
+
     // task.due: a first counselling scheduled two days ago and not documented is due since then.
     const f4 = await founder();
     const c4 = (await openCase(t, w, 'advisorA', f4)).id;
@@ -378,7 +408,11 @@ describe('webhook events', () => {
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_refuse_at_commit()`);
     try {
       const refused = await sendEvent(t, w, 'advisorA', c, { type: 'START_COUNSELLING' });
-      expect(refused.status).toBeGreaterThanOrEqual(400);
+      // A failure of the database at COMMIT, not of the request: 500, problem+json, nothing kept.
+      expect({ status: refused.status, code: refused.body.code }).toEqual({
+        status: 500,
+        code: 'internal_error',
+      });
       expect(
         (await t.http().get(`/api/v1/cases/${c}`).set(w.as('advisorA')).expect(200)).body,
       ).toMatchObject({ phase: 'access', version: 2 });

@@ -1,9 +1,9 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { todayInBerlin } from '../../common/time/calendar-date';
@@ -44,7 +44,7 @@ export interface WebhookTaskDueRow {
  * derived (their due date is what the office wrote itself) and are not announced.
  */
 @Injectable()
-export class TaskDueAnnouncer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TaskDueAnnouncer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('TaskDueAnnouncer');
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
@@ -64,7 +64,8 @@ export class TaskDueAnnouncer implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes (in onApplicationShutdown): lets the running sweep end. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
