@@ -21,6 +21,7 @@ import { BenefitsEnded1764117100000 } from './1764117100000-BenefitsEnded';
 import { MilestoneCounts1764117200000 } from './1764117200000-MilestoneCounts';
 import { Webhooks1764117300000 } from './1764117300000-Webhooks';
 import { WebhookEvents1764117400000 } from './1764117400000-WebhookEvents';
+import { OidcSignIn1764117500000 } from './1764117500000-OidcSignIn';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -51,4 +52,5 @@ export const MIGRATIONS: Function[] = [
   MilestoneCounts1764117200000,
   Webhooks1764117300000,
   WebhookEvents1764117400000,
+  OidcSignIn1764117500000,
 ];

@@ -9,7 +9,7 @@ import { startTestApp, type TestApp } from './support/test-app';
 import { useSeededApp, World } from './support/world';
 
 /** Tables that carry an office_id but hold no social data, read before an office is known. */
-const IDENTITY_TABLES = ['api_key', 'membership'];
+const IDENTITY_TABLES = ['api_key', 'membership', 'oidc_mapping'];
 
 async function asRequestRole<T>(t: TestApp, work: (c: Client) => Promise<T>): Promise<T> {
   const database = new URL(t.config.databaseUrl!).pathname.slice(1);

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/errors/app-error';
+import { OidcSignIn } from '../oidc/oidc-sign-in.service';
 import { ACCESS_KEY, PUBLIC_KEY } from './access.decorator';
 import { hashApiKey } from './api-key-hash';
 import { CredentialsRepository } from './credentials.repository';
@@ -20,6 +21,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
+    @Inject(OidcSignIn) private readonly oidc: OidcSignIn,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -63,6 +65,8 @@ export class AuthGuard implements CanActivate {
         ? /^Bearer +([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization)
         : null;
     if (!match) return null;
+    // A token naming the configured OIDC issuer is the provider's to check; every other is ours.
+    if (this.oidc.handles(match[1])) return this.oidc.principal(match[1]);
     const claims = await this.tokens.verify(match[1]);
     // Looked up on every request so that deactivating a user or changing a password ends their tokens at once.
     return claims ? this.credentials.activeUserPrincipal(claims.userId, claims.tokenEpoch) : null;

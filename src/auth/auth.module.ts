@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { OidcModule } from '../oidc/oidc.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -10,7 +11,7 @@ import { SignInThrottleRepository } from './sign-in-throttle.repository';
 import { TokenService } from './token.service';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, OidcModule],
   controllers: [AuthController],
   providers: [
     AuthService,

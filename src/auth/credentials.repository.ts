@@ -55,14 +55,22 @@ export class CredentialsRepository {
     };
   }
 
-  async userForSignIn(
-    email: string,
-  ): Promise<{ id: string; passwordHash: string; active: boolean; tokenEpoch: number } | null> {
-    const rows: { id: string; password_hash: string; is_active: boolean; token_epoch: number }[] =
-      await this.db.query(
-        `SELECT id, password_hash, is_active, token_epoch FROM app_user WHERE lower(email) = lower($1)`,
-        [email],
-      );
+  async userForSignIn(email: string): Promise<{
+    id: string;
+    passwordHash: string | null;
+    active: boolean;
+    tokenEpoch: number;
+  } | null> {
+    // password_hash is null for a single sign-on user: verifyPassword refuses it after the same work.
+    const rows: {
+      id: string;
+      password_hash: string | null;
+      is_active: boolean;
+      token_epoch: number;
+    }[] = await this.db.query(
+      `SELECT id, password_hash, is_active, token_epoch FROM app_user WHERE lower(email) = lower($1)`,
+      [email],
+    );
     const row = rows[0];
     return row
       ? {

@@ -34,6 +34,7 @@ const TAGS: Record<string, string> = {
     'The person\u2019s situation after exit (ESF result categories), in the case history',
   transfers:
     'Hand-over of a case between offices: requested by the sender, decided by the receiver',
+  oidc: 'Single sign-on: which groups of the OpenID Connect provider give which office roles',
   reports:
     'What the offices achieved: aggregates from the history (no names, no free text, no ids of people) as JSON, CSV, XLSX or an SVG chart, and the ESF Plus participant data',
   webhooks:
@@ -112,7 +113,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 function commonErrors(operation: OperationObject, method: (typeof METHODS)[number]): ErrorCode[] {
   const codes: ErrorCode[] = ['internal_error', 'database_unavailable'];
   const secured = (operation.security ?? []).length > 0;
-  if (secured) codes.push('unauthenticated', 'ambiguous_credentials');
+  // The last two: a single sign-on token of an unlinkable account, or while the provider is unreachable.
+  if (secured)
+    codes.push(
+      'unauthenticated',
+      'ambiguous_credentials',
+      'oidc_account_conflict',
+      'identity_provider_unavailable',
+    );
   // Routes open to any authenticated caller are never refused for a role.
   const roles = (operation as unknown as Record<string, unknown>)['x-required-roles'];
   if (secured && !(Array.isArray(roles) && roles.includes('any'))) codes.push('forbidden');

@@ -160,6 +160,7 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   office: ['*'],
   app_user: ['*'],
   membership: ['*'],
+  oidc_mapping: ['*'], // group names of the provider and ids
   api_key: ['*'],
   feed_token: ['*'], // a user's name for their own token, its hash and prefix
   auth_failure: ['*'],

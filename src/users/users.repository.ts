@@ -8,16 +8,23 @@ export interface AppUserRow {
   id: string;
   email: string;
   name: string;
-  password_hash: string;
+  /** Null for a user who signs in through the OIDC provider only. */
+  password_hash: string | null;
   is_admin: boolean;
   is_active: boolean;
   created_at: Date;
   updated_at: Date;
   token_epoch: number;
+  /** The OIDC provider's iss and sub of a single sign-on user (both or neither). */
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
 }
 
-/** A user as read back: without the password hash and token epoch, with the memberships. */
-export interface UserRow extends Omit<AppUserRow, 'password_hash' | 'token_epoch'> {
+/** A user as read back: without credentials and token epoch, with the memberships. */
+export interface UserRow extends Omit<
+  AppUserRow,
+  'password_hash' | 'token_epoch' | 'oidc_issuer' | 'oidc_subject'
+> {
   memberships: Membership[];
 }
 

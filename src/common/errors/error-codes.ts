@@ -77,6 +77,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   case_in_transfer: 409,
   transfer_decided: 409,
   transfer_target_invalid: 422,
+  oidc_account_conflict: 401,
+  identity_provider_unavailable: 503,
+  oidc_mapping_exists: 409,
 };
 
 export const ERROR_TITLE: Partial<Record<ErrorCode, string>> = {
