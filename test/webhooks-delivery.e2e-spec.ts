@@ -483,3 +483,80 @@ describe('webhook delivery without an allow-list', () => {
     expect(receiver.received).toHaveLength(0);
   });
 });
+
+describe('webhook worker lifecycle', () => {
+  let owner: TestApp;
+  let receiver: WebhookReceiver;
+  let office: string;
+  const env = { WEBHOOK_POLL_MS: '50', WEBHOOK_ALLOWLIST: '127.0.0.1' };
+  beforeAll(async () => {
+    // The database's owner runs no worker; the instances under test run beside it.
+    owner = await startTestApp();
+    receiver = await WebhookReceiver.start();
+    [{ id: office }] = await owner.db.query(
+      `INSERT INTO office (code, name, region) VALUES ('T-2', 'Test', 'Test') RETURNING id`,
+    );
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await owner?.close();
+  });
+
+  async function enqueueCreated(caseId: string): Promise<void> {
+    await owner.db.query(`SELECT webhook_enqueue($1, 'case.created', $2, $3::jsonb)`, [
+      office,
+      caseId,
+      JSON.stringify({ caseId, officeId: office, founderId: CASE_Y, phase: 'intake' }),
+    ]);
+  }
+
+  it('finishes and records the attempt under way when the service shuts down', async () => {
+    const { id } = await subscribeDirectly(owner, office, receiver.url('/shutdown'));
+    receiver.script('/shutdown', { status: 200, delayMs: 1_000 });
+    const instance = await startTestApp(env, owner);
+    await enqueueCreated(CASE_X);
+    await eventually(async () => {
+      const [m]: { lease_owner: string | null }[] = await owner.db.query(
+        `SELECT lease_owner FROM webhook_message WHERE endpoint_id = $1`,
+        [id],
+      );
+      return m.lease_owner ? true : undefined;
+    });
+    const started = Date.now();
+    await instance.close();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    const [m]: { state: string; lease_owner: string | null }[] = await owner.db.query(
+      `SELECT state, lease_owner FROM webhook_message WHERE endpoint_id = $1`,
+      [id],
+    );
+    expect(m).toEqual({ state: 'delivered', lease_owner: null });
+    const rows: unknown[] = await owner.db.query(
+      `SELECT 1 FROM webhook_delivery WHERE endpoint_id = $1 AND outcome = 'succeeded'`,
+      [id],
+    );
+    expect(rows).toHaveLength(1);
+    await owner.db.query(`UPDATE webhook_endpoint SET deleted_at = now() WHERE id = $1`, [id]);
+  });
+
+  it('survives database errors while claiming and delivers once the database is back', async () => {
+    const { secret } = await subscribeDirectly(owner, office, receiver.url('/db-error'));
+    receiver.setSecrets('/db-error', secret);
+    const instance = await startTestApp(env, owner);
+    try {
+      // Every claim fails while the table is away (a real error from PostgreSQL).
+      await owner.db.query(`ALTER TABLE webhook_message RENAME TO webhook_message_away`);
+      await sleep(700);
+      await owner.db.query(`ALTER TABLE webhook_message_away RENAME TO webhook_message`);
+      await enqueueCreated(CASE_Y);
+      await receiver.waitFor(() => receiver.on('/db-error').length === 1, 10_000);
+      expect(receiver.on('/db-error')[0].verified).toBe(true);
+      // The service itself still answers.
+      await instance.http().get('/health').expect(200);
+    } finally {
+      await owner.db
+        .query(`ALTER TABLE IF EXISTS webhook_message_away RENAME TO webhook_message`)
+        .catch(() => undefined);
+      await instance.close();
+    }
+  }, 20_000);
+});

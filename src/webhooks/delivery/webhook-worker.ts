@@ -79,10 +79,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
         backoff = 0;
       } catch (error) {
         backoff = Math.min(MAX_BACKOFF_MS, Math.max(this.config.webhookPollMs, backoff * 2));
-        this.logger.warn(
-          { code: errorCode(error), backoffMs: backoff },
-          'webhook claim failed; retrying',
-        );
+        this.logger.warn(`webhook claim failed (${errorCode(error)}); next try in ${backoff} ms`);
         await this.pause(backoff);
         continue;
       }
@@ -107,25 +104,18 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       const kept = await this.officeDb.run({ officeIds: [message.office_id] }, (tx) =>
         this.outbox.record(tx, this.owner, message, record),
       );
+      // Ids and codes only: the URL, the body and the answer stay in the delivery log.
       this.logger.log(
-        {
-          messageId: message.id,
-          endpointId: message.endpoint_id,
-          officeId: message.office_id,
-          attempt,
-          trigger,
-          outcome: result.outcome,
-          status: result.status,
-          state: record.state,
-          ...(kept ? {} : { leaseLost: true }),
-        },
-        'webhook attempt',
+        `webhook attempt message=${message.id} endpoint=${message.endpoint_id} ` +
+          `office=${message.office_id} attempt=${attempt} trigger=${trigger} ` +
+          `outcome=${result.outcome} status=${result.status ?? '-'} state=${record.state}` +
+          (kept ? '' : ' lease=lost'),
       );
     } catch (error) {
       // The lease runs out and the message is tried again: at least once, never lost.
       this.logger.error(
-        { messageId: message.id, officeId: message.office_id, code: errorCode(error) },
-        'webhook attempt could not be recorded',
+        `webhook attempt not recorded message=${message.id} office=${message.office_id} ` +
+          `(${errorCode(error)}); retried when its lease ends`,
       );
     }
   }
