@@ -538,6 +538,41 @@ describe('webhook worker lifecycle', () => {
     await owner.db.query(`UPDATE webhook_endpoint SET deleted_at = now() WHERE id = $1`, [id]);
   });
 
+  it('shares the outbox between two instances: each message is sent once, in order per case', async () => {
+    const { id, secret } = await subscribeDirectly(owner, office, receiver.url('/two'));
+    receiver.setSecrets('/two', secret);
+    const cases = Array.from({ length: 10 }, (_, i) => `case-${i}`);
+    for (let round = 0; round < 4; round++) for (const c of cases) await enqueueCreated(c);
+    const [one, two] = await Promise.all([startTestApp(env, owner), startTestApp(env, owner)]);
+    try {
+      await receiver.waitFor(() => receiver.on('/two').length >= 40, 15_000, '40 messages');
+      await sleep(300);
+      const got = receiver.on('/two');
+      expect(got.map((r) => r.id)).toHaveLength(40);
+      expect(new Set(got.map((r) => r.id)).size).toBe(40);
+      expect(got.every((r) => r.verified)).toBe(true);
+      const [{ attempts }]: { attempts: number }[] = await owner.db.query(
+        `SELECT count(*)::int AS attempts FROM webhook_delivery WHERE endpoint_id = $1`,
+        [id],
+      );
+      expect(attempts).toBe(40);
+      // Per case, the messages arrived in the order they were written.
+      const seqs: { id: string; ordering_key: string; seq: string }[] = await owner.db.query(
+        `SELECT id, ordering_key, seq FROM webhook_message WHERE endpoint_id = $1`,
+        [id],
+      );
+      const byId = new Map(seqs.map((m) => [m.id, m]));
+      for (const c of cases) {
+        const order = got.filter((r) => byId.get(r.id)!.ordering_key === c);
+        const sent = order.map((r) => Number(byId.get(r.id)!.seq));
+        expect(sent).toEqual([...sent].sort((a, b) => a - b));
+      }
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+      await owner.db.query(`UPDATE webhook_endpoint SET deleted_at = now() WHERE id = $1`, [id]);
+    }
+  }, 30_000);
+
   it('survives database errors while claiming and delivers once the database is back', async () => {
     const { secret } = await subscribeDirectly(owner, office, receiver.url('/db-error'));
     receiver.setSecrets('/db-error', secret);
