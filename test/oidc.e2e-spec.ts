@@ -310,6 +310,17 @@ describe('single sign-on through OpenID Connect', () => {
     expect(local).toEqual({ id: w.users.leadA.id, oidc_subject: null });
     // The local lead's own token still acts as before.
     await me(w.tokens.leadA).expect(200);
+
+    // Linked explicitly by an administrator (as the README says): the token acts as that user.
+    await t.db.query(
+      `UPDATE app_user SET oidc_issuer = $1, oidc_subject = 'sso-clash' WHERE id = $2`,
+      [issuer, w.users.leadA.id],
+    );
+    const linked = await me(await provider!.token('sso-clash')).expect(200);
+    expect(linked.body).toMatchObject({
+      id: w.users.leadA.id,
+      memberships: [{ officeId: w.officeA, role: 'lead' }],
+    });
   });
 
   it('refuses to create a user from a token without an email', async () => {
