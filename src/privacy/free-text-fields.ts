@@ -246,6 +246,8 @@ export const NOT_FREE_TEXT: Readonly<Record<string, readonly string[]>> = {
   webhook_endpoint: ['*'],
   webhook_message: ['event_type', 'ordering_key', 'data', 'state', 'lease_owner'],
   webhook_delivery: ['trigger', 'outcome', 'response_body', 'error'],
+  // A derived task's id: its kind and the ids of its subject ("stale_case:<caseId>").
+  webhook_task_due: ['task_id'],
 };
 
 export function freeTextOf(table: string): FreeTextField[] {
