@@ -81,6 +81,8 @@ export class Webhooks1764117300000 implements MigrationInterface {
         next_attempt_at timestamptz NOT NULL DEFAULT now(),
         lease_owner text,
         lease_until timestamptz,
+        -- The office asked to send it again: the next attempt is logged as a redelivery.
+        redeliver_requested boolean NOT NULL DEFAULT false,
         last_attempt_at timestamptz,
         delivered_at timestamptz
       )`);

@@ -38,6 +38,7 @@ export interface WebhookMessageRow {
   next_attempt_at: Date;
   lease_owner: string | null;
   lease_until: Date | null;
+  redeliver_requested: boolean;
   last_attempt_at: Date | null;
   delivered_at: Date | null;
 }

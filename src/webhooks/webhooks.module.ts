@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { WebhookDeliveryModule } from './delivery/webhook-delivery.module';
 import { WebhookEndpointsModule } from './endpoints/webhook-endpoints.module';
 import { WebhookEventsModule } from './events/webhook-events.module';
-import { WebhookSecretCipher } from './webhook-secret';
 
 /**
  * Webhooks for the offices' own systems: endpoints (endpoints/), the transactional outbox's
@@ -10,7 +9,5 @@ import { WebhookSecretCipher } from './webhook-secret';
  */
 @Module({
   imports: [WebhookEndpointsModule, WebhookEventsModule, WebhookDeliveryModule],
-  providers: [WebhookSecretCipher],
-  exports: [WebhookSecretCipher],
 })
 export class WebhooksModule {}

@@ -11,13 +11,6 @@ import type {
 /** How long a claim holds a message: far longer than one attempt (15 s) may take. */
 export const LEASE_SECONDS = 60;
 
-/**
- * The lease_owner of a message the office asked to send again: no lease is held (lease_until is
- * null, so any worker may claim it), and the worker that claims it logs the attempt as a
- * redelivery. A worker's own owner id is a UUID, so the two never meet.
- */
-export const REDELIVER_MARK = 'redeliver';
-
 /** A message claimed for one attempt, with what sending it needs from its endpoint. */
 export interface ClaimedMessage {
   id: string;
@@ -74,12 +67,12 @@ export class OutboxRepository {
   claim(tx: OfficeTx, owner: string, limit: number): Promise<ClaimedMessage[]> {
     return tx.manager.query(
       `WITH due AS (
-         SELECT m.id, COALESCE(m.lease_owner = $3, false) AS redeliver
+         SELECT m.id, m.redeliver_requested AS redeliver
            FROM webhook_message m
            JOIN webhook_endpoint e ON e.id = m.endpoint_id
           WHERE m.state = 'pending' AND m.next_attempt_at <= now()
             AND (m.lease_until IS NULL OR m.lease_until < now())
-            AND m.office_id = ANY ($4::uuid[])
+            AND m.office_id = ANY ($3::uuid[])
             AND e.status = 'active' AND e.deleted_at IS NULL
             AND NOT EXISTS (
               SELECT 1 FROM webhook_message o
@@ -91,7 +84,8 @@ export class OutboxRepository {
           FOR UPDATE OF m SKIP LOCKED
        ), claimed AS (
          UPDATE webhook_message m
-            SET lease_owner = $1, lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+            SET lease_owner = $1, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}),
+                redeliver_requested = false
            FROM due
           WHERE m.id = due.id
          RETURNING m.id, m.endpoint_id, m.office_id, m.event_type, m.data, m.occurred_at,
@@ -103,7 +97,7 @@ export class OutboxRepository {
                 AS previous_secret_encrypted
          FROM claimed c JOIN webhook_endpoint e ON e.id = c.endpoint_id
         ORDER BY c.seq`,
-      [owner, limit, REDELIVER_MARK, tx.officeIds],
+      [owner, limit, tx.officeIds],
     );
   }
 
@@ -215,12 +209,11 @@ export class OutboxRepository {
     deliveryId: string,
   ): Promise<{ messageId: string } | 'in_flight' | null> {
     const rows: { message_id: string; in_flight: boolean }[] = await tx.manager.query(
-      `SELECT d.message_id, m.lease_until IS NOT NULL AND m.lease_until > now()
-                AND m.lease_owner <> $4 AS in_flight
+      `SELECT d.message_id, COALESCE(m.lease_until > now(), false) AS in_flight
          FROM webhook_delivery d JOIN webhook_message m ON m.id = d.message_id
         WHERE d.id = $1 AND d.endpoint_id = $2 AND d.office_id = ANY ($3::uuid[])
           FOR UPDATE OF m`,
-      [deliveryId, endpointId, tx.officeIds, REDELIVER_MARK],
+      [deliveryId, endpointId, tx.officeIds],
     );
     const found = rows[0];
     if (!found) return null;
@@ -228,11 +221,12 @@ export class OutboxRepository {
     await tx.manager.query(
       `WITH again AS (
          UPDATE webhook_message
-            SET state = 'pending', next_attempt_at = now(), lease_owner = $2, lease_until = NULL
-          WHERE id = $1 AND office_id = ANY ($3::uuid[])
+            SET state = 'pending', next_attempt_at = now(), redeliver_requested = true,
+                lease_owner = NULL, lease_until = NULL
+          WHERE id = $1 AND office_id = ANY ($2::uuid[])
           RETURNING id)
        SELECT id FROM again`,
-      [found.message_id, REDELIVER_MARK, tx.officeIds],
+      [found.message_id, tx.officeIds],
     );
     return { messageId: found.message_id };
   }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebhookSecretCipher } from '../webhook-secret';
+import { WebhookCoreModule } from '../webhook-core.module';
 import { OutboxRepository } from './outbox.repository';
 import { WebhookDeliveriesController } from './webhook-deliveries.controller';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
@@ -8,17 +8,11 @@ import { WebhookWorker } from './webhook-worker';
 
 /**
  * The outbox's delivery: the worker that sends due messages (when WEBHOOK_POLL_MS > 0), and each
- * endpoint's delivery log with redelivery. The cipher is provided here too (same key, stateless)
- * because WebhooksModule imports this module and cannot also be imported by it.
+ * endpoint's delivery log with redelivery.
  */
 @Module({
+  imports: [WebhookCoreModule],
   controllers: [WebhookDeliveriesController],
-  providers: [
-    OutboxRepository,
-    WebhookSender,
-    WebhookWorker,
-    WebhookDeliveriesService,
-    WebhookSecretCipher,
-  ],
+  providers: [OutboxRepository, WebhookSender, WebhookWorker, WebhookDeliveriesService],
 })
 export class WebhookDeliveryModule {}

@@ -2,7 +2,6 @@ import { StringDecoder } from 'node:string_decoder';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { Agent, errors as undiciErrors, request } from 'undici';
-import { APP_CONFIG, AppConfig } from '../../config/config';
 import type { WebhookDeliveryOutcome } from '../webhook-endpoint.row';
 import { WebhookDestinationPolicy } from '../webhook-destination';
 
@@ -52,11 +51,9 @@ export function signatureHeader(
  */
 @Injectable()
 export class WebhookSender implements OnApplicationShutdown {
-  private readonly policy: WebhookDestinationPolicy;
   private readonly agent: Agent;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.policy = new WebhookDestinationPolicy(config.webhookAllowlist);
+  constructor(@Inject(WebhookDestinationPolicy) private readonly policy: WebhookDestinationPolicy) {
     this.agent = new Agent({
       connect: { lookup: this.policy.lookup(), timeout: DELIVERY_TIMEOUT_MS },
       headersTimeout: DELIVERY_TIMEOUT_MS,
