@@ -15,6 +15,7 @@ import { extraSchemas } from './extra-schemas';
 import { toOpenApi31Schemas } from './openapi-31';
 import { RESPONSE_HEADERS } from './headers';
 import { ProblemSchema } from './problem.schema';
+import { webhooksDocument } from './webhooks';
 
 const TAGS: Record<string, string> = {
   health: 'Liveness and readiness, for load balancers and orchestrators (no credentials)',
@@ -38,7 +39,7 @@ const TAGS: Record<string, string> = {
   reports:
     'What the offices achieved: aggregates from the history (no names, no free text, no ids of people) as JSON, CSV, XLSX or an SVG chart, and the ESF Plus participant data',
   webhooks:
-    'Signed webhooks (Standard Webhooks) to an office\u2019s own systems: endpoints, secrets, delivery log',
+    'Signed webhooks (Standard Webhooks) to an office\u2019s own systems: endpoints, secrets, delivery log, and the events sent (see webhooks)',
 };
 
 /** A caller may name its request (1–128 of A-Z a-z 0-9 . _ : -) to join logs across services. */
@@ -243,11 +244,18 @@ function finishDocument(document: OpenAPIObject): OpenAPIObject {
   document.openapi = '3.1.0';
   toOpenApi31Schemas(document.paths);
   toOpenApi31Schemas(document.components);
+  // The requests Lotse sends (3.1 `webhooks`), whose schemas are written as 3.1 already.
+  const sent = webhooksDocument();
+  document.webhooks = sent.webhooks;
   document.components = {
     ...document.components,
-    schemas: { ...document.components?.schemas, ...extraSchemas() },
+    schemas: { ...document.components?.schemas, ...extraSchemas(), ...sent.schemas },
     headers: { ...RESPONSE_HEADERS, ...document.components?.headers },
-    parameters: { ...document.components?.parameters, 'X-Request-Id': REQUEST_ID_PARAMETER },
+    parameters: {
+      ...document.components?.parameters,
+      'X-Request-Id': REQUEST_ID_PARAMETER,
+      ...sent.parameters,
+    },
     examples: Object.fromEntries(
       (Object.keys(ERROR_STATUS) as ErrorCode[])
         .filter((code) => used.has(code))

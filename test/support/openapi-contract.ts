@@ -183,6 +183,14 @@ export class OpenApiContract {
     } catch {
       return [`${where}: the ${type} body is not JSON`];
     }
+    return this.schemaViolations(where, schema, body);
+  }
+
+  /**
+   * The violations of a value against a schema of the document (refs into its components,
+   * objects closed as above): also for what the service sends, e.g. a webhook's body and headers.
+   */
+  schemaViolations(where: string, schema: unknown, body: unknown): string[] {
     // One validator per distinct schema, not per operation: 311 of the 357 JSON answers are the
     // same { $ref: Problem }, compiled once instead of once per operation and status.
     const key = JSON.stringify(schema);
