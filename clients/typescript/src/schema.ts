@@ -1236,8 +1236,319 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/oidc-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every group mapping
+         * @description Ordered by group, then office.
+         */
+        get: operations["oidcMappingsList"];
+        put?: never;
+        /**
+         * Map a provider group to an office role
+         * @description Users whose single sign-on token lists this value in its groups claim get the role in the office, from their next request on. A group the table does not know gives no access. Several groups with roles in one office: the strongest counts (lead > advisor > auditor).
+         */
+        post: operations["oidcMappingsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oidc-mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a group mapping
+         * @description Effective at once: the next request of a user of that group no longer has the role.
+         */
+        delete: operations["oidcMappingsDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offices/{officeId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The office’s webhook endpoints, without secrets
+         * @description Leads of the office and admins; another office’s endpoints are not found. Deleted endpoints are not listed.
+         */
+        get: operations["webhookEndpointsList"];
+        put?: never;
+        /**
+         * Register a webhook endpoint
+         * @description Leads of the office and admins; another office’s endpoints are not found. The answer holds the signing secret, this once (it is stored encrypted). Events are sent as Standard Webhooks: webhook-id, webhook-timestamp and webhook-signature headers, a JSON body {type, timestamp, data} with ids and codes only.
+         */
+        post: operations["webhookEndpointsCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offices/{officeId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One webhook endpoint, without its secret
+         * @description Leads of the office and admins; another office’s endpoints are not found.
+         */
+        get: operations["webhookEndpointsGet"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description Leads of the office and admins; another office’s endpoints are not found. Effective at once: its events that are not delivered yet are cancelled, no new ones are kept. Deleting a deleted endpoint again changes nothing (as revoking an API key).
+         */
+        delete: operations["webhookEndpointsDelete"];
+        options?: never;
+        head?: never;
+        /**
+         * Change, pause or resume a webhook endpoint
+         * @description Leads of the office and admins; another office’s endpoints are not found. At least one field. status paused keeps the events for later; active resumes, and re-enables an endpoint the service disabled (410 from the receiver), clearing disabledReason.
+         */
+        patch: operations["webhookEndpointsUpdate"];
+        trace?: never;
+    };
+    "/api/v1/offices/{officeId}/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the signing secret
+         * @description Leads of the office and admins; another office’s endpoints are not found. The answer holds the new secret, this once. For 24 hours the previous secret signs too (two signatures in webhook-signature), so the receiver can switch without losing events. Rotating again during a rotation replaces the previous secret with the current one: the secret before it stops signing at once.
+         */
+        post: operations["webhookEndpointsRotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook’s delivery log
+         * @description Every attempt, newest first: outcome, the receiver’s status, the latency and the first 1 KB of its answer, and when the next attempt was due. Filter by message (webhook-id). Leads of the office and admins.
+         */
+        get: operations["webhookDeliveriesList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an attempt’s message again
+         * @description The message goes back into the outbox, due at once, with the same webhook-id and body; the new attempt appears in the log with trigger redeliver. Still in order per case: an earlier undelivered message of the same case goes first. 409 while an attempt of the message is under way or the webhook is disabled (a paused webhook sends it when resumed).
+         */
+        post: operations["webhookDeliveriesRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "case.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A case was opened
+         * @description Sent when a case is opened in the office, also one that a RE_SET restart opens.
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookCaseCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "case.phase_changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A case moved to another phase
+         * @description Sent for every event that moves a case to another phase of the 4+1 model (forward, one step back, or a RE_SET restart). Pausing, resuming and reopening keep the phase and send nothing.
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookCasePhaseChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "case.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A case was closed
+         * @description Sent when a case is completed (COMPLETE) or dropped out (DROP_OUT).
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookCaseClosed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "case.transferred": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A case was handed over to another office
+         * @description Sent when the receiving office accepts a hand-over, to the endpoints of both offices (the same data).
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookCaseTransferred"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reset.decided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A RE_SET analysis was decided
+         * @description Sent when the founder’s decision on the analysis’s recommendation is recorded (DECIDE), accepted or not.
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookResetDecided"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "task.due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A derived task became due
+         * @description Sent once per derived task and due day, by a periodic sweep over the desk’s tasks; tasks already due before the endpoint was created are not announced.
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookTaskDue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "export.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An export was completed
+         * @description Sent when an export’s signed manifest is saved, to each office the export covered.
+         *
+         *     Lotse sends a POST with a JSON body to each active endpoint of the office subscribed to the event. Events of one case arrive in the order they happened (the next waits until the one before is delivered or given up). An attempt must be answered within 15 s; redirects are not followed. A failed attempt is retried on the Standard Webhooks schedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h after the previous one; 10 attempts in all), and every attempt is listed in the endpoint’s delivery log (GET /api/v1/offices/{officeId}/webhooks/{webhookId}/deliveries).
+         */
+        post: operations["webhookExportCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @enum {string} */
@@ -5379,11 +5690,231 @@ export interface components {
         };
         /** @enum {string} */
         EsfExportFormat: "csv" | "xlsx" | "ndjson";
+        /** @description A group of the single sign-on provider that gives a role in an office */
+        CreateOidcMapping: {
+            /**
+             * @description A value of the tokens’ groups claim (OIDC_GROUPS_CLAIM), compared exactly (case-sensitive)
+             * @example run-mainz-advisors
+             */
+            claimValue: string;
+            /**
+             * Format: uuid
+             * @example 3f2b8c1e-5d4a-4b6f-9e7d-1a2b3c4d5e6f
+             */
+            officeId: string;
+            /** @description advisor: counsels; lead: manages the office; auditor: reads and exports. When several of a user’s groups give roles in one office, the strongest counts (lead > advisor > auditor). */
+            role: components["schemas"]["Role"];
+        };
+        /** @description A group that gives a role in an office */
+        OidcMapping: {
+            /** Format: uuid */
+            id: string;
+            /** @example run-mainz-advisors */
+            claimValue: string;
+            /** Format: uuid */
+            officeId: string;
+            /** @description advisor: counsels; lead: manages the office; auditor: reads and exports. When several of a user’s groups give roles in one office, the strongest counts (lead > advisor > auditor). */
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description The administrator who created it (null once that user is deleted)
+             */
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description Every group mapping */
+        OidcMappingList: {
+            items: components["schemas"]["OidcMapping"][];
+        };
+        /**
+         * @description The events to send; each once, at least one
+         * @enum {string}
+         */
+        WebhookEventType: "case.created" | "case.phase_changed" | "case.closed" | "case.transferred" | "reset.decided" | "task.due" | "export.completed";
+        /** @description A new webhook endpoint of an office */
+        CreateWebhookEndpoint: {
+            /**
+             * @description https:// to a public address (loopback, private, link-local and metadata addresses are refused unless the service’s WEBHOOK_ALLOWLIST names them); no user name, password or #fragment
+             * @example https://frontend.run-mainz.example/lotse/webhooks
+             */
+            url: string;
+            /**
+             * @description The events to send; each once, at least one
+             * @example [
+             *       "case.created",
+             *       "case.phase_changed"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventType"][];
+            /**
+             * @description For the office’s own overview; not sent with events
+             * @example Fallübersicht im Büro-Frontend
+             */
+            description?: string;
+        };
+        /**
+         * @description `active`: events are sent. `paused` (by the office): events are kept for later. `disabled` (by the service, see disabledReason): no events are kept until it is set active
+         * @enum {string}
+         */
+        WebhookEndpointStatus: "active" | "paused" | "disabled";
+        /** @description A webhook endpoint with its new signing secret, which is shown this once */
+        WebhookEndpointWithSecret: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            officeId: string;
+            /** @example https://frontend.run-mainz.example/lotse/webhooks */
+            url: string;
+            /**
+             * @description Empty when none
+             * @example Fallübersicht im Büro-Frontend
+             */
+            description: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description `active`: events are sent. `paused` (by the office): events are kept for later. `disabled` (by the service, see disabledReason): no events are kept until it is set active */
+            status: components["schemas"]["WebhookEndpointStatus"];
+            /**
+             * @description Why the service disabled the endpoint (`gone`: the receiver answered 410); null unless disabled
+             * @example gone
+             */
+            disabledReason: string | null;
+            /**
+             * @description The first characters of the current signing secret, to recognise it
+             * @example whsec_3kq9…
+             */
+            secretPrefix: string;
+            /**
+             * Format: date-time
+             * @description While a rotation is under way: until when the previous secret signs too (a second signature); null otherwise
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /**
+             * @description The signing secret (Standard Webhooks, whsec_ and base64): shown this once. Verify the webhook-signature header with it, e.g. with the standardwebhooks package
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /** @description A webhook endpoint of an office, without its secret */
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            officeId: string;
+            /** @example https://frontend.run-mainz.example/lotse/webhooks */
+            url: string;
+            /**
+             * @description Empty when none
+             * @example Fallübersicht im Büro-Frontend
+             */
+            description: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description `active`: events are sent. `paused` (by the office): events are kept for later. `disabled` (by the service, see disabledReason): no events are kept until it is set active */
+            status: components["schemas"]["WebhookEndpointStatus"];
+            /**
+             * @description Why the service disabled the endpoint (`gone`: the receiver answered 410); null unless disabled
+             * @example gone
+             */
+            disabledReason: string | null;
+            /**
+             * @description The first characters of the current signing secret, to recognise it
+             * @example whsec_3kq9…
+             */
+            secretPrefix: string;
+            /**
+             * Format: date-time
+             * @description While a rotation is under way: until when the previous secret signs too (a second signature); null otherwise
+             */
+            previousSecretExpiresAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description The office’s webhook endpoints, oldest first; deleted ones are not listed */
+        WebhookEndpointList: {
+            items: components["schemas"]["WebhookEndpoint"][];
+        };
+        /**
+         * @description `paused`: events are kept and sent once it is active again. `active`: resumes a paused endpoint, and re-enables one the service disabled (its receiver answered 410), clearing disabledReason; events that arose while it was disabled are not sent.
+         * @enum {string}
+         */
+        WebhookEndpointSettableStatus: "active" | "paused";
+        /** @description The fields to change (at least one); absent fields stay as they are */
+        UpdateWebhookEndpoint: {
+            /** @description https:// to a public address (loopback, private, link-local and metadata addresses are refused unless the service’s WEBHOOK_ALLOWLIST names them); no user name, password or #fragment */
+            url?: string;
+            /** @description The events to send; each once, at least one; replaces the list */
+            events?: components["schemas"]["WebhookEventType"][];
+            description?: string;
+            /** @description `paused`: events are kept and sent once it is active again. `active`: resumes a paused endpoint, and re-enables one the service disabled (its receiver answered 410), clearing disabledReason; events that arose while it was disabled are not sent. */
+            status?: components["schemas"]["WebhookEndpointSettableStatus"];
+        };
+        /**
+         * @description schedule: the retry schedule; redeliver: asked for through the API
+         * @enum {string}
+         */
+        WebhookDeliveryTrigger: "schedule" | "redeliver";
+        /**
+         * @description succeeded (2xx), failed (another status, 3xx included: redirects are not followed), timeout (no answer within 15 s), network_error, blocked (the destination is not allowed)
+         * @enum {string}
+         */
+        WebhookDeliveryOutcome: "succeeded" | "failed" | "timeout" | "network_error" | "blocked";
+        /** @description One attempt to deliver a message */
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The message: sent as webhook-id, the same on every attempt
+             */
+            messageId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            /** @description The attempt of the message, from 1 */
+            attempt: number;
+            /** @description schedule: the retry schedule; redeliver: asked for through the API */
+            trigger: components["schemas"]["WebhookDeliveryTrigger"];
+            /** Format: date-time */
+            startedAt: string;
+            /** @description Latency: from sending to the answer */
+            durationMs: number;
+            /** @description succeeded (2xx), failed (another status, 3xx included: redirects are not followed), timeout (no answer within 15 s), network_error, blocked (the destination is not allowed) */
+            outcome: components["schemas"]["WebhookDeliveryOutcome"];
+            /** @description The receiver’s HTTP status */
+            responseStatus: number | null;
+            /** @description The first 1 KB of the receiver’s answer */
+            responseBody: string | null;
+            /** @description Why the attempt failed */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt was due after this one; null when none was (delivered, given up)
+             */
+            nextAttemptAt: string | null;
+        };
+        /** @description One page of attempts, newest first */
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as cursor for the next page */
+            nextCursor: string | null;
+        };
+        /** @description A message queued to be sent again */
+        WebhookRedelivery: {
+            /**
+             * Format: uuid
+             * @description The message (webhook-id) that will be sent again
+             */
+            messageId: string;
+        };
         /**
          * @description Stable machine-readable code
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_body" | "malformed_request" | "uri_too_long" | "headers_too_large" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "database_unavailable" | "internal_error" | "unauthenticated" | "forbidden" | "too_many_attempts" | "ambiguous_credentials" | "email_taken" | "office_unknown" | "office_code_taken" | "transition_not_allowed" | "requirements_unmet" | "version_conflict" | "invalid_event" | "advisor_unknown" | "idempotency_key_reused" | "office_required" | "founder_erased" | "founder_duplicate" | "target_sector_unknown" | "founder_has_open_case" | "reset_analysis_closed" | "eks_period_final" | "eks_period_overlap" | "rates_unavailable" | "case_not_closed" | "follow_up_consent_missing" | "case_in_transfer" | "transfer_decided" | "transfer_target_invalid";
+        ErrorCode: "validation_failed" | "malformed_body" | "malformed_request" | "uri_too_long" | "headers_too_large" | "request_timeout" | "payload_too_large" | "unsupported_media_type" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "database_unavailable" | "internal_error" | "unauthenticated" | "forbidden" | "too_many_attempts" | "ambiguous_credentials" | "email_taken" | "office_unknown" | "office_code_taken" | "transition_not_allowed" | "requirements_unmet" | "version_conflict" | "invalid_event" | "advisor_unknown" | "idempotency_key_reused" | "office_required" | "founder_erased" | "founder_duplicate" | "target_sector_unknown" | "founder_has_open_case" | "reset_analysis_closed" | "eks_period_final" | "eks_period_overlap" | "rates_unavailable" | "case_not_closed" | "follow_up_consent_missing" | "case_in_transfer" | "transfer_decided" | "transfer_target_invalid" | "oidc_account_conflict" | "identity_provider_unavailable" | "oidc_mapping_exists";
         /** @description One invalid field of the request */
         FieldError: {
             /**
@@ -5777,11 +6308,315 @@ export interface components {
             /** @description Why the analysis is cancelled; not blank, at most 500 characters, stored without surrounding spaces */
             reason: string;
         };
+        /**
+         * WebhookEventCaseCreated
+         * @description A case was opened: the body of a `case.created` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventCaseCreated: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "case.created";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The case (GET /api/v1/cases/{id})
+                 */
+                caseId: string;
+                /**
+                 * Format: uuid
+                 * @description The office the event is sent to (GET /api/v1/offices/{id})
+                 */
+                officeId: string;
+                /**
+                 * Format: uuid
+                 * @description The founder the case is for (GET /api/v1/founders/{id})
+                 */
+                founderId: string;
+                /**
+                 * @description The phase the case begins in
+                 * @enum {string}
+                 */
+                phase: "access" | "first_counselling" | "planning" | "launch" | "consolidation";
+            };
+        };
+        /**
+         * WebhookEventCasePhaseChanged
+         * @description A case moved to another phase: the body of a `case.phase_changed` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventCasePhaseChanged: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "case.phase_changed";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The case (GET /api/v1/cases/{id})
+                 */
+                caseId: string;
+                /**
+                 * Format: uuid
+                 * @description The office the event is sent to (GET /api/v1/offices/{id})
+                 */
+                officeId: string;
+                /**
+                 * @description The phase before the change
+                 * @enum {string}
+                 */
+                fromPhase: "access" | "first_counselling" | "planning" | "launch" | "consolidation";
+                /**
+                 * @description The phase after the change
+                 * @enum {string}
+                 */
+                toPhase: "access" | "first_counselling" | "planning" | "launch" | "consolidation";
+                /**
+                 * @description The phase-model event that changed the phase (RESTART: an accepted RE_SET analysis restarted the case)
+                 * @enum {string}
+                 */
+                event: "START_COUNSELLING" | "START_PLANNING" | "LAUNCH" | "START_CONSOLIDATION" | "STEP_BACK" | "RESTART";
+                /** @description The case’s version after the change (its ETag, as If-Match takes it) */
+                version: number;
+            };
+        };
+        /**
+         * WebhookEventCaseClosed
+         * @description A case was closed: the body of a `case.closed` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventCaseClosed: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "case.closed";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The case (GET /api/v1/cases/{id})
+                 */
+                caseId: string;
+                /**
+                 * Format: uuid
+                 * @description The office the event is sent to (GET /api/v1/offices/{id})
+                 */
+                officeId: string;
+                /**
+                 * @description The phase the case was closed in
+                 * @enum {string}
+                 */
+                phase: "access" | "first_counselling" | "planning" | "launch" | "consolidation";
+                /**
+                 * @description The phase-model event that closed the case
+                 * @enum {string}
+                 */
+                event: "COMPLETE" | "DROP_OUT";
+                /**
+                 * @description COMPLETE's outcome code (founded_main, founded_side, employment, other) or DROP_OUT's reason code (employment, qualification, not_viable, moved, illness, no_contact, residence_permit, other); null when the event carried none
+                 * @enum {string|null}
+                 */
+                code: "founded_main" | "founded_side" | "employment" | "other" | "qualification" | "not_viable" | "moved" | "illness" | "no_contact" | "residence_permit" | null;
+                /** @description The case’s version after the change (its ETag, as If-Match takes it) */
+                version: number;
+            };
+        };
+        /**
+         * WebhookEventCaseTransferred
+         * @description A case was handed over to another office: the body of a `case.transferred` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventCaseTransferred: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "case.transferred";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The case (GET /api/v1/cases/{id})
+                 */
+                caseId: string;
+                /**
+                 * Format: uuid
+                 * @description The accepted hand-over that moved the case (GET /api/v1/transfers/{id}); null if none is recorded
+                 */
+                transferId: string | null;
+                /**
+                 * Format: uuid
+                 * @description The office that handed the case over
+                 */
+                fromOfficeId: string;
+                /**
+                 * Format: uuid
+                 * @description The office that accepted it (and holds the case now)
+                 */
+                toOfficeId: string;
+            };
+        };
+        /**
+         * WebhookEventResetDecided
+         * @description A RE_SET analysis was decided: the body of a `reset.decided` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventResetDecided: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "reset.decided";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The RE_SET analysis (GET /api/v1/reset-analyses/{id})
+                 */
+                analysisId: string;
+                /**
+                 * Format: uuid
+                 * @description The office the event is sent to (GET /api/v1/offices/{id})
+                 */
+                officeId: string;
+                /**
+                 * Format: uuid
+                 * @description The case an accepted restart_with_coaching restarted, otherwise the analysis’s linked case; null when it has none
+                 */
+                caseId: string | null;
+                /**
+                 * @description The recommendation that was decided on
+                 * @enum {string}
+                 */
+                recommendation: "give_up" | "quick_exit" | "restart_with_coaching";
+                /** @description Whether the founder accepted the recommendation */
+                accepted: boolean;
+            };
+        };
+        /**
+         * WebhookEventTaskDue
+         * @description A derived task became due: the body of a `task.due` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventTaskDue: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "task.due";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /** @description The derived task’s stable id (its kind and the ids of its subject, e.g. first_counselling_overdue:<case id>), as GET /api/v1/tasks lists it */
+                taskId: string;
+                /**
+                 * @description The kind of derived task
+                 * @enum {string}
+                 */
+                kind: "eks_final_declaration" | "first_counselling_overdue" | "follow_up_6_months" | "funding_application_before_start" | "einstiegsgeld_ends" | "stale_case" | "consent_review";
+                /**
+                 * Format: uuid
+                 * @description The office the event is sent to (GET /api/v1/offices/{id})
+                 */
+                officeId: string;
+                /**
+                 * Format: uuid
+                 * @description The case the task is about; null when it is about a RE_SET analysis without a case
+                 */
+                caseId: string | null;
+                /**
+                 * Format: uuid
+                 * @description The RE_SET analysis the task is about; null when it is about a case only
+                 */
+                analysisId: string | null;
+                /**
+                 * Format: date
+                 * @description The due day that has come (YYYY-MM-DD, Europe/Berlin); a task whose due date moves is announced again on its new day
+                 */
+                dueOn: string;
+            };
+        };
+        /**
+         * WebhookEventExportCompleted
+         * @description An export was completed: the body of a `export.completed` webhook. Ids and codes only; fetch the details with your own credentials.
+         */
+        WebhookEventExportCompleted: {
+            /**
+             * @description The event type
+             * @enum {string}
+             */
+            type: "export.completed";
+            /**
+             * Format: date-time
+             * @description When the change happened (ISO 8601, UTC, milliseconds); the same on every attempt
+             */
+            timestamp: string;
+            /** @description What the event is about */
+            data: {
+                /**
+                 * Format: uuid
+                 * @description The export (GET /api/v1/exports/{id}/manifest gives its signed manifest)
+                 */
+                exportId: string;
+                /**
+                 * Format: uuid
+                 * @description The office the event is sent to (GET /api/v1/offices/{id})
+                 */
+                officeId: string;
+                /**
+                 * @description The kind of export (its manifest’s kind)
+                 * @enum {string}
+                 */
+                kind: "phase-history" | "reset-history" | "esf-participants";
+                /**
+                 * @description The file format it was written in
+                 * @enum {string}
+                 */
+                format: "csv" | "ndjson" | "xlsx";
+                /** @description The number of rows it holds */
+                rowCount: number;
+            };
+        };
     };
     responses: never;
     parameters: {
         /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
         "X-Request-Id": string;
+        /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+        "webhook-id": string;
+        /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+        "webhook-timestamp": string;
+        /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+        "webhook-signature": string;
     };
     requestBodies: never;
     headers: {
@@ -5842,7 +6677,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -5872,7 +6707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6107,7 +6942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6127,7 +6962,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6172,7 +7007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6192,7 +7027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6241,7 +7076,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6301,7 +7136,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6348,7 +7183,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6388,7 +7223,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6439,7 +7274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6509,7 +7344,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6556,7 +7391,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6596,7 +7431,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6647,7 +7482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6707,7 +7542,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6753,7 +7588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6813,7 +7648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6862,7 +7697,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6892,7 +7727,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -6941,7 +7776,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7011,7 +7846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7058,7 +7893,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7088,7 +7923,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7139,7 +7974,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7209,7 +8044,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7290,7 +8125,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7320,7 +8155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7372,7 +8207,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7452,7 +8287,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7530,7 +8365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7560,7 +8395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7607,7 +8442,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7647,7 +8482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7698,7 +8533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7778,7 +8613,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7823,7 +8658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7843,7 +8678,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7888,7 +8723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7908,7 +8743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -7992,7 +8827,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8022,7 +8857,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8072,7 +8907,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8152,7 +8987,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8199,7 +9034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8239,7 +9074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8293,7 +9128,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8383,7 +9218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8439,7 +9274,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8529,7 +9364,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8578,7 +9413,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8618,7 +9453,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8664,7 +9499,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8704,7 +9539,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8757,7 +9592,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8837,7 +9672,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8904,7 +9739,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -8944,7 +9779,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9011,7 +9846,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9051,7 +9886,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9096,7 +9931,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9116,7 +9951,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9163,7 +9998,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9203,7 +10038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9260,7 +10095,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9310,7 +10145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9357,7 +10192,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9427,7 +10262,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9474,7 +10309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9514,7 +10349,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9568,7 +10403,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9598,7 +10433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9648,7 +10483,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9728,7 +10563,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9772,7 +10607,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9792,7 +10627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9839,7 +10674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9879,7 +10714,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -9933,7 +10768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10023,7 +10858,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10088,7 +10923,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10178,7 +11013,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10227,7 +11062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10267,7 +11102,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10323,7 +11158,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10413,7 +11248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10462,7 +11297,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10502,7 +11337,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10549,7 +11384,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10589,7 +11424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10643,7 +11478,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10713,7 +11548,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10769,7 +11604,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10799,7 +11634,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10845,7 +11680,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10885,7 +11720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -10937,7 +11772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11017,7 +11852,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11071,7 +11906,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11161,7 +11996,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11207,7 +12042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11247,7 +12082,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11302,7 +12137,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11392,7 +12227,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11437,7 +12272,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11467,7 +12302,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11516,7 +12351,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11566,7 +12401,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11611,7 +12446,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11671,7 +12506,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11721,7 +12556,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11741,7 +12576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11792,7 +12627,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11872,7 +12707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11923,7 +12758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11953,7 +12788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -11999,7 +12834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12039,7 +12874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12086,7 +12921,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12156,7 +12991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12207,7 +13042,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12277,7 +13112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12430,7 +13265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12460,7 +13295,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12587,7 +13422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12617,7 +13452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12746,7 +13581,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12776,7 +13611,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12923,7 +13758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -12953,7 +13788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13082,7 +13917,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13112,7 +13947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13227,7 +14062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13257,7 +14092,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13374,7 +14209,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13404,7 +14239,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13450,7 +14285,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13490,7 +14325,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13541,7 +14376,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13611,7 +14446,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13657,7 +14492,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13697,7 +14532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13748,7 +14583,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13818,7 +14653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13876,7 +14711,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `unauthenticated` */
+            /** @description `unauthenticated`, `oidc_account_conflict` */
             401: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13906,7 +14741,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `database_unavailable` */
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -13916,6 +14751,1537 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    oidcMappingsList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mappings */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcMappingList"];
+                };
+            };
+            /** @description `ambiguous_credentials` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oidcMappingsCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOidcMapping"];
+            };
+        };
+        responses: {
+            /** @description The new mapping */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcMapping"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `oidc_mapping_exists` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `office_unknown` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    oidcMappingsDelete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookEndpointsList: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointList"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookEndpointsCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The new endpoint with its secret */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookEndpointsGet: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookEndpointsDelete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookEndpointsUpdate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookEndpoint"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as changed */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookEndpointsRotateSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint with its new secret */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookDeliveriesList: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description Only the attempts of this message (its webhook-id) */
+                messageId?: string;
+            };
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+                webhookId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of attempts */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookDeliveriesRedeliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Your id for this request, echoed in the answer and in problem+json (another value is replaced by a new id) */
+                "X-Request-Id"?: components["parameters"]["X-Request-Id"];
+            };
+            path: {
+                officeId: string;
+                webhookId: string;
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRedelivery"];
+                };
+            };
+            /** @description `ambiguous_credentials`, `validation_failed`, `malformed_body` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthenticated`, `oidc_account_conflict` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `forbidden` (requires one of the roles: lead, admin) */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `conflict` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `database_unavailable`, `identity_provider_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    webhookCaseCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "case.created",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "caseId": "0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "officeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "founderId": "c7d2a9e4-1b3f-4a6c-8e5d-2f9b0a1c3d4e",
+                 *         "phase": "access"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventCaseCreated"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCasePhaseChanged: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "case.phase_changed",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "caseId": "0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "officeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "fromPhase": "access",
+                 *         "toPhase": "first_counselling",
+                 *         "event": "START_COUNSELLING",
+                 *         "version": 3
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventCasePhaseChanged"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCaseClosed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "case.closed",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "caseId": "0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "officeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "phase": "consolidation",
+                 *         "event": "COMPLETE",
+                 *         "code": "founded_main",
+                 *         "version": 9
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventCaseClosed"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookCaseTransferred: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "case.transferred",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "caseId": "0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "transferId": "8a1c3e5f-7b9d-4f2a-b4c6-d8e0f2a4b6c8",
+                 *         "fromOfficeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "toOfficeId": "9e2f4a6b-8c0d-4e1f-a3b5-c7d9e1f3a5b7"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventCaseTransferred"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookResetDecided: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "reset.decided",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "analysisId": "3f5a7c9e-1b2d-4e6f-8a0c-2e4f6a8c0e2a",
+                 *         "officeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "caseId": "0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "recommendation": "restart_with_coaching",
+                 *         "accepted": true
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventResetDecided"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookTaskDue: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "task.due",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "taskId": "first_counselling_overdue:0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "kind": "first_counselling_overdue",
+                 *         "officeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "caseId": "0b8f4c7e-2f9d-4e55-9a53-6f1d2a3b4c5d",
+                 *         "analysisId": null,
+                 *         "dueOn": "2026-03-02"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventTaskDue"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhookExportCompleted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The message’s id: the same on every attempt and redelivery of one event, unique per event and endpoint. Use it to drop duplicates (delivery is at least once). */
+                "webhook-id": components["parameters"]["webhook-id"];
+                /** @description When this attempt was sent, in seconds since 1970-01-01 UTC. Refuse a request whose timestamp is far from your clock (the standardwebhooks libraries allow 5 minutes), against replays. */
+                "webhook-timestamp": components["parameters"]["webhook-timestamp"];
+                /** @description `v1,<base64 HMAC-SHA256 of id.timestamp.body>`, keyed with the endpoint’s secret (the base64 after `whsec_`), where id and timestamp are the two headers above and body the raw request body. During a secret rotation (24 h) two signatures are sent, space-separated: one with the new and one with the previous secret; accept the request if any of them matches. Verify with a Standard Webhooks library (e.g. `standardwebhooks`) before parsing the body. */
+                "webhook-signature": components["parameters"]["webhook-signature"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "export.completed",
+                 *       "timestamp": "2026-03-02T09:15:27.412Z",
+                 *       "data": {
+                 *         "exportId": "6d8f0a2c-4e6a-4b8d-9f1b-3d5f7a9c1e3b",
+                 *         "officeId": "5b8e1f0c-3a4d-4c2e-9f1a-7d6b2c8e4f10",
+                 *         "kind": "phase-history",
+                 *         "format": "csv",
+                 *         "rowCount": 42
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventExportCompleted"];
+            };
+        };
+        responses: {
+            /** @description Gone: the message is given up and the endpoint disabled (status `disabled`, disabledReason `gone`); nothing more is sent or kept until a lead sets it active again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Delivered: any 2xx status. The body is not read beyond its first 1024 bytes, which the delivery log keeps. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other status (also a 3xx), like a time-out or a connection failure: the attempt failed and is retried on the schedule. */
+            default: {
+                headers: {
+                    /** @description Seconds (or an HTTP date) to wait before the next attempt; honoured when it is longer than the schedule’s pause, up to 24 hours */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
