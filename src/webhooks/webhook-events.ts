@@ -33,7 +33,7 @@ export interface WebhookEventData {
     officeId: string;
     fromPhase: string;
     toPhase: string;
-    /** The phase-model event that changed the phase (ADVANCE, STEP_BACK, REOPEN, …). */
+    /** The phase-model event that changed the phase (START_COUNSELLING, STEP_BACK, RESTART, …). */
     event: string;
     /** The case's version after the change (its ETag). */
     version: number;
