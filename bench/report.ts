@@ -3,6 +3,12 @@ import type { Machine } from './lib/machine';
 import type { Costs } from './lib/meter';
 import { fmt, LoadResult, pct } from './lib/stats';
 import { reportsPhases, reportsSection, reportsTargetRows, type ReportsResults } from './reports';
+import {
+  webhooksPhases,
+  webhooksSection,
+  webhooksTargetRows,
+  type WebhooksResults,
+} from './webhooks';
 
 export interface Phase {
   label: string;
@@ -25,6 +31,7 @@ export interface Results {
   desk?: { title: string; http: Phase; sql: Phase };
   export?: { sizes: { http: ExportFigures; copy: ExportFigures }[] };
   reports?: ReportsResults;
+  webhooks?: WebhooksResults;
 }
 
 const ms = (x: number) => `${fmt(x, x < 10 ? 2 : 1)} ms`;
@@ -117,6 +124,7 @@ export function renderReport(r: Results): string {
       met(ratio >= 0.4),
     ]);
   }
+  if (r.webhooks) rows.push(...webhooksTargetRows(r.webhooks));
   if (r.reports) rows.push(...reportsTargetRows(r.reports));
 
   const phases = [
@@ -129,6 +137,7 @@ export function renderReport(r: Results): string {
     r.getCase?.http,
     r.getCase?.sql,
     r.getCase?.hello,
+    ...(r.webhooks ? webhooksPhases(r.webhooks) : []),
     ...(r.reports ? reportsPhases(r.reports) : []),
   ].filter((p): p is Phase => !!p);
   const m = r.machine;
@@ -208,6 +217,7 @@ export function renderReport(r: Results): string {
           ),
         ]
       : []),
+    ...(r.webhooks ? webhooksSection(r.webhooks) : []),
     ...(r.reports ? reportsSection(r.reports) : []),
     '',
     '## Machine',

@@ -27,12 +27,13 @@ import { Phase, renderReport, Results } from './report';
 import { runReports } from './reports';
 import { renderFilters, runFilters, type FiltersResults } from './filters';
 import { seed } from './seed';
+import { runWebhooks } from './webhooks';
 import type { HttpLoadSpec, HttpScenario, PgLoadSpec, PgScenario } from './workers/specs';
 
 /**
  * `npm run bench`: a scratch database, the built service as a child process, SQL-seeded data, load
  * from separate worker processes, and each figure beside a baseline measured in the same run.
- * BENCH_ONLY=transitions,list,export,get,desk,reports,filters runs a subset (seeding is always complete).
+ * BENCH_ONLY=transitions,list,export,get,desk,reports,filters,webhooks runs a subset (seeding is always complete).
  */
 const DIST = join(__dirname, '..');
 const SERVICE = join(DIST, 'src/main.js');
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
   const queryCountFile = join(dataDir, 'query-count');
   const pseudonymKey = randomBytes(32).toString('hex');
+  const webhookSecretKey = randomBytes(32).toString('hex');
 
   log(`scratch database ${database}; starting the service (it migrates the database)`);
   const service = await startServer(
@@ -76,6 +78,9 @@ async function main(): Promise<void> {
       LOTSE_DATA_DIR: dataDir,
       JWT_SECRET: randomBytes(32).toString('hex'),
       PSEUDONYM_KEY: pseudonymKey,
+      // The webhooks scenario's receiver is in this process; the worker runs at its default poll.
+      WEBHOOK_SECRET_KEY: webhookSecretKey,
+      WEBHOOK_ALLOWLIST: '127.0.0.1',
       BENCH_QUERY_COUNT_FILE: queryCountFile,
       ...(BENCH.poolSize ? { DATABASE_POOL_SIZE: BENCH.poolSize } : {}),
     },
@@ -270,6 +275,14 @@ async function main(): Promise<void> {
       sql,
     };
   }
+
+  if (wants('webhooks'))
+    results.webhooks = await runWebhooks({
+      dbUrl,
+      secretConfig: { webhookSecretKey, dataDir },
+      httpPhase: (label, scenario, connections) => httpPhase(label, service, scenario, connections),
+      log,
+    });
 
   let filters: FiltersResults | undefined;
   if (wants('filters'))

@@ -12,7 +12,8 @@ type Request = autocannon.Request;
 
 // Connection k works on its own share of the cases; a client that reconnects keeps its number.
 let clientCount = 0;
-const caseStatus = new Map<string, 'active' | 'paused'>();
+/** The cases that are at the far end of their cycle (paused, or after the first body). */
+const flipped = new Set<string>();
 
 function clientSetup(s: HttpScenario, connections: number): (client: Client) => void {
   return (client) => {
@@ -26,21 +27,22 @@ function requestOf(s: HttpScenario, k: number, n: number): Request {
     case 'transitions': {
       const mine = shareOf(s.caseIds, k, n);
       const headers = { 'content-type': 'application/json', 'x-api-key': s.apiKey };
+      const [there, back] = (s.bodies ?? [PAUSE, RESUME]).map((b) => JSON.stringify(b));
       let i = 0;
       const current = () => mine[i % mine.length];
       return {
         method: 'POST',
         setupRequest: (req: Request) => {
           const id = current();
-          const body = JSON.stringify(caseStatus.get(id) === 'paused' ? RESUME : PAUSE);
+          const body = flipped.has(id) ? back : there;
           return { ...req, path: `/api/v1/cases/${id}/events`, headers, body };
         },
         // 409: the case already was in the other state (a request that timed out still reached the
         // server); flipping heals that.
         onResponse: (status: number) => {
           const id = current();
-          if (status === 200 || status === 409)
-            caseStatus.set(id, caseStatus.get(id) === 'paused' ? 'active' : 'paused');
+          const moved = status === 200 || status === 409;
+          if (moved && !flipped.delete(id)) flipped.add(id);
           i++;
         },
       };

@@ -1,8 +1,11 @@
 /** What run.ts asks of the load workers (sent over IPC, so plain data only). */
 
 export type HttpScenario =
-  /** Each connection cycles PAUSE/RESUME over its own share of caseIds: no two clients touch a case. */
-  | { kind: 'transitions'; apiKey: string; caseIds: string[] }
+  /**
+   * Each connection cycles PAUSE/RESUME (or the two given bodies, there and back) over its own share
+   * of caseIds: no two clients touch a case.
+   */
+  | { kind: 'transitions'; apiKey: string; caseIds: string[]; bodies?: [object, object] }
   /** Each connection walks pagesPerWalk keyset pages of one office, then moves on to another office. */
   | {
       kind: 'list';
