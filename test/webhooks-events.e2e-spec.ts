@@ -10,8 +10,8 @@ import { insertFounder, openCase, sendEvent } from './support/cases';
 import { bufferBody } from './support/exports';
 import { recommendedAnalysis, sendResetEvent } from './support/reset';
 import type { TestApp } from './support/test-app';
-import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receiver';
-import { subscribeDirectly } from './support/webhooks';
+import type { ReceivedWebhook, WebhookReceiver } from './support/webhook-receiver';
+import { receiverForBothOffices } from './support/webhooks';
 import { useSeededApp, type World } from './support/world';
 
 // Issue 15, webhook tests 1 and 5: every event kind arrives, signed, ids and codes only; a
@@ -73,16 +73,7 @@ describe('webhook events', () => {
   );
 
   beforeAll(async () => {
-    receiver = await WebhookReceiver.start();
-    for (const [path, office] of [
-      ['/a', w.officeA],
-      ['/b', w.officeB],
-    ] as const) {
-      const endpoint = await subscribeDirectly(t, office, receiver.url(path));
-      receiver.setSecrets(path, endpoint.secret);
-    }
-    // Subscribed a month ago: the task.due backlog boundary is the endpoint's creation day.
-    await t.db.query(`UPDATE webhook_endpoint SET created_at = now() - interval '30 days'`);
+    ({ receiver } = await receiverForBothOffices(t, w));
   });
   afterAll(() => receiver?.close());
 

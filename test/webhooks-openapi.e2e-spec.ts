@@ -6,8 +6,8 @@ import { bufferBody } from './support/exports';
 import { OpenApiContract } from './support/openapi-contract';
 import { recommendedAnalysis, sendResetEvent } from './support/reset';
 import type { TestApp } from './support/test-app';
-import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receiver';
-import { subscribeDirectly } from './support/webhooks';
+import type { WebhookReceiver, ReceivedWebhook } from './support/webhook-receiver';
+import { receiverForBothOffices } from './support/webhooks';
 import { useSeededApp, type World } from './support/world';
 
 // Issue 15, "both features are in OpenAPI": the events Lotse sends are the served document's
@@ -35,13 +35,7 @@ describe('webhooks in the OpenAPI document', () => {
   beforeAll(async () => {
     document = (await t.http().get('/openapi.json').expect(200)).body as Json;
     contract = new OpenApiContract(document);
-    receiver = await WebhookReceiver.start();
-    endpointA = await subscribeDirectly(t, w.officeA, receiver.url('/a'));
-    receiver.setSecrets('/a', endpointA.secret);
-    const b = await subscribeDirectly(t, w.officeB, receiver.url('/b'));
-    receiver.setSecrets('/b', b.secret);
-    // Subscribed before the task below became due (task.due announces nothing older).
-    await t.db.query(`UPDATE webhook_endpoint SET created_at = now() - interval '30 days'`);
+    ({ receiver, a: endpointA } = await receiverForBothOffices(t, w));
   });
   afterAll(() => receiver?.close());
 

@@ -6,6 +6,7 @@ import {
 import type { WebhookEventType } from '../../src/webhooks/webhook-events';
 import { WEBHOOK_EVENT_TYPES } from '../../src/webhooks/webhook-events';
 import type { TestApp } from './test-app';
+import { WebhookReceiver } from './webhook-receiver';
 
 /**
  * An endpoint written straight into the test's database (as the owner), for suites that test
@@ -26,4 +27,26 @@ export async function subscribeDirectly(
     [officeId, url, events, cipher.encrypt(secret), secretPrefix(secret)],
   );
   return { id: row.id, secret };
+}
+
+/**
+ * A receiver with one endpoint per office, at /a (office A) and /b (office B), subscribed to every
+ * event and dated a month back, so that task.due (which announces nothing due before the
+ * subscription) announces the tasks the suites make due.
+ */
+export async function receiverForBothOffices(
+  t: TestApp,
+  offices: { officeA: string; officeB: string },
+): Promise<{
+  receiver: WebhookReceiver;
+  a: { id: string; secret: string };
+  b: { id: string; secret: string };
+}> {
+  const receiver = await WebhookReceiver.start();
+  const a = await subscribeDirectly(t, offices.officeA, receiver.url('/a'));
+  receiver.setSecrets('/a', a.secret);
+  const b = await subscribeDirectly(t, offices.officeB, receiver.url('/b'));
+  receiver.setSecrets('/b', b.secret);
+  await t.db.query(`UPDATE webhook_endpoint SET created_at = now() - interval '30 days'`);
+  return { receiver, a, b };
 }
