@@ -102,60 +102,82 @@ export class OutboxRepository {
   }
 
   /**
-   * Logs an attempt and moves its message on, only while `owner` still holds the lease (a worker
-   * that lost it, after a stall longer than the lease, must not overwrite the next one's result).
-   * The attempt is logged either way: it was made. False when the lease was lost.
+   * Logs finished attempts and moves their messages on, all in one statement (the worker's
+   * group commit: one transaction for every attempt that finished while the previous one was
+   * written). Each attempt is logged whatever happened since: it was made. Its message moves on
+   * only while `owner` still holds the lease and it is still pending (a worker that lost the lease
+   * after a stall must not overwrite the next one's result; a delete has cancelled it). An
+   * endpoint that answered 410 is disabled with its message's move. The log row is not written
+   * twice when a batch is written again after a commit whose answer was lost. Answers the ids of
+   * the messages moved on; the others had lost their lease.
    */
-  async record(
+  async recordAll(
     tx: OfficeTx,
     owner: string,
-    message: Pick<ClaimedMessage, 'id' | 'endpoint_id' | 'office_id'>,
-    a: AttemptRecord,
-  ): Promise<boolean> {
-    await tx.manager.query(
-      `INSERT INTO webhook_delivery (message_id, endpoint_id, office_id, attempt, trigger,
-         started_at, duration_ms, outcome, response_status, response_body, error, next_attempt_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
-        WHERE $3 = ANY ($13::uuid[])`,
-      [
-        message.id,
-        message.endpoint_id,
-        message.office_id,
-        a.attempt,
-        a.trigger,
-        a.startedAt,
-        a.durationMs,
-        a.outcome,
-        a.responseStatus,
-        a.responseBody,
-        a.error,
-        a.nextAttemptAt,
-        tx.officeIds,
-      ],
-    );
-    const updated: { id: string }[] = await tx.manager.query(
-      `WITH moved AS (
-         UPDATE webhook_message
-            SET attempts = $3, state = $4, next_attempt_at = COALESCE($5, next_attempt_at),
-                last_attempt_at = $6,
-                delivered_at = CASE WHEN $4 = 'delivered' THEN now() ELSE delivered_at END,
+    attempts: readonly {
+      message: Pick<ClaimedMessage, 'id' | 'endpoint_id' | 'office_id'>;
+      record: AttemptRecord;
+    }[],
+  ): Promise<Set<string>> {
+    if (attempts.length === 0) return new Set();
+    const rows = attempts.map(({ message: m, record: a }) => ({
+      message_id: m.id,
+      endpoint_id: m.endpoint_id,
+      office_id: m.office_id,
+      attempt: a.attempt,
+      trigger: a.trigger,
+      started_at: a.startedAt.toISOString(),
+      duration_ms: a.durationMs,
+      outcome: a.outcome,
+      response_status: a.responseStatus,
+      response_body: a.responseBody,
+      error: a.error,
+      state: a.state,
+      next_attempt_at: a.nextAttemptAt?.toISOString() ?? null,
+      disable_endpoint: a.disableEndpoint,
+    }));
+    const moved: { id: string }[] = await tx.manager.query(
+      `WITH r AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+           message_id uuid, endpoint_id uuid, office_id uuid, attempt integer, trigger text,
+           started_at timestamptz, duration_ms integer, outcome text, response_status integer,
+           response_body text, error text, state text, next_attempt_at timestamptz,
+           disable_endpoint boolean)
+          WHERE r.office_id = ANY ($3::uuid[])
+       ), logged AS (
+         INSERT INTO webhook_delivery (message_id, endpoint_id, office_id, attempt, trigger,
+           started_at, duration_ms, outcome, response_status, response_body, error, next_attempt_at)
+         SELECT r.message_id, r.endpoint_id, r.office_id, r.attempt, r.trigger, r.started_at,
+                r.duration_ms, r.outcome, r.response_status, r.response_body, r.error,
+                r.next_attempt_at
+           FROM r
+          WHERE NOT EXISTS (
+            SELECT 1 FROM webhook_delivery d
+             WHERE d.message_id = r.message_id AND d.attempt = r.attempt
+               AND d.started_at = r.started_at)
+         RETURNING id
+       ), moved AS (
+         UPDATE webhook_message m
+            SET attempts = r.attempt, state = r.state,
+                next_attempt_at = COALESCE(r.next_attempt_at, m.next_attempt_at),
+                last_attempt_at = r.started_at,
+                delivered_at = CASE WHEN r.state = 'delivered' THEN now() ELSE m.delivered_at END,
                 lease_owner = NULL, lease_until = NULL
-          WHERE id = $1 AND lease_owner = $2 AND office_id = ANY ($7::uuid[])
-          RETURNING id)
+           FROM r
+          WHERE m.id = r.message_id AND m.lease_owner = $2 AND m.state = 'pending'
+            AND m.office_id = ANY ($3::uuid[])
+         RETURNING m.id, m.endpoint_id, r.disable_endpoint
+       ), gone AS (
+         UPDATE webhook_endpoint e
+            SET status = 'disabled', disabled_reason = 'gone', updated_at = now()
+          WHERE e.id IN (SELECT endpoint_id FROM moved WHERE disable_endpoint)
+            AND e.status <> 'disabled' AND e.office_id = ANY ($3::uuid[])
+         RETURNING e.id
+       )
        SELECT id FROM moved`,
-      [message.id, owner, a.attempt, a.state, a.nextAttemptAt, a.startedAt, tx.officeIds],
+      [JSON.stringify(rows), owner, tx.officeIds],
     );
-    if (updated.length > 0 && a.disableEndpoint) {
-      await tx.manager.query(
-        `WITH gone AS (
-           UPDATE webhook_endpoint SET status = 'disabled', disabled_reason = 'gone', updated_at = now()
-            WHERE id = $1 AND status <> 'disabled' AND office_id = ANY ($2::uuid[])
-            RETURNING id)
-         SELECT id FROM gone`,
-        [message.endpoint_id, tx.officeIds],
-      );
-    }
-    return updated.length > 0;
+    return new Set(moved.map((m) => m.id));
   }
 
   /** The office's endpoint (not deleted), with its status; null when there is none in scope. */
