@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { WebhookSecretCipher, newWebhookSecret } from '../src/webhooks/webhook-secret';
 import type { WebhookEventType } from '../src/webhooks/webhook-events';
 import { startTestApp, type TestApp } from './support/test-app';
+import { eventually, sleep } from './support/eventually';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { subscribeDirectly } from './support/webhooks';
 import { useSeededApp, type World } from './support/world';
@@ -33,23 +34,6 @@ interface DeliveryDto {
 
 const CASE_X = '11111111-1111-4111-8111-111111111111';
 const CASE_Y = '22222222-2222-4222-8222-222222222222';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it returns a value (not undefined); fails after timeoutMs. */
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  what = 'a condition',
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('webhook delivery (worker, delivery log, redeliver)', () => {
   let t: TestApp;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eventually, sleep } from './support/eventually';
 import { startTestApp, type TestApp } from './support/test-app';
 import { WebhookReceiver } from './support/webhook-receiver';
 import { subscribeDirectly } from './support/webhooks';
@@ -8,22 +9,6 @@ import { subscribeDirectly } from './support/webhooks';
  * written together by the next, a failed write is retried, and the lease still decides whether a
  * message moves on. The database's owner runs no worker; one instance under test runs beside it.
  */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-  what = 'a condition',
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe('webhook worker: attempts recorded in batches', () => {
   let owner: TestApp;
