@@ -44,7 +44,7 @@ describe('webhook worker: attempts recorded in batches', () => {
   async function enqueue(cases: string[]): Promise<void> {
     await owner.db.query(
       `SELECT webhook_enqueue($1::uuid, 'case.created', c, jsonb_build_object(
-         'caseId', c, 'officeId', $3::text, 'founderId', c, 'phase', 'intake'))
+         'caseId', c, 'officeId', $3::text, 'founderId', c, 'phase', 'access'))
          FROM unnest($2::text[]) AS c`,
       [office, cases, office],
     );
@@ -56,6 +56,15 @@ describe('webhook worker: attempts recorded in batches', () => {
     return owner.db.query(
       `SELECT id, state, attempts, lease_owner FROM webhook_message WHERE endpoint_id = $1`,
       [endpointId],
+    );
+  }
+
+  /** Until the endpoint's one message is claimed: its attempt is under way. */
+  function inFlight(endpointId: string): Promise<true> {
+    return eventually(
+      async () => ((await messages(endpointId))[0]?.lease_owner ? true : undefined),
+      5_000,
+      'the message in flight',
     );
   }
 
@@ -89,11 +98,7 @@ describe('webhook worker: attempts recorded in batches', () => {
     const id = await endpoint(path);
     receiver.script(path, { status: 204, delayMs: 600 });
     await enqueue([randomUUID()]);
-    await eventually(
-      async () => ((await messages(id))[0]?.lease_owner ? true : undefined),
-      5_000,
-      'the message in flight',
-    );
+    await inFlight(id);
     // Every write of the result fails while the table is away (a real error from PostgreSQL).
     await owner.db.query(`ALTER TABLE webhook_delivery RENAME TO webhook_delivery_away`);
     try {
@@ -126,11 +131,7 @@ describe('webhook worker: attempts recorded in batches', () => {
     const id = await endpoint(path);
     receiver.script(path, { status: 204, delayMs: 600 });
     await enqueue([randomUUID()]);
-    await eventually(
-      async () => ((await messages(id))[0]?.lease_owner ? true : undefined),
-      5_000,
-      'the message in flight',
-    );
+    await inFlight(id);
     // Another instance took it over (as after a stall longer than the lease).
     const other = randomUUID();
     await owner.db.query(`UPDATE webhook_message SET lease_owner = $2 WHERE endpoint_id = $1`, [

@@ -43,7 +43,6 @@ const OFFICES_TTL_MS = 5_000;
 interface Finished {
   message: ClaimedMessage;
   record: AttemptRecord;
-  result: SendResult;
   /** performance.now() after which the lease may have run out. */
   giveUpAt: number;
 }
@@ -184,7 +183,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
       this.release(1);
       return;
     }
-    this.queue.push({ message, record: toRecord(attempt, trigger, result), result, giveUpAt });
+    this.queue.push({ message, record: toRecord(attempt, trigger, result), giveUpAt });
     this.kick();
   }
 
@@ -249,18 +248,18 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     for (const f of finished) {
       this.logger.error(
         `webhook attempt not recorded message=${f.message.id} office=${f.message.office_id} ` +
-          `outcome=${f.result.outcome} (${why}); retried when its lease ends`,
+          `outcome=${f.record.outcome} (${why}); retried when its lease ends`,
       );
     }
     this.release(finished.length);
   }
 
-  private logAttempt({ message, record, result }: Finished, kept: boolean): void {
+  private logAttempt({ message, record }: Finished, kept: boolean): void {
     // Ids and codes only: the URL, the body and the answer stay in the delivery log.
     this.logger.log(
       `webhook attempt message=${message.id} endpoint=${message.endpoint_id} ` +
         `office=${message.office_id} attempt=${record.attempt} trigger=${record.trigger} ` +
-        `outcome=${result.outcome} status=${result.status ?? '-'} state=${record.state}` +
+        `outcome=${record.outcome} status=${record.responseStatus ?? '-'} state=${record.state}` +
         (kept ? '' : ' lease=lost'),
     );
   }
