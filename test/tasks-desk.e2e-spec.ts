@@ -63,6 +63,13 @@ describe('the desk: GET /api/v1/tasks', () => {
   const tasksOfCase = async (caseId: string, persona: Persona = 'advisorA', query = {}) =>
     (await allTasks(persona, query)).filter((x) => x.caseId === caseId);
 
+  /**
+   * Noon (Europe/Berlin) n days before today there: "now() - n days" in UTC lands on the Berlin
+   * day after when the span crosses the end of summer time and the clock reads 22:00-23:00 UTC.
+   */
+  const berlinNoonDaysAgo = (n: number) =>
+    `((now() AT TIME ZONE 'Europe/Berlin')::date - ${n} + time '12:00') AT TIME ZONE 'Europe/Berlin'`;
+
   /** A fresh case of office A, advised by advisorA, with its data and milestones set by PATCH. */
   async function caseWith(body: object = {}, founder: object = {}): Promise<string> {
     const founderId = await insertFounder(t, w.officeA, founder);
@@ -173,7 +180,7 @@ describe('the desk: GET /api/v1/tasks', () => {
 
     it('stale_case: more than staleDays[phase] days without activity, until the next one', async () => {
       const id = await caseWith();
-      await setCase(id, `updated_at = now() - interval '61 days'`);
+      await setCase(id, `updated_at = ${berlinNoonDaysAgo(61)}`);
       const lastActivity = (
         await t.db.query(
           `SELECT (updated_at AT TIME ZONE 'Europe/Berlin')::date::text AS d FROM founder_case WHERE id = $1`,
@@ -189,14 +196,14 @@ describe('the desk: GET /api/v1/tasks', () => {
         },
       ]);
       const fresh = await caseWith();
-      await setCase(fresh, `updated_at = now() - interval '59 days'`);
+      await setCase(fresh, `updated_at = ${berlinNoonDaysAgo(59)}`);
       expect(await tasksOfCase(fresh)).toEqual([]);
       // Paused cases are dormant on purpose.
       const paused = await caseWith();
       await sendEvent(t, w, 'advisorA', paused, { type: 'PAUSE', reason: 'Elternzeit' }).expect(
         200,
       );
-      await setCase(paused, `updated_at = now() - interval '90 days'`);
+      await setCase(paused, `updated_at = ${berlinNoonDaysAgo(90)}`);
       expect(await tasksOfCase(paused)).toEqual([]);
 
       await t
