@@ -198,6 +198,10 @@ describe('the desk: GET /api/v1/tasks', () => {
       const fresh = await caseWith();
       await setCase(fresh, `updated_at = ${berlinNoonDaysAgo(59)}`);
       expect(await tasksOfCase(fresh)).toEqual([]);
+      // Exactly staleDays days is not yet more than staleDays: due tomorrow, not on the desk.
+      const edge = await caseWith();
+      await setCase(edge, `updated_at = ${berlinNoonDaysAgo(60)}`);
+      expect(await tasksOfCase(edge)).toEqual([]);
       // Paused cases are dormant on purpose.
       const paused = await caseWith();
       await sendEvent(t, w, 'advisorA', paused, { type: 'PAUSE', reason: 'Elternzeit' }).expect(
