@@ -31,6 +31,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_IDLE_TIMEOUT_MS: '100' }).databaseIdleTimeoutMs).toBe(100);
   });
 
+  it('takes a read replica only beside a server database, with a pool size of its own', () => {
+    expect(loadConfig({})).toMatchObject({ databaseReadUrl: null, databaseReadPoolSize: 10 });
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@primary:5432/db',
+      DATABASE_READ_URL: 'postgres://u@standby:5432/db',
+      DATABASE_READ_POOL_SIZE: '4',
+    });
+    expect(config).toMatchObject({
+      databaseReadUrl: 'postgres://u@standby:5432/db',
+      databaseReadPoolSize: 4,
+    });
+    // The embedded database has no standby: a read URL without DATABASE_URL is a mistake.
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u@standby:5432/db' })).toThrow(
+      'DATABASE_READ_URL',
+    );
+    expect(() =>
+      loadConfig({ DATABASE_URL: 'postgres://u@h/db', DATABASE_READ_URL: 'mysql://x@y/z' }),
+    ).toThrow('DATABASE_READ_URL');
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

@@ -19,6 +19,12 @@ export interface AppConfig {
   databasePoolSize: number;
   /** Idle pooled connections are closed after this; 0 = never (the default for the embedded database). */
   databaseIdleTimeoutMs: number;
+  /**
+   * A hot standby (DATABASE_READ_URL, server mode only) for exports, reports and the desk's lists;
+   * null: they run on the primary as everything else.
+   */
+  databaseReadUrl: string | null;
+  databaseReadPoolSize: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   /**
@@ -279,6 +285,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'needs DATABASE_URL (the embedded database has no roles to choose)',
     );
   }
+  const readUrl = databaseUrl(env, 'DATABASE_READ_URL');
+  if (readUrl !== null && serverUrl === null) {
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'needs DATABASE_URL (the embedded database has no standby)',
+    );
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '0.0.0.0',
@@ -295,6 +308,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       0,
       3_600_000,
     ),
+    databaseReadUrl: readUrl,
+    databaseReadPoolSize: integer(env, 'DATABASE_READ_POOL_SIZE', 10, 1, 200),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',
