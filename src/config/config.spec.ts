@@ -32,7 +32,11 @@ describe('loadConfig', () => {
   });
 
   it('takes a read replica only beside a server database, with a pool size of its own', () => {
-    expect(loadConfig({})).toMatchObject({ databaseReadUrl: null, databaseReadPoolSize: 10 });
+    expect(loadConfig({})).toMatchObject({
+      databaseReadUrl: null,
+      databaseReadPoolSize: 10,
+      databaseReadMaxWaitMs: 5_000,
+    });
     const config = loadConfig({
       DATABASE_URL: 'postgres://u@primary:5432/db',
       DATABASE_READ_URL: 'postgres://u@standby:5432/db',

@@ -25,6 +25,8 @@ export interface AppConfig {
    */
   databaseReadUrl: string | null;
   databaseReadPoolSize: number;
+  /** How long an export waits for the standby to replay up to the primary before it runs there. */
+  databaseReadMaxWaitMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   /**
@@ -310,6 +312,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     databaseReadUrl: readUrl,
     databaseReadPoolSize: integer(env, 'DATABASE_READ_POOL_SIZE', 10, 1, 200),
+    databaseReadMaxWaitMs: integer(env, 'DATABASE_READ_MAX_WAIT_MS', 5_000, 0, 60_000),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',

@@ -3,11 +3,16 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { Database } from './database';
 import { OfficeDb } from './office-transaction';
+import { ReadReplica } from './replica-db';
+import { ReplicaOfficeDb } from './replica-office-db';
 
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(Database) private readonly database: Database) {}
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    @Inject(ReadReplica) private readonly replica: ReadReplica,
+  ) {}
 
   static forRoot(): DynamicModule {
     return {
@@ -20,12 +25,20 @@ export class DatabaseModule implements OnApplicationShutdown {
         },
         { provide: DataSource, useFactory: (db: Database) => db.dataSource, inject: [Database] },
         OfficeDb,
+        // DATABASE_READ_URL's standby (or none): exports, reports and the desk's lists read there.
+        {
+          provide: ReadReplica,
+          useFactory: (config: AppConfig, db: Database) => ReadReplica.open(config, db.dataSource),
+          inject: [APP_CONFIG, Database],
+        },
+        ReplicaOfficeDb,
       ],
-      exports: [Database, DataSource, OfficeDb],
+      exports: [Database, DataSource, OfficeDb, ReadReplica, ReplicaOfficeDb],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.replica.close();
     await this.database.close();
   }
 }

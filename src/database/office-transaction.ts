@@ -61,7 +61,7 @@ export class OfficeDb {
       const tx: OfficeTx = {
         manager: runner.manager,
         officeIds,
-        atCommit: (s) => void atCommit.push(s),
+        atCommit: (s) => this.queueAtCommit(atCommit, s),
         [SCOPED]: true,
       };
       const result = await work(tx);
@@ -74,6 +74,11 @@ export class OfficeDb {
     } finally {
       await runner.release();
     }
+  }
+
+  /** Where atCommit statements go; a standby's transactions refuse them (replica-office-db.ts). */
+  protected queueAtCommit(queue: string[], statement: string): void {
+    queue.push(statement);
   }
 
   private async everyOffice(): Promise<string[]> {

@@ -6,13 +6,13 @@ import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import type { RequestContext } from '../auth/request-context';
 import { reportOffices } from '../reports/report-offices';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { OfficeDb } from '../database/office-transaction';
-import { destroyClient, poolOf } from '../database/pg-driver';
+import { destroyClient } from '../database/pg-driver';
+import { ReadReplica } from '../database/replica-db';
 import { ExportSigner } from '../exports/export-signer';
 import { headsDigest } from '../exports/export-tally';
 import { ExportsRepository } from '../exports/exports.repository';
@@ -58,7 +58,7 @@ export class EsfExportService {
   private readonly key: string;
 
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(ReadReplica) private readonly replica: ReadReplica,
     @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(ExportSigner) private readonly signer: ExportSigner,
     @Inject(ExportsRepository) private readonly manifests: ExportsRepository,
@@ -93,13 +93,10 @@ export class EsfExportService {
     });
     const tap = new DigestTap();
     let rows = 0;
-    const client = await poolOf(this.db).connect();
+    // One snapshot, on the standby when configured and caught up (replica-db.ts), else the primary.
+    const { client, snapshotAt } = await this.replica.openSnapshot(officeIds, exportId);
     let clientError: Error | undefined;
-    let snapshotAt: Date;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SELECT set_config('app.office_ids', $1, true)`, [officeIds.join(',')]);
-      snapshotAt = (await client.query<{ now: Date }>('SELECT now()')).rows[0].now;
       startExportResponse(reply, ESF_EXPORT_KIND, format, exportId);
       const source = this.participants(client, officeIds, from, to, today, () => rows++);
       const ok = await this.pump(source, format, tap, reply);

@@ -5,13 +5,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { holdsIn, includes, narrowTo, officesFor, OfficeScope } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
 import { AppError } from '../common/errors/app-error';
 import { OfficeDb } from '../database/office-transaction';
-import { destroyClient, poolOf } from '../database/pg-driver';
+import { destroyClient } from '../database/pg-driver';
+import { ReadReplica } from '../database/replica-db';
 import type { ExportQueryDto } from './dto/export-query.dto';
 import { csvCellSql } from './csv-cells';
 import {
@@ -55,7 +55,7 @@ export class PhaseHistoryExportService {
 
   constructor(
     // The snapshot needs a pg client of its own (COPY); everything else runs in OfficeDb transactions.
-    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(ReadReplica) private readonly replica: ReadReplica,
     @Inject(OfficeDb) private readonly officeDb: OfficeDb,
     @Inject(ExportSigner) private readonly signer: ExportSigner,
     @Inject(ExportsRepository) private readonly manifests: ExportsRepository,
@@ -152,31 +152,22 @@ export class PhaseHistoryExportService {
     tally: ExportTally,
     reply: FastifyReply,
   ): Promise<{ snapshotAt: Date; nextChangedSince: Date } | null> {
-    const client = await poolOf(this.db).connect();
+    // Not an OfficeDb transaction: a REPEATABLE READ READ ONLY snapshot bound to the export's
+    // offices, on the standby when one is configured and caught up (replica-db.ts: the lag rule
+    // for nextChangedSince), else on the primary.
+    const { client, snapshotAt, nextChangedSince } = await this.replica.openSnapshot(
+      plan.officeIds,
+      plan.exportId,
+    );
     let clientError: Error | undefined;
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // This connection is not an OfficeDb transaction: it binds the row-level security to the
-      // export's offices itself, as the first statement (transaction-local, like OfficeDb's).
-      await client.query(`SELECT set_config('app.office_ids', $1, true)`, [
-        plan.officeIds.join(','),
-      ]);
-      // Rows of transactions still open now are not in this snapshot but may carry an earlier `at`:
-      // the next incremental export must start from the oldest of them (nextChangedSince).
-      const [{ snapshot_at, next_changed_since }] = (
-        await client.query<{ snapshot_at: Date; next_changed_since: Date }>(
-          `SELECT now() AS snapshot_at,
-                  LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity
-                                 WHERE backend_xid IS NOT NULL AND datname = current_database())) AS next_changed_since`,
-        )
-      ).rows;
       startExportResponse(reply, plan.kind, plan.format, plan.exportId);
       if (!(await this.pump(client, plan, tap, tally, reply))) {
         clientError = new Error('client disconnected');
         return null;
       }
       await client.query('COMMIT');
-      return { snapshotAt: snapshot_at, nextChangedSince: next_changed_since };
+      return { snapshotAt, nextChangedSince };
     } catch (error) {
       clientError = error as Error;
       throw error;
