@@ -55,11 +55,24 @@ describe('loadConfig', () => {
     ).toThrow('DATABASE_READ_URL');
   });
 
+  it('takes a multi-host DATABASE_URL (libpq syntax) and its owner URL, not a multi-host read URL', () => {
+    const url = 'postgres://lotse@h1:5433,h2:5434/lotse?target_session_attrs=read-write';
+    const owner = 'postgres://owner@h1:5433,h2:5434/lotse';
+    const config = loadConfig({ DATABASE_URL: url, DATABASE_OWNER_URL: owner });
+    expect([config.databaseUrl, config.databaseOwnerUrl]).toEqual([url, owner]);
+    expect(() => loadConfig({ DATABASE_URL: url, DATABASE_READ_URL: owner })).toThrow(
+      'DATABASE_READ_URL takes one host',
+    );
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],
     ['DATABASE_URL', 'mysql://x@y/z'],
     ['DATABASE_URL', 'not a url'],
+    ['DATABASE_URL', 'postgres://u@h1:5433,/db'],
+    ['DATABASE_URL', 'postgres://u@h1:5433,h2:99999/db'],
+    ['DATABASE_URL', 'postgres://u@h1,h2/db?target_session_attrs=standby'],
     ['LOG_LEVEL', 'loud'],
     ['CORS_ORIGINS', 'https://ok.example,notanorigin'],
     ['JWT_SECRET', 'short'],

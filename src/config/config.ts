@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
+import { type MultiHostUrl, parseMultiHostUrl } from '../database/multi-host-url';
 
 /**
  * The service's whole configuration, read from the environment once at start. Nothing else in the
@@ -27,6 +28,14 @@ export interface AppConfig {
   databaseReadPoolSize: number;
   /** How long an export waits for the standby to replay up to the primary before it runs there. */
   databaseReadMaxWaitMs: number;
+  /**
+   * The access log's group commit of read entries (src/access-log/read-log-committer.ts): how long
+   * the first entry of a batch waits for more (0: the entries of the same event-loop turn), the most
+   * entries per batch, and how many batches may commit at once.
+   */
+  accessLogBatchWaitMs: number;
+  accessLogBatchMax: number;
+  accessLogBatchConnections: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   corsOrigins: string[];
   /**
@@ -55,6 +64,12 @@ export interface AppConfig {
   webhookAllowlist: string[];
   /** How often an idle delivery worker looks for due messages; 0 turns the worker off. */
   webhookPollMs: number;
+  /**
+   * The credential cache (src/auth/credential-cache.ts): the most principals kept (0 turns it off)
+   * and the longest an entry lives, a safety net beside the invalidation by LISTEN/NOTIFY.
+   */
+  credentialCacheMax: number;
+  credentialCacheTtlMs: number;
   /** Single sign-on through an OpenID Connect provider; null: off. */
   oidc: OidcConfig | null;
 }
@@ -111,9 +126,21 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function databaseUrl(env: Env, name = 'DATABASE_URL'): string | null {
   const raw = text(env, name);
   if (raw === null) return null;
+  // libpq's multi-host form (h1:5433,h2:5434): each host is checked as a URL of its own.
+  let hosts: MultiHostUrl | null = null;
+  if (/^postgres(ql)?:\/\/[^/?#]*,/.test(raw)) {
+    if (!MULTI_HOST_NAMES.has(name)) {
+      throw new ConfigError(name, 'takes one host (a multi-host list is for the primary)');
+    }
+    try {
+      hosts = parseMultiHostUrl(raw);
+    } catch (error) {
+      throw new ConfigError(name, (error as Error).message.replace(/^the database URL /, ''));
+    }
+  }
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(hosts ? hosts.urls[0] : raw);
   } catch {
     throw new ConfigError(name, 'is not a URL (expected postgres://user@host:port/db)');
   }
@@ -122,6 +149,9 @@ function databaseUrl(env: Env, name = 'DATABASE_URL'): string | null {
   }
   return raw;
 }
+
+/** The URLs that may list several hosts; the service then connects to the writable one. */
+const MULTI_HOST_NAMES = new Set(['DATABASE_URL', 'DATABASE_OWNER_URL']);
 
 function corsOrigins(env: Env): string[] {
   const raw = text(env, 'CORS_ORIGINS');
@@ -313,6 +343,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseReadUrl: readUrl,
     databaseReadPoolSize: integer(env, 'DATABASE_READ_POOL_SIZE', 10, 1, 200),
     databaseReadMaxWaitMs: integer(env, 'DATABASE_READ_MAX_WAIT_MS', 5_000, 0, 60_000),
+    accessLogBatchWaitMs: integer(env, 'ACCESS_LOG_BATCH_WAIT_MS', 0, 0, 1_000),
+    accessLogBatchMax: integer(env, 'ACCESS_LOG_BATCH_MAX', 256, 1, 10_000),
+    accessLogBatchConnections: integer(env, 'ACCESS_LOG_BATCH_CONNECTIONS', 2, 1, 32),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',
@@ -335,6 +368,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookSecretKey: secret(env, 'WEBHOOK_SECRET_KEY', 32),
     webhookAllowlist: webhookAllowlist(env),
     webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 250, 0, 60_000),
+    credentialCacheMax: integer(env, 'CREDENTIAL_CACHE_MAX', 10_000, 0, 1_000_000),
+    credentialCacheTtlMs: integer(env, 'CREDENTIAL_CACHE_TTL_MS', 60_000, 1_000, 3_600_000),
     oidc: oidcConfig(env),
   };
 }

@@ -2,6 +2,8 @@ import { type ClientBase, types } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { parseMultiHostUrl } from './multi-host-url';
+import { WritableHost, writableHostClient } from './writable-host';
 
 // Calendar dates (milestones, birth dates) stay 'YYYY-MM-DD' strings: pg would otherwise turn them
 // into Date objects at local midnight and shift them across time zones.
@@ -33,11 +35,24 @@ function onEmbeddedConnect(actAs: string | undefined) {
   };
 }
 
+const WRITABLE_HOSTS = new WeakMap<DataSource, WritableHost>();
+
+/** The writable-host tracker of a DataSource on a multi-host URL; undefined for one host. */
+export function writableHostOf(dataSource: DataSource): WritableHost | undefined {
+  return WRITABLE_HOSTS.get(dataSource);
+}
+
 /** One DataSource definition for the service, the CLI and the tests. `synchronize` is never on. */
 export function createDataSource(settings: DataSourceSettings): DataSource {
-  return new DataSource({
+  // A multi-host URL (libpq syntax): pg takes one host, so new connections go to the writable
+  // one (writable-host.ts). A single-host URL goes to pg as it is.
+  const multi = settings.embedded ? null : parseMultiHostUrl(settings.url);
+  const hosts = multi
+    ? new WritableHost(multi, { applicationName: settings.applicationName ?? 'lotse' })
+    : null;
+  const dataSource = new DataSource({
     type: 'postgres',
-    url: settings.url,
+    url: multi ? multi.urls[0] : settings.url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
@@ -57,11 +72,14 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
       // The embedded session outlives every connection to it, and so do the statements prepared in
       // it: a new connection would prepare them again and fail with 42P05 ("already exists").
       ...(settings.embedded ? { onConnect: onEmbeddedConnect(settings.actAs) } : {}),
+      ...(hosts ? { Client: writableHostClient(hosts) } : {}),
       // A statement that runs away must not hold a connection (and its locks) for ever.
       statement_timeout: 30_000,
       idle_in_transaction_session_timeout: 60_000,
     },
   });
+  if (hosts) WRITABLE_HOSTS.set(dataSource, hosts);
+  return dataSource;
 }
 
 /** Runs pending migrations; a failure names the migration and stops the caller. */

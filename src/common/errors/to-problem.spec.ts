@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { AppError } from './app-error';
 import { ERROR_STATUS } from './error-codes';
 import { toProblem } from './to-problem';
@@ -25,10 +26,24 @@ describe('toProblem', () => {
       name: 'QueryRunnerAlreadyReleasedError',
     }),
     Object.assign(new Error('released'), { name: 'QueryRunnerProviderAlreadyReleasedError' }),
+    // during a switchover: the old primary, demoted, refuses writes until the pool moves on
+    Object.assign(new Error('cannot execute UPDATE in a read-only transaction'), { code: '25006' }),
+    // the writable-host client when no host of a multi-host URL takes writes yet
+    Object.assign(new Error('no host of the database URL accepts writes now'), { code: '08001' }),
     // pg, on a pooled client whose connection the server cut (prepared statements use pg directly)
     new Error('Client has encountered a connection error and is not queryable'),
   ])('answers a lost database with 503, not 500: %s', (error) => {
     const { problem, unexpected } = toProblem(error);
+    expect(problem).toMatchObject({ status: 503, code: 'database_unavailable' });
+    expect(unexpected).toBe(false);
+  });
+
+  it('answers 503 for a socket error from another realm (Node core under a VM sandbox)', () => {
+    const foreign: unknown = runInNewContext(
+      "Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' })",
+    );
+    expect(foreign instanceof Error).toBe(false);
+    const { problem, unexpected } = toProblem(foreign);
     expect(problem).toMatchObject({ status: 503, code: 'database_unavailable' });
     expect(unexpected).toBe(false);
   });

@@ -12,6 +12,10 @@ const UNAVAILABLE_CODES = new Set([
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now
+  // A primary demoted in a switchover (or a standby reached before the switch is known) refuses
+  // writes: the writable host is moving, retry shortly (src/database/writable-host.ts).
+  '25006', // read_only_sql_transaction
+  'EHOSTUNREACH',
   '08000',
   '08001',
   '08003',
@@ -25,8 +29,13 @@ const RELEASED_RUNNER = new Set([
 ]);
 
 function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (RELEASED_RUNNER.has(error.name) || RELEASED_RUNNER.has(error.constructor.name)) return true;
+  // Not `instanceof Error`: a socket error (ECONNREFUSED) comes from Node's own realm, which is
+  // not the code's under a VM sandbox such as Jest's; its shape is what counts.
+  if (typeof error !== 'object' || error === null || !('message' in error)) return false;
+  if (typeof error.message !== 'string') return false;
+  const name = (error as { name?: unknown }).name;
+  if (typeof name === 'string' && RELEASED_RUNNER.has(name)) return true;
+  if (RELEASED_RUNNER.has(error.constructor.name)) return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused|not queryable/i.test(
