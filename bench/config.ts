@@ -36,6 +36,11 @@ export const BENCH = {
   desk: { openCases: 50_000 / DIV, clients: 4, limit: 50 },
   /** The reports (bench/reports.ts): cases over offices with three years of history; connections of the one-office funnel. */
   reports: { cases: 1_000_000 / DIV, offices: 20, clients: 4, esfParticipants: 100_000 / DIV },
+  /**
+   * The embedded mode (bench/embedded.ts): PGlite seeds far slower than the server, so its list
+   * offices hold fewer cases; the transitions and GET cases are the server run's sizes.
+   */
+  embedded: { listCases: 100_000 / DIV },
 };
 
 /** The phases the list cases are spread over, in seeding order. */

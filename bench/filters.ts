@@ -77,6 +77,8 @@ export interface FiltersVariant {
   /** items of the first page over HTTP */
   items: number;
   statement: RecordedStatement;
+  /** a target of issue 16 (the founder lists with filters); the others are informative */
+  target: boolean;
 }
 
 export interface FiltersResults {
@@ -90,6 +92,8 @@ export interface FiltersRun {
   dbUrl: string;
   serviceUrl: string;
   offices: { id: string; apiKey: string }[];
+  /** also the informative variants (the case list with filters, the facets), not only the targets */
+  informative: boolean;
   httpPhase: (label: string, scenario: HttpScenario, connections: number) => Promise<Phase>;
   pgPhase: (label: string, scenario: PgScenario, clients: number) => Promise<Phase>;
   log: (message: string) => void;
@@ -112,35 +116,41 @@ interface Variant {
   query: GroupFilterQuery & Record<string, unknown>;
   /** keyset pages walked per office (lists) */
   pages: number;
+  target: boolean;
 }
 
 const VARIANTS: Variant[] = [
   {
     label: 'founders, germanLevel=A2,B1 & benefitStatus=sgb2',
+    target: true,
     endpoint: 'founders',
     query: { germanLevel: ['A2', 'B1'], benefitStatus: ['sgb2'] },
     pages: 5,
   },
   {
     label: 'founders, has a case in planning & targetSector=gastronomy & ageBand=30_54',
+    target: true,
     endpoint: 'founders',
     query: { phase: ['planning'], targetSector: ['gastronomy'], ageBand: ['30_54'] },
     pages: 5,
   },
   {
     label: 'cases, phase=planning & germanLevel=A2,B1 (founder filter on the case\u2019s founder)',
+    target: false,
     endpoint: 'cases',
     query: { phase: ['planning'], germanLevel: ['A2', 'B1'] },
     pages: 5,
   },
   {
     label: 'facets, no filter (every founder of the office)',
+    target: false,
     endpoint: 'facets',
     query: {},
     pages: 1,
   },
   {
     label: 'facets, benefitStatus=sgb2 & has an active case in planning,launch',
+    target: false,
     endpoint: 'facets',
     query: { benefitStatus: ['sgb2'], phase: ['planning', 'launch'], status: ['active'] },
     pages: 1,
@@ -183,7 +193,7 @@ export async function runFilters(run: FiltersRun): Promise<FiltersResults> {
         [run.offices.map((o) => o.id)],
       )
     ).rows;
-    for (const v of VARIANTS) {
+    for (const v of VARIANTS.filter((x) => x.target || run.informative)) {
       const filter = toGroupFilter(v.query, actor, todayInBerlin());
       // Every request of the rotation: each office's pages 1..pages (the cursors from HTTP), with
       // the statements the repository sends for the same page.
@@ -243,6 +253,7 @@ export async function runFilters(run: FiltersRun): Promise<FiltersResults> {
         sql,
         items,
         statement: runs[0][0],
+        target: v.target,
       });
     }
     return { cases: BENCH.list.cases, founders: founderCount, offices: officeCount, variants };
@@ -253,6 +264,24 @@ export async function runFilters(run: FiltersRun): Promise<FiltersResults> {
 
 const ms = (x: number) => `${fmt(x, x < 10 ? 2 : 1)} ms`;
 
+/** The top table's rows: the founder lists with filters are targets (p95 ≤ factor × the same SQL). */
+export function filtersTargetRows(r: FiltersResults, factor: number): string[][] {
+  return r.variants
+    .filter((v) => v.target)
+    .map((v) => {
+      const ratio = v.http.result.latency.p95 / v.sql.result.latency.p95;
+      return [
+        `\`GET ${v.path}\` (founder list with filters, pages 1–5, one office of ${fmt(r.founders / r.offices)} founders in ${fmt(r.cases)} cases, ${BENCH.list.clients} clients)`,
+        'p50 / p95',
+        `${ms(v.http.result.latency.p50)} / ${ms(v.http.result.latency.p95)}`,
+        `${ms(v.sql.result.latency.p50)} / ${ms(v.sql.result.latency.p95)} (the repository's statements via pg)`,
+        `${fmt(ratio, 2)}× (p95)`,
+        `p95 ≤ ${factor}×`,
+        ratio <= factor ? 'yes' : '**no**',
+      ];
+    });
+}
+
 /** The Markdown section of the report. */
 export function renderFilters(r: FiltersResults): string {
   const lines = [
@@ -261,8 +290,8 @@ export function renderFilters(r: FiltersResults): string {
     '',
     'One office\u2019s advisor API key; lists walk their first pages of 50 (the same pages via pg), facets count the whole office. The baseline replays the statements the service\u2019s repositories send, on `pg` clients (no scoped transaction, no row-level security, no access log, no HTTP).',
     '',
-    '| request | items (first page) | HTTP p50 / p95 | SQL p50 / p95 | ratio (p95) | HTTP req/s | errors |',
-    '|---|---|---|---|---|---|---|',
+    '| request | items (first page) | HTTP p50 / p95 | SQL p50 / p95 | ratio (p95) | HTTP req/s | errors | target |',
+    '|---|---|---|---|---|---|---|---|',
     ...r.variants.map((v) =>
       [
         '',
@@ -273,6 +302,7 @@ export function renderFilters(r: FiltersResults): string {
         `${fmt(v.http.result.latency.p95 / v.sql.result.latency.p95, 1)}×`,
         fmt(v.http.result.perSecond),
         String(v.http.result.errors + v.sql.result.errors),
+        v.target ? 'top table' : 'informative',
         '',
       ]
         .join(' | ')

@@ -23,9 +23,10 @@ import {
 } from './lib/scratch-db';
 import { ensureRequestLogin, requestRoleEnv } from '../src/database/request-role';
 import { fmt, LoadResult } from './lib/stats';
-import { Phase, renderReport, Results } from './report';
+import { Phase, renderReport, Results, STORAGE_TABLES, type TableStorage } from './report';
 import { runReports } from './reports';
-import { renderFilters, runFilters, type FiltersResults } from './filters';
+import { runEmbedded } from './embedded';
+import { runFilters } from './filters';
 import { seed } from './seed';
 import { runWebhooks } from './webhooks';
 import type { HttpLoadSpec, HttpScenario, PgLoadSpec, PgScenario } from './workers/specs';
@@ -33,7 +34,9 @@ import type { HttpLoadSpec, HttpScenario, PgLoadSpec, PgScenario } from './worke
 /**
  * `npm run bench`: a scratch database, the built service as a child process, SQL-seeded data, load
  * from separate worker processes, and each figure beside a baseline measured in the same run.
- * BENCH_ONLY=transitions,list,export,get,desk,reports,filters,webhooks runs a subset (seeding is always complete).
+ * BENCH_ONLY=transitions,list,export,get,desk,reports,filters,webhooks,embedded runs a subset (seeding is
+ * always complete; embedded brings the server-mode transitions, get and list it is compared with);
+ * BENCH_ONLY=all runs every scenario.
  */
 const DIST = join(__dirname, '..');
 const SERVICE = join(DIST, 'src/main.js');
@@ -45,7 +48,20 @@ const RESULTS = join(DIST, '../bench/results');
 
 let serviceOutput = (): string => '';
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-const wants = (scenario: string) => !only || only.includes(scenario);
+/**
+ * Without BENCH_ONLY: issue 16's targets (and the desk's), about 6 minutes. The reports and webhooks
+ * scenarios (issues 14 and 15, several minutes each, the reports seed their own million cases) run
+ * when named, or with BENCH_ONLY=all.
+ */
+const DEFAULT = ['export', 'get', 'list', 'desk', 'transitions', 'filters', 'embedded'];
+/** The embedded scenario compares with the server-mode transitions, GET and list: it brings them along. */
+const EMBEDDED_COMPARES = ['transitions', 'get', 'list'];
+const wants = (scenario: string) =>
+  !only
+    ? DEFAULT.includes(scenario)
+    : only.includes('all') ||
+      only.includes(scenario) ||
+      (only.includes('embedded') && EMBEDDED_COMPARES.includes(scenario));
 
 async function main(): Promise<void> {
   const startedAt = new Date();
@@ -192,7 +208,13 @@ async function main(): Promise<void> {
       scenario,
       clients,
     );
-    // Not a target: shows how much of the gap to the hello world is the database's share.
+    // The target's baseline: the one statement a GET cannot do without, at the same concurrency.
+    const point = await pgPhase(
+      `GET /cases/:id baseline: prepared point SELECT via pg, ${clients} clients`,
+      { kind: 'point', caseIds: world.getCaseIds },
+      clients,
+    );
+    // Not a target: shows how much of the gap is the route's own statements.
     const sql = await pgPhase(
       `GET /cases/:id SQL via pg (its 3 statements), ${clients} clients`,
       scenario,
@@ -202,6 +224,7 @@ async function main(): Promise<void> {
       title: `GET /api/v1/cases/:id with API key, ${clients} connections`,
       http: get,
       hello: helloPhase,
+      point,
       sql,
     };
   }
@@ -228,7 +251,7 @@ async function main(): Promise<void> {
     };
   }
 
-  if (wants('desk')) {
+  if (wants('desk') && world.desk) {
     const { clients, limit } = BENCH.desk;
     const d = world.desk;
     const http = await httpPhase(
@@ -276,6 +299,23 @@ async function main(): Promise<void> {
     };
   }
 
+  if (wants('embedded'))
+    results.embedded = await runEmbedded({
+      admin,
+      service: {
+        script: SERVICE,
+        nodeArgs: ['--require', COUNT_QUERIES],
+        env: {
+          JWT_SECRET: randomBytes(32).toString('hex'),
+          PSEUDONYM_KEY: pseudonymKey,
+          WEBHOOK_SECRET_KEY: webhookSecretKey,
+        },
+      },
+      httpWorker: HTTP_WORKER,
+      wants: (s) => EMBEDDED_COMPARES.includes(s) && wants(s),
+      log,
+    });
+
   if (wants('webhooks'))
     results.webhooks = await runWebhooks({
       dbUrl,
@@ -284,12 +324,14 @@ async function main(): Promise<void> {
       log,
     });
 
-  let filters: FiltersResults | undefined;
   if (wants('filters'))
-    filters = await runFilters({
+    results.filters = await runFilters({
       dbUrl,
       serviceUrl: service.url,
       offices: world.list,
+      // The founder lists are targets; the case list with filters and the facets (informative) run
+      // when the scenario is named, to keep the default run short.
+      informative: !!only,
       httpPhase: (label, scenario, connections) => httpPhase(label, service, scenario, connections),
       pgPhase,
       log,
@@ -305,15 +347,44 @@ async function main(): Promise<void> {
       log,
     });
 
+  // Row sizes for bench/SCALING.md: what a history row and an access-log entry cost on disk.
+  results.storage = await withClient(dbUrl, tableStorage);
   await service.stop();
   results.load.after = load1();
   results.totalSeconds = (Date.now() - startedAt.getTime()) / 1000;
-  const report = renderReport(results) + (filters ? renderFilters(filters) : '');
+  const report = renderReport(results);
   mkdirSync(RESULTS, { recursive: true });
   const suffix = QUICK ? '-quick' : '';
   writeFileSync(join(RESULTS, `${startedAt.toISOString().slice(0, 10)}${suffix}.md`), report);
   writeFileSync(join(RESULTS, `latest${suffix}.md`), report);
   console.log(`\n${report}`);
+}
+
+/** Rows, mean tuple size (pg_column_size of the row) and heap + index + TOAST bytes per row. */
+async function tableStorage(db: Client): Promise<TableStorage[]> {
+  const out: TableStorage[] = [];
+  for (const table of STORAGE_TABLES) {
+    const { rows } = await db.query<{
+      rows: string;
+      tuple: string | null;
+      total: string;
+      heap: string;
+    }>(
+      `SELECT count(*) AS rows, avg(pg_column_size(t.*)) AS tuple,
+              pg_total_relation_size($1::regclass) AS total, pg_relation_size($1::regclass) AS heap
+         FROM ${table} t`,
+      [table],
+    );
+    const r = rows[0];
+    out.push({
+      table,
+      rows: Number(r.rows),
+      tupleBytes: r.tuple === null ? null : Number(r.tuple),
+      totalBytes: Number(r.total),
+      heapBytes: Number(r.heap),
+    });
+  }
+  return out;
 }
 
 function log(message: string): void {

@@ -20,9 +20,18 @@ export interface BenchWorld {
   exports: { officeId: string; apiKey: string; rows: number }[];
   /** cases of the first listing office, for GET /cases/:id */
   getCaseIds: string[];
-  /** the desk office (50,000 open cases) with an advisor key */
-  desk: { officeId: string; apiKey: string; openCases: number };
+  /** the desk office (50,000 open cases) with an advisor key; not seeded for the embedded database */
+  desk: { officeId: string; apiKey: string; openCases: number } | null;
 }
+
+/** What to seed: the server run seeds everything; the embedded (PGlite) run fewer list cases, no exports or desk. */
+export interface SeedSizes {
+  listCases: number;
+  exports: boolean;
+  desk: boolean;
+}
+
+export const FULL_SEED: SeedSizes = { listCases: BENCH.list.cases, exports: true, desk: true };
 
 const activeState = (phase: string) =>
   `{"value":{"active":"${phase}"},"context":{"phase":"${phase}"}}`;
@@ -32,8 +41,9 @@ const activeState = (phase: string) =>
  * minute. session_replication_role = replica skips the foreign-key triggers (the generated rows are
  * consistent by construction); that is what makes the bulk inserts fast.
  */
-export async function seed(db: Client): Promise<BenchWorld> {
-  const { list, transitions, export: ex } = BENCH;
+export async function seed(db: Client, sizes: SeedSizes = FULL_SEED): Promise<BenchWorld> {
+  const { transitions, export: ex } = BENCH;
+  const list = { ...BENCH.list, cases: sizes.listCases };
   await db.query(`SET session_replication_role = replica`);
 
   const offices = async (codes: string[]): Promise<string[]> => {
@@ -91,7 +101,7 @@ export async function seed(db: Client): Promise<BenchWorld> {
   );
 
   // Exports: rowsPerCase history rows per case; any 64-hex strings do as hashes (exports do not verify).
-  const exportOffices = await offices(['BENCH-XS', 'BENCH-XL']);
+  const exportOffices = sizes.exports ? await offices(['BENCH-XS', 'BENCH-XL']) : [];
   const exportRows = [ex.smallRows, ex.largeRows];
   for (const [i, officeId] of exportOffices.entries()) {
     await db.query('BEGIN');
@@ -120,7 +130,7 @@ export async function seed(db: Client): Promise<BenchWorld> {
     await db.query('COMMIT');
   }
 
-  const desk = await seedDeskOffice(db, BENCH.desk.openCases);
+  const desk = sizes.desk ? await seedDeskOffice(db, BENCH.desk.openCases) : null;
 
   const { rows: sample } = await db.query<{ id: string }>(
     `SELECT id FROM founder_case WHERE office_id = $1 ORDER BY md5(id::text) LIMIT 1000`,
@@ -148,7 +158,7 @@ export async function seed(db: Client): Promise<BenchWorld> {
     },
     exports: exportKeys,
     getCaseIds: sample.map((r) => r.id),
-    desk: {
+    desk: desk && {
       officeId: desk.officeId,
       apiKey: (await apiKey(desk.officeId, 'advisor')).key,
       openCases: desk.openCases,
@@ -165,7 +175,7 @@ export async function seed(db: Client): Promise<BenchWorld> {
     'case_history',
     'case_history_text',
     'access_log',
-    ...DESK_TABLES,
+    ...(desk ? DESK_TABLES : []),
   ]) {
     await db.query(`VACUUM (ANALYZE) ${table}`);
   }

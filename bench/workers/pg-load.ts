@@ -96,6 +96,8 @@ function operationOf(s: PgScenario, client: Client, k: number, n: number): Opera
       return listWalk(s, client, k, n);
     case 'get':
       return getCase(s, client, k);
+    case 'point':
+      return pointSelect(s, client, k);
     case 'desk':
       return deskPage(s, client);
     case 'statements':
@@ -273,6 +275,28 @@ function getCase(s: Extract<PgScenario, { kind: 'get' }>, client: Client, k: num
         { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' },
       ])!,
     );
+  };
+}
+
+/**
+ * One point SELECT of the case by its primary key, a named prepared statement (parsed and planned
+ * once per client): the least a GET /cases/:id can cost the database, as the superuser (no
+ * row-level security), over the same cases as the HTTP side.
+ */
+function pointSelect(
+  s: Extract<PgScenario, { kind: 'point' }>,
+  client: Client,
+  k: number,
+): Operation {
+  let i = k * 7919;
+  return async () => {
+    const id = s.caseIds[i++ % s.caseIds.length];
+    const { rowCount } = await client.query({
+      name: 'bench-point-case',
+      text: 'SELECT * FROM founder_case WHERE id = $1',
+      values: [id],
+    });
+    if (rowCount !== 1) throw new Error(`case ${id}: ${rowCount} rows`);
   };
 }
 

@@ -39,6 +39,8 @@ export type PgScenario =
     }
   | { kind: 'list'; offices: string[]; phase: string; limit: number; pagesPerWalk: number }
   | { kind: 'get'; apiKey: string; caseIds: string[] }
+  /** The GET target's baseline: one prepared point SELECT of the case, nothing else. */
+  | { kind: 'point'; caseIds: string[] }
   | { kind: 'desk'; officeId: string; limit: number }
   /**
    * Recorded statements replayed as they were sent, each run in one transaction: client k runs
