@@ -22,6 +22,7 @@ import { MilestoneCounts1764117200000 } from './1764117200000-MilestoneCounts';
 import { Webhooks1764117300000 } from './1764117300000-Webhooks';
 import { WebhookEvents1764117400000 } from './1764117400000-WebhookEvents';
 import { OidcSignIn1764117500000 } from './1764117500000-OidcSignIn';
+import { CredentialNotify1764117600000 } from './1764117600000-CredentialNotify';
 
 /**
  * The migrations in the order they run. Listed explicitly (not globbed) so the same list works from
@@ -53,4 +54,5 @@ export const MIGRATIONS: Function[] = [
   Webhooks1764117300000,
   WebhookEvents1764117400000,
   OidcSignIn1764117500000,
+  CredentialNotify1764117600000,
 ];

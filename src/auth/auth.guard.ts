@@ -4,7 +4,7 @@ import { AppError } from '../common/errors/app-error';
 import { OidcSignIn } from '../oidc/oidc-sign-in.service';
 import { ACCESS_KEY, PUBLIC_KEY } from './access.decorator';
 import { hashApiKey } from './api-key-hash';
-import { CredentialsRepository } from './credentials.repository';
+import { CredentialCache } from './credential-cache';
 import { mayCall, type RoutePermission } from './office-scope';
 import type { Principal } from './principal';
 import type { AuthenticatedRequest } from './request-context';
@@ -20,7 +20,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(TokenService) private readonly tokens: TokenService,
-    @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
+    @Inject(CredentialCache) private readonly credentials: CredentialCache,
     @Inject(OidcSignIn) private readonly oidc: OidcSignIn,
   ) {}
 
@@ -68,7 +68,8 @@ export class AuthGuard implements CanActivate {
     // A token naming the configured OIDC issuer is the provider's to check; every other is ours.
     if (this.oidc.handles(match[1])) return this.oidc.principal(match[1]);
     const claims = await this.tokens.verify(match[1]);
-    // Looked up on every request so that deactivating a user or changing a password ends their tokens at once.
+    // Checked on every request (in memory while the cache is in step, credential-cache.ts) so that
+    // deactivating a user or changing a password ends their tokens at once, on every instance.
     return claims ? this.credentials.activeUserPrincipal(claims.userId, claims.tokenEpoch) : null;
   }
 }

@@ -5,6 +5,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { CredentialCache } from './credential-cache';
 import { CredentialsRepository } from './credentials.repository';
 import { FirstAdmin } from './first-admin';
 import { SignInThrottleRepository } from './sign-in-throttle.repository';
@@ -17,6 +18,7 @@ import { TokenService } from './token.service';
     AuthService,
     TokenService,
     CredentialsRepository,
+    CredentialCache,
     SignInThrottleRepository,
     FirstAdmin,
     { provide: APP_GUARD, useClass: AuthGuard },

@@ -96,4 +96,13 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'https://b.example:8443']);
     expect(config.databaseUrl).toBe('postgres://u@h:5432/db');
   });
+
+  it('keeps up to 10,000 credentials for at most 60 s unless told; 0 turns the cache off', () => {
+    const defaults = loadConfig({});
+    expect([defaults.credentialCacheMax, defaults.credentialCacheTtlMs]).toEqual([10_000, 60_000]);
+    const off = loadConfig({ CREDENTIAL_CACHE_MAX: '0', CREDENTIAL_CACHE_TTL_MS: '5000' });
+    expect([off.credentialCacheMax, off.credentialCacheTtlMs]).toEqual([0, 5_000]);
+    expect(() => loadConfig({ CREDENTIAL_CACHE_TTL_MS: '10' })).toThrow('CREDENTIAL_CACHE_TTL_MS');
+    expect(() => loadConfig({ CREDENTIAL_CACHE_MAX: '-1' })).toThrow('CREDENTIAL_CACHE_MAX');
+  });
 });
