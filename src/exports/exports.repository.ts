@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { OfficeTx } from '../database/office-transaction';
 import type { ExportManifest, ServedManifest } from './manifest';
 
-const HEADS_PER_INSERT = 1000;
+/** Heads given as pairs are sent in blocks of this many. */
+const HEADS_PER_BLOCK = 10_000;
 
 /**
  * Manifests and their chain heads. An export belongs to every office it covered: the manifest
@@ -11,41 +12,52 @@ const HEADS_PER_INSERT = 1000;
  */
 @Injectable()
 export class ExportsRepository {
-  /** The manifest and its chain heads, in the caller's transaction; the heads are read from a stream. */
+  /** The manifest and its chain heads, in the caller's transaction. */
   async save(
     tx: OfficeTx,
     m: ExportManifest,
-    heads: AsyncIterable<[string, string]> | Iterable<[string, string]>,
+    heads: Iterable<[string, string]>,
+    actor: { type: string; id: string },
+  ): Promise<void> {
+    await this.saveBlocks(tx, m, blocksOf(heads), actor);
+  }
+
+  /**
+   * The same with the heads as text blocks of whole "ref head\n" lines in file order (what
+   * ExportTally spools): PostgreSQL splits each block, one statement per block.
+   */
+  async saveBlocks(
+    tx: OfficeTx,
+    m: ExportManifest,
+    blocks: AsyncIterable<string> | Iterable<string>,
     actor: { type: string; id: string },
   ): Promise<void> {
     await tx.manager.query(
       `INSERT INTO export_manifest (id, actor_type, actor_id, office_ids, manifest) VALUES ($1, $2, $3, $4, $5)`,
       [m.exportId, actor.type, actor.id, tx.officeIds, JSON.stringify(m)],
     );
-    let batch: [string, string][] = [];
     let ord = 0;
-    for await (const head of heads) {
-      batch.push(head);
-      if (batch.length === HEADS_PER_INSERT) {
-        ord = await this.insertHeads(tx, m.exportId, ord, batch);
-        batch = [];
-      }
-    }
-    if (batch.length) await this.insertHeads(tx, m.exportId, ord, batch);
+    for await (const block of blocks) ord = await this.insertHeads(tx, m.exportId, ord, block);
   }
 
+  /** One block of head lines, numbered on from `from` (ord counts from 1); answers the last ord. */
   private async insertHeads(
     tx: OfficeTx,
     exportId: string,
     from: number,
-    heads: [string, string][],
+    block: string,
   ): Promise<number> {
-    await tx.manager.query(
-      `INSERT INTO export_chain_head (export_id, ord, case_ref, head)
-       SELECT $1, $2::int + i, r, h FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(r, h, i)`,
-      [exportId, from, heads.map((x) => x[0]), heads.map((x) => x[1])],
+    const rows: { n: number }[] = await tx.manager.query(
+      `WITH line AS (
+         SELECT l, i FROM unnest(string_to_array(rtrim($3::text, E'\n'), E'\n')) WITH ORDINALITY AS u(l, i)
+       ), saved AS (
+         INSERT INTO export_chain_head (export_id, ord, case_ref, head)
+         SELECT $1, $2::int + i, split_part(l, ' ', 1), substr(l, strpos(l, ' ') + 1) FROM line
+       )
+       SELECT count(*)::int AS n FROM line`,
+      [exportId, from, block],
     );
-    return from + heads.length;
+    return from + rows[0].n;
   }
 
   /** A manifest whose export covered only offices of the scope, with its chain heads. */
@@ -65,4 +77,19 @@ export class ExportsRepository {
       chainHeads: Object.fromEntries(heads.map((h) => [h.case_ref, h.head])),
     };
   }
+}
+
+/** Pairs as blocks of head lines. */
+function* blocksOf(heads: Iterable<[string, string]>): Generator<string> {
+  let block = '';
+  let n = 0;
+  for (const [caseRef, head] of heads) {
+    block += `${caseRef} ${head}\n`;
+    if (++n === HEADS_PER_BLOCK) {
+      yield block;
+      block = '';
+      n = 0;
+    }
+  }
+  if (block) yield block;
 }

@@ -26,7 +26,7 @@ import { ExportSigner } from './export-signer';
 import { ExportsRepository } from './exports.repository';
 import type { ExportManifest, ServedManifest } from './manifest';
 import { startExportResponse, writeToReply } from './reply-sink';
-import { DigestTap } from './stream-taps';
+import { Coalesce, DigestTap } from './stream-taps';
 import { writeXlsx } from './xlsx-writer';
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -120,7 +120,7 @@ export class PhaseHistoryExportService {
       );
       // Stored in the export's own offices: the manifest's office_ids are this transaction's.
       await this.officeDb.run({ officeIds: plan.officeIds }, (tx) =>
-        this.manifests.save(tx, manifest, tally.heads(), {
+        this.manifests.saveBlocks(tx, manifest, tally.headBlocks(), {
           type: ctx.actor.kind,
           id: ctx.actor.id,
         }),
@@ -213,7 +213,7 @@ export class PhaseHistoryExportService {
       if (plan.format === 'xlsx') {
         const columns = exportColumns(plan.shape);
         const body = new PassThrough();
-        const writing = pipeline(body, tap, sink);
+        const writing = pipeline(body, new Coalesce(), tap, sink);
         await writeXlsx(
           client,
           exportSelect(columns, plan.shape),
@@ -251,6 +251,7 @@ export class PhaseHistoryExportService {
         client.query(
           copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`),
         ),
+        new Coalesce(),
         new NdjsonTally(tally),
       ];
     }
@@ -260,6 +261,7 @@ export class PhaseHistoryExportService {
     );
     const stages: (Readable | NodeJS.ReadWriteStream)[] = [
       copy,
+      new Coalesce(),
       new CsvTally(tally, delimiter.charCodeAt(0)),
     ];
     // German Excel needs the BOM to read UTF-8; it has no decimal numbers to localise here.
