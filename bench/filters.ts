@@ -271,7 +271,7 @@ export function filtersTargetRows(r: FiltersResults, factor: number): string[][]
     .map((v) => {
       const ratio = v.http.result.latency.p95 / v.sql.result.latency.p95;
       return [
-        `\`GET ${v.path}\` (founder list with filters, pages 1–5, one office of ${fmt(r.founders / r.offices)} founders in ${fmt(r.cases)} cases, ${BENCH.list.clients} clients)`,
+        `\`GET ${decodeURIComponent(v.path)}\` (founder list with filters, pages 1–5, one office of ${fmt(r.founders / r.offices)} founders in ${fmt(r.cases)} cases, ${BENCH.list.clients} clients)`,
         'p50 / p95',
         `${ms(v.http.result.latency.p50)} / ${ms(v.http.result.latency.p95)}`,
         `${ms(v.sql.result.latency.p50)} / ${ms(v.sql.result.latency.p95)} (the repository's statements via pg)`,
