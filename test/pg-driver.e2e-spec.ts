@@ -1,7 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { beginWith, clientOf, destroyClient, poolOf } from '../src/database/pg-driver';
+import {
+  beginWith,
+  clientOf,
+  commitWith,
+  destroyClient,
+  ensurePrepared,
+  executeLater,
+  poolOf,
+} from '../src/database/pg-driver';
 import { prepared } from '../src/database/prepared';
 import { sql } from '../src/database/sql';
 import { ClonedDatabase, cloneTemplate } from './support/cloned-database';
@@ -152,9 +160,75 @@ describe('pg driver adapter', () => {
       await beginWith(runner, 'BEGIN', `SELECT set_config('app.test', 'again', true)`);
       await runner.commitTransaction();
       expect(runner.isTransactionActive).toBe(false);
-      await expect(beginWith(runner, 'BEGIN', 'SELECT 1')).resolves.toBeUndefined();
+      await expect(beginWith(runner, 'BEGIN', 'SELECT 1')).resolves.toEqual([]);
       await expect(beginWith(runner, 'BEGIN', 'SELECT 1')).rejects.toThrow(/inside a transaction/);
       await runner.rollbackTransaction();
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('sends named statements with BEGIN as EXECUTE of literals, prepared once per connection, and answers their rows', async () => {
+    const runner = db.createQueryRunner();
+    try {
+      const echo = {
+        name: 'driver_test_echo',
+        text: `SELECT $1::text AS s, $2::timestamptz AS at, $3::uuid[] AS ids, $4::jsonb AS j, $5::int AS n, $6::boolean AS b, $7::text AS none`,
+      };
+      const at = new Date('2026-03-29T01:30:00.123Z');
+      const values = [
+        `it's a "quote" \\ and ;`,
+        at,
+        ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'],
+        JSON.stringify({ a: "b'c" }),
+        42,
+        false,
+        null,
+      ];
+      const rows = await beginWith(runner, 'BEGIN', 'SELECT 1', [
+        { ...echo, values },
+        { ...echo, values: ['second', at, [], '[]', 0, true, 'x'] },
+      ]);
+      expect(rows).toEqual([
+        [{ s: values[0], at, ids: values[2], j: { a: "b'c" }, n: 42, b: false, none: null }],
+        [{ s: 'second', at, ids: [], j: [], n: 0, b: true, none: 'x' }],
+      ]);
+      // Prepared where pg keeps its own: prepared() under the same name reuses the plan.
+      const [again] = await prepared(runner.manager, echo.name, echo.text, values);
+      expect(again).toMatchObject({ s: values[0], n: 42 });
+      // A statement sent later with the COMMIT, prepared on this connection already.
+      await runner.query('CREATE TEMP TABLE driver_test_later (s text)');
+      const insert = {
+        name: 'driver_test_later_insert',
+        text: 'INSERT INTO driver_test_later (s) VALUES ($1)',
+        values: ["o'neil"],
+      };
+      const later = await executeLater(runner.manager, insert);
+      expect(later).toBe(`EXECUTE "driver_test_later_insert"('o''neil')`);
+      await commitWith(runner, [later]);
+      expect(await runner.query('SELECT s FROM driver_test_later')).toEqual([{ s: "o'neil" }]);
+      // Already prepared: nothing sent.
+      await ensurePrepared((await clientOf(runner.manager))!, [insert]);
+      await expect(
+        ensurePrepared((await clientOf(runner.manager))!, [{ ...insert, text: 'SELECT 2' }]),
+      ).rejects.toThrow(/another text/);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it('counts a transaction whose statement after BEGIN failed as open, so that the rollback ends it', async () => {
+    const runner = db.createQueryRunner();
+    try {
+      await expect(
+        beginWith(runner, 'BEGIN', 'SELECT 1', [
+          { name: 'driver_test_fail', text: 'SELECT 1 / $1::int AS x', values: [0] },
+        ]),
+      ).rejects.toThrow(/division by zero/);
+      expect(runner.isTransactionActive).toBe(true);
+      await runner.rollbackTransaction();
+      const [state] = await runner.query(`SELECT 1 AS ok`);
+      expect(state).toEqual({ ok: 1 });
     } finally {
       await runner.release();
     }

@@ -26,7 +26,7 @@ import { caseFacts } from './case-facts.mapper';
 import { toCaseDto } from './case.mapper';
 import type { CaseDto } from './dto/case-response.dto';
 import type { CaseGateRow } from './case.row';
-import { CasesRepository, LockedCase } from './cases.repository';
+import { CasesRepository, HistoryInsert, LockedCase, TransitionWrite } from './cases.repository';
 
 type AnyCaseEvent = CaseEvent | RestartEvent;
 type Accepted = Extract<ApplyCaseEventResult, { ok: true }>;
@@ -69,7 +69,18 @@ export class CaseTransitionService {
         unmet: (_row, event) => `The stage gate for ${event.type} does not hold yet.`,
         defect: (row) => `Case ${row.id} follows unknown machine version ${row.machine_version}`,
       },
-      write: (step, next) => this.write(step, next),
+      write: async (step, next) => {
+        const [c, h] = this.transitionWrite(step, next);
+        // The founder's gate facts did not change; the case row comes back from the write.
+        return { ...step.row, ...(await this.cases.writeTransition(step.tx, c, h)) };
+      },
+      stage: (step, next) => {
+        const [c, h] = this.transitionWrite(step, next);
+        return {
+          statement: this.cases.transitionStatement(c, h),
+          written: writtenRow(step.row, c),
+        };
+      },
       logDetails: ({ event }) => ({
         event: event.type,
         ...(event.type === RESTART_EVENT ? historyPayload(event) : {}),
@@ -81,6 +92,10 @@ export class CaseTransitionService {
       requestKind: 'case-event',
       scope: 'case.write',
       lock: (tx, id) => this.cases.lockForUpdate(tx, id),
+      lockInBegin: {
+        statements: (id, officeIds) => this.cases.lockStatements(id, officeIds),
+        row: (rows) => this.cases.lockedFrom(rows),
+      },
       mayAct: maySend,
       assertWritable: (_tx, row) => assertNotErased(row),
       version: (row) => row.version,
@@ -107,13 +122,13 @@ export class CaseTransitionService {
     return this.stateChange.applyLocked(this.core, step);
   }
 
-  private async write(
-    { ctx, tx, row, event }: LockedStep<LockedCase, AnyCaseEvent>,
+  /** The new case row and its history row of an accepted event. */
+  private transitionWrite(
+    { ctx, row, event }: LockedStep<LockedCase, AnyCaseEvent>,
     result: Accepted,
-  ): Promise<CaseGateRow> {
+  ): [TransitionWrite, HistoryInsert] {
     const reopens = event.type === 'REOPEN' || event.type === RESTART_EVENT;
-    const updated = await this.cases.writeTransition(
-      tx,
+    return [
       {
         id: row.id,
         phase: result.phase,
@@ -145,10 +160,28 @@ export class CaseTransitionService {
         prevHash: row.head_hash,
         officeCode: row.office_code,
       },
-    );
-    // The founder's gate facts did not change; the case row comes back from the write.
-    return { ...row, ...updated };
+    ];
   }
+}
+
+/**
+ * The case row as writeTransition's statement will leave it, column by column as its SET says:
+ * the row is locked and was read under the lock, and now() is the transaction's time (tx_now).
+ */
+function writtenRow(row: LockedCase, c: TransitionWrite): CaseGateRow {
+  return {
+    ...row,
+    phase: c.phase as CaseGateRow['phase'],
+    status: c.status as CaseGateRow['status'],
+    state: c.state,
+    version: c.version,
+    updated_at: row.tx_now,
+    phase_entered_at: c.phaseChanged ? row.tx_now : row.phase_entered_at,
+    outcome: c.outcome !== undefined ? (c.outcome as CaseGateRow['outcome']) : row.outcome,
+    follow_up_on: c.followUpOn ?? row.follow_up_on,
+    exited_on:
+      c.status !== 'closed' ? null : row.status === c.status ? row.exited_on : todayInBerlin(),
+  };
 }
 
 /** 403 before the payload is looked at: the event type alone decides who may send it. */

@@ -9,8 +9,9 @@ import {
   founderMatches,
   SqlParams,
 } from '../group-filters/group-filter.sql';
+import type { NamedStatement } from '../database/pg-driver';
 import { prepared } from '../database/prepared';
-import { param, sql } from '../database/sql';
+import { param, type Sql, sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
 import { founderInTransferSql } from '../transfers/in-transfer';
@@ -27,6 +28,21 @@ const GATE_SELECT = `
            AS has_first_counselling_contact
     FROM founder_case c JOIN founder f ON f.id = c.founder_id`;
 
+const CASE_LOCK = 'case_lock';
+const LOCK_SQL = `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`;
+const CASE_LOCKED_FACTS = 'case_locked_facts';
+/** tx_now: the transaction's now(), which the write's updated_at (and phase_entered_at) will hold. */
+const LOCKED_FACTS_SQL = `${GATE_SELECT.replace(
+  'SELECT c.*,',
+  `SELECT c.*, now() AS tx_now,
+         head.hash AS head_hash, COALESCE(head.seq, 0)::integer AS head_seq, o.code AS office_code,`,
+)}
+         JOIN office o ON o.id = c.office_id
+         LEFT JOIN LATERAL (
+           SELECT h.hash, h.seq FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1
+         ) head ON true
+        WHERE c.id = $1`;
+
 export interface CaseListFilter {
   /** The group filters (src/group-filters); null or absent: none. */
   group?: GroupFilter | null;
@@ -34,6 +50,18 @@ export interface CaseListFilter {
   updatedSince?: string;
   after: [string, string] | null;
   limit: number;
+}
+
+/** The new state of a case in a phase change (writeTransition). */
+export interface TransitionWrite {
+  id: string;
+  phase: string;
+  status: string;
+  state: PersistedCaseState;
+  version: number;
+  phaseChanged: boolean;
+  outcome?: string | null;
+  followUpOn?: string | null;
 }
 
 export interface HistoryInsert {
@@ -62,6 +90,7 @@ export interface HistoryInsert {
  * when there is no row yet, and its seq, 0 then: the next row is head_seq + 1) and the office code.
  */
 export type LockedCase = CaseGateRow & {
+  tx_now: Date;
   head_hash: string | null;
   head_seq: number;
   office_code: string;
@@ -94,29 +123,29 @@ export class CasesRepository {
    * second statement sees everything committed before the lock was granted.
    */
   async lockForUpdate(tx: OfficeTx, id: string): Promise<LockedCase | null> {
-    const locked = await prepared<{ id: string }>(
-      tx.manager,
-      'case_lock',
-      `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
-      [id, tx.officeIds],
-    );
+    const locked = await prepared<{ id: string }>(tx.manager, CASE_LOCK, LOCK_SQL, [
+      id,
+      tx.officeIds,
+    ]);
     if (locked.length === 0) return null;
-    const rows = await prepared<LockedCase>(
-      tx.manager,
-      'case_locked_facts',
-      `${GATE_SELECT.replace(
-        'SELECT c.*,',
-        `SELECT c.*,
-         head.hash AS head_hash, COALESCE(head.seq, 0)::integer AS head_seq, o.code AS office_code,`,
-      )}
-         JOIN office o ON o.id = c.office_id
-         LEFT JOIN LATERAL (
-           SELECT h.hash, h.seq FROM case_history h WHERE h.case_id = c.id ORDER BY h.seq DESC LIMIT 1
-         ) head ON true
-        WHERE c.id = $1`,
-      [id],
-    );
+    const rows = await prepared<LockedCase>(tx.manager, CASE_LOCKED_FACTS, LOCKED_FACTS_SQL, [id]);
     return rows[0];
+  }
+
+  /**
+   * lockForUpdate as two statements for the BEGIN's round trip (OfficeDb.run's `first`): still
+   * two statements, for the reason above, but no round trip of their own. lockedFrom reads the
+   * case from their rows.
+   */
+  lockStatements(id: string, officeIds: readonly string[]): NamedStatement[] {
+    return [
+      { name: CASE_LOCK, text: LOCK_SQL, values: [id, officeIds] },
+      { name: CASE_LOCKED_FACTS, text: LOCKED_FACTS_SQL, values: [id] },
+    ];
+  }
+
+  lockedFrom([locked, facts]: readonly unknown[][]): LockedCase | null {
+    return locked.length === 0 ? null : (facts[0] as LockedCase);
   }
 
   /** Rows carry their sort key at microsecond precision (cursor_at): a JS Date would cut it to ms. */
@@ -217,20 +246,21 @@ export class CasesRepository {
    * The one write of a phase change, as one statement: new state and version + 1, the matching
    * history row sealed into the chain, and its free texts. Returns the updated case row.
    */
-  async writeTransition(
-    tx: OfficeTx,
-    c: {
-      id: string;
-      phase: string;
-      status: string;
-      state: PersistedCaseState;
-      version: number;
-      phaseChanged: boolean;
-      outcome?: string | null;
-      followUpOn?: string | null;
-    },
-    h: HistoryInsert,
-  ): Promise<CaseRow> {
+  async writeTransition(tx: OfficeTx, c: TransitionWrite, h: HistoryInsert): Promise<CaseRow> {
+    const { name, text, values } = this.transitionStatement(c, h);
+    const [row] = await prepared<CaseRow>(tx.manager, name, text, [...values]);
+    return row;
+  }
+
+  /**
+   * writeTransition's statement, to be sent later (with the COMMIT, as EXECUTE): the history row
+   * is sealed now, with the time it will carry.
+   */
+  transitionStatement(c: TransitionWrite, h: HistoryInsert): NamedStatement {
+    return { name: 'case_transition', ...this.transitionSql(c, h) };
+  }
+
+  private transitionSql(c: TransitionWrite, h: HistoryInsert): Sql<CaseRow> {
     const prevHash = h.prevHash ?? GENESIS_HASH;
     // Millisecond precision so that the stored time and the hashed ISO time are the same instant.
     const at = new Date();
@@ -240,10 +270,7 @@ export class CasesRepository {
       param(h.seq),
       param(h.texts ? JSON.stringify(h.texts) : null),
     ];
-    const [row] = await prepared<CaseRow>(
-      tx.manager,
-      'case_transition',
-      sql`WITH updated AS (
+    return sql<CaseRow>`WITH updated AS (
          UPDATE founder_case
             SET phase = ${c.phase}, status = ${c.status}, state = ${JSON.stringify(c.state)}, version = ${c.version}, updated_at = now(),
                 phase_entered_at = CASE WHEN ${c.phaseChanged}::boolean THEN now() ELSE phase_entered_at END,
@@ -267,9 +294,7 @@ export class CasesRepository {
        texts AS (
          INSERT INTO case_history_text (case_id, seq, texts, salt, office_id)
          SELECT ${id}, ${seq}, ${texts}::jsonb, ${sealed.salt}, u.office_id FROM updated u WHERE ${texts}::jsonb IS NOT NULL)
-       SELECT * FROM updated`,
-    );
-    return row;
+       SELECT * FROM updated`;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { beginWith, commitWith } from './pg-driver';
+import { beginWith, commitWith, type NamedStatement } from './pg-driver';
 import type { OfficeIds } from '../auth/office-scope';
 import type { IsolationLevel } from './transaction';
 
@@ -37,12 +37,14 @@ export class OfficeDb {
   /**
    * Runs `work` in a transaction scoped to the offices of `scope` (a permission's scope from
    * office-scope.ts, or explicit office ids for system work that names its own). Scope `every`
-   * (an administrator's) is resolved to every office at the start.
+   * (an administrator's) is resolved to every office at the start. `first` (statements of the
+   * resolved office ids) are sent in the BEGIN's round trip; `work` gets their rows.
    */
   async run<T>(
     scope: { readonly officeIds: OfficeIds },
-    work: (tx: OfficeTx) => Promise<T>,
+    work: (tx: OfficeTx, first: unknown[][]) => Promise<T>,
     isolation: IsolationLevel = 'READ COMMITTED',
+    first?: (officeIds: readonly string[]) => readonly NamedStatement[],
   ): Promise<T> {
     const officeIds = scope.officeIds === 'every' ? await this.everyOffice() : [...scope.officeIds];
     for (const id of officeIds) {
@@ -52,10 +54,11 @@ export class OfficeDb {
     try {
       // BEGIN and the scope in one round trip (every request pays it). The ids are checked UUIDs
       // above, so writing them into the statement is safe; the setting is transaction-local.
-      await beginWith(
+      const firstRows = await beginWith(
         runner,
         `BEGIN ISOLATION LEVEL ${isolation}`,
         `SELECT set_config('app.office_ids', '${officeIds.join(',')}', true)`,
+        first?.(officeIds),
       );
       const atCommit: string[] = [];
       const tx: OfficeTx = {
@@ -64,7 +67,7 @@ export class OfficeDb {
         atCommit: (s) => this.queueAtCommit(atCommit, s),
         [SCOPED]: true,
       };
-      const result = await work(tx);
+      const result = await work(tx, firstRows);
       await commitWith(runner, atCommit);
       return result;
     } catch (error) {

@@ -1,4 +1,5 @@
-import type { Pool, PoolClient } from 'pg';
+import { escapeIdentifier, escapeLiteral } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /*
@@ -59,16 +60,30 @@ export function destroyClient(client: PoolClient): void {
  * query protocol takes several statements when there are no parameters), then tells TypeORM the
  * transaction is open, so that its commitTransaction and rollbackTransaction end it as one it had
  * started itself (PostgresQueryRunner keeps that in isTransactionActive and transactionDepth).
+ * `more` are named statements run after `first` in the same message (as EXECUTE, prepared on the
+ * connection beforehand when new to it); their rows come back, one array per statement. When one
+ * of them fails the transaction counts as open, so that the caller's rollback ends it.
  */
-export async function beginWith(runner: QueryRunner, begin: string, first: string): Promise<void> {
+export async function beginWith(
+  runner: QueryRunner,
+  begin: string,
+  first: string,
+  more: readonly NamedStatement[] = [],
+): Promise<unknown[][]> {
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth?: unknown };
   if (typeof state.transactionDepth !== 'number')
     throw missing('no transaction depth on the query runner');
   if (state.transactionDepth !== 0 || state.isTransactionActive)
     throw new Error('beginWith on a runner inside a transaction');
-  await runner.query(`${begin}; ${first}`);
-  state.isTransactionActive = true;
-  state.transactionDepth = 1;
+  const client = await runnerClient(runner);
+  await ensurePrepared(client, more);
+  const text = [begin, first, ...more.map((s) => executeText(client, s))].join(';\n');
+  try {
+    return rowsOf(await client.query(text)).slice(2);
+  } finally {
+    state.isTransactionActive = true;
+    state.transactionDepth = 1;
+  }
 }
 
 /**
@@ -84,7 +99,110 @@ export async function commitWith(
   const state = runner as unknown as { isTransactionActive: boolean; transactionDepth?: unknown };
   if (state.transactionDepth !== 1 || !state.isTransactionActive)
     throw new Error('commitWith outside a beginWith transaction');
-  await runner.query([...statements, 'COMMIT'].join(';\n'));
+  await (await runnerClient(runner)).query([...statements, 'COMMIT'].join(';\n'));
   state.isTransactionActive = false;
   state.transactionDepth = 0;
+}
+
+/** A named statement (PostgreSQL plans it once per connection), sent inside a multi-statement message. */
+export interface NamedStatement {
+  readonly name: string;
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/** pg's record of the statements parsed on a client's connection (Connection.parsedStatements). */
+function parsedOn(client: PoolClient): Record<string, string> {
+  const parsed = (client as { connection?: { parsedStatements?: Record<string, string> } })
+    .connection?.parsedStatements;
+  if (!parsed) throw missing('no parsedStatements on the pg connection');
+  return parsed;
+}
+
+/**
+ * Prepares on `client` each statement it does not hold yet (a round trip each, once per
+ * connection), and records it where pg records its own, so that `prepared()` and EXECUTE share
+ * one plan under one name and pg never parses a name twice.
+ */
+export async function ensurePrepared(
+  client: PoolClient,
+  statements: readonly Pick<NamedStatement, 'name' | 'text'>[],
+): Promise<void> {
+  const parsed = parsedOn(client);
+  for (const s of statements) {
+    if (parsed[s.name] === s.text) continue;
+    if (parsed[s.name] !== undefined)
+      throw new Error(`statement ${s.name} prepared with another text`);
+    await client.query(`PREPARE ${escapeIdentifier(s.name)} AS ${s.text}`);
+    parsed[s.name] = s.text;
+  }
+}
+
+/**
+ * `EXECUTE name(literals)` of a statement prepared on `client` (ensurePrepared): one statement of
+ * a simple-protocol message, so that it can travel with others (BEGIN, COMMIT) in one round trip.
+ * Every value is an escaped literal, which PostgreSQL casts to the parameter's type.
+ */
+export function executeText(client: PoolClient, s: NamedStatement): string {
+  if (parsedOn(client)[s.name] !== s.text) throw new Error(`statement ${s.name} is not prepared`);
+  return s.values.length === 0
+    ? `EXECUTE ${escapeIdentifier(s.name)}`
+    : `EXECUTE ${escapeIdentifier(s.name)}(${s.values.map(literalOf).join(', ')})`;
+}
+
+/** A value as a PostgreSQL literal, as pg would send it as a parameter (text form). */
+export function literalOf(value: unknown): string {
+  if (value === null) return 'NULL';
+  if (value === undefined) throw new Error('literalOf: undefined');
+  if (value instanceof Date) return escapeLiteral(value.toISOString());
+  if (Buffer.isBuffer(value)) return escapeLiteral(`\\x${value.toString('hex')}`);
+  if (Array.isArray(value)) return escapeLiteral(arrayText(value));
+  if (typeof value === 'object') return escapeLiteral(JSON.stringify(value));
+  return escapeLiteral(scalarText(value));
+}
+
+function scalarText(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    default:
+      throw new Error(`literalOf: a ${typeof value} has no literal`);
+  }
+}
+
+/** A one-dimensional array of scalars in PostgreSQL's array syntax. */
+function arrayText(items: readonly unknown[]): string {
+  const element = (v: unknown): string =>
+    v === null ? 'NULL' : `"${scalarText(v).replace(/["\\]/g, '\\$&')}"`;
+  return `{${items.map(element).join(',')}}`;
+}
+
+/** The rows of each statement of a multi-statement simple query (pg answers one result or an array). */
+function rowsOf(result: QueryResult | QueryResult[]): unknown[][] {
+  return (Array.isArray(result) ? result : [result]).map((r) => r.rows as unknown[]);
+}
+
+/**
+ * The runner's pg client, connected: statements sent on it directly skip TypeORM's query path
+ * (logging, result wrapping), which a transition pays for on every round trip.
+ */
+async function runnerClient(runner: QueryRunner): Promise<PoolClient> {
+  const client = (await runner.connect()) as PoolClient | undefined;
+  if (typeof client?.query !== 'function') throw missing('the query runner gave no pg client');
+  return client;
+}
+
+/**
+ * executeText on the connection of `manager`'s transaction, preparing the statement there first
+ * when it is new to that connection (one round trip, once per connection).
+ */
+export async function executeLater(manager: EntityManager, s: NamedStatement): Promise<string> {
+  const client = await clientOf(manager);
+  if (!client) throw new Error('executeLater outside a transaction');
+  await ensurePrepared(client, [s]);
+  return executeText(client, s);
 }

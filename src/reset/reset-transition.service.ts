@@ -52,6 +52,10 @@ export class ResetTransitionService {
       resourceType: 'reset_analysis',
       scope: 'reset.write',
       lock: (tx, id) => this.reset.lockForUpdate(tx, id),
+      lockInBegin: {
+        statements: (id, officeIds) => this.reset.lockStatements(id, officeIds),
+        row: (rows) => this.reset.lockedFrom(rows),
+      },
       mayAct: (role) =>
         maySendResetEvent(role)
           ? { ok: true }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OfficeTx } from '../database/office-transaction';
+import type { NamedStatement } from '../database/pg-driver';
 import { sql } from '../database/sql';
 import { GENESIS_HASH } from '../history-chain/chain';
 import { HistorySealer } from '../history-chain/history-sealer';
@@ -42,6 +43,8 @@ export interface ResetHistoryInsert {
   texts: Record<string, string> | null;
 }
 
+const ANALYSIS_LOCK_SQL = `SELECT * FROM reset_analysis WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`;
+
 /**
  * SQL of RE_SET analyses and their history (periods: reset-periods.repository.ts). Every method
  * takes an OfficeTx: it runs in the caller's office-scoped transaction and filters by its office
@@ -62,11 +65,17 @@ export class ResetRepository {
 
   /** The analysis row locked for a change: concurrent writes on one analysis queue here. */
   async lockForUpdate(tx: OfficeTx, id: string): Promise<AnalysisRow | null> {
-    const rows: AnalysisRow[] = await tx.manager.query(
-      `SELECT * FROM reset_analysis WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`,
-      [id, tx.officeIds],
-    );
+    const rows: AnalysisRow[] = await tx.manager.query(ANALYSIS_LOCK_SQL, [id, tx.officeIds]);
     return rows[0] ?? null;
+  }
+
+  /** lockForUpdate as a statement for the BEGIN's round trip (OfficeDb.run's `first`). */
+  lockStatements(id: string, officeIds: readonly string[]): NamedStatement[] {
+    return [{ name: 'analysis_lock', text: ANALYSIS_LOCK_SQL, values: [id, officeIds] }];
+  }
+
+  lockedFrom([locked]: readonly unknown[][]): AnalysisRow | null {
+    return (locked[0] as AnalysisRow | undefined) ?? null;
   }
 
   async insert(

@@ -8,6 +8,7 @@ import { assertIfMatch } from '../common/http/if-match';
 import type { TransitionOptions } from '../common/http/transition-options';
 import { IdempotencyStore } from '../common/idempotency/idempotency.store';
 import { OfficeDb, type OfficeTx } from '../database/office-transaction';
+import { executeLater, type NamedStatement } from '../database/pg-driver';
 
 /**
  * What a machine answers besides its own success: the refusals every machine shares. The
@@ -64,8 +65,29 @@ export interface TransitionSpec<
   };
   /** Writes the new state with version + 1 and exactly one history row, sealed into the chain. */
   write(step: LockedStep<Row, Event>, next: Next): Promise<Written>;
+  /**
+   * The same write as one statement, not sent yet, and what it will have written: a client's
+   * event sends it with the COMMIT (and the access-log entry and the stored answer), in one
+   * round trip. Absent: `write` runs at once.
+   */
+  stage?(step: LockedStep<Row, Event>, next: Next): StagedWrite<Written>;
   /** What the access log keeps of the change: codes and ids, never personal data. */
   logDetails(step: LockedStep<Row, Event>, written: Written): Record<string, unknown>;
+}
+
+/** A write as a statement to send later, and the row it writes (known before it is sent). */
+export interface StagedWrite<Written> {
+  statement: NamedStatement;
+  written: Written;
+}
+
+/**
+ * A row lock as statements sent in the BEGIN's round trip (OfficeDb.run's `first`): the lock
+ * (FOR UPDATE) first, then whatever is read under it; `row` reads the record from their rows.
+ */
+export interface RowLock<Row> {
+  statements(id: string, officeIds: readonly string[]): readonly NamedStatement[];
+  row(rows: readonly unknown[][]): Row | null;
 }
 
 /** Whether the caller's role may send this body; the detail of the 403 when not. */
@@ -90,6 +112,8 @@ export interface ClientEventSpec<
   scope: ScopePermission;
   /** Locks the row (FOR UPDATE) if it is in one of the transaction's offices; null otherwise. */
   lock(tx: StateChangeTx, id: string): Promise<Row | null>;
+  /** The same lock without a round trip of its own: used instead of `lock` when given. */
+  lockInBegin?: RowLock<Row>;
   /** Decided on the role and at most the event's type: the payload is not looked at yet. */
   mayAct(role: Role | null, body: unknown): Permission;
   /** Throws when nothing new may be written about the record (an erased founder). */
@@ -139,45 +163,68 @@ export class StateChange {
   ): Promise<Answer> {
     const requestHash = IdempotencyStore.requestHash(spec.requestKind, id, body);
     const scope = officesFor(ctx.actor, spec.scope);
+    const folded = spec.lockInBegin;
+    // The stored answer is looked up under the lock: in the BEGIN's round trip, after the lock.
+    const lookup =
+      folded && options.idempotencyKey !== null
+        ? IdempotencyStore.lookupStatement(ctx.actor.id, options.idempotencyKey)
+        : null;
+    const first = folded
+      ? (officeIds: readonly string[]) => {
+          const lock = folded.statements(id, officeIds);
+          return lookup ? [...lock, lookup] : lock;
+        }
+      : undefined;
     return this.idempotency.once<Answer>(
       ctx.actor.id,
       options.idempotencyKey,
       requestHash,
       scope,
       (remember, replayLocked) =>
-        this.officeDb.run(scope, async (tx) => {
-          const row = await spec.lock(tx, id);
-          if (!row) throw new AppError('not_found', `No such ${spec.record}.`);
-          // Under the lock: a duplicate sent at the same moment answers what the first one did.
-          const prior = await replayLocked(tx);
-          if (prior !== null) return prior;
-          const role = roleIn(ctx.actor, row.office_id);
-          const permission = spec.mayAct(role, body);
-          if (!permission.ok) throw new AppError('forbidden', permission.detail);
-          await spec.assertWritable(tx, row);
-          assertIfMatch(options.ifMatch, spec.version(row), spec.record);
-          const parsed = spec.parse(body);
-          if (!parsed.ok) {
-            throw new AppError(
-              'invalid_event',
-              'The event is unknown or its payload is not valid.',
-              {
-                errors: parsed.errors,
-              },
-            );
-          }
-          const step: LockedStep<Row, Sent> = { ctx, tx, row, event: parsed.event };
-          const written = await this.applyLocked(spec, step);
-          const answer = await spec.answer({ ...step, role }, written);
-          await remember(tx, row.office_id, answer);
-          return answer;
-        }),
+        this.officeDb.run(
+          scope,
+          async (tx, firstRows) => {
+            const row = folded ? folded.row(firstRows) : await spec.lock(tx, id);
+            if (!row) throw new AppError('not_found', `No such ${spec.record}.`);
+            // Under the lock: a duplicate sent at the same moment answers what the first one did.
+            const prior = lookup
+              ? (IdempotencyStore.answerFrom(
+                  firstRows[firstRows.length - 1],
+                  requestHash,
+                ) as Answer | null)
+              : await replayLocked(tx);
+            if (prior !== null) return prior;
+            const role = roleIn(ctx.actor, row.office_id);
+            const permission = spec.mayAct(role, body);
+            if (!permission.ok) throw new AppError('forbidden', permission.detail);
+            await spec.assertWritable(tx, row);
+            assertIfMatch(options.ifMatch, spec.version(row), spec.record);
+            const parsed = spec.parse(body);
+            if (!parsed.ok) {
+              throw new AppError(
+                'invalid_event',
+                'The event is unknown or its payload is not valid.',
+                {
+                  errors: parsed.errors,
+                },
+              );
+            }
+            const step: LockedStep<Row, Sent> = { ctx, tx, row, event: parsed.event };
+            const written = await this.applyLocked(spec, step, { withCommit: true });
+            const answer = await spec.answer({ ...step, role }, written);
+            await remember(tx, row.office_id, answer);
+            return answer;
+          },
+          'READ COMMITTED',
+          first,
+        ),
     );
   }
 
   /**
    * The core every event goes through, client or system: machine, write (+ seal), access log.
-   * The caller holds the row lock in `step.tx` and has checked who may cause the event.
+   * The caller holds the row lock in `step.tx` and has checked who may cause the event. With
+   * `withCommit` (the last step of a client's event), a staged write waits for the COMMIT.
    */
   async applyLocked<
     Row extends LockedRecord,
@@ -187,10 +234,20 @@ export class StateChange {
   >(
     spec: TransitionSpec<Row, Event, Next, Written>,
     step: LockedStep<Row, Event>,
+    { withCommit = false } = {},
   ): Promise<Written> {
     const verdict = await spec.machine(step);
     if (!verdict.ok) throw refusal(spec, step, verdict);
-    const written = await spec.write(step, verdict);
+    let written: Written;
+    if (withCommit && spec.stage) {
+      // Sent with the COMMIT, before the access-log entry and the stored answer: a failure of
+      // any of them commits none.
+      const staged = spec.stage(step, verdict);
+      step.tx.atCommit(await executeLater(step.tx.manager, staged.statement));
+      written = staged.written;
+    } else {
+      written = await spec.write(step, verdict);
+    }
     this.accessLog.record(
       step.ctx,
       {

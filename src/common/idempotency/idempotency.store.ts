@@ -2,9 +2,18 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { OfficeScope } from '../../auth/office-scope';
 import { OfficeDb, OfficeTx } from '../../database/office-transaction';
+import { literalOf, type NamedStatement } from '../../database/pg-driver';
+import { prepared } from '../../database/prepared';
 import { AppError } from '../errors/app-error';
 
 const KEY = /^[\x21-\x7e]{1,200}$/;
+const LOOKUP = 'idempotent_lookup';
+const LOOKUP_SQL = `SELECT request_hash, body FROM idempotent_request WHERE actor_id = $1 AND key = $2`;
+
+interface StoredAnswer {
+  request_hash: string;
+  body: unknown;
+}
 
 /**
  * Stored first answers for `Idempotency-Key` retries. The answer is saved in the same transaction
@@ -35,11 +44,18 @@ export class IdempotencyStore {
 
   /** The stored answer of an earlier request with this key, or null. */
   async replay(tx: OfficeTx, actorId: string, key: string, requestHash: string): Promise<unknown> {
-    const rows: { request_hash: string; body: unknown }[] = await tx.manager.query(
-      `SELECT request_hash, body FROM idempotent_request WHERE actor_id = $1 AND key = $2`,
-      [actorId, key],
-    );
-    const row = rows[0];
+    const rows = await prepared<StoredAnswer>(tx.manager, LOOKUP, LOOKUP_SQL, [actorId, key]);
+    return IdempotencyStore.answerFrom(rows, requestHash);
+  }
+
+  /** replay's statement, for a round trip the caller already makes (OfficeDb.run's `first`). */
+  static lookupStatement(actorId: string, key: string): NamedStatement {
+    return { name: LOOKUP, text: LOOKUP_SQL, values: [actorId, key] };
+  }
+
+  /** The answer in the rows of lookupStatement, or null; 422 when the key came with another request. */
+  static answerFrom(rows: readonly unknown[], requestHash: string): unknown {
+    const row = rows[0] as StoredAnswer | undefined;
     if (!row) return null;
     if (row.request_hash !== requestHash) {
       throw new AppError(
@@ -50,18 +66,21 @@ export class IdempotencyStore {
     return row.body;
   }
 
-  /** The answer belongs to the office of the record it shows (row-level security checks it). */
-  async save(
+  /**
+   * The answer belongs to the office of the record it shows (row-level security checks it). It is
+   * written with the COMMIT (tx.atCommit, the same round trip): with the change or not at all.
+   */
+  save(
     tx: OfficeTx,
     officeId: string,
     actorId: string,
     key: string,
     requestHash: string,
     body: unknown,
-  ): Promise<void> {
-    await tx.manager.query(
-      `INSERT INTO idempotent_request (actor_id, key, request_hash, status, body, office_id) VALUES ($1, $2, $3, 200, $4, $5)`,
-      [actorId, key, requestHash, JSON.stringify(body), officeId],
+  ): void {
+    const values = [actorId, key, requestHash, JSON.stringify(body), officeId].map(literalOf);
+    tx.atCommit(
+      `INSERT INTO idempotent_request (actor_id, key, request_hash, status, body, office_id) VALUES (${values[0]}, ${values[1]}, ${values[2]}, 200, ${values[3]}, ${values[4]})`,
     );
   }
 
@@ -91,7 +110,8 @@ export class IdempotencyStore {
     // stored answer back. `work` replays through `replayLocked` once it holds its row lock.
     try {
       return await work(
-        (tx, officeId, body) => this.save(tx, officeId, actorId, key, requestHash, body),
+        (tx, officeId, body) =>
+          Promise.resolve(this.save(tx, officeId, actorId, key, requestHash, body)),
         async (tx) => (await this.replay(tx, actorId, key, requestHash)) as T | null,
       );
     } catch (error) {
