@@ -206,7 +206,8 @@ export function renderReport(r: Results): string {
     '## Load phases',
     '',
     'Closed loops (one request in flight per connection); warm-up excluded from rates and latencies. CPU per operation is from /proc ' +
-      '(service or hello-world process; the PostgreSQL backends of the scratch database), warm-up included. Round trips: statements the service sent per request.',
+      '(service or hello-world process; the PostgreSQL backends of the scratch database), warm-up included. Round trips: statements the service sent per request. ' +
+      'CPU/op in all: server + PostgreSQL + the load generator\u2019s share; where the machine is CPU-bound, the ratio of two phases\u2019 rates is about the inverse ratio of this column.',
     '',
     table(
       [
@@ -221,6 +222,7 @@ export function renderReport(r: Results): string {
         'PG CPU/op',
         'round trips/op',
         'load generator CPU',
+        'CPU/op in all',
       ],
       phases.map(({ label, result: x, costs: c }) => [
         label,
@@ -234,6 +236,7 @@ export function renderReport(r: Results): string {
         ms(c.pgCpuMs),
         c.roundTrips === null ? '–' : fmt(c.roundTrips, 1),
         `${fmt((x.generatorCpuMs / (x.seconds * 1000)) * 100)} % of a core`,
+        ms(cpuInAll(x, c)),
       ]),
     ),
     ...(r.export
@@ -317,6 +320,11 @@ function storageSection(tables: TableStorage[]): string[] {
       ]),
     ),
   ];
+}
+
+/** Server + PostgreSQL + load generator CPU per operation (the generator's over the measured window). */
+function cpuInAll(x: LoadResult, c: Costs): number {
+  return (c.serverCpuMs ?? 0) + c.pgCpuMs + (x.ok ? x.generatorCpuMs / x.ok : 0);
 }
 
 function errors(x: LoadResult): string {
