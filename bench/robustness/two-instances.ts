@@ -18,8 +18,14 @@
  * of a scaled service): both must come up. Known failures (reported bugs) are warnings unless
  * ROBUST_STRICT=1.
  *
+ * After that, the credential cache (issue 16): an API key used on instance B (so B holds it in
+ * memory), revoked through instance A, must be refused by B on the very next request: quiet, under
+ * a load of reads on both instances, and with B's listening connection terminated just before the
+ * revocation; B must listen again afterwards.
+ *
  * Knobs (env): ROBUST_CASES (40), ROBUST_ROUNDS (30), ROBUST_CONTENDERS (2 per instance),
- * ROBUST_STARTUP_PROBES (3), ROBUST_STRICT (0), ROBUST_TIMEOUT_MS (240000), ROBUST_ADMIN_URL.
+ * ROBUST_STARTUP_PROBES (3), ROBUST_REVOCATIONS (40 per part), ROBUST_STRICT (0),
+ * ROBUST_TIMEOUT_MS (240000), ROBUST_ADMIN_URL.
  */
 import { requestRoleEnv } from '../../src/database/request-role';
 import { randomUUID } from 'node:crypto';
@@ -36,12 +42,14 @@ import {
   http,
   JWT_SECRET,
   MAIN_JS,
+  must,
   PSEUDONYM_KEY,
   Run,
   scratchDatabase,
   seed,
   Service,
   ServiceStartError,
+  sleep,
   sql,
   startService,
 } from './support';
@@ -50,6 +58,7 @@ const CASES = envInt('ROBUST_CASES', 40);
 const ROUNDS = envInt('ROBUST_ROUNDS', 30);
 const CONTENDERS = Math.max(1, envInt('ROBUST_CONTENDERS', 2));
 const STARTUP_PROBES = envInt('ROBUST_STARTUP_PROBES', 3);
+const REVOCATIONS = envInt('ROBUST_REVOCATIONS', 40);
 
 type Mode = 'same' | 'if-match' | 'mixed' | 'opposite' | 'idempotent';
 const MODES: Mode[] = ['same', 'if-match', 'mixed', 'opposite', 'idempotent'];
@@ -269,6 +278,139 @@ async function rounds(
   );
 }
 
+interface Hooks {
+  beforeUse?: () => Promise<void>;
+  beforeRevoke?: () => Promise<void>;
+}
+
+/** B's connection that listens for credential changes (src/auth/credential-listener.ts). */
+async function listenerPid(url: string, b: Service): Promise<number | null> {
+  const rows = await sql<{ pid: number }>(
+    url,
+    // Once its LISTEN is done (idle after it or after a sync): B uses its cache from then on.
+    `SELECT pid FROM pg_stat_activity WHERE application_name = $1
+        AND state = 'idle' AND query IN ('LISTEN lotse_credentials', 'SELECT 1')`,
+    [`lotse-credentials:${b.pid}`],
+  );
+  return rows[0]?.pid ?? null;
+}
+
+/**
+ * A key used on B, revoked through A, is refused by B on the very next request, REVOCATIONS times
+ * per part: quiet; under a load of reads on both instances; with B's listening connection
+ * terminated right before the revocation (B then looks the key up, and listens again later).
+ */
+async function credentialRevocation(
+  run: Run,
+  a: Service,
+  b: Service,
+  s: { officeId: string; adminToken: string; apiKey: string; caseIds: string[] },
+  url: string,
+): Promise<void> {
+  run.log(`=== credential cache: ${REVOCATIONS} revocations through A, each checked on B ===`);
+  const admin: Auth = { token: s.adminToken };
+  const revokeOnce = async (n: number, hooks: Hooks = {}): Promise<string | null> => {
+    await hooks.beforeUse?.();
+    const key = await must(201, a.url, 'POST', `/api/v1/offices/${s.officeId}/api-keys`, {
+      auth: admin,
+      body: { name: `revocation ${n}`, role: 'advisor' },
+    });
+    const auth: Auth = { apiKey: key.key as string };
+    // Twice on B: the first looks it up and keeps it, the second is answered from memory.
+    for (const i of [1, 2]) {
+      const used = await http(b.url, 'GET', '/api/v1/auth/me', { auth });
+      if (used.status !== 200) return `#${n}: use ${i} on B answered ${used.status}`;
+    }
+    await hooks.beforeRevoke?.();
+    const revoked = await http(
+      a.url,
+      'DELETE',
+      `/api/v1/offices/${s.officeId}/api-keys/${key.id}`,
+      {
+        auth: admin,
+      },
+    );
+    if (revoked.status !== 204) return `#${n}: revoke on A answered ${revoked.status}`;
+    const next = await http(b.url, 'GET', '/api/v1/auth/me', { auth });
+    if (next.status !== 401) return `#${n}: B answered ${next.status} right after the revocation`;
+    const onA = await http(a.url, 'GET', '/api/v1/auth/me', { auth });
+    if (onA.status !== 401) return `#${n}: A answered ${onA.status} right after the revocation`;
+    return null;
+  };
+  const part = async (
+    what: string,
+    hooks: Hooks = {},
+  ): Promise<{ failures: string[]; ms: number }> => {
+    const failures: string[] = [];
+    const t0 = Date.now();
+    for (let n = 1; n <= REVOCATIONS; n++) {
+      const failure = await revokeOnce(n, hooks);
+      if (failure) failures.push(failure);
+    }
+    const ms = Date.now() - t0;
+    run.check(
+      failures.length === 0,
+      `${what}: ${REVOCATIONS - failures.length}/${REVOCATIONS} keys used on B, revoked through A, refused by B (and A) on the very next request`,
+      failures.slice(0, 5),
+    );
+    return { failures, ms };
+  };
+
+  await part('quiet');
+
+  // Load: reads of the seeded cases with the seeding key on both instances, until stopped.
+  let loading = true;
+  const loadAnswers = new Map<number, number>();
+  const load = Array.from({ length: 8 }, async (_, i) => {
+    const svc = i % 2 === 0 ? a : b;
+    for (let j = 0; loading; j++) {
+      const caseId = s.caseIds[(i + j) % s.caseIds.length];
+      const r = await http(svc.url, 'GET', `/api/v1/cases/${caseId}`, {
+        auth: { apiKey: s.apiKey },
+      });
+      loadAnswers.set(r.status, (loadAnswers.get(r.status) ?? 0) + 1);
+    }
+  });
+  await part('under a load of reads on both instances');
+  loading = false;
+  await Promise.all(load);
+  const answers = [...loadAnswers].map(([code, n]) => `${code}=${n}`).join(' ');
+  run.check(
+    [...loadAnswers.keys()].every((code) => code === 200),
+    `the load's reads (a key that stays valid) all answered 200 meanwhile (${answers})`,
+  );
+
+  const terminated: number[] = [];
+  const listening = async (): Promise<number | null> => {
+    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(20)) {
+      const pid = await listenerPid(url, b);
+      if (pid !== null && !terminated.includes(pid)) return pid;
+    }
+    return null;
+  };
+  let notBack = 0;
+  await part(`with B's listening connection terminated before each revocation`, {
+    // B listens (again) while the key is used, so it holds the key in memory.
+    beforeUse: async () => {
+      if ((await listening()) === null) notBack++;
+    },
+    beforeRevoke: async () => {
+      const pid = await listenerPid(url, b);
+      if (pid === null) return;
+      await sql(url, `SELECT pg_terminate_backend($1)`, [pid]);
+      terminated.push(pid);
+    },
+  });
+  run.check(
+    terminated.length === REVOCATIONS && notBack === 0,
+    `B's listening connection was terminated ${terminated.length} times, and was back each time within 15 s (${REVOCATIONS - notBack}/${REVOCATIONS})`,
+  );
+  const back = await listening();
+  run.check(back !== null, `B listens again afterwards (a new connection, pid ${back})`);
+  const after = await revokeOnce(0);
+  run.check(after === null, 'and a revocation through A is then refused by B at once', after);
+}
+
 const run = new Run('two-instances', envInt('ROBUST_TIMEOUT_MS', 240_000));
 run.main(async () => {
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} missing: run npm run build first`);
@@ -316,6 +458,8 @@ run.main(async () => {
     rows[0].n === ledger.acks.length,
     `history rows in the database (${rows[0].n}) = distinct successful answers (${ledger.acks.length})`,
   );
+  await credentialRevocation(run, a, b, s, url);
+
   for (const svc of [a, b]) run.check(svc.alive(), `instance ${svc.name} still running`);
   const codes = await Promise.all([a.stop(), b.stop()]);
   run.check(

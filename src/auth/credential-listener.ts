@@ -5,6 +5,8 @@ import { poolOf } from '../database/pg-driver';
 
 /** The channel the triggers of migration 1764117600000-CredentialNotify send on. */
 export const CREDENTIAL_CHANNEL = 'lotse_credentials';
+/** The listening connection's application_name is this, ':' and the process id. */
+export const LISTENER_NAME = 'lotse-credentials';
 
 export interface CredentialListenerEvents {
   /** A credential changed: 'api_key:<id>' or 'user:<id>'. */
@@ -33,7 +35,8 @@ export function listenClientFactory(dataSource: DataSource): () => Client {
   const ClientClass = pool.Client;
   const options = pool.options;
   if (!ClientClass || !options) throw new Error('pg-pool keeps no Client and options: update');
-  return () => new ClientClass({ ...options });
+  // Named apart from the pool's 'lotse' (and by process, for a script that terminates it).
+  return () => new ClientClass({ ...options, application_name: `${LISTENER_NAME}:${process.pid}` });
 }
 
 /**
