@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ensureRequestLogin, REQUEST_ROLE } from '../src/database/request-role';
@@ -17,7 +17,7 @@ import type { HttpLoadSpec } from './workers/specs';
  * the primary, and when it reads on a hot standby (DATABASE_READ_URL). A primary and a standby of
  * their own (bench/lib/pg-cluster.ts, fsync on), the bench's seed (its 1M-row export office), and
  * the transitions scenario's load (bench/workers/http-load.ts, 32 connections, PAUSE/RESUME) in
- * four phases, each on its own quarter of the cases:
+ * rounds (BENCH_REPLICA_ROUNDS, 2) of four phases, each on cases of its own:
  *   service without a read URL: transitions alone; transitions while the export runs (on the primary);
  *   service with DATABASE_READ_URL: transitions alone; transitions while the export runs (on the standby).
  * The export is repeated back to back for the whole phase. One service runs at a time, so both
@@ -84,11 +84,15 @@ async function main(): Promise<void> {
     seeder.end(),
   );
   const big = world.exports[world.exports.length - 1];
+  await service.stop();
   log(`waiting for the standby to replay the seed`);
   await cluster.waitForReplay(600_000);
 
+  const rounds = Number(process.env.BENCH_REPLICA_ROUNDS ?? 2);
   const cases = [...world.transitions.httpCases, ...world.transitions.sqlCases];
-  const quarter = (i: number) => cases.filter((_, k) => k % 4 === i);
+  // Each phase on cases of its own, all at the start of their PAUSE/RESUME cycle.
+  const slices = 4 * rounds;
+  const slice = (i: number) => cases.filter((_, k) => k % slices === i);
   const { clients } = BENCH.transitions;
   const durationS = Math.max(BENCH.durationS, QUICK ? 6 : 20);
   const warmupS = BENCH.warmupS;
@@ -129,50 +133,55 @@ async function main(): Promise<void> {
     return result;
   };
 
-  const onPrimary = [
-    await phase('no export', quarter(0), false),
-    await phase('export on the primary', quarter(1), true),
-  ];
-  const serviceErrors = () =>
-    [...service.output().matchAll(/failed mid-stream: ([^"]*)/g)].map((m) => m[1]);
-  const primaryErrors = serviceErrors();
-  await service.stop();
-  service = await startServer(
-    SERVICE,
-    { ...baseEnv, DATABASE_READ_URL: asRole(cluster.standby.url(DB)) },
-    '/health/ready',
-  );
-  await cluster.waitForReplay(600_000);
-  const onStandby = [
-    await phase('no export (read URL set)', quarter(2), false),
-    await phase('export on the standby', quarter(3), true),
-  ];
-  const standbyErrors = serviceErrors();
-  await service.stop();
+  // Rounds of: the service without a read URL (transitions alone, then with the export on the
+  // primary), then with DATABASE_READ_URL (alone, then with the export on the standby). The machine's
+  // load drifts: each export phase is compared with the phase just before it, on the same service.
+  const pairs: { mode: 'primary' | 'standby'; base: PhaseResult; exporting: PhaseResult }[] = [];
+  const serviceNotes: string[] = [];
+  let n = 0;
+  for (let round = 1; round <= rounds; round++) {
+    for (const mode of ['primary', 'standby'] as const) {
+      service = await startServer(
+        SERVICE,
+        mode === 'standby'
+          ? { ...baseEnv, DATABASE_READ_URL: asRole(cluster.standby.url(DB)) }
+          : baseEnv,
+        '/health/ready',
+      );
+      await cluster.waitForReplay(600_000);
+      const base = await phase(`round ${round}: no export (${mode} service)`, slice(n++), false);
+      const exporting = await phase(`round ${round}: export on the ${mode}`, slice(n++), true);
+      pairs.push({ mode, base, exporting });
+      const output = service.output();
+      for (const [, reason] of output.matchAll(/failed mid-stream: ([^"\n]*)/g))
+        serviceNotes.push(`${mode}: an export failed mid-stream: ${reason}`);
+      if (mode === 'standby' && /exported from the primary/.test(output))
+        serviceNotes.push('standby: some exports fell back to the primary (standby behind)');
+      await service.stop();
+    }
+  }
 
-  const served = /exported from the primary/.test(service.output())
-    ? 'some exports fell back to the primary (standby behind): see the service log'
-    : 'every standby export read on the standby';
   const rowsPerS = (r: PhaseResult) =>
     r.exports.length
       ? r.exports.reduce((s, e) => s + e.rows, 0) / r.exports.reduce((s, e) => s + e.seconds, 0)
       : NaN;
   const line = (r: PhaseResult, base: PhaseResult) =>
     `| ${r.label} | ${fmt(r.load.perSecond)} | ${fmt(r.load.latency.p99, 1)} | ${pct(r.load.perSecond / base.load.perSecond)} | ${fmt(r.load.latency.p99 / base.load.latency.p99, 2)}× | ${r.exports.length ? `${r.exports.length} × ${fmt(big.rows)} rows, ${fmt(rowsPerS(r))} rows/s` : '—'}${r.failures.length ? `; ${r.failures.length} cut off` : ''} |`;
+  const mean = (mode: 'primary' | 'standby', of: (p: (typeof pairs)[number]) => number) => {
+    const mine = pairs.filter((p) => p.mode === mode).map(of);
+    return mine.reduce((a, b) => a + b, 0) / mine.length;
+  };
+  const rate = (p: (typeof pairs)[number]) => p.exporting.load.perSecond / p.base.load.perSecond;
+  const p99 = (p: (typeof pairs)[number]) => p.exporting.load.latency.p99 / p.base.load.latency.p99;
   const table = [
-    `Read replica: transitions (${clients} connections, PAUSE/RESUME) while a ${fmt(big.rows)}-row CSV export runs, ${QUICK ? 'quick' : 'full'} sizes, phases ${warmupS} s + ${durationS} s`,
+    `Read replica: transitions (${clients} connections, PAUSE/RESUME) while a ${fmt(big.rows)}-row CSV export runs, ${QUICK ? 'quick' : 'full'} sizes, phases ${warmupS} s + ${durationS} s, ${rounds} rounds; load average ${fmt(loadavg()[0], 1)} at the end`,
     '',
     '| phase | transitions/s | p99 ms | rate vs no export | p99 vs no export | exports |',
     '|---|---|---|---|---|---|',
-    line(onPrimary[0], onPrimary[0]),
-    line(onPrimary[1], onPrimary[0]),
-    line(onStandby[0], onStandby[0]),
-    line(onStandby[1], onStandby[0]),
+    ...pairs.flatMap((p) => [line(p.base, p.base), line(p.exporting, p.base)]),
     '',
-    ...[...new Set([...primaryErrors, ...standbyErrors])].map(
-      (e) => `Service: an export failed mid-stream: ${e}`,
-    ),
-    `Slow-down by the export: on the primary to ${pct(onPrimary[1].load.perSecond / onPrimary[0].load.perSecond)} of the rate, on the standby to ${pct(onStandby[1].load.perSecond / onStandby[0].load.perSecond)}; ${served}.`,
+    ...serviceNotes,
+    `Mean over the rounds: with the export on the primary the transitions keep ${pct(mean('primary', rate))} of their rate (p99 ${fmt(mean('primary', p99), 2)}×); on the standby ${pct(mean('standby', rate))} (p99 ${fmt(mean('standby', p99), 2)}×).`,
   ].join('\n');
   console.log(table);
 }
