@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RequestContext } from '../auth/request-context';
-import type { OfficeTx } from '../database/office-transaction';
+import type { OfficeLogScope } from '../database/office-transaction';
 import { escapeLiteral } from 'pg';
+import { ACCESS_LOG_COLUMNS, ReadLogCommitter } from './read-log-committer';
 
 export const ACCESS_ACTIONS = [
   'read',
@@ -15,6 +16,14 @@ export const ACCESS_ACTIONS = [
 ] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
+/**
+ * Actions that change nothing: their entries are group-committed after the read (ReadLogCommitter).
+ * Every other action logs inside the change's transaction.
+ */
+const READ_ACTIONS: ReadonlySet<AccessAction> = new Set(['read', 'list', 'export']);
+
+export class AccessLogScopeError extends Error {}
+
 export interface AccessEntry {
   officeId: string | null;
   resourceType: string;
@@ -27,18 +36,37 @@ export interface AccessEntry {
 /**
  * Records every read or change of personal data and every export (SGB X: social data must be
  * traceable). Changes are logged inside the use case's transaction, so a rolled-back change leaves
- * no entry and a committed one always has its entry. Reads are logged in the transaction of the
- * read, so an entry is written in the office scope of what was read (row-level security checks it).
+ * no entry and a committed one always has its entry. Reads (read, list, export) are logged after
+ * their transaction commits, group-committed with the entries of concurrent reads, and the read
+ * answers only once its entry is committed; a read that rolls back logs nothing. A read entry must
+ * name an office of the transaction's scope (or none), as row-level security would demand of it
+ * in the read's own transaction.
  */
 @Injectable()
 export class AccessLogService {
+  constructor(@Inject(ReadLogCommitter) private readonly reads: ReadLogCommitter) {}
+
   /**
-   * Adds the entries to the transaction: they are written with its COMMIT, in the same round trip
-   * (every request logs, so this saves one), and exist exactly when the transaction commits.
+   * Changes: added to the transaction, written with its COMMIT in the same round trip, existing
+   * exactly when the transaction commits. Reads: handed to the group committer after the COMMIT;
+   * the transaction's caller (OfficeDb) waits for them before it answers.
    */
-  record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx: OfficeTx): void {
-    const statement = accessLogInsert(ctx, Array.isArray(entries) ? entries : [entries]);
+  record(ctx: RequestContext, entries: AccessEntry | AccessEntry[], tx: OfficeLogScope): void {
+    const all = Array.isArray(entries) ? entries : [entries];
+    const reads = all.filter((e) => READ_ACTIONS.has(e.action));
+    const changes =
+      reads.length === all.length ? [] : all.filter((e) => !READ_ACTIONS.has(e.action));
+    const statement = accessLogInsert(ctx, changes);
     if (statement) tx.atCommit(statement);
+    if (reads.length === 0) return;
+    for (const e of reads) {
+      if (e.officeId !== null && !tx.officeIds.includes(e.officeId))
+        throw new AccessLogScopeError(
+          `an access-log entry for an office outside the transaction's scope (row-level security would refuse it)`,
+        );
+    }
+    const rows = { officeIds: reads.map((e) => e.officeId), tuples: accessLogTuples(ctx, reads) };
+    tx.afterCommit(() => this.reads.write(rows));
   }
 }
 
@@ -51,8 +79,16 @@ export function accessLogInsert(
   entries: readonly AccessEntry[],
 ): string | null {
   if (entries.length === 0) return null;
+  return `INSERT INTO access_log (${ACCESS_LOG_COLUMNS})
+       VALUES ${accessLogTuples(ctx, entries)
+         .map((r) => `(${r})`)
+         .join(', ')}`;
+}
+
+/** Each entry's values, in ACCESS_LOG_COLUMNS' order, as escaped literals. */
+export function accessLogTuples(ctx: RequestContext, entries: readonly AccessEntry[]): string[] {
   const literal = (v: string | null): string => (v === null ? 'NULL' : escapeLiteral(v));
-  const rows = entries.map((e) =>
+  return entries.map((e) =>
     [
       ctx.actor.kind,
       ctx.actor.id,
@@ -66,6 +102,4 @@ export function accessLogInsert(
       .map(literal)
       .join(', '),
   );
-  return `INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details)
-       VALUES ${rows.map((r) => `(${r})`).join(', ')}`;
 }

@@ -28,6 +28,7 @@ const GATE_SELECT = `
            AS has_first_counselling_contact
     FROM founder_case c JOIN founder f ON f.id = c.founder_id`;
 
+const CASE_BY_ID_SQL = `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`;
 const CASE_LOCK = 'case_lock';
 const LOCK_SQL = `SELECT id FROM founder_case WHERE id = $1 AND office_id = ANY($2::uuid[]) FOR UPDATE`;
 const CASE_LOCKED_FACTS = 'case_locked_facts';
@@ -106,13 +107,14 @@ export class CasesRepository {
   constructor(@Inject(HistorySealer) private readonly sealer: HistorySealer) {}
 
   async findById(tx: OfficeTx, id: string): Promise<CaseGateRow | null> {
-    const rows = await prepared<CaseGateRow>(
-      tx.manager,
-      'case_by_id',
-      `${GATE_SELECT} WHERE c.id = $1 AND c.office_id = ANY($2::uuid[])`,
-      [id, tx.officeIds],
-    );
+    const { name, text, values } = this.byIdStatement(id, tx.officeIds);
+    const rows = await prepared<CaseGateRow>(tx.manager, name, text, [...values]);
     return rows[0] ?? null;
+  }
+
+  /** findById as a named statement, for a read in one round trip (OfficeDb.read). */
+  byIdStatement(id: string, officeIds: readonly string[]): NamedStatement {
+    return { name: 'case_by_id', text: CASE_BY_ID_SQL, values: [id, officeIds] };
   }
 
   /**

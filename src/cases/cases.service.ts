@@ -85,8 +85,12 @@ export class CasesService {
   }
 
   get(ctx: RequestContext, id: string): Promise<CaseDto> {
-    return this.officeDb.run(officesFor(ctx.actor, 'case.read'), async (tx) => {
-      const row = await this.found(tx, id);
+    // The hottest read: BEGIN, scope, SELECT and COMMIT in one round trip (OfficeDb.read).
+    const scope = officesFor(ctx.actor, 'case.read');
+    const statement = (officeIds: readonly string[]) => [this.cases.byIdStatement(id, officeIds)];
+    return this.officeDb.read(scope, statement, (tx, [rows]) => {
+      const row = rows[0] as CaseGateRow | undefined;
+      if (!row) throw new AppError('not_found', 'No such case.');
       this.accessLog.record(
         ctx,
         { officeId: row.office_id, resourceType: 'case', resourceId: id, action: 'read' },

@@ -31,6 +31,29 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_IDLE_TIMEOUT_MS: '100' }).databaseIdleTimeoutMs).toBe(100);
   });
 
+  it('group-commits read entries of the access log at once, 256 at most, 4 batches at a time', () => {
+    expect(loadConfig({})).toMatchObject({
+      accessLogBatchWaitMs: 0,
+      accessLogBatchMax: 256,
+      accessLogBatchConnections: 4,
+    });
+    expect(
+      loadConfig({
+        ACCESS_LOG_BATCH_WAIT_MS: '2',
+        ACCESS_LOG_BATCH_MAX: '64',
+        ACCESS_LOG_BATCH_CONNECTIONS: '1',
+      }),
+    ).toMatchObject({
+      accessLogBatchWaitMs: 2,
+      accessLogBatchMax: 64,
+      accessLogBatchConnections: 1,
+    });
+    expect(() => loadConfig({ ACCESS_LOG_BATCH_MAX: '0' })).toThrow('ACCESS_LOG_BATCH_MAX');
+    expect(() => loadConfig({ ACCESS_LOG_BATCH_CONNECTIONS: '33' })).toThrow(
+      'ACCESS_LOG_BATCH_CONNECTIONS',
+    );
+  });
+
   it('takes a read replica only beside a server database, with a pool size of its own', () => {
     expect(loadConfig({})).toMatchObject({
       databaseReadUrl: null,

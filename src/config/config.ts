@@ -351,7 +351,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseReadMaxWaitMs: integer(env, 'DATABASE_READ_MAX_WAIT_MS', 5_000, 0, 60_000),
     accessLogBatchWaitMs: integer(env, 'ACCESS_LOG_BATCH_WAIT_MS', 0, 0, 1_000),
     accessLogBatchMax: integer(env, 'ACCESS_LOG_BATCH_MAX', 256, 1, 10_000),
-    accessLogBatchConnections: integer(env, 'ACCESS_LOG_BATCH_CONNECTIONS', 2, 1, 32),
+    accessLogBatchConnections: integer(env, 'ACCESS_LOG_BATCH_CONNECTIONS', 4, 1, 32),
     logLevel: oneOf(
       env,
       'LOG_LEVEL',
