@@ -9,11 +9,13 @@
  * CYCLES times: several concurrent clients send PAUSE/RESUME (some with If-Match, some with an
  * Idempotency-Key), the service is SIGKILLed while requests are in flight, restarted, the requests
  * whose answer was cut off are retried with their Idempotency-Key, and every invariant of
- * invariants.ts is checked.
+ * invariants.ts is checked. Beside the writers, READERS clients GET cases with an X-Request-Id of
+ * their own: after each restart every read that was answered 200 before the kill must have its
+ * access-log entry (the log's group commit must not answer a read before its entry is durable).
  *
  *   npm run robust:crash
  *
- * Knobs (env): ROBUST_CASES (200), ROBUST_CLIENTS (12), ROBUST_CYCLES (3), ROBUST_LOAD_MS (2500),
+ * Knobs (env): ROBUST_CASES (200), ROBUST_CLIENTS (12), ROBUST_READERS (8), ROBUST_CYCLES (3), ROBUST_LOAD_MS (2500),
  * ROBUST_MODES (server,embedded), ROBUST_TIMEOUT_MS (300000), ROBUST_ADMIN_URL.
  */
 import { requestRoleEnv } from '../../src/database/request-role';
@@ -37,10 +39,14 @@ import {
   ServiceStartError,
   sleep,
   startService,
+  token,
+  ADMIN_EMAIL,
+  ADMIN_PASSWORD,
 } from './support';
 
 const CASES = envInt('ROBUST_CASES', 200);
 const CLIENTS = envInt('ROBUST_CLIENTS', 12);
+const READERS = envInt('ROBUST_READERS', 8);
 const CYCLES = envInt('ROBUST_CYCLES', 3);
 const LOAD_MS = envInt('ROBUST_LOAD_MS', 2500);
 const MODES = (process.env.ROBUST_MODES ?? 'server,embedded').split(',').map((m) => m.trim());
@@ -54,6 +60,9 @@ interface LoadResult {
   inflightAtKill: number;
   sentBeforeKill: number;
   unexpected: string[];
+  /** Request ids of the reads (GET /cases/:id) answered 200 before the kill. */
+  readsAnswered: string[];
+  readsInflightAtKill: number;
 }
 
 /**
@@ -128,7 +137,32 @@ async function loadThenKill(
       }
     }
   };
-  const workers = Array.from({ length: CLIENTS }, (_, w) => worker(w));
+  const readsAnswered: string[] = [];
+  let readsInflight = 0;
+  const reader = async (r: number) => {
+    const auth = auths[r % auths.length];
+    for (let n = 0; !killing; n++) {
+      const caseId = caseIds[Math.floor(Math.random() * caseIds.length)];
+      const requestId = `robust-read-${run.name}-${process.pid}-${r}-${n}-${randomUUID().slice(0, 8)}`;
+      readsInflight++;
+      const a = await http(svc.url, 'GET', `/api/v1/cases/${caseId}`, {
+        auth,
+        headers: { 'x-request-id': requestId },
+        timeoutMs: 15_000,
+      });
+      readsInflight--;
+      ledger.count(a);
+      if (a.status === 200) readsAnswered.push(requestId);
+      else if (a.status !== 0 || !killing)
+        unexpected.push(
+          `GET ${caseId}: ${a.status} ${a.error ?? JSON.stringify(a.body).slice(0, 200)}`,
+        );
+    }
+  };
+  const workers = [
+    ...Array.from({ length: CLIENTS }, (_, w) => worker(w)),
+    ...Array.from({ length: READERS }, (_, r) => reader(r)),
+  ];
   // Kill once the load runs and requests are in flight.
   const t0 = Date.now();
   while (Date.now() - t0 < killAfterMs || inflight === 0) {
@@ -137,10 +171,50 @@ async function loadThenKill(
   }
   const inflightAtKill = inflight;
   const sentBeforeKill = sent;
+  const readsInflightAtKill = readsInflight;
   killing = true;
   await svc.kill9();
   await Promise.all(workers);
-  return { inflightAtKill, sentBeforeKill, unexpected };
+  return { inflightAtKill, sentBeforeKill, unexpected, readsAnswered, readsInflightAtKill };
+}
+
+/**
+ * Every read answered 200 has its access-log entry (by its X-Request-Id), read back through
+ * GET /api/v1/access-log as the administrator: entries since `since`, newest first, every page.
+ */
+async function checkReadEntries(
+  run: Run,
+  label: string,
+  svc: Service,
+  since: Date,
+  answered: readonly string[],
+): Promise<void> {
+  const admin: Auth = { token: await token(svc.url, ADMIN_EMAIL, ADMIN_PASSWORD) };
+  const logged = new Set<string>();
+  let cursor: string | null = null;
+  let pages = 0;
+  let failure: string | null = null;
+  do {
+    const query = `from=${encodeURIComponent(since.toISOString())}&limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+    const a = await http(svc.url, 'GET', `/api/v1/access-log?${query}`, {
+      auth: admin,
+      timeoutMs: 30_000,
+    });
+    if (a.status !== 200) {
+      failure = `GET /api/v1/access-log answered ${a.status} ${a.error ?? ''}`;
+      break;
+    }
+    for (const e of a.body.items as { requestId: string | null }[])
+      if (e.requestId) logged.add(e.requestId);
+    cursor = a.body.nextCursor as string | null;
+    pages++;
+  } while (cursor && pages < 10_000);
+  const missing = answered.filter((id) => !logged.has(id));
+  run.check(
+    failure === null && missing.length === 0 && answered.length > 0,
+    `${label}: each of the ${answered.length} reads answered 200 before the kill has its access-log entry (${missing.length} missing)`,
+    failure ? [failure] : missing.slice(0, 5),
+  );
 }
 
 /** Requests cut off by the crash that carried an Idempotency-Key: resend and learn their outcome. */
@@ -230,9 +304,14 @@ async function crashMode(run: Run, mode: 'server' | 'embedded'): Promise<void> {
       `cycle ${cycle}/${CYCLES}: ${CLIENTS} clients for ~${killAfter} ms, then kill -9 pid ${svc.pid}`,
     );
     const acksBefore = ledger.acks.length;
+    // A second back: the log's `at` is the database's clock, this the script's.
+    const cycleStart = new Date(Date.now() - 1_000);
     const r = await loadThenKill(run, svc, auths, s.caseIds, known, ledger, killAfter);
     run.log(
       `  sent ${r.sentBeforeKill} events before the kill, ${ledger.acks.length - acksBefore} answered 200, ${r.inflightAtKill} in flight at kill -9; answers so far: ${ledger.counts()}`,
+    );
+    run.log(
+      `  ${r.readsAnswered.length} reads (GET /cases/:id) answered 200 before the kill, ${r.readsInflightAtKill} in flight at kill -9`,
     );
     run.check(
       r.inflightAtKill > 0,
@@ -240,7 +319,7 @@ async function crashMode(run: Run, mode: 'server' | 'embedded'): Promise<void> {
     );
     run.check(
       r.unexpected.length === 0,
-      `cycle ${cycle}: only 200/409/412 while the service was up (no 5xx, no dropped connection)`,
+      `cycle ${cycle}: only 200/409/412 while the service was up, reads 200 (no 5xx, no dropped connection)`,
       r.unexpected.slice(0, 5),
     );
 
@@ -261,6 +340,7 @@ async function crashMode(run: Run, mode: 'server' | 'embedded'): Promise<void> {
       true,
       `cycle ${cycle}: service restarted after kill -9 and is ready in ${Date.now() - t0} ms`,
     );
+    await checkReadEntries(run, `${mode} cycle ${cycle}`, svc, cycleStart, r.readsAnswered);
     await retryUnknowns(run, svc, apiKey, ledger, known);
     await checkInvariants(run, `${mode} after kill #${cycle}`, svc.url, apiKey, s.caseIds, ledger, {
       databaseUrl,
