@@ -7,6 +7,7 @@ import {
   ChainLink,
   GENESIS_HASH,
   isChainFormat,
+  newTextSalt,
   pseudonym,
   RESET_FIELDS,
   rowHash,
@@ -240,5 +241,13 @@ describe('row formats', () => {
       caseRef: pseudonym('k', 'case', caseId),
     });
     expect(JSON.stringify(r)).not.toContain(caseId);
+  });
+});
+
+describe('newTextSalt', () => {
+  it('gives 16 random bytes as hex, never the same salt twice across refills of its pool', () => {
+    const salts = Array.from({ length: 1000 }, () => newTextSalt());
+    for (const salt of salts) expect(salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(salts).size).toBe(salts.length);
   });
 });
