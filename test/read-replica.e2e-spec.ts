@@ -225,23 +225,70 @@ describe('read replica', () => {
     expect(primaryRead).toBe(false);
   });
 
-  it('exports from the primary while the standby is down, and reads fall back too', async () => {
+  it("reads the desk's list and reports on the standby, and logs them on the primary before answering", async () => {
+    await cluster.waitForReplay();
+    const desk = () => t.http().get('/api/v1/tasks').set(w.as('leadA')).expect(200);
+    const caseload = () => t.http().get('/api/v1/reports/caseload').set(w.as('leadA')).expect(200);
+    const before = { tasks: (await desk()).body, report: (await caseload()).body };
+    await cluster.pauseReplay();
+    try {
+      // A case and a manual task the standby has not replayed: its reads show the data as of the pause.
+      const c = await openCase(t, w, 'advisorA', await insertFounder(t, w.officeA));
+      await t.db.query(
+        `INSERT INTO case_task (office_id, case_id, title, due_on) VALUES ($1, $2, 'Wiedervorlage', '2026-06-01')`,
+        [w.officeA, c.id],
+      );
+      const tasks = await desk();
+      const report = await caseload();
+      expect(tasks.body).toEqual(before.tasks);
+      expect(report.body.rows).toEqual(before.report.rows);
+      // Plain (no standby) sees the new case at once.
+      const plainTasks = await plain.http().get('/api/v1/tasks').set(w.as('leadA')).expect(200);
+      expect(plainTasks.body).not.toEqual(before.tasks);
+      // Each answer's access-log entry is on the primary (the standby could not have taken it).
+      const logged = await t.db.query(
+        `SELECT resource_type, action FROM access_log WHERE request_id = ANY($1) ORDER BY resource_type`,
+        [[tasks.headers['x-request-id'], report.headers['x-request-id']]],
+      );
+      expect(logged).toEqual([
+        { resource_type: 'report', action: 'read' },
+        { resource_type: 'task', action: 'list' },
+      ]);
+    } finally {
+      await cluster.resumeReplay();
+    }
+    await cluster.waitForReplay();
+    expect((await desk()).body).not.toEqual(before.tasks);
+  });
+
+  it('reads and exports on the primary while the standby is down', async () => {
+    const replica = t.app.get(ReplicaOfficeDb);
+    const down = jest.spyOn(t.app.get(ReadReplica), 'markDown');
     await cluster.standby.stop('immediate');
     try {
+      // A read whose standby connection fails runs again on the primary.
+      await t.http().get('/api/v1/tasks').set(w.as('leadA')).expect(200);
+      expect(down.mock.calls.map(([what]) => what)).toEqual(['read']);
+      const onPrimary = await replica.run({ officeIds: [w.officeA] }, async (tx) => {
+        const rows: { standby: boolean }[] = await tx.manager.query(
+          `SELECT pg_is_in_recovery() AS standby`,
+        );
+        return rows[0].standby;
+      });
+      expect(onPrimary).toBe(false);
+      await t.http().get('/api/v1/reports/caseload').set(w.as('leadA')).expect(200);
+      // The standby is skipped for 5 s after a failure; then an export tries it, and falls back.
+      await new Promise((r) => setTimeout(r, 5_100));
       snapshots.length = 0;
       const res = await exportFrom(t);
       expect(snapshots).toEqual(['primary']);
+      expect(down.mock.calls.map(([what]) => what)).toEqual([
+        'read',
+        `export ${res.headers['x-export-id']}`,
+      ]);
       expect(lines(res.body)).toHaveLength(7);
-      const standby = await t.app
-        .get(ReplicaOfficeDb)
-        .run({ officeIds: [w.officeA] }, async (tx) => {
-          const rows: { standby: boolean }[] = await tx.manager.query(
-            `SELECT pg_is_in_recovery() AS standby`,
-          );
-          return rows[0].standby;
-        });
-      expect(standby).toBe(false);
     } finally {
+      down.mockRestore();
       await cluster.standby.start();
     }
   });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { OfficeIds } from '../auth/office-scope';
 import { OfficeDb, type OfficeTx } from './office-transaction';
@@ -35,7 +35,6 @@ export class StandbyOfficeDb extends OfficeDb {
  */
 @Injectable()
 export class ReplicaOfficeDb {
-  private readonly logger = new Logger('ReadReplica');
   private standbyDb: { ds: DataSource; db: StandbyOfficeDb } | null = null;
 
   constructor(
@@ -52,12 +51,22 @@ export class ReplicaOfficeDb {
     if (!standby) return this.primary.run(scope, work, isolation);
     if (this.standbyDb?.ds !== standby)
       this.standbyDb = { ds: standby, db: new StandbyOfficeDb(standby) };
+    let worked = false;
     try {
-      return await this.standbyDb.db.run(scope, work, isolation);
+      return await this.standbyDb.db.run(
+        scope,
+        async (tx) => {
+          const result = await work(tx);
+          worked = true;
+          return result;
+        },
+        isolation,
+      );
     } catch (error) {
-      if (!isStandbyUnavailable(error)) throw error;
+      // After the work, what fails is the commit or the access log's write to the primary: not a
+      // reason to read again (the error filter answers 503 when the database is unavailable).
+      if (worked || !isStandbyUnavailable(error)) throw error;
       this.replica.markDown('read', error);
-      this.logger.debug('read served by the primary');
       return this.primary.run(scope, work, isolation);
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '../access-log/access-log.service';
 import { includes, officesFor, type Permission } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
-import { OfficeDb } from '../database/office-transaction';
+import { ReplicaOfficeDb } from '../database/replica-office-db';
 import type { ReportQueryDto } from './dto/report-query.dto';
 import type { Lang, ReportName, ReportParams, ReportRow, ReportTable } from './report';
 import { reportOffices } from './report-offices';
@@ -24,7 +24,8 @@ export function reportPermission(name: ReportName): Permission {
 @Injectable()
 export class ReportsService {
   constructor(
-    @Inject(OfficeDb) private readonly officeDb: OfficeDb,
+    // Reports read on the standby when DATABASE_READ_URL names one (else the primary).
+    @Inject(ReplicaOfficeDb) private readonly officeDb: ReplicaOfficeDb,
     @Inject(ReportsRepository) private readonly reports: ReportsRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
   ) {}

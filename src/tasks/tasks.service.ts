@@ -7,6 +7,7 @@ import { decodeCursor, toPage } from '../common/pagination/cursor';
 import { AppError } from '../common/errors/app-error';
 import { isCalendarDate, todayInBerlin } from '../common/time/calendar-date';
 import { OfficeDb, type OfficeTx } from '../database/office-transaction';
+import { ReplicaOfficeDb } from '../database/replica-office-db';
 import { OfficeSettingsRepository } from '../office-settings/office-settings.repository';
 import type { TaskListQueryDto } from './dto/task-query.dto';
 import type { TaskPageDto } from './dto/task-response.dto';
@@ -54,6 +55,8 @@ export function dueBounds(due: DueFilter, today: string): Pick<TaskQuery, 'minDu
 export class TasksService {
   constructor(
     @Inject(OfficeDb) private readonly officeDb: OfficeDb,
+    // The desk's list reads on the standby when DATABASE_READ_URL names one (else the primary).
+    @Inject(ReplicaOfficeDb) private readonly readDb: ReplicaOfficeDb,
     @Inject(TasksRepository) private readonly tasks: TasksRepository,
     @Inject(OfficeSettingsRepository) private readonly settings: OfficeSettingsRepository,
     @Inject(AccessLogService) private readonly accessLog: AccessLogService,
@@ -64,7 +67,7 @@ export class TasksService {
     const all = officesFor(ctx.actor, 'tasks.read');
     const scope = q.officeId ? narrowTo(all, q.officeId) : all;
     const after = decodeTaskCursor(q.cursor);
-    return this.officeDb.run(scope, async (tx) => {
+    return this.readDb.run(scope, async (tx) => {
       const tasks = await this.read(tx, {
         today,
         kinds: q.kind ?? TASK_KINDS,
