@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AccessLogService } from '../src/access-log/access-log.service';
 import { ReadLogCommitter } from '../src/access-log/read-log-committer';
+import { CasesRepository } from '../src/cases/cases.repository';
 import { OfficeDb } from '../src/database/office-transaction';
 import { insertFounder, openCase } from './support/cases';
 import { eventually, sleep } from './support/eventually';
@@ -58,7 +59,13 @@ describe('access log: read entries are group-committed', () => {
 
   it('writes the entries of concurrent reads in one transaction (one commit)', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `group-${i}-${randomUUID()}`);
-    const answers = await Promise.all(ids.map((id) => read(t, w, caseId, id)));
+    // While the first batch waits for the lock, the other reads queue up (however slowly this
+    // machine lets them arrive) and go together in the next one.
+    const release = await blockInserts(t);
+    const pending = ids.map((id) => read(t, w, caseId, id));
+    await sleep(1_500);
+    await release();
+    const answers = await Promise.all(pending);
     expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
     const rows = await rowsOf(t, ids);
     expect(rows.map((r) => r.request_id).sort()).toEqual([...ids].sort());
@@ -249,6 +256,41 @@ describe('access log: read entries are group-committed', () => {
       )
       .catch((e: Error) => e.message);
     expect(refused).toMatch(/committed already/);
+  });
+});
+
+describe('GET /cases/:id in one message', () => {
+  let t: TestApp;
+  let w: World;
+  useSeededApp((app, world) => ([t, w] = [app, world]));
+
+  it('is still bound by row-level security when the office filter of its statement is off', async () => {
+    const caseA = (await openCase(t, w, 'advisorA', await insertFounder(t, w.officeA))).id;
+    const caseB = (await openCase(t, w, 'advisorB', await insertFounder(t, w.officeB))).id;
+    const repository = t.app.get(CasesRepository);
+    const original = repository.byIdStatement.bind(repository);
+    // Test build only: the statement without "AND c.office_id = ANY($2)".
+    repository.byIdStatement = (id: string) => ({
+      name: 'case_by_id_leaky',
+      text: `SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
+                    f.erased_at AS founder_erased_at, false AS has_first_counselling_contact
+               FROM founder_case c JOIN founder f ON f.id = c.founder_id WHERE c.id = $1`,
+      values: [id],
+    });
+    try {
+      // The owner bypasses row-level security: the leaky statement really leaks there.
+      const leaked = await new OfficeDb(t.db).read(
+        { officeIds: [w.officeA] },
+        (ids) => [repository.byIdStatement(caseB, ids)],
+        (_tx, [rows]) => rows,
+      );
+      expect(leaked).toHaveLength(1);
+      const refused = await t.http().get(`/api/v1/cases/${caseB}`).set(w.as('advisorA'));
+      expect([refused.status, refused.body.code]).toEqual([404, 'not_found']);
+      await t.http().get(`/api/v1/cases/${caseA}`).set(w.as('advisorA')).expect(200);
+    } finally {
+      repository.byIdStatement = original;
+    }
   });
 });
 

@@ -93,7 +93,8 @@ export class ReadLogCommitter implements BeforeApplicationShutdown {
   private pool(): Pool {
     const shared = poolOf(this.primary);
     if (this.embedded) return shared;
-    this.ownPool ??= new Pool({
+    if (this.ownPool) return this.ownPool;
+    this.ownPool = new Pool({
       ...shared.options,
       // pg-pool keeps the password non-enumerable: a spread would drop it.
       password: shared.options.password,
