@@ -4,7 +4,6 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { PoolClient } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { AccessLogService } from '../access-log/access-log.service';
 import { holdsIn, includes, narrowTo, officesFor, OfficeScope } from '../auth/office-scope';
 import type { RequestContext } from '../auth/request-context';
@@ -13,6 +12,7 @@ import { OfficeDb } from '../database/office-transaction';
 import { destroyClient } from '../database/pg-driver';
 import { ReadReplica } from '../database/replica-db';
 import type { ExportQueryDto } from './dto/export-query.dto';
+import { copyOut } from './copy-out';
 import { csvCellSql } from './csv-cells';
 import {
   ExportKind,
@@ -249,19 +249,17 @@ export class PhaseHistoryExportService {
       // Quote and delimiter bytes that JSON text never holds raw: each line is the JSON as is.
       return [
         client.query(
-          copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`),
+          copyOut(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`),
         ),
-        new Coalesce(),
         new NdjsonTally(tally),
       ];
     }
     const delimiter = plan.dialect === 'excel-de' ? ';' : ',';
     const copy = client.query(
-      copyTo(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER, DELIMITER '${delimiter}')`),
+      copyOut(`COPY (${sql}) TO STDOUT WITH (FORMAT csv, HEADER, DELIMITER '${delimiter}')`),
     );
     const stages: (Readable | NodeJS.ReadWriteStream)[] = [
       copy,
-      new Coalesce(),
       new CsvTally(tally, delimiter.charCodeAt(0)),
     ];
     // German Excel needs the BOM to read UTF-8; it has no decimal numbers to localise here.
