@@ -70,12 +70,6 @@ export interface AppConfig {
    */
   credentialCacheMax: number;
   credentialCacheTtlMs: number;
-  /**
-   * The credential cache (src/auth/credential-cache.ts): the most principals kept (0 turns it off)
-   * and the longest an entry lives, a safety net beside the invalidation by LISTEN/NOTIFY.
-   */
-  credentialCacheMax: number;
-  credentialCacheTtlMs: number;
   /** Single sign-on through an OpenID Connect provider; null: off. */
   oidc: OidcConfig | null;
 }
@@ -374,8 +368,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookSecretKey: secret(env, 'WEBHOOK_SECRET_KEY', 32),
     webhookAllowlist: webhookAllowlist(env),
     webhookPollMs: integer(env, 'WEBHOOK_POLL_MS', 250, 0, 60_000),
-    credentialCacheMax: integer(env, 'CREDENTIAL_CACHE_MAX', 10_000, 0, 1_000_000),
-    credentialCacheTtlMs: integer(env, 'CREDENTIAL_CACHE_TTL_MS', 60_000, 1_000, 3_600_000),
     credentialCacheMax: integer(env, 'CREDENTIAL_CACHE_MAX', 10_000, 0, 1_000_000),
     credentialCacheTtlMs: integer(env, 'CREDENTIAL_CACHE_TTL_MS', 60_000, 1_000, 3_600_000),
     oidc: oidcConfig(env),
