@@ -57,6 +57,7 @@ export class WritableHost {
   private index: number | null = null;
   /** The last probe found no writable host (the switch is under way). */
   private lost = false;
+  private confirming = false;
   private probing: Promise<number | null> | null = null;
   private lastProbe = 0;
   private readonly clients = new Map<Client, number>();
@@ -91,7 +92,17 @@ export class WritableHost {
     if (this.probing || Date.now() - this.lastProbe < (this.options.minProbeIntervalMs ?? 200)) {
       return;
     }
-    void this.probe();
+    const before = this.index;
+    void this.probe().then((found) => {
+      // A server going down drops its sessions a moment before it stops accepting connections:
+      // a probe that still found the same host looks again shortly, once.
+      if (found === null || found !== before || this.confirming) return;
+      this.confirming = true;
+      setTimeout(() => {
+        this.confirming = false;
+        void this.probe();
+      }, 500).unref();
+    });
   }
 
   track(client: Client, index: number): void {
