@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { CasesRepository } from '../src/cases/cases.repository';
 import type { CaseGateRow } from '../src/cases/case.row';
-import { OfficeDb, type OfficeTx } from '../src/database/office-transaction';
+import { OfficeDb } from '../src/database/office-transaction';
+import type { NamedStatement } from '../src/database/pg-driver';
 import { REQUEST_ROLE } from '../src/database/request-role';
 import { insertFounder, openCase } from './support/cases';
 import { requestUrl } from './support/database';
@@ -171,22 +172,23 @@ describe('the database refuses what the code forgets (row-level security)', () =
   it('still returns nothing of another office when the code-level check of a route is switched off', async () => {
     // Test build only: GET /cases/:id with the repository's office filter removed.
     const repository = t.app.get(CasesRepository);
-    const original = repository.findById.bind(repository);
-    const leaky = async (tx: OfficeTx, id: string): Promise<CaseGateRow | null> => {
-      const rows: CaseGateRow[] = await tx.manager.query(
-        `SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
+    const original = repository.byIdStatement.bind(repository);
+    const leakySql = `SELECT c.*, f.consent_given_on, f.self_employment_permitted, f.german_level, f.benefit_status,
                 f.erased_at AS founder_erased_at, false AS has_first_counselling_contact
-           FROM founder_case c JOIN founder f ON f.id = c.founder_id WHERE c.id = $1`,
-        [id],
-      );
-      return rows[0] ?? null;
-    };
+           FROM founder_case c JOIN founder f ON f.id = c.founder_id WHERE c.id = $1`;
+    // The route reads through this named statement (OfficeDb.read), in one round trip.
+    const leaky = (id: string): NamedStatement => ({
+      name: 'case_by_id_leaky',
+      text: leakySql,
+      values: [id],
+    });
     // Without row-level security (the owner, a superuser) the leaky query does leak: the check is really off.
-    const leaked = await new OfficeDb(t.db).run({ officeIds: [w.officeA] }, (tx) =>
-      leaky(tx, caseB),
-    );
+    const leaked = await new OfficeDb(t.db).run({ officeIds: [w.officeA] }, async (tx) => {
+      const rows: CaseGateRow[] = await tx.manager.query(leakySql, [caseB]);
+      return rows[0] ?? null;
+    });
     expect(leaked?.office_id).toBe(w.officeB);
-    repository.findById = leaky;
+    repository.byIdStatement = leaky;
     try {
       const refused = await t
         .http()
@@ -197,7 +199,7 @@ describe('the database refuses what the code forgets (row-level security)', () =
       // The route itself works: the caller's own case comes back through the same leaky code.
       await t.http().get(`/api/v1/cases/${caseA}`).set(w.as('advisorA')).expect(200);
     } finally {
-      repository.findById = original;
+      repository.byIdStatement = original;
     }
   });
 });
