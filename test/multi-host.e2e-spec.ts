@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config/config';
 import { createDataSource, writableHostOf } from '../src/database/data-source';
 import { ensureRequestLogin, REQUEST_ROLE } from '../src/database/request-role';
 import { insertFounder, openCase, sendEvent } from './support/cases';
+import { eventually } from './support/eventually';
 import type { TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
 
@@ -138,9 +139,18 @@ describe('multi-host DATABASE_URL', () => {
     expect(writableHostOf(t.serviceDb)?.switches).toBe(1);
     expect(statuses).not.toContain(500);
 
-    const [{ n }] = await t.db.query<{ n: number }[]>(
-      'SELECT count(*)::int AS n FROM case_history WHERE case_id = $1',
-      [caseId],
+    // The test's own owner pool has seen no error yet: its first connection goes to the old host,
+    // fails, and makes it probe again (a request would get its 503); the next one reaches the new primary.
+    const [{ n }] = await eventually(
+      () =>
+        t.db
+          .query<{ n: number }[]>(
+            'SELECT count(*)::int AS n FROM case_history WHERE case_id = $1',
+            [caseId],
+          )
+          .catch(() => undefined),
+      10_000,
+      'the owner pool on the promoted host',
     );
     expect(n).toBeGreaterThanOrEqual(13);
   });

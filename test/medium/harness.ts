@@ -1,6 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../../src/access-log/access-log.service';
+import { ReadLogCommitter } from '../../src/access-log/read-log-committer';
 import type { Principal, Role } from '../../src/auth/principal';
 import type { RequestContext } from '../../src/auth/request-context';
 import { CaseTransitionService } from '../../src/cases/case-transition.service';
@@ -41,6 +42,7 @@ export type Persona = 'admin' | 'leadA' | 'advisorA' | 'auditorA' | 'leadB' | 'a
 const PROVIDERS = [
   OfficeDb,
   AccessLogService,
+  ReadLogCommitter,
   IdempotencyStore,
   StateChange,
   HistorySealer,
