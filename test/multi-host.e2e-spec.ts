@@ -1,15 +1,11 @@
-import request from 'supertest';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { PgCluster } from '../bench/lib/pg-cluster';
-import { createApp } from '../src/app.factory';
-import { createLogger } from '../src/common/logging/logger';
-import { loadConfig } from '../src/config/config';
-import { createDataSource, writableHostOf } from '../src/database/data-source';
+import { writableHostOf } from '../src/database/data-source';
 import { ensureRequestLogin, REQUEST_ROLE } from '../src/database/request-role';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { eventually } from './support/eventually';
-import type { TestApp } from './support/test-app';
+import { openTestApp, type TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
 
 /**
@@ -30,35 +26,16 @@ function multiHostUrl(cluster: PgCluster, user: string): string {
   );
 }
 
-async function startApp(cluster: PgCluster): Promise<TestApp> {
-  const config = loadConfig({
-    DATABASE_URL: multiHostUrl(cluster, REQUEST_ROLE),
-    DATABASE_OWNER_URL: multiHostUrl(cluster, 'postgres'),
-    LOG_LEVEL: process.env.H5_LOG ?? 'silent',
-    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
-    PSEUDONYM_KEY: 'test-pseudonym-key-test-pseudonym-key-01',
-    WEBHOOK_POLL_MS: '0',
-    LOTSE_DATA_DIR: cluster.dir,
-  });
-  const app = await createApp(config, createLogger({ logLevel: config.logLevel }));
-  const owner = createDataSource({
-    url: multiHostUrl(cluster, 'postgres'),
-    poolSize: 2,
-    embedded: false,
-  });
-  await owner.initialize();
-  const server = app.getHttpServer();
-  return {
-    app,
-    http: () => request(server),
-    db: owner,
-    serviceDb: app.get(DataSource),
-    config,
-    async close() {
-      await app.close();
-      await owner.destroy();
+function startApp(cluster: PgCluster): Promise<TestApp> {
+  return openTestApp(
+    {
+      DATABASE_URL: multiHostUrl(cluster, REQUEST_ROLE),
+      DATABASE_OWNER_URL: multiHostUrl(cluster, 'postgres'),
+      LOG_LEVEL: process.env.H5_LOG ?? 'silent',
+      LOTSE_DATA_DIR: cluster.dir,
     },
-  };
+    multiHostUrl(cluster, 'postgres'),
+  );
 }
 
 const serverPort = async (ds: DataSource) =>

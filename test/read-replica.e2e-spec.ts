@@ -1,17 +1,11 @@
-import request from 'supertest';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { PgCluster } from '../bench/lib/pg-cluster';
-import { createApp } from '../src/app.factory';
-import { createLogger } from '../src/common/logging/logger';
-import { loadConfig } from '../src/config/config';
-import { createDataSource } from '../src/database/data-source';
 import { ExportSnapshot, ReadReplica } from '../src/database/replica-db';
 import { ReplicaOfficeDb, StandbyWriteError } from '../src/database/replica-office-db';
 import { ensureRequestLogin, REQUEST_ROLE } from '../src/database/request-role';
 import { insertFounder, openCase, sendEvent } from './support/cases';
 import { bufferBody } from './support/exports';
-import type { TestApp } from './support/test-app';
+import { openTestApp, type TestApp } from './support/test-app';
 import { seedWorld, World } from './support/world';
 
 /**
@@ -28,32 +22,17 @@ const asRole = (url: string) => {
   return u.toString();
 };
 
-async function startApp(cluster: PgCluster, env: Record<string, string>): Promise<TestApp> {
-  const config = loadConfig({
-    DATABASE_URL: asRole(cluster.primary.url(DB)),
-    DATABASE_OWNER_URL: cluster.primary.url(DB),
-    LOG_LEVEL: process.env.H6_LOG ?? 'silent',
-    JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
-    PSEUDONYM_KEY: 'test-pseudonym-key-test-pseudonym-key-01',
-    WEBHOOK_POLL_MS: '0',
-    LOTSE_DATA_DIR: cluster.dir,
-    ...env,
-  });
-  const app = await createApp(config, createLogger({ logLevel: config.logLevel }));
-  const owner = createDataSource({ url: cluster.primary.url(DB), poolSize: 2, embedded: false });
-  await owner.initialize();
-  const server = app.getHttpServer();
-  return {
-    app,
-    http: () => request(server),
-    db: owner,
-    serviceDb: app.get(DataSource),
-    config,
-    async close() {
-      await app.close();
-      await owner.destroy();
+function startApp(cluster: PgCluster, env: Record<string, string>): Promise<TestApp> {
+  return openTestApp(
+    {
+      DATABASE_URL: asRole(cluster.primary.url(DB)),
+      DATABASE_OWNER_URL: cluster.primary.url(DB),
+      LOG_LEVEL: process.env.H6_LOG ?? 'silent',
+      LOTSE_DATA_DIR: cluster.dir,
+      ...env,
     },
-  };
+    cluster.primary.url(DB),
+  );
 }
 
 describe('read replica', () => {

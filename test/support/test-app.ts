@@ -96,12 +96,32 @@ export async function startTestApp(
       client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`),
     );
   }
+  return openTestApp(
+    { ...serviceDatabaseEnv(name), DATABASE_POOL_SIZE: '20', ...env },
+    databaseUrl(name),
+    beside
+      ? undefined
+      : () =>
+          withAdminClient((client) =>
+            client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+          ),
+  );
+}
+
+/**
+ * The real application on the database `env` names (DATABASE_URL and the rest), with the test
+ * defaults beneath `env`, and an owner pool on `ownerUrl` for setting up and checking rows; the
+ * suites on clusters of their own (multi-host, read replica) start theirs through it too.
+ */
+export async function openTestApp(
+  env: Record<string, string>,
+  ownerUrl: string,
+  afterClose?: () => Promise<unknown>,
+): Promise<TestApp> {
   const config = loadConfig({
-    ...serviceDatabaseEnv(name),
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
     PSEUDONYM_KEY: 'test-pseudonym-key-test-pseudonym-key-01',
-    DATABASE_POOL_SIZE: '20',
     // The webhook delivery worker polls the database: off unless a suite about webhooks wants it.
     WEBHOOK_POLL_MS: '0',
     ...env,
@@ -111,7 +131,7 @@ export async function startTestApp(
   });
   const server = app.getHttpServer();
   const owner = createDataSource({
-    url: databaseUrl(name),
+    url: ownerUrl,
     poolSize: 4,
     embedded: false,
     applicationName: 'lotse-test-owner',
@@ -126,10 +146,7 @@ export async function startTestApp(
     async close() {
       await app.close();
       await owner.destroy();
-      if (beside) return;
-      await withAdminClient((client) =>
-        client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      );
+      await afterClose?.();
     },
   };
 }
