@@ -31,7 +31,7 @@ function startApp(cluster: PgCluster): Promise<TestApp> {
     {
       DATABASE_URL: multiHostUrl(cluster, REQUEST_ROLE),
       DATABASE_OWNER_URL: multiHostUrl(cluster, 'postgres'),
-      LOG_LEVEL: process.env.H5_LOG ?? 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       LOTSE_DATA_DIR: cluster.dir,
     },
     multiHostUrl(cluster, 'postgres'),

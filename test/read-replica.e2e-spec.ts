@@ -27,7 +27,7 @@ function startApp(cluster: PgCluster, env: Record<string, string>): Promise<Test
     {
       DATABASE_URL: asRole(cluster.primary.url(DB)),
       DATABASE_OWNER_URL: cluster.primary.url(DB),
-      LOG_LEVEL: process.env.H6_LOG ?? 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       LOTSE_DATA_DIR: cluster.dir,
       ...env,
     },
