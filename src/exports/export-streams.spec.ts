@@ -67,9 +67,11 @@ describe('export byte streams', () => {
 
   it('ends records with CRLF once, also when CR and LF arrive in different chunks', async () => {
     for (const chunks of splits('caseRef,hash\nc_a,h1\r\nc_b,h2\n')) {
-      expect(await run(chunks, new CsvTally(new ExportTally(), 0x2c))).toBe(
+      const tally = new ExportTally();
+      expect(await run(chunks, new CsvTally(tally, 0x2c))).toBe(
         'caseRef,hash\r\nc_a,h1\r\nc_b,h2\r\n',
       );
+      tally.dispose(); // its spool directory, which the test would otherwise leave in /tmp
     }
   });
 
