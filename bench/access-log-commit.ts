@@ -10,7 +10,7 @@
  */
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { ReadLogCommitter } from '../src/access-log/read-log-committer';
+import { ACCESS_LOG_COLUMNS, ReadLogCommitter } from '../src/access-log/read-log-committer';
 import type { AppConfig } from '../src/config/config';
 import { standInDriver } from '../src/database/pg-driver';
 import { createScratchDatabase, databaseUrl, dropScratchDatabase } from './lib/scratch-db';
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     // Today's cost: each read's entry with a commit of its own (the read's transaction).
     const single = await closedLoop(async (n) => {
       await pool.query(
-        `BEGIN; INSERT INTO access_log (actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details) VALUES (${tuple(n)}); COMMIT`,
+        `BEGIN; INSERT INTO access_log (${ACCESS_LOG_COLUMNS}) VALUES (${tuple(n)}); COMMIT`,
       );
     });
     results.push(`one commit per entry, ${CLIENTS} clients: ${single.toFixed(0)} entries/s`);

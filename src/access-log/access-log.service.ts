@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { RequestContext } from '../auth/request-context';
 import type { OfficeLogScope } from '../database/office-transaction';
 import { escapeLiteral } from 'pg';
-import { ACCESS_LOG_COLUMNS, ReadLogCommitter } from './read-log-committer';
+import { accessLogInsertOf, ReadLogCommitter } from './read-log-committer';
 
 export const ACCESS_ACTIONS = [
   'read',
@@ -79,10 +79,7 @@ export function accessLogInsert(
   entries: readonly AccessEntry[],
 ): string | null {
   if (entries.length === 0) return null;
-  return `INSERT INTO access_log (${ACCESS_LOG_COLUMNS})
-       VALUES ${accessLogTuples(ctx, entries)
-         .map((r) => `(${r})`)
-         .join(', ')}`;
+  return accessLogInsertOf(accessLogTuples(ctx, entries));
 }
 
 /** Each entry's values, in ACCESS_LOG_COLUMNS' order, as escaped literals. */

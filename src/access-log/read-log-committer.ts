@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { escapeLiteral, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { poolOf } from '../database/pg-driver';
+import { poolOf, poolSettingsOf } from '../database/pg-driver';
 
 /** One read's entries: their offices (null: none) and their VALUES tuples, literals escaped. */
 export interface ReadLogRows {
@@ -26,6 +26,11 @@ export interface ReadLogSettings {
 
 export const ACCESS_LOG_COLUMNS =
   'actor_type, actor_id, office_id, resource_type, resource_id, action, request_id, details';
+
+/** The INSERT of access-log rows, each a tuple of escaped literals in ACCESS_LOG_COLUMNS' order. */
+export function accessLogInsertOf(tuples: readonly string[]): string {
+  return `INSERT INTO access_log (${ACCESS_LOG_COLUMNS}) VALUES ${tuples.map((t) => `(${t})`).join(', ')}`;
+}
 
 /**
  * Group commit of the access log's read entries ('read', 'list', 'export'). A read still answers
@@ -91,13 +96,11 @@ export class ReadLogCommitter implements BeforeApplicationShutdown {
    * one session with one connection: there the request pool's.
    */
   private pool(): Pool {
-    const shared = poolOf(this.primary);
-    if (this.embedded) return shared;
+    if (this.embedded) return poolOf(this.primary);
     if (this.ownPool) return this.ownPool;
+    // The options carry the pool's Client (a multi-host URL's: writable-host.ts) as well.
     this.ownPool = new Pool({
-      ...shared.options,
-      // pg-pool keeps the password non-enumerable: a spread would drop it.
-      password: shared.options.password,
+      ...poolSettingsOf(this.primary).options,
       max: this.settings.connections,
     });
     // An idle connection the server closed (restart, failover) is dropped; the next batch opens
@@ -165,10 +168,7 @@ export class ReadLogCommitter implements BeforeApplicationShutdown {
     const text = [
       'BEGIN',
       `SELECT set_config('app.office_ids', ${escapeLiteral(offices.join(','))}, true)`,
-      `INSERT INTO access_log (${ACCESS_LOG_COLUMNS}) VALUES ${batch
-        .flatMap((w) => w.tuples)
-        .map((t) => `(${t})`)
-        .join(', ')}`,
+      accessLogInsertOf(batch.flatMap((w) => w.tuples)),
       'COMMIT',
     ].join(';\n');
     const client = await this.pool().connect();

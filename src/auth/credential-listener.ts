@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { Client, ClientConfig, Notification, Pool } from 'pg';
+import type { Client, Notification } from 'pg';
 import type { DataSource } from 'typeorm';
-import { poolOf } from '../database/pg-driver';
+import { poolSettingsOf } from '../database/pg-driver';
 
 /** The channel the triggers of migration 1764117600000-CredentialNotify send on. */
 export const CREDENTIAL_CHANNEL = 'lotse_credentials';
@@ -28,13 +28,7 @@ export interface ListenerBackoff {
  * the class and the settings it builds its clients with in `Client` and `options`.
  */
 export function listenClientFactory(dataSource: DataSource): () => Client {
-  const pool = poolOf(dataSource) as Pool & {
-    Client?: new (config: ClientConfig) => Client;
-    options?: ClientConfig;
-  };
-  const ClientClass = pool.Client;
-  const options = pool.options;
-  if (!ClientClass || !options) throw new Error('pg-pool keeps no Client and options: update');
+  const { Client: ClientClass, options } = poolSettingsOf(dataSource);
   // Named apart from the pool's 'lotse' (and by process, for a script that terminates it).
   return () => new ClientClass({ ...options, application_name: `${LISTENER_NAME}:${process.pid}` });
 }

@@ -1,5 +1,5 @@
 import { escapeIdentifier, escapeLiteral } from 'pg';
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import type { Client, ClientConfig, Pool, PoolClient, PoolConfig, QueryResult } from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /*
@@ -34,6 +34,24 @@ export async function clientOf(manager: EntityManager): Promise<PoolClient | und
   const client = (await runner.connect()) as PoolClient | undefined;
   if (typeof client?.query !== 'function') throw missing('the query runner gave no pg client');
   return client;
+}
+
+/**
+ * The settings new connections of a DataSource's pool are made with (pg-pool's `options`, whose
+ * Client a multi-host URL replaces: src/database/writable-host.ts), for a connection or pool of its
+ * own with the same role, host choice and timeouts. pg-pool keeps the password non-enumerable, so a
+ * spread of its options would drop it: it is copied here.
+ */
+export function poolSettingsOf(dataSource: DataSource): {
+  Client: new (config: ClientConfig) => Client;
+  options: PoolConfig;
+} {
+  const pool = poolOf(dataSource) as Pool & {
+    Client?: new (config: ClientConfig) => Client;
+    options?: PoolConfig;
+  };
+  if (!pool.Client || !pool.options) throw missing('pg-pool keeps no Client and options');
+  return { Client: pool.Client, options: { ...pool.options, password: pool.options.password } };
 }
 
 /**
