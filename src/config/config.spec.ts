@@ -88,6 +88,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes a read URL whose password holds a comma: one host, not a list', () => {
+    const read = 'postgres://lotse_app:p%2Cw,x@standby:5432/lotse';
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://lotse_app@primary/lotse',
+      DATABASE_READ_URL: read,
+    });
+    expect(config.databaseReadUrl).toBe(read);
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { type MultiHostUrl, parseMultiHostUrl } from '../database/multi-host-url';
+import { listsHosts, type MultiHostUrl, parseMultiHostUrl } from '../database/multi-host-url';
 
 /**
  * The service's whole configuration, read from the environment once at start. Nothing else in the
@@ -128,7 +128,7 @@ function databaseUrl(env: Env, name = 'DATABASE_URL'): string | null {
   if (raw === null) return null;
   // libpq's multi-host form (h1:5433,h2:5434): each host is checked as a URL of its own.
   let hosts: MultiHostUrl | null = null;
-  if (/^postgres(ql)?:\/\/[^/?#]*,/.test(raw)) {
+  if (listsHosts(raw)) {
     if (!MULTI_HOST_NAMES.has(name)) {
       throw new ConfigError(name, 'takes one host (a multi-host list is for the primary)');
     }

@@ -38,6 +38,11 @@ function parseHost(entry: string): HostPort {
   return { host: bracketed ? `[${match[1]}]` : match[1], port };
 }
 
+/** Whether the URL lists several hosts (a comma in its user or password does not count). */
+export function listsHosts(raw: string): boolean {
+  return URL_SHAPE.exec(raw)?.[3].includes(',') ?? false;
+}
+
 /**
  * The hosts of a multi-host URL, or null for a URL with one host (which pg takes as it is).
  * Throws MalformedDatabaseUrlError (naming no password) for a list that is not host[:port],...
