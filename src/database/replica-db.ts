@@ -103,10 +103,6 @@ export class ReadReplica {
     return replica;
   }
 
-  get configured(): boolean {
-    return this.settings.url !== null;
-  }
-
   /** The standby's DataSource, or null (none configured, or it failed within DOWN_FOR_MS). */
   async standby(): Promise<DataSource | null> {
     if (!this.settings.url || Date.now() < this.downUntil) return null;

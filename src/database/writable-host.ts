@@ -158,10 +158,7 @@ export class WritableHost {
     client.on('error', () => undefined);
     try {
       await client.connect();
-      const { rows } = await client.query<{ transaction_read_only: string }>(
-        'SHOW transaction_read_only',
-      );
-      return rows[0]?.transaction_read_only === 'off';
+      return await acceptsWrites(client);
     } catch {
       return false;
     } finally {
@@ -208,10 +205,7 @@ export function writableHostClient(hosts: WritableHost): typeof Client {
       });
       try {
         await super.connect();
-        const { rows } = await super.query<{ transaction_read_only: string }>(
-          'SHOW transaction_read_only',
-        );
-        if (rows[0]?.transaction_read_only !== 'off') {
+        if (!(await acceptsWrites(this))) {
           await this.end().catch(() => undefined);
           throw unavailable('the database host accepts no writes (read-only)', '25006');
         }
@@ -233,4 +227,12 @@ export function writableHostClient(hosts: WritableHost): typeof Client {
     }
   }
   return WritableHostClient;
+}
+
+/** libpq's `read-write` test of a session: it takes writes when it is not read-only. */
+async function acceptsWrites(client: Pick<Client, 'query'>): Promise<boolean> {
+  const { rows } = await client.query<{ transaction_read_only: string }>(
+    'SHOW transaction_read_only',
+  );
+  return rows[0]?.transaction_read_only === 'off';
 }

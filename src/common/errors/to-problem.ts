@@ -35,7 +35,8 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (typeof error.message !== 'string') return false;
   const name = (error as { name?: unknown }).name;
   if (typeof name === 'string' && RELEASED_RUNNER.has(name)) return true;
-  if (RELEASED_RUNNER.has(error.constructor.name)) return true;
+  if (RELEASED_RUNNER.has((error as { constructor?: { name?: string } }).constructor?.name ?? ''))
+    return true;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Connection refused|not queryable/i.test(
