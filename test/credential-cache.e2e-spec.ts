@@ -240,6 +240,7 @@ describe('the credential cache across two instances', () => {
   it('bypasses the cache while the listener cannot reconnect, and recovers', async () => {
     const { key } = await newKey();
     // Terminate B's listener again and again for a while: requests keep working (by lookup).
+    const bypassed = cache(b).counts.bypassed;
     const deadline = Date.now() + 600;
     let terminated = 0;
     while (Date.now() < deadline) {
@@ -252,6 +253,7 @@ describe('the credential cache across two instances', () => {
       await sleep(20);
     }
     expect(terminated).toBeGreaterThan(0);
+    expect(cache(b).counts.bypassed).toBeGreaterThan(bypassed);
     await until(() => cache(b).active, 15_000, 'B to listen again');
     await meByKey(b, key).expect(200);
     const before = keyLookups();

@@ -356,8 +356,27 @@ async function credentialRevocation(
     return { failures, ms };
   };
 
+  const terminated: number[] = [];
+  const listening = async (): Promise<number | null> => {
+    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(20)) {
+      const pid = await listenerPid(url, b);
+      if (pid !== null && !terminated.includes(pid)) return pid;
+    }
+    return null;
+  };
+
+  const quietPid = await listening();
+  run.check(
+    quietPid !== null,
+    `B listens for credential changes (pid ${quietPid}) before the quiet part`,
+  );
   await part('quiet');
 
+  const loadPid = await listening();
+  run.check(
+    loadPid !== null,
+    `B listens for credential changes (pid ${loadPid}) before the load part`,
+  );
   // Load: reads of the seeded cases with the seeding key on both instances, until stopped.
   let loading = true;
   const loadAnswers = new Map<number, number>();
@@ -376,18 +395,10 @@ async function credentialRevocation(
   await Promise.all(load);
   const answers = [...loadAnswers].map(([code, n]) => `${code}=${n}`).join(' ');
   run.check(
-    [...loadAnswers.keys()].every((code) => code === 200),
+    loadAnswers.size > 0 && [...loadAnswers.keys()].every((code) => code === 200),
     `the load's reads (a key that stays valid) all answered 200 meanwhile (${answers})`,
   );
 
-  const terminated: number[] = [];
-  const listening = async (): Promise<number | null> => {
-    for (const until = Date.now() + 15_000; Date.now() < until; await sleep(20)) {
-      const pid = await listenerPid(url, b);
-      if (pid !== null && !terminated.includes(pid)) return pid;
-    }
-    return null;
-  };
   let notBack = 0;
   await part(`with B's listening connection terminated before each revocation`, {
     // B listens (again) while the key is used, so it holds the key in memory.

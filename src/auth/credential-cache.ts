@@ -100,7 +100,7 @@ export class CredentialCache implements OnApplicationBootstrap, OnApplicationShu
     lookup: () => Promise<Principal | null>,
   ): Promise<Principal | null> {
     const { entries, listener } = this;
-    if (!entries || !listener?.up) {
+    if (!this.active || !entries || !listener) {
       this.counts.bypassed++;
       return lookup();
     }
@@ -137,16 +137,14 @@ export class CredentialCache implements OnApplicationBootstrap, OnApplicationShu
       this.forgetAll();
       return;
     }
+    // Each delete unindexes its key (the cache's dispose), so the copy of the set is iterated.
     const keys = this.byCredential.get(payload.toLowerCase());
-    if (!keys) return;
-    for (const key of [...keys]) this.entries?.delete(key);
-    this.byCredential.delete(payload.toLowerCase());
+    for (const key of [...(keys ?? [])]) this.entries?.delete(key);
   }
 
   private forgetAll(): void {
     this.generation++;
-    this.entries?.clear();
-    this.byCredential.clear();
+    this.entries?.clear(); // disposes, and so unindexes, every entry
   }
 
   private unindex(principal: Principal, key: string): void {
