@@ -140,6 +140,8 @@ export class CaseTransitionService {
           ? { outcome: event.outcome, followUpOn: event.followUpOn }
           : {}),
         ...(reopens ? { outcome: null } : {}),
+        // Read once: the stored exit day and the answer's must be the same across midnight.
+        exitDay: todayInBerlin(),
       },
       {
         caseId: row.id,
@@ -179,8 +181,7 @@ function writtenRow(row: LockedCase, c: TransitionWrite): CaseGateRow {
     phase_entered_at: c.phaseChanged ? row.tx_now : row.phase_entered_at,
     outcome: c.outcome !== undefined ? (c.outcome as CaseGateRow['outcome']) : row.outcome,
     follow_up_on: c.followUpOn ?? row.follow_up_on,
-    exited_on:
-      c.status !== 'closed' ? null : row.status === c.status ? row.exited_on : todayInBerlin(),
+    exited_on: c.status !== 'closed' ? null : row.status === c.status ? row.exited_on : c.exitDay!,
   };
 }
 

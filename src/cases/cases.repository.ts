@@ -63,6 +63,8 @@ export interface TransitionWrite {
   phaseChanged: boolean;
   outcome?: string | null;
   followUpOn?: string | null;
+  /** The day a case that closes now exits on (default: today in Berlin), one value for row and answer. */
+  exitDay?: string;
 }
 
 export interface HistoryInsert {
@@ -108,7 +110,7 @@ export class CasesRepository {
 
   async findById(tx: OfficeTx, id: string): Promise<CaseGateRow | null> {
     const { name, text, values } = this.byIdStatement(id, tx.officeIds);
-    const rows = await prepared<CaseGateRow>(tx.manager, name, text, [...values]);
+    const rows = await prepared<CaseGateRow>(tx.manager, name, text, values);
     return rows[0] ?? null;
   }
 
@@ -250,7 +252,7 @@ export class CasesRepository {
    */
   async writeTransition(tx: OfficeTx, c: TransitionWrite, h: HistoryInsert): Promise<CaseRow> {
     const { name, text, values } = this.transitionStatement(c, h);
-    const [row] = await prepared<CaseRow>(tx.manager, name, text, [...values]);
+    const [row] = await prepared<CaseRow>(tx.manager, name, text, values);
     return row;
   }
 
@@ -282,7 +284,7 @@ export class CasesRepository {
                 -- cleared when it becomes active or paused again (REOPEN, RESTART).
                 exited_on = CASE WHEN ${c.status}::text <> 'closed' THEN NULL
                                  WHEN status = ${c.status}::text THEN exited_on
-                                 ELSE ${todayInBerlin()}::date END
+                                 ELSE ${c.exitDay ?? todayInBerlin()}::date END
           WHERE id = ${id}
           RETURNING *),
        history AS (

@@ -15,7 +15,7 @@ export async function prepared<R extends QueryResultRow>(
   runner: DataSource | EntityManager,
   name: string,
   text: string,
-  values: unknown[],
+  values: readonly unknown[],
 ): Promise<R[]>;
 export async function prepared<R extends QueryResultRow>(
   runner: DataSource | EntityManager,
@@ -26,11 +26,12 @@ export async function prepared<R extends QueryResultRow>(
   runner: DataSource | EntityManager,
   name: string,
   textOrStatement: string | Sql<R>,
-  values: unknown[] = [],
+  values: readonly unknown[] = [],
 ): Promise<R[]> {
   const statement =
     typeof textOrStatement === 'string'
-      ? { name, text: textOrStatement, values }
+      ? // pg reads the values, it does not change them.
+        { name, text: textOrStatement, values: values as unknown[] }
       : { name, text: textOrStatement.text, values: textOrStatement.values };
   if (runner instanceof DataSource) return (await poolOf(runner).query<R>(statement)).rows;
   const client = await clientOf(runner);
