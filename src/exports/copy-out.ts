@@ -1,8 +1,6 @@
 import type { CopyToStreamQuery } from 'pg-copy-streams';
 import { to as copyTo } from 'pg-copy-streams';
-
-/** What copyOut gathers before it passes bytes on. */
-export const COPY_OUT_BYTES = 256 * 1024;
+import { COALESCED_BYTES } from './stream-taps';
 
 const COPY_DATA = 0x64; // 'd'
 // Messages that may come between CopyData ones (protocol-flow, "COPY Operations"): skipped.
@@ -31,7 +29,7 @@ interface CopyInternals {
  * from the connection, errors, the row count) is pg-copy-streams' own: on an ErrorResponse or at
  * the end of the data the unread bytes are handed back to it as its own reader would leave them.
  */
-export function copyOut(sql: string, size = COPY_OUT_BYTES): CopyToStreamQuery {
+export function copyOut(sql: string, size = COALESCED_BYTES): CopyToStreamQuery {
   const stream = copyTo(sql);
   const self = stream as unknown as CopyInternals;
   if (

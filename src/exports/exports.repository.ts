@@ -2,9 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { OfficeTx } from '../database/office-transaction';
 import type { ExportManifest, ServedManifest } from './manifest';
 
-/** Heads given as pairs are sent in blocks of this many. */
-const HEADS_PER_BLOCK = 10_000;
-
 /**
  * Manifests and their chain heads. An export belongs to every office it covered: the manifest
  * records the transaction's office ids, and it is found only in a scope that holds all of them
@@ -12,21 +9,12 @@ const HEADS_PER_BLOCK = 10_000;
  */
 @Injectable()
 export class ExportsRepository {
-  /** The manifest and its chain heads, in the caller's transaction. */
-  async save(
-    tx: OfficeTx,
-    m: ExportManifest,
-    heads: Iterable<[string, string]>,
-    actor: { type: string; id: string },
-  ): Promise<void> {
-    await this.saveBlocks(tx, m, blocksOf(heads), actor);
-  }
-
   /**
-   * The same with the heads as text blocks of whole "ref head\n" lines in file order (what
-   * ExportTally spools): PostgreSQL splits each block, one statement per block.
+   * The manifest and its chain heads, in the caller's transaction. The heads come as text blocks
+   * of whole "ref head\n" lines in file order (what ExportTally spools): PostgreSQL splits each
+   * block, one statement per block.
    */
-  async saveBlocks(
+  async save(
     tx: OfficeTx,
     m: ExportManifest,
     blocks: AsyncIterable<string> | Iterable<string>,
@@ -77,19 +65,4 @@ export class ExportsRepository {
       chainHeads: Object.fromEntries(heads.map((h) => [h.case_ref, h.head])),
     };
   }
-}
-
-/** Pairs as blocks of head lines. */
-function* blocksOf(heads: Iterable<[string, string]>): Generator<string> {
-  let block = '';
-  let n = 0;
-  for (const [caseRef, head] of heads) {
-    block += `${caseRef} ${head}\n`;
-    if (++n === HEADS_PER_BLOCK) {
-      yield block;
-      block = '';
-      n = 0;
-    }
-  }
-  if (block) yield block;
 }

@@ -120,7 +120,7 @@ export class PhaseHistoryExportService {
       );
       // Stored in the export's own offices: the manifest's office_ids are this transaction's.
       await this.officeDb.run({ officeIds: plan.officeIds }, (tx) =>
-        this.manifests.saveBlocks(tx, manifest, tally.headBlocks(), {
+        this.manifests.save(tx, manifest, tally.headBlocks(), {
           type: ctx.actor.kind,
           id: ctx.actor.id,
         }),

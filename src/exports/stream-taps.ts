@@ -17,7 +17,7 @@ export class DigestTap extends Transform {
   }
 }
 
-/** What Coalesce gathers before it passes bytes on. */
+/** What Coalesce and copyOut gather before they pass bytes on (tally, digest, socket write). */
 export const COALESCED_BYTES = 256 * 1024;
 
 /**
