@@ -57,15 +57,10 @@ async function main(): Promise<void> {
   await admin.connect();
   await ensureRequestLogin(admin);
   await admin.end();
-  const asRole = (url: string) => {
-    const u = new URL(url);
-    u.username = REQUEST_ROLE;
-    return u.toString();
-  };
   const dataDir = mkdtempSync(join(tmpdir(), 'lotse-bench-replica-'));
   onCleanUp(() => rmSync(dataDir, { recursive: true, force: true }));
   const baseEnv = {
-    DATABASE_URL: asRole(cluster.primary.url(DB)),
+    DATABASE_URL: cluster.primary.url(DB, REQUEST_ROLE),
     DATABASE_OWNER_URL: cluster.primary.url(DB),
     LOTSE_DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(32).toString('hex'),
@@ -144,7 +139,7 @@ async function main(): Promise<void> {
       service = await startServer(
         SERVICE,
         mode === 'standby'
-          ? { ...baseEnv, DATABASE_READ_URL: asRole(cluster.standby.url(DB)) }
+          ? { ...baseEnv, DATABASE_READ_URL: cluster.standby.url(DB, REQUEST_ROLE) }
           : baseEnv,
         '/health/ready',
       );

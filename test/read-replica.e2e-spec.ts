@@ -16,16 +16,11 @@ import { seedWorld, World } from './support/world';
 jest.setTimeout(60_000);
 
 const DB = 'lotse_replica';
-const asRole = (url: string) => {
-  const u = new URL(url);
-  u.username = REQUEST_ROLE;
-  return u.toString();
-};
 
 function startApp(cluster: PgCluster, env: Record<string, string>): Promise<TestApp> {
   return openTestApp(
     {
-      DATABASE_URL: asRole(cluster.primary.url(DB)),
+      DATABASE_URL: cluster.primary.url(DB, REQUEST_ROLE),
       DATABASE_OWNER_URL: cluster.primary.url(DB),
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       LOTSE_DATA_DIR: cluster.dir,
@@ -52,7 +47,7 @@ describe('read replica', () => {
     await ensureRequestLogin(admin);
     await admin.end();
     t = await startApp(cluster, {
-      DATABASE_READ_URL: asRole(cluster.standby.url(DB)),
+      DATABASE_READ_URL: cluster.standby.url(DB, REQUEST_ROLE),
       DATABASE_READ_MAX_WAIT_MS: '1000',
     });
     plain = await startApp(cluster, {});

@@ -545,14 +545,10 @@ async function incident(
   );
   run.check(ledger.acks.length > acksBefore, `[${label}] transitions were acknowledged`);
   const primaryUrl = `postgres://postgres@127.0.0.1:${after.primary}/${DB}`;
-  await checkInvariants(run, label, svc.url, auth, caseIds, ledger, { databaseUrl: primaryUrl });
   // Lost: a 200 whose history row (seq = version - 1) is not on the new primary.
-  const rows = await sql<{ k: string }>(
-    primaryUrl,
-    `SELECT case_id || ':' || seq AS k FROM case_history`,
-  );
-  const have = new Set(rows.map((r) => r.k));
-  const lost = ledger.acks.filter((a) => !have.has(`${a.caseId}:${a.version - 1}`)).length;
+  const lost = await checkInvariants(run, label, svc.url, auth, caseIds, ledger, {
+    databaseUrl: primaryUrl,
+  });
   run.check(
     lost === 0,
     `[${label}] lost = ${lost} (acknowledged transitions missing on the new primary)`,

@@ -97,7 +97,8 @@ async function readCase(base: string, auth: Auth, id: string): Promise<CaseView 
 
 /**
  * Checks every invariant for the given cases; prints one aggregated line per invariant and the first
- * offending cases. Returns the views (for the caller's own checks).
+ * offending cases. Returns how many 200-acknowledged transitions are missing from (or differ from)
+ * the history read back.
  */
 export async function checkInvariants(
   run: Run,
@@ -107,7 +108,7 @@ export async function checkInvariants(
   caseIds: string[],
   ledger: Ledger,
   opts: { databaseUrl?: string; initial?: { phase: string; status: string } } = {},
-): Promise<void> {
+): Promise<number> {
   const initial = opts.initial ?? { phase: 'access', status: 'active' };
   run.log(
     `invariants (${label}) over ${caseIds.length} cases, ${ledger.acks.length} acknowledged transitions, ${ledger.unknowns.length} unknown outcomes`,
@@ -230,6 +231,7 @@ export async function checkInvariants(
   );
 
   if (opts.databaseUrl) await checkSql(run, label, opts.databaseUrl);
+  return missing.length;
 }
 
 /** The same invariants straight in SQL over the whole database (server mode only). */
